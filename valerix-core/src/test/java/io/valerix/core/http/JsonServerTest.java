@@ -1,0 +1,180 @@
+package io.valerix.core.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.valerix.core.deadline.Deadline;
+import java.net.ConnectException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class JsonServerTest {
+
+  @Test
+  void portZeroBindsAnEphemeralLoopbackPortThatIsReadable() {
+    try (JsonServer server = JsonServer.builder().route("GET", "/ping", r -> Response.json(200, Map.of("pong", true))).build().start()) {
+      assertThat(server.port()).isPositive();
+      assertThat(server.uri().getHost()).isEqualTo(InetAddress.getLoopbackAddress().getHostAddress());
+      assertThat(RawHttp.send(server.uri(), "GET", "/ping", null, null).body()).isEqualTo("{\"pong\":true}");
+    }
+  }
+
+  @Test
+  void handlerSeesARemainingBudgetNoLargerThanTheClientHad() {
+    AtomicLong seenMillis = new AtomicLong();
+    try (JsonServer server = JsonServer.builder()
+        .route("GET", "/budget", r -> {
+          seenMillis.set(r.deadline().remaining().toMillis());
+          return Response.json(200, Map.of());
+        })
+        .build().start()) {
+      JsonClient client = JsonClient.builder(server.uri()).build();
+      Deadline deadline = Deadline.after(Duration.ofMillis(750));
+
+      client.send(JsonRequest.get("/budget"), Void.class, deadline);
+
+      assertThat(seenMillis.get()).isPositive().isLessThanOrEqualTo(750);
+      assertThat(seenMillis.get()).isGreaterThan(deadline.remaining().toMillis() - 750 + 500);
+    }
+  }
+
+  @Test
+  void serverCapsACallersBudgetAtItsOwnMaximum() {
+    AtomicLong seenMillis = new AtomicLong();
+    try (JsonServer server = JsonServer.builder()
+        .maxDeadline(Duration.ofMillis(300))
+        .route("GET", "/budget", r -> {
+          seenMillis.set(r.deadline().remaining().toMillis());
+          return Response.json(200, Map.of());
+        })
+        .build().start()) {
+      RawHttp.send(server.uri(), "GET", "/budget", null, null, ValerixHeaders.BUDGET_MS, "60000");
+
+      assertThat(seenMillis.get()).isLessThanOrEqualTo(300);
+    }
+  }
+
+  @Test
+  void requestWhoseBudgetIsGoneIsRefusedWithoutRunningTheHandler() {
+    AtomicInteger calls = new AtomicInteger();
+    try (JsonServer server = JsonServer.builder().route("PUT", "/work", r -> {
+      calls.incrementAndGet();
+      return Response.json(200, Map.of());
+    }).build().start()) {
+      RawHttp.Reply reply = RawHttp.send(server.uri(), "PUT", "/work", "application/json", "{}", ValerixHeaders.BUDGET_MS, "0");
+
+      assertThat(reply.status()).isEqualTo(504);
+      assertThat(reply.problemType()).isEqualTo("urn:valerix:problem:deadline-exceeded");
+      assertThat(calls).hasValue(0);
+    }
+  }
+
+  @Test
+  void malformedBudgetHeaderIs400() {
+    try (JsonServer server = JsonServer.builder().route("GET", "/x", r -> Response.json(200, Map.of())).build().start()) {
+      RawHttp.Reply reply = RawHttp.send(server.uri(), "GET", "/x", null, null, ValerixHeaders.BUDGET_MS, "soon");
+
+      assertThat(reply.status()).isEqualTo(400);
+      assertThat(reply.json().path("detail").asText()).contains(ValerixHeaders.BUDGET_MS);
+    }
+  }
+
+  @Test
+  void filtersRunInOrderAroundTheHandlerAndSeeProblemsAsResponses() {
+    List<String> trace = new CopyOnWriteArrayList<>();
+    try (JsonServer server = JsonServer.builder()
+        .filter((r, next) -> {
+          trace.add("outer>");
+          Response response = next.handle(r);
+          trace.add("<outer " + response.status());
+          return response;
+        })
+        .filter((r, next) -> {
+          trace.add("inner>");
+          Response response = next.handle(r);
+          trace.add("<inner " + response.status());
+          return response.withHeader("X-Inner", "yes");
+        })
+        .route("GET", "/x", r -> {
+          trace.add("handler " + r.route());
+          return Response.json(200, Map.of());
+        })
+        .build().start()) {
+      RawHttp.Reply ok = RawHttp.send(server.uri(), "GET", "/x", null, null);
+      RawHttp.Reply missing = RawHttp.send(server.uri(), "GET", "/y", null, null);
+
+      assertThat(ok.headers()).containsEntry("x-inner", List.of("yes"));
+      assertThat(missing.status()).isEqualTo(404);
+      assertThat(trace).containsExactly(
+          "outer>", "inner>", "handler GET /x", "<inner 200", "<outer 200",
+          "outer>", "inner>", "<inner 404", "<outer 404");
+    }
+  }
+
+  @Test
+  void literalSegmentsWinOverParametersWhateverTheOrderRoutesWereAdded() {
+    try (JsonServer server = JsonServer.builder()
+        .route("GET", "/orders/{orderId}", r -> Response.json(200, Map.of("id", r.pathParam("orderId"))))
+        .route("GET", "/orders/stats", r -> Response.json(200, Map.of("stats", true)))
+        .build().start()) {
+      assertThat(RawHttp.send(server.uri(), "GET", "/orders/stats", null, null).body()).isEqualTo("{\"stats\":true}");
+      assertThat(RawHttp.send(server.uri(), "GET", "/orders/a%20b", null, null).body()).isEqualTo("{\"id\":\"a b\"}");
+    }
+  }
+
+  @Test
+  void droppedConnectionGivesTheClientAnIoErrorAndTheServerKeepsServing() {
+    try (JsonServer server = JsonServer.builder()
+        .filter((r, next) -> r.path().equals("/drop") ? Response.dropConnection() : next.handle(r))
+        .route("GET", "/drop", r -> Response.json(200, Map.of()))
+        .route("GET", "/ok", r -> Response.json(200, Map.of("ok", true)))
+        .build().start()) {
+      JsonClient client = JsonClient.builder(server.uri()).build();
+
+      assertThatThrownBy(() -> client.send(JsonRequest.get("/drop"), Void.class, Deadline.after(Duration.ofSeconds(2))))
+          .isInstanceOf(TransportException.class);
+      assertThat(client.send(JsonRequest.get("/ok"), Map.class, Deadline.after(Duration.ofSeconds(2))).body())
+          .containsEntry("ok", true);
+    }
+  }
+
+  @Test
+  void closeLetsInFlightRequestsFinishThenRefusesNewConnections() throws Exception {
+    CountDownLatch entered = new CountDownLatch(1);
+    JsonServer server = JsonServer.builder()
+        .drainTimeout(Duration.ofSeconds(5))
+        .route("GET", "/slow", r -> {
+          entered.countDown();
+          Thread.sleep(300);
+          return Response.json(200, Map.of("done", true));
+        })
+        .build().start();
+    CompletableFuture<RawHttp.Reply> inFlight = CompletableFuture.supplyAsync(() -> RawHttp.send(server.uri(), "GET", "/slow", null, null));
+    assertThat(entered.await(5, TimeUnit.SECONDS)).isTrue();
+    var uri = server.uri();
+
+    server.close();
+
+    assertThat(inFlight.get(5, TimeUnit.SECONDS).body()).isEqualTo("{\"done\":true}");
+    assertThatThrownBy(() -> new java.net.Socket(uri.getHost(), uri.getPort()).close()).isInstanceOf(ConnectException.class);
+  }
+
+  @Test
+  void badSettingsAreRejectedWithTheValue() {
+    assertThatThrownBy(() -> JsonServer.builder().port(70000).build()).hasMessageContaining("70000");
+    assertThatThrownBy(() -> JsonServer.builder().maxBodyBytes(0).build()).hasMessageContaining("maxBodyBytes");
+    assertThatThrownBy(() -> JsonServer.builder().route("get", "/x", r -> null)).hasMessageContaining("'get'");
+    assertThatThrownBy(() -> JsonServer.builder().route("GET", "/x/{a b}", r -> null)).hasMessageContaining("{a b}");
+    assertThatThrownBy(() -> JsonServer.builder().route("GET", "/x/{a}", r -> null).route("GET", "/x/{b}", r -> null).build())
+        .hasMessageContaining("duplicate route");
+  }
+}
