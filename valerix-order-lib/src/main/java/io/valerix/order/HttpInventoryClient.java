@@ -1,0 +1,111 @@
+package io.valerix.order;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.valerix.core.deadline.Deadline;
+import io.valerix.core.deadline.DeadlineExceededException;
+import io.valerix.core.http.CallListener;
+import io.valerix.core.http.JsonClient;
+import io.valerix.core.http.JsonRequest;
+import io.valerix.core.http.RemoteProblemException;
+import io.valerix.core.http.TransportException;
+import io.valerix.core.retry.RetryPolicy;
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * {@link InventoryClient} over HTTP: OkHttp with the deadline's remaining budget sent downstream
+ * and the call cancelled when it passes. Idempotent calls (all of them: reservations are keyed by
+ * order id) are retried on transient failures while the deadline and the retry budget allow.
+ *
+ * <p>Immutable and thread-safe.
+ */
+public final class HttpInventoryClient implements InventoryClient {
+
+  private static final String NOT_FOUND_TYPE = "urn:valerix:problem:reservation-not-found";
+
+  private final JsonClient client;
+
+  /**
+   * A client of the inventory service at {@code baseUri}.
+   *
+   * @param listener told about every call, for the latency monitor
+   */
+  public HttpInventoryClient(URI baseUri, CallListener listener) {
+    Objects.requireNonNull(baseUri, "baseUri");
+    Objects.requireNonNull(listener, "listener");
+    this.client = JsonClient.builder(baseUri)
+        .name("inventory")
+        .retryPolicy(RetryPolicy.builder().maxAttempts(3).build())
+        .callListener(listener)
+        .build();
+  }
+
+  record ReserveBody(String sku, int quantity) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record ReservationReply(String orderId, String status) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record StockItem(String sku) {}
+
+  @JsonIgnoreProperties(ignoreUnknown = true)
+  record StockList(List<StockItem> items) {}
+
+  @Override
+  public ReservationStatus reserve(String orderId, String sku, int quantity, Deadline deadline) {
+    return status(() -> client.send(
+        JsonRequest.put(new ReserveBody(sku, quantity), "/reservations/{orderId}", orderId), ReservationReply.class, deadline).body());
+  }
+
+  @Override
+  public ReservationStatus find(String orderId, Deadline deadline) {
+    try {
+      return status(() -> client.send(JsonRequest.get("/reservations/{orderId}", orderId), ReservationReply.class, deadline).body());
+    } catch (InventoryRefusedException refused) {
+      if (NOT_FOUND_TYPE.equals(refused.problemType())) {
+        return ReservationStatus.NOT_FOUND;
+      }
+      throw refused;
+    }
+  }
+
+  @Override
+  public ReservationStatus cancel(String orderId, Deadline deadline) {
+    return status(() -> client.send(JsonRequest.delete("/reservations/{orderId}", orderId), ReservationReply.class, deadline).body());
+  }
+
+  @Override
+  public Set<String> skus(Deadline deadline) {
+    StockList list = call(() -> client.send(JsonRequest.get("/inventory"), StockList.class, deadline).body());
+    return list.items().stream().map(StockItem::sku).collect(Collectors.toUnmodifiableSet());
+  }
+
+  private static ReservationStatus status(Supplier<ReservationReply> call) {
+    ReservationReply reply = call(call);
+    if (reply == null || reply.status() == null) {
+      throw new InventoryUnavailableException("inventory answered without a reservation status", null);
+    }
+    try {
+      return ReservationStatus.valueOf(reply.status());
+    } catch (IllegalArgumentException unknown) {
+      throw new InventoryUnavailableException("inventory answered an unknown status '" + reply.status() + "'", unknown);
+    }
+  }
+
+  private static <T> T call(Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (DeadlineExceededException | TransportException e) {
+      throw new InventoryUnavailableException(e.getMessage(), e);
+    } catch (RemoteProblemException e) {
+      if (e.status() >= 500 || e.status() == 429 || e.status() == 408) {
+        throw new InventoryUnavailableException(e.getMessage(), e);
+      }
+      throw new InventoryRefusedException(e.type().toString(), e.detail() == null ? e.getMessage() : e.detail(), e);
+    }
+  }
+}

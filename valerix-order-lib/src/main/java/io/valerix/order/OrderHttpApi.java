@@ -1,0 +1,89 @@
+package io.valerix.order;
+
+import io.valerix.core.http.JsonServer;
+import io.valerix.core.http.Request;
+import io.valerix.core.http.Response;
+import io.valerix.core.http.ValerixHeaders;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.UUID;
+import org.slf4j.MDC;
+
+/**
+ * The order service's HTTP routes: {@code POST /orders} and {@code GET /orders/{orderId}}.
+ *
+ * <p>{@code POST /orders} takes {@code {"orderId"?, "sku", "quantity"}}. The order id is the
+ * body's {@code orderId}, or else one derived from the {@code Idempotency-Key} header, so retries
+ * with the same key land on the same order. Replies: 201 with the order when its outcome is known
+ * (CONFIRMED or REJECTED), 202 when it is PENDING (with {@code Location}), 200 with the current
+ * state when the order existed already. Put the idempotency filter in front of this route for
+ * the full key semantics (replay, 422 on a reused key, 409 while in progress).
+ */
+public final class OrderHttpApi {
+
+  /** The JSON body of {@code POST /orders}. */
+  public record PlaceOrderRequest(String orderId, String sku, Integer quantity) {}
+
+  /** An order as the API shows it. */
+  public record OrderView(
+      String orderId, String sku, int quantity, OrderStatus status, String message, Instant createdAt, Instant updatedAt) {
+
+    static OrderView of(Order order) {
+      return new OrderView(
+          order.orderId(), order.sku(), order.quantity(), order.status(), order.message(), order.createdAt(), order.updatedAt());
+    }
+  }
+
+  private OrderHttpApi() {}
+
+  /** Adds the order routes to {@code server}, served by {@code service}. */
+  public static JsonServer.Builder install(JsonServer.Builder server, OrderService service) {
+    Objects.requireNonNull(server, "server");
+    Objects.requireNonNull(service, "service");
+    server.route("POST", "/orders", request -> place(service, request));
+    server.route("GET", "/orders/{orderId}", request -> {
+      String orderId = request.pathParam("orderId");
+      MDC.put("orderId", orderId);
+      try {
+        return service.find(orderId)
+            .map(order -> Response.json(200, OrderView.of(order)))
+            .orElseThrow(() -> OrderProblems.ORDER_NOT_FOUND.exception("no order " + orderId));
+      } finally {
+        MDC.remove("orderId");
+      }
+    });
+    return server;
+  }
+
+  private static Response place(OrderService service, Request request) {
+    PlaceOrderRequest body = request.bodyAs(PlaceOrderRequest.class);
+    if (body.quantity() == null) {
+      throw OrderProblems.INVALID_ORDER.exception("quantity is required");
+    }
+    if (body.sku() == null) {
+      throw OrderProblems.INVALID_ORDER.exception("sku is required");
+    }
+    String orderId = body.orderId() != null ? body.orderId() : request.header(ValerixHeaders.IDEMPOTENCY_KEY).map(OrderHttpApi::orderIdForKey)
+        .orElseThrow(() -> OrderProblems.INVALID_ORDER.exception(
+            "send an Idempotency-Key header or an orderId in the body, so a retry cannot place a second order"));
+    MDC.put("orderId", orderId);
+    try {
+      PlacedOrder placed = service.place(orderId, body.sku(), body.quantity(), request.deadline());
+      Response response = Response.json(switch (placed.outcome()) {
+        case CREATED -> 201;
+        case ACCEPTED -> 202;
+        case EXISTING -> 200;
+      }, OrderView.of(placed.order()));
+      // Order ids are letters, digits and . _ : - only, all safe in a path segment as they are.
+      return response.withHeader("Location", "/orders/" + orderId);
+    } finally {
+      MDC.remove("orderId");
+    }
+  }
+
+  /** The order id for an idempotency key: the same key always gives the same id. */
+  static String orderIdForKey(String key) {
+    return "k-" + UUID.nameUUIDFromBytes(("valerix-order:" + key).getBytes(StandardCharsets.UTF_8));
+  }
+}

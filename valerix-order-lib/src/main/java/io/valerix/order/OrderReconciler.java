@@ -1,0 +1,241 @@
+package io.valerix.order;
+
+import io.valerix.core.deadline.Deadline;
+import io.valerix.order.internal.JdbcOrderStore;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.HdrHistogram.Recorder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * Settles PENDING orders: asks inventory what happened to each order older than {@code
+ * settleAfter} and makes it final.
+ *
+ * <ul>
+ *   <li>RESERVED: the order is CONFIRMED (the reservation happened, the answer was late);
+ *   <li>REJECTED: REJECTED;
+ *   <li>RELEASED or CANCELLED: FAILED;
+ *   <li>NOT_FOUND: inventory never saw the reservation. Because {@code settleAfter} is longer
+ *       than the order timeout, and inventory refuses requests whose budget is gone, no reserve
+ *       request for the order can still be working; the reconciler still cancels first, which
+ *       leaves a tombstone so that even a straggler takes nothing, and then marks it FAILED.
+ * </ul>
+ *
+ * <p>When inventory cannot be reached the reconciler backs off (doubling, up to {@code
+ * maxBackoff}) and tries again; an order is never guessed at. Every change is conditional on the
+ * order still being PENDING, so several reconcilers on one database are safe.
+ *
+ * <p>Thread-safe. {@link #start()} runs it on a daemon thread; {@link #close()} stops it.
+ */
+public final class OrderReconciler implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(OrderReconciler.class);
+  private static final int BATCH = 100;
+
+  private final JdbcOrderStore store;
+  private final InventoryClient inventory;
+  private final InstantSource clock;
+  private final Duration settleAfter;
+  private final Duration interval;
+  private final Duration maxBackoff;
+  private final Duration callTimeout;
+  private final ScheduledExecutorService executor;
+  private final Map<OrderStatus, LongAdder> settled = new EnumMap<>(OrderStatus.class);
+  private final Recorder settleMillis = new Recorder(3_600_000L, 2);
+  private final AtomicLong consecutiveFailures = new AtomicLong();
+  private volatile long lastPendingCount;
+
+  private OrderReconciler(Builder builder) {
+    this.store = builder.service.store();
+    this.inventory = builder.service.inventory();
+    this.clock = builder.service.clock();
+    this.settleAfter = builder.settleAfter != null ? builder.settleAfter : builder.service.timeout().plusSeconds(1);
+    this.interval = builder.interval;
+    this.maxBackoff = builder.maxBackoff;
+    this.callTimeout = builder.callTimeout;
+    for (OrderStatus status : OrderStatus.values()) {
+      settled.put(status, new LongAdder());
+    }
+    this.executor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      Thread thread = new Thread(runnable, "valerix-order-reconciler");
+      thread.setDaemon(true);
+      return thread;
+    });
+    if (settleAfter.compareTo(builder.service.timeout()) <= 0) {
+      throw new IllegalArgumentException(
+          "settleAfter must be longer than the order timeout " + builder.service.timeout() + ", but was " + settleAfter);
+    }
+  }
+
+  /** A reconciler for the orders of {@code service}. */
+  public static Builder builder(OrderService service) {
+    return new Builder(service);
+  }
+
+  /** Starts settling in the background, every {@code interval}, backing off while inventory is down. */
+  public OrderReconciler start() {
+    executor.schedule(this::cycle, 0, TimeUnit.MILLISECONDS);
+    return this;
+  }
+
+  private void cycle() {
+    long delay = interval.toMillis();
+    try {
+      settleOnce();
+      consecutiveFailures.set(0);
+    } catch (InventoryUnavailableException e) {
+      long failures = consecutiveFailures.incrementAndGet();
+      delay = Math.min(maxBackoff.toMillis(), interval.toMillis() << Math.min(failures, 20));
+      log.warn("inventory unavailable while settling orders; next try in {} ms: {}", delay, e.getMessage());
+    } catch (RuntimeException e) {
+      log.error("settling orders failed", e);
+    } finally {
+      if (!executor.isShutdown()) {
+        executor.schedule(this::cycle, delay, TimeUnit.MILLISECONDS);
+      }
+    }
+  }
+
+  /**
+   * Settles every PENDING order older than {@code settleAfter}, oldest first.
+   *
+   * @return how many orders this call settled
+   * @throws InventoryUnavailableException if inventory could not be asked; orders settled before
+   *     that stay settled
+   */
+  public int settleOnce() {
+    int count = 0;
+    while (true) {
+      Instant cutoff = clock.instant().minus(settleAfter);
+      List<Order> pending = store.pendingCreatedBefore(cutoff, BATCH);
+      for (Order order : pending) {
+        if (settle(order)) {
+          count++;
+        }
+      }
+      if (pending.size() < BATCH) {
+        lastPendingCount = store.countByStatus().get(OrderStatus.PENDING);
+        return count;
+      }
+    }
+  }
+
+  private boolean settle(Order order) {
+    MDC.put("orderId", order.orderId());
+    try {
+      ReservationStatus status = inventory.find(order.orderId(), Deadline.after(callTimeout));
+      if (status == ReservationStatus.NOT_FOUND) {
+        status = inventory.cancel(order.orderId(), Deadline.after(callTimeout));
+      }
+      return switch (status) {
+        case RESERVED -> finish(order, OrderStatus.CONFIRMED, OrderMessages.CONFIRMED);
+        case REJECTED -> finish(order, OrderStatus.REJECTED, OrderMessages.OUT_OF_STOCK);
+        case RELEASED, CANCELLED, NOT_FOUND -> finish(order, OrderStatus.FAILED, OrderMessages.CANCELLED);
+      };
+    } catch (InventoryRefusedException refused) {
+      return finish(order, OrderStatus.FAILED, "Failed: inventory refused the order (" + refused.getMessage() + ").");
+    } finally {
+      MDC.remove("orderId");
+    }
+  }
+
+  private boolean finish(Order order, OrderStatus status, String message) {
+    Instant now = clock.instant();
+    if (!store.settle(order.orderId(), status, message, now)) {
+      return false;
+    }
+    settled.get(status).increment();
+    settleMillis.recordValue(Math.max(0, Math.min(3_600_000L, Duration.between(order.createdAt(), now).toMillis())));
+    log.info("settled order {} as {}", order.orderId(), status);
+    return true;
+  }
+
+  /** Orders settled by this reconciler, by the status they ended in. */
+  public Map<OrderStatus, Long> settledCounts() {
+    Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
+    settled.forEach((status, adder) -> counts.put(status, adder.sum()));
+    return counts;
+  }
+
+  /** PENDING orders at the end of the last pass. */
+  public long pendingCount() {
+    return lastPendingCount;
+  }
+
+  /** Settle times (creation to settlement) since the last call, in milliseconds. */
+  public org.HdrHistogram.Histogram settleTimesSinceLastCall() {
+    return settleMillis.getIntervalHistogram();
+  }
+
+  @Override
+  public void close() {
+    executor.shutdownNow();
+    try {
+      executor.awaitTermination(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Builds an {@link OrderReconciler}. */
+  public static final class Builder {
+    private final OrderService service;
+    private Duration settleAfter;
+    private Duration interval = Duration.ofMillis(500);
+    private Duration maxBackoff = Duration.ofSeconds(30);
+    private Duration callTimeout = Duration.ofSeconds(10);
+
+    private Builder(OrderService service) {
+      this.service = Objects.requireNonNull(service, "service");
+    }
+
+    /** How old a PENDING order must be before it is settled; longer than the order timeout. Default timeout + 1 s. */
+    public Builder settleAfter(Duration settleAfter) {
+      this.settleAfter = Objects.requireNonNull(settleAfter, "settleAfter");
+      return this;
+    }
+
+    /** The pause between passes; 500 ms by default. */
+    public Builder interval(Duration interval) {
+      this.interval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /** The longest pause while inventory is down; 30 s by default. */
+    public Builder maxBackoff(Duration maxBackoff) {
+      this.maxBackoff = Objects.requireNonNull(maxBackoff, "maxBackoff");
+      return this;
+    }
+
+    /** The deadline of each inventory call the reconciler makes; 10 s by default. */
+    public Builder callTimeout(Duration callTimeout) {
+      this.callTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
+      return this;
+    }
+
+    public OrderReconciler build() {
+      if (interval.toMillis() < 1) {
+        throw new IllegalArgumentException("interval must be at least 1 ms, but was " + interval);
+      }
+      if (maxBackoff.compareTo(interval) < 0) {
+        throw new IllegalArgumentException("maxBackoff must be at least the interval " + interval + ", but was " + maxBackoff);
+      }
+      if (callTimeout.toMillis() < 1) {
+        throw new IllegalArgumentException("callTimeout must be at least 1 ms, but was " + callTimeout);
+      }
+      return new OrderReconciler(this);
+    }
+  }
+}

@@ -1,0 +1,253 @@
+package io.valerix.order;
+
+import io.valerix.core.deadline.Deadline;
+import io.valerix.core.http.Problem;
+import io.valerix.core.http.ProblemException;
+import io.valerix.core.http.ProblemType;
+import io.valerix.order.internal.JdbcOrderStore;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.regex.Pattern;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Places orders without ever hanging on inventory and without ever placing one twice.
+ *
+ * <p>Placing an order commits it as PENDING, then asks inventory to reserve stock under the
+ * request's deadline (at most the configured timeout). RESERVED makes it CONFIRMED and REJECTED
+ * makes it REJECTED. When inventory does not answer in time, the order stays PENDING: the
+ * reservation may have happened, so it is never reported as failed; the {@link OrderReconciler}
+ * settles it. The order id is the primary key, so a retry of the same order returns the stored
+ * order instead of creating a second one.
+ *
+ * <p>Concurrent inventory calls are bounded: past the bound a request is refused at once with 503
+ * {@code overloaded} and nothing is written, rather than joining a growing queue.
+ *
+ * <p>Thread-safe.
+ */
+public final class OrderService {
+
+  private static final Logger log = LoggerFactory.getLogger(OrderService.class);
+
+  /** Order ids: 1 to 255 characters of letters, digits and {@code . _ : -}. */
+  public static final Pattern ORDER_ID = Pattern.compile("[A-Za-z0-9._:-]{1,255}");
+  /** SKUs: 1 to 64 characters of letters, digits and {@code . _ -}. */
+  public static final Pattern SKU = Pattern.compile("[A-Za-z0-9._-]{1,64}");
+
+  static final String PENDING_MESSAGE =
+      "Inventory is slow to answer, so your order is accepted and pending. It will be confirmed or"
+          + " cancelled shortly; check its status at /orders/%s. Retrying with the same key is safe.";
+
+  private final JdbcOrderStore store;
+  private final InventoryClient inventory;
+  private final InstantSource clock;
+  private final Duration timeout;
+  private final int maxQuantity;
+  private final Semaphore inventoryCalls;
+  private volatile Set<String> knownSkus;
+
+  private OrderService(Builder builder) {
+    this.store = new JdbcOrderStore(builder.dataSource);
+    this.inventory = builder.inventory;
+    this.clock = builder.clock;
+    this.timeout = builder.timeout;
+    this.maxQuantity = builder.maxQuantity;
+    this.inventoryCalls = new Semaphore(builder.maxConcurrentInventoryCalls);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Places an order, or returns the stored one if this order id was placed before.
+   *
+   * @throws ProblemException 400 {@code invalid-order}, 422 {@code unknown-sku}, 422 {@code
+   *     order-conflict} (same id, different content), 503 {@code overloaded}; nothing is written
+   */
+  public PlacedOrder place(String orderId, String sku, int quantity, Deadline deadline) {
+    validate(orderId, sku, quantity);
+    Optional<Order> existing = store.find(orderId);
+    if (existing.isPresent()) {
+      return new PlacedOrder(sameOrder(existing.get(), sku, quantity), PlacedOrder.Outcome.EXISTING);
+    }
+    Set<String> skus = knownSkus;
+    if (skus != null && !skus.contains(sku)) {
+      throw OrderProblems.UNKNOWN_SKU.exception("inventory has no SKU '" + sku + "'");
+    }
+    if (!inventoryCalls.tryAcquire()) {
+      throw new ProblemException(
+          Problem.of(ProblemType.OVERLOADED, "too many orders are waiting on inventory; retry in a second with the same key"), "1");
+    }
+    try {
+      JdbcOrderStore.Insert insert = store.insertPending(orderId, sku, quantity, PENDING_MESSAGE.formatted(orderId), clock.instant());
+      if (!insert.created()) {
+        return new PlacedOrder(sameOrder(insert.order(), sku, quantity), PlacedOrder.Outcome.EXISTING);
+      }
+      return reserve(insert.order(), deadline.child(timeout));
+    } finally {
+      inventoryCalls.release();
+    }
+  }
+
+  /** The order's current state. */
+  public Optional<Order> find(String orderId) {
+    return store.find(orderId);
+  }
+
+  /** How many orders are in each status. */
+  public Map<OrderStatus, Long> countByStatus() {
+    return store.countByStatus();
+  }
+
+  /**
+   * Loads the SKUs inventory knows, so unknown ones are refused before anything is written. Until
+   * it succeeds every SKU is accepted and inventory's own refusal rejects the order.
+   *
+   * @return true if the catalog was loaded
+   */
+  public boolean refreshCatalog(Deadline deadline) {
+    try {
+      knownSkus = Set.copyOf(inventory.skus(deadline));
+      return true;
+    } catch (InventoryUnavailableException | InventoryRefusedException e) {
+      log.warn("could not load the SKU catalog from inventory: {}", e.getMessage());
+      return false;
+    }
+  }
+
+  JdbcOrderStore store() {
+    return store;
+  }
+
+  InventoryClient inventory() {
+    return inventory;
+  }
+
+  InstantSource clock() {
+    return clock;
+  }
+
+  Duration timeout() {
+    return timeout;
+  }
+
+  private PlacedOrder reserve(Order order, Deadline deadline) {
+    ReservationStatus answer;
+    try {
+      answer = inventory.reserve(order.orderId(), order.sku(), order.quantity(), deadline);
+    } catch (InventoryUnavailableException unknown) {
+      log.info("order {} stays PENDING: {}", order.orderId(), unknown.getMessage());
+      return new PlacedOrder(order, PlacedOrder.Outcome.ACCEPTED);
+    } catch (InventoryRefusedException refused) {
+      return settled(order, OrderStatus.REJECTED, "Inventory refused the order: " + refused.getMessage());
+    }
+    if (deadline.isExpired()) {
+      // The answer came in after the caller stopped waiting; the reconciler settles it instead,
+      // so that it alone races with its own cancellation.
+      return new PlacedOrder(order, PlacedOrder.Outcome.ACCEPTED);
+    }
+    return switch (answer) {
+      case RESERVED -> settled(order, OrderStatus.CONFIRMED, OrderMessages.CONFIRMED);
+      case REJECTED -> settled(order, OrderStatus.REJECTED, OrderMessages.OUT_OF_STOCK);
+      case CANCELLED, RELEASED -> settled(order, OrderStatus.FAILED, OrderMessages.CANCELLED);
+      case NOT_FOUND -> new PlacedOrder(order, PlacedOrder.Outcome.ACCEPTED);
+    };
+  }
+
+  private PlacedOrder settled(Order order, OrderStatus status, String message) {
+    store.settle(order.orderId(), status, message, clock.instant());
+    Order now = store.find(order.orderId()).orElseThrow();
+    log.info("order {} is {}", order.orderId(), now.status());
+    return new PlacedOrder(now, now.status().isFinal() ? PlacedOrder.Outcome.CREATED : PlacedOrder.Outcome.ACCEPTED);
+  }
+
+  private static Order sameOrder(Order existing, String sku, int quantity) {
+    if (!existing.sku().equals(sku) || existing.quantity() != quantity) {
+      throw OrderProblems.ORDER_CONFLICT.exception(
+          "order " + existing.orderId() + " exists for " + existing.quantity() + " x " + existing.sku()
+              + "; a different order needs a different id");
+    }
+    return existing;
+  }
+
+  private void validate(String orderId, String sku, int quantity) {
+    if (orderId == null || !ORDER_ID.matcher(orderId).matches()) {
+      throw OrderProblems.INVALID_ORDER.exception("orderId must be 1 to 255 characters of letters, digits and . _ : -");
+    }
+    if (sku == null || !SKU.matcher(sku).matches()) {
+      throw OrderProblems.INVALID_ORDER.exception("sku must be 1 to 64 characters of letters, digits and . _ -");
+    }
+    if (quantity < 1 || quantity > maxQuantity) {
+      throw OrderProblems.INVALID_ORDER.exception("quantity must be between 1 and " + maxQuantity + ", but was " + quantity);
+    }
+  }
+
+  /** Builds an {@link OrderService}; validated in {@link #build()}. */
+  public static final class Builder {
+    private DataSource dataSource;
+    private InventoryClient inventory;
+    private InstantSource clock = InstantSource.system();
+    private Duration timeout = Duration.ofSeconds(2);
+    private int maxQuantity = 1000;
+    private int maxConcurrentInventoryCalls = 256;
+
+    private Builder() {}
+
+    /** The order database; its schema is migrated on build. */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      return this;
+    }
+
+    public Builder inventory(InventoryClient inventory) {
+      this.inventory = Objects.requireNonNull(inventory, "inventory");
+      return this;
+    }
+
+    public Builder clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** The most a request waits for inventory; 2 s by default. The request's own deadline may be shorter. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** The largest quantity one order may ask for; 1000 by default. */
+    public Builder maxQuantity(int maxQuantity) {
+      this.maxQuantity = maxQuantity;
+      return this;
+    }
+
+    /** How many requests may wait on inventory at once; past it, 503 at once. 256 by default. */
+    public Builder maxConcurrentInventoryCalls(int max) {
+      this.maxConcurrentInventoryCalls = max;
+      return this;
+    }
+
+    public OrderService build() {
+      Objects.requireNonNull(dataSource, "dataSource is required");
+      Objects.requireNonNull(inventory, "inventory is required");
+      if (timeout.toMillis() < 1) {
+        throw new IllegalArgumentException("timeout must be at least 1 ms, but was " + timeout);
+      }
+      if (maxQuantity < 1) {
+        throw new IllegalArgumentException("maxQuantity must be at least 1, but was " + maxQuantity);
+      }
+      if (maxConcurrentInventoryCalls < 1) {
+        throw new IllegalArgumentException("maxConcurrentInventoryCalls must be at least 1, but was " + maxConcurrentInventoryCalls);
+      }
+      return new OrderService(this);
+    }
+  }
+}
