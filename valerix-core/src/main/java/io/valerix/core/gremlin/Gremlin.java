@@ -85,8 +85,10 @@ public final class Gremlin {
     GremlinDecision decision;
     if (replay != null) {
       if (!replay.matches(n, method, path) && replayMismatchReported.compareAndSet(false, true)) {
-        log.warn("gremlin replay diverges at request {}: this run sent {} {}, the log has another"
-            + " request; its logged injections are applied anyway (reported once)", n, method, path);
+        log.warn(
+            "gremlin replay diverges at request {}: this run sent {} {}, the log has another"
+                + " request; its logged injections are applied anyway (reported once)",
+            n, method, path);
       }
       decision = replay.decisionFor(n, method, path);
     } else {

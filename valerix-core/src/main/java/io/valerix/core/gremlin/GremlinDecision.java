@@ -110,7 +110,8 @@ public final class GremlinDecision {
 
   @Override
   public int hashCode() {
-    return Objects.hash(request, method, path, delayBefore, delayAfter, fault, faultPhase, firedRules);
+    return Objects.hash(
+        request, method, path, delayBefore, delayAfter, fault, faultPhase, firedRules);
   }
 
   /** For example {@code #7 PUT /reservations/o-1: before 0ms, after 1200ms, fault reset after}. */
@@ -184,7 +185,8 @@ public final class GremlinDecision {
       }
       for (int rule : firedRules) {
         if (rule < 0) {
-          throw new IllegalArgumentException("firedRules must not be negative, but was " + firedRules);
+          throw new IllegalArgumentException(
+              "firedRules must not be negative, but was " + firedRules);
         }
       }
       if (faultPhase == InjectionPhase.BEFORE && !delayAfter.isZero()) {

@@ -108,12 +108,15 @@ class DecisionLogTest {
     assertThat(DecisionLog.fromJsonLine(line)).isEqualTo(d);
   }
 
+  /** A log line for request {@code n} with a delay {@code before}. */
+  private static String line(long n, String before) {
+    return "{\"request\":" + n + ",\"method\":\"GET\",\"path\":\"/a\",\"before\":\"" + before
+        + "\",\"after\":\"0ms\",\"rules\":[]}\n";
+  }
+
   @Test
   void linesWrittenOutOfOrderAreReadBackSortedAndBlankLinesSkipped() throws IOException {
-    String log =
-        "{\"request\":2,\"method\":\"GET\",\"path\":\"/b\",\"before\":\"0ms\",\"after\":\"0ms\",\"rules\":[]}\n"
-            + "\n"
-            + "{\"request\":1,\"method\":\"GET\",\"path\":\"/a\",\"before\":\"1s\",\"after\":\"0ms\",\"rules\":[0]}\n";
+    String log = line(2, "0ms") + "\n" + line(1, "1s");
 
     List<GremlinDecision> read = DecisionLog.read(new StringReader(log));
 
@@ -122,9 +125,7 @@ class DecisionLogTest {
 
   @Test
   void aBadLineIsRejectedWithItsLineNumber() {
-    String log =
-        "{\"request\":1,\"method\":\"GET\",\"path\":\"/a\",\"before\":\"0ms\",\"after\":\"0ms\",\"rules\":[]}\n"
-            + "{\"request\":2,\"method\":\"GET\",\"path\":\"/a\",\"before\":\"-1s\",\"after\":\"0ms\",\"rules\":[]}\n";
+    String log = line(1, "0ms") + line(2, "-1s");
 
     assertThatThrownBy(() -> DecisionLog.read(new StringReader(log)))
         .isInstanceOf(IllegalArgumentException.class)
@@ -133,10 +134,9 @@ class DecisionLogTest {
 
   @Test
   void aRequestLoggedTwiceIsRejected() {
-    String line =
-        "{\"request\":1,\"method\":\"GET\",\"path\":\"/a\",\"before\":\"0ms\",\"after\":\"0ms\",\"rules\":[]}\n";
+    String twice = line(1, "0ms") + line(1, "5ms");
 
-    assertThatThrownBy(() -> DecisionLog.read(new StringReader(line + line)))
+    assertThatThrownBy(() -> DecisionLog.read(new StringReader(twice)))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("decision log has request 1 twice, on lines 1 and 2");
   }

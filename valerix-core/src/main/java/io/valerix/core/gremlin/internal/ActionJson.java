@@ -125,7 +125,8 @@ final class ActionJson {
       if (!name.equals("type") && !names.contains(name)) {
         String expected = names.isEmpty() ? "no fields besides 'type'" : "fields " + names;
         throw GremlinSpecException.inJson(
-            "unknown field '" + name + "' for action type '" + type + "' (expected " + expected + ")",
+            "unknown field '" + name + "' for action type '" + type + "' (expected " + expected
+                + ")",
             path + "." + name);
       }
     }
@@ -143,7 +144,8 @@ final class ActionJson {
       JsonNode value = node.get(field);
       if (!value.isTextual()) {
         throw GremlinSpecException.inJson(
-            field + " must be a duration string like \"250ms\", but was " + value, path + "." + field);
+            field + " must be a duration string like \"250ms\", but was " + value,
+            path + "." + field);
       }
       try {
         return DurationText.parse(value.asText());

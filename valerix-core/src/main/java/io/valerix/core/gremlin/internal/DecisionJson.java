@@ -26,7 +26,9 @@ public final class DecisionJson {
   private DecisionJson() {}
 
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({"request", "method", "path", "before", "after", "fault", "faultPhase", "rules"})
+  @JsonPropertyOrder({
+    "request", "method", "path", "before", "after", "fault", "faultPhase", "rules"
+  })
   record DecisionDto(
       @JsonProperty("request") Long request,
       @JsonProperty("method") String method,

@@ -14,14 +14,18 @@ class NormalMathTest {
   void theInverseCdfAgreesWithCommonsMathAcrossTheUnitInterval() {
     for (double p = 1e-12; p < 1; p = p < 0.01 || p > 0.99 ? p * 1.7 : p + 0.01) {
       double expected = reference.inverseCumulativeProbability(Math.min(p, Math.nextDown(1.0)));
-      assertThat(NormalMath.inverseCdf(p)).as("p=%s", p).isCloseTo(expected, within(1e-6 * Math.max(1, Math.abs(expected))));
+      assertThat(NormalMath.inverseCdf(p))
+          .as("p=%s", p)
+          .isCloseTo(expected, within(1e-6 * Math.max(1, Math.abs(expected))));
     }
   }
 
   @Test
   void theCdfAgreesWithCommonsMath() {
     for (double z = -8; z <= 8; z += 0.05) {
-      assertThat(NormalMath.cdf(z)).as("z=%s", z).isCloseTo(reference.cumulativeProbability(z), within(2e-7));
+      assertThat(NormalMath.cdf(z))
+          .as("z=%s", z)
+          .isCloseTo(reference.cumulativeProbability(z), within(2e-7));
     }
   }
 
