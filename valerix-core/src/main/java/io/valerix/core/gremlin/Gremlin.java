@@ -43,6 +43,9 @@ public final class Gremlin {
   /** How many recent decisions {@link #recentDecisions()} keeps unless told otherwise. */
   public static final int DEFAULT_RETAINED_DECISIONS = 1_000;
 
+  /** The most {@link Builder#withRetainedDecisions} accepts; the ring is allocated up front. */
+  public static final int MAX_RETAINED_DECISIONS = 1_000_000;
+
   private static final Logger log = LoggerFactory.getLogger(Gremlin.class);
 
   private final long seed;
@@ -183,11 +186,15 @@ public final class Gremlin {
       return this;
     }
 
-    /** How many recent decisions to keep in memory, 0 for none; bounds memory on long runs. */
+    /**
+     * How many recent decisions to keep in memory, from 0 (none) to {@link
+     * #MAX_RETAINED_DECISIONS}; bounds memory on long runs.
+     */
     public Builder withRetainedDecisions(int retainedDecisions) {
-      if (retainedDecisions < 0) {
+      if (retainedDecisions < 0 || retainedDecisions > MAX_RETAINED_DECISIONS) {
         throw new IllegalArgumentException(
-            "retainedDecisions must not be negative, but was " + retainedDecisions);
+            "retainedDecisions must be in [0, " + MAX_RETAINED_DECISIONS + "], but was "
+                + retainedDecisions);
       }
       this.retainedDecisions = retainedDecisions;
       return this;

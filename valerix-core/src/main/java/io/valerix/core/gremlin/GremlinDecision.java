@@ -169,7 +169,7 @@ public final class GremlinDecision {
 
     /** Sets the indexes of the rules whose injection the decision carries. */
     public Builder firedRules(List<Integer> firedRules) {
-      this.firedRules = List.copyOf(firedRules);
+      this.firedRules = List.copyOf(Objects.requireNonNull(firedRules, "firedRules"));
       return this;
     }
 

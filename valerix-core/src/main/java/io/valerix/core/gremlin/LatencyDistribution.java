@@ -13,7 +13,8 @@ import java.time.Duration;
  *
  * <p>Instances are immutable records, validated on construction ({@link NullPointerException} for
  * null, {@link IllegalArgumentException} naming the field and the bad value), and thread-safe.
- * Samples are never negative; they saturate at {@code Long.MAX_VALUE} nanoseconds.
+ * Samples are never negative; they saturate at {@code Long.MAX_VALUE} nanoseconds. Sampling uses
+ * {@link StrictMath} so that a seed gives bit-identical delays on every JVM and platform.
  */
 public sealed interface LatencyDistribution extends GremlinAction
     permits LatencyDistribution.Fixed,
@@ -137,7 +138,7 @@ public sealed interface LatencyDistribution extends GremlinAction
 
     @Override
     public Duration sample(double u) {
-      return nanos(median.toNanos() * Math.exp(sigma * NormalMath.inverseCdf(u)));
+      return nanos(median.toNanos() * StrictMath.exp(sigma * NormalMath.inverseCdf(u)));
     }
 
     @Override
@@ -166,7 +167,7 @@ public sealed interface LatencyDistribution extends GremlinAction
 
     @Override
     public Duration sample(double u) {
-      Duration x = nanos(scale.toNanos() / Math.pow(1 - u, 1 / shape));
+      Duration x = nanos(scale.toNanos() / StrictMath.pow(1 - u, 1 / shape));
       return x.compareTo(cap) > 0 ? cap : x;
     }
 

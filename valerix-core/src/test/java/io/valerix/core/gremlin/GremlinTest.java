@@ -50,6 +50,21 @@ class GremlinTest {
   }
 
   @Test
+  void aSeedKeepsMeaningTheSameDecisionsAcrossBuilds() {
+    // Pinned so that a seed quoted in an old bug report still reproduces its run: changing the
+    // mixer or a sampling formula must be a deliberate, visible decision.
+    Gremlin gremlin = gremlin(42, "uniform(0ms,5s) after; error(503) p=0.5");
+
+    assertThat(decide(gremlin, 4))
+        .extracting(GremlinDecision::toString)
+        .containsExactly(
+            "#1 PUT /reservations/o-0: before 0ms, after 1810794726ns, rules [0]",
+            "#2 GET /inventory/sku-1: before 0ms, after 3877120017ns, rules [0]",
+            "#3 POST /orders: before 0ms, after 0ms, fault error(503) before, rules [1]",
+            "#4 PUT /reservations/o-3: before 0ms, after 0ms, fault error(503) before, rules [1]");
+  }
+
+  @Test
   void differentSeedsDecideDifferently() {
     List<GremlinDecision> first = decide(gremlin(42, MIXED), 10_000);
     List<GremlinDecision> second = decide(gremlin(43, MIXED), 10_000);
@@ -294,7 +309,10 @@ class GremlinTest {
   void theBuilderRejectsBadSettings() {
     assertThatThrownBy(() -> Gremlin.builder(1).withRetainedDecisions(-1))
         .isInstanceOf(IllegalArgumentException.class)
-        .hasMessage("retainedDecisions must not be negative, but was -1");
+        .hasMessage("retainedDecisions must be in [0, 1000000], but was -1");
+    assertThatThrownBy(() -> Gremlin.builder(1).withRetainedDecisions(Integer.MAX_VALUE))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("retainedDecisions must be in [0, 1000000], but was 2147483647");
     assertThatThrownBy(() -> Gremlin.builder(1).withSpec(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("spec");

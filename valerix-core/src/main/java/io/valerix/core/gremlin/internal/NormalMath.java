@@ -4,6 +4,9 @@ package io.valerix.core.gremlin.internal;
  * The standard normal CDF and its inverse, so that normal and log-normal delays can be sampled
  * from one uniform number (inverse transform) without a statistics library on the main path.
  *
+ * <p>Uses {@link StrictMath}: {@code Math.log} and friends may differ by an ulp between JIT
+ * intrinsics, the interpreter and platforms, which would let one seed give two different delays.
+ *
  * <p>Stateless and thread-safe.
  */
 public final class NormalMath {
@@ -39,10 +42,10 @@ public final class NormalMath {
       return Double.POSITIVE_INFINITY;
     }
     if (p < P_LOW) {
-      return tail(Math.sqrt(-2 * Math.log(p)));
+      return tail(StrictMath.sqrt(-2 * StrictMath.log(p)));
     }
     if (p > 1 - P_LOW) {
-      return -tail(Math.sqrt(-2 * Math.log1p(-p)));
+      return -tail(StrictMath.sqrt(-2 * StrictMath.log1p(-p)));
     }
     double q = p - 0.5;
     double r = q * q;
@@ -57,7 +60,7 @@ public final class NormalMath {
 
   /** Φ(z), through erfc. */
   public static double cdf(double z) {
-    return 0.5 * erfc(-z / Math.sqrt(2));
+    return 0.5 * erfc(-z / StrictMath.sqrt(2));
   }
 
   // Chebyshev fit from Numerical Recipes (erfcc); fractional error below 1.2e-7 everywhere.
@@ -65,7 +68,7 @@ public final class NormalMath {
     double z = Math.abs(x);
     double t = 1 / (1 + 0.5 * z);
     double ans =
-        t * Math.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
+        t * StrictMath.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418
             + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587
             + t * (-0.82215223 + t * 0.17087277)))))))));
     return x >= 0 ? ans : 2 - ans;
