@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * <p>Thread-safe. {@link #record} is meant for the request path: a map look-up, two window
  * recordings and two counter increments, with a light judgement at most once per slice.
  */
-public final class LatencyMonitor {
+public final class LatencyMonitor implements MetricsSource {
 
   private static final Logger log = LoggerFactory.getLogger(LatencyMonitor.class);
 
@@ -143,6 +143,27 @@ public final class LatencyMonitor {
     SortedMap<RequestKey, CumulativeHistogram.Counts> result = new TreeMap<>(KEY_ORDER);
     series.forEach((key, s) -> result.put(key, s.cumulative.counts()));
     return result;
+  }
+
+  /**
+   * Writes this monitor's metrics:
+   *
+   * <ul>
+   *   <li>{@code valerix_http_server_requests_total{route,method,status}} counter;
+   *   <li>{@code valerix_http_server_request_duration_seconds{route,method,status}} histogram;
+   *   <li>{@code valerix_http_client_requests_total{dependency,route,method,outcome}} counter;
+   *   <li>{@code valerix_http_client_request_duration_seconds{dependency,route,method,outcome}}
+   *       histogram;
+   *   <li>{@code valerix_health_light{scope="server"|"client",dependency,state}} gauge, one series
+   *       per state ({@code green}, {@code red}, {@code idle}): 1 for the current one, 0 otherwise,
+   *       so {@code valerix_health_light{state="red"} == 1} is an alert;
+   *   <li>{@code valerix_health_threshold_seconds} and
+   *       {@code valerix_health_window_p99_seconds{scope,dependency}} gauges.
+   * </ul>
+   */
+  @Override
+  public void writeTo(MetricsWriter writer) {
+    MonitorMetrics.write(this, writer);
   }
 
   private Series seriesFor(RequestKey key) {
