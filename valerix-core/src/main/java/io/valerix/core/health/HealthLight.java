@@ -6,6 +6,7 @@ package io.valerix.core.health;
  * exact rule, with its hysteresis, is on {@link HealthConfig}.
  *
  * <p>A light is not liveness: a RED server is slow but still {@link HealthReport.Status#UP UP}.
+ * Rendered in metrics as the {@code state} label {@code green}, {@code red} or {@code idle}.
  */
 public enum HealthLight {
   /** Requests in the window, p99 under the threshold. */

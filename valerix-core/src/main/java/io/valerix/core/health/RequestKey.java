@@ -12,6 +12,7 @@ import java.util.Objects;
  * metrics without bound. Requests that matched no route should use one fixed route such as
  * {@code (unmatched)}. As a safety net the monitor folds keys beyond
  * {@link LatencyMonitor#MAX_KEYS} into the route {@link LatencyMonitor#OVERFLOW_ROUTE}.
+ * Dependency names, likewise, are a small fixed set (each gets a window and a light).
  *
  * <p>Immutable and thread-safe.
  *

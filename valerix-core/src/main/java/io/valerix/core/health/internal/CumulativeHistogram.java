@@ -76,6 +76,7 @@ public final class CumulativeHistogram {
       return cumulative[cumulative.length - 1];
     }
 
+    /** A copy of the cumulative counts. */
     @Override
     public long[] cumulative() {
       return cumulative.clone();

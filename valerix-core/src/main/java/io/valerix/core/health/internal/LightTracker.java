@@ -12,8 +12,8 @@ import java.util.List;
  * The light of one scope: applies the rule documented on {@link HealthConfig} to successive
  * window snapshots and keeps a bounded history of changes.
  *
- * <p>Thread-safe: updates are serialized, so the history is in clock order as long as callers
- * read the clock while holding no stale reading (the monitor reads it under its own lock).
+ * <p>Thread-safe: updates are serialized. The history is in clock order if callers pass
+ * readings in order; the monitor reads the clock under its own lock to ensure that.
  */
 public final class LightTracker {
 
