@@ -1,0 +1,45 @@
+package io.valerix.core.health;
+
+import io.valerix.core.http.Filter;
+import io.valerix.core.http.Handler;
+import io.valerix.core.http.Request;
+import io.valerix.core.http.Response;
+import io.valerix.core.time.NanoClock;
+import java.util.Objects;
+
+/**
+ * Records every request's latency in a {@link LatencyMonitor}, by route template (never by raw
+ * path, so ids do not become metric labels) and by status. Add it first, so it measures what the
+ * client waits for, the gremlin's delays included; a dropped connection counts as an error.
+ *
+ * <p>The time until the body is fully written (a slow body) is not included. Thread-safe.
+ */
+public final class LatencyRecordingFilter implements Filter {
+
+  private final LatencyMonitor monitor;
+  private final NanoClock clock;
+
+  public LatencyRecordingFilter(LatencyMonitor monitor, NanoClock clock) {
+    this.monitor = Objects.requireNonNull(monitor, "monitor");
+    this.clock = Objects.requireNonNull(clock, "clock");
+  }
+
+  @Override
+  public Response filter(Request request, Handler next) throws Exception {
+    long start = clock.nanoTime();
+    Outcome outcome = Outcome.ERROR;
+    try {
+      Response response = next.handle(request);
+      outcome = response.dropsConnection() ? Outcome.ERROR : Outcome.status(response.status());
+      return response;
+    } finally {
+      monitor.record(RequestKey.server(request.method(), template(request.route()), outcome), clock.nanoTime() - start);
+    }
+  }
+
+  /** {@code PUT /reservations/{orderId}} → {@code /reservations/{orderId}}. */
+  static String template(String route) {
+    int space = route.indexOf(' ');
+    return space < 0 ? route : route.substring(space + 1);
+  }
+}
