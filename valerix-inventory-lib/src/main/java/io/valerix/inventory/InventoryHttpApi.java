@@ -20,6 +20,8 @@ import io.valerix.inventory.internal.InventoryRoutes;
  *
  * <p>The full contract, with every status and problem type, is {@code api/openapi.yaml}. While a
  * reservation route runs, the order id is in the SLF4J MDC under {@code orderId}.
+ *
+ * <p>The routes hold no state of their own; they are as thread-safe as the service they serve.
  */
 public final class InventoryHttpApi {
 

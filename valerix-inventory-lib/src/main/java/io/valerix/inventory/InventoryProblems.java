@@ -6,6 +6,8 @@ import io.valerix.core.http.ProblemType;
  * The problem types the inventory answers with, beyond the server's own ({@code malformed-json},
  * {@code invalid-request}, {@code deadline-exceeded}, …). Their {@code type} URIs are stable:
  * clients switch on them. Every one of them means nothing was changed.
+ *
+ * <p>Constants only; {@link ProblemType} is immutable.
  */
 public final class InventoryProblems {
 

@@ -20,6 +20,9 @@ public record Reservation(String orderId, String sku, int quantity, ReservationS
   public Reservation {
     Objects.requireNonNull(orderId, "orderId");
     Objects.requireNonNull(status, "status");
+    if (quantity < 0) {
+      throw new IllegalArgumentException("quantity must not be negative, but was " + quantity);
+    }
     if ((sku == null) != (quantity == 0)) {
       throw new IllegalArgumentException(
           "sku and quantity must be given together, but were sku=" + sku + ", quantity=" + quantity);
