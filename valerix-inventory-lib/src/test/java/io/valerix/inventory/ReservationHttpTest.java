@@ -101,6 +101,15 @@ class ReservationHttpTest {
   }
 
   @Test
+  void problemDetailsNameTheFieldAndTheBadValue() {
+    InventoryHttp.Reply quantity = InventoryHttp.reserve(inventory.uri(), "o-1", "widget", 1001);
+    InventoryHttp.Reply sku = InventoryHttp.reserve(inventory.uri(), "o-1", "wid get", 1);
+
+    assertThat(quantity.json().path("detail").asText()).isEqualTo("quantity must be 1..1000, but was 1001");
+    assertThat(sku.json().path("detail").asText()).isEqualTo("sku must be 1..64 characters of [A-Za-z0-9._-], but was 'wid get'");
+  }
+
+  @Test
   void reserveWhoseBudgetIsGoneIs504AndTakesNoStock() {
     List<String> before = inventory.snapshot();
 

@@ -48,20 +48,11 @@ public final class InventoryInput {
     }
   }
 
-  /** Checks a quantity as it arrives over the wire, where it may be missing or beyond an int. */
-  public static int requireQuantity(Long quantity, int maxQuantity) {
-    if (quantity == null) {
-      throw InventoryProblems.INVALID_QUANTITY.exception("quantity is required");
-    }
+  public static void requireQuantity(int quantity, int maxQuantity) {
     if (quantity < 1 || quantity > maxQuantity) {
       throw InventoryProblems.INVALID_QUANTITY.exception(
           "quantity must be 1.." + maxQuantity + ", but was " + quantity);
     }
-    return quantity.intValue();
-  }
-
-  public static void requireQuantity(int quantity, int maxQuantity) {
-    requireQuantity((long) quantity, maxQuantity);
   }
 
   /**

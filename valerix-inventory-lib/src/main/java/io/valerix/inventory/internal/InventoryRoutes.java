@@ -122,12 +122,12 @@ public final class InventoryRoutes {
     };
   }
 
-  /** Null and values beyond an int are refused here; the service checks the configured range. */
+  /** Missing and beyond-int values are refused here; the service checks the configured range. */
   private static int toInt(Long quantity) {
     if (quantity == null) {
       throw InventoryProblems.INVALID_QUANTITY.exception("quantity is required");
     }
-    if (quantity > Integer.MAX_VALUE || quantity < 1) {
+    if (quantity > Integer.MAX_VALUE || quantity < Integer.MIN_VALUE) {
       throw InventoryProblems.INVALID_QUANTITY.exception(
           (quantity < 1 ? "quantity must be at least 1" : "quantity must be at most " + Integer.MAX_VALUE)
               + ", but was " + quantity);
