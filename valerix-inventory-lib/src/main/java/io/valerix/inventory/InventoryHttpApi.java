@@ -1,0 +1,38 @@
+package io.valerix.inventory;
+
+import io.valerix.core.http.JsonServer;
+import io.valerix.inventory.internal.InventoryRoutes;
+
+/**
+ * The inventory's HTTP API, installable on any {@link JsonServer.Builder}, so a service can add
+ * its own routes and filters (gremlin, latency recording) around it.
+ *
+ * <ul>
+ *   <li>{@code GET /inventory}: {@code {"items":[{"sku","available","reserved","total"}]}}
+ *   <li>{@code GET /inventory/{sku}}: {@code {"sku","available","reserved","total"}}, or 404
+ *       {@code sku-not-found}
+ *   <li>{@code PUT /reservations/{orderId}} with {@code {"sku","quantity"}}: 200 {@code
+ *       {"orderId","sku","quantity","status"}}; REJECTED and CANCELLED are answers, not errors
+ *   <li>{@code GET /reservations/{orderId}}: 200 with the record, or 404 {@code
+ *       reservation-not-found}
+ *   <li>{@code DELETE /reservations/{orderId}}: 200 with RELEASED, CANCELLED or REJECTED
+ * </ul>
+ *
+ * <p>The full contract, with every status and problem type, is {@code api/openapi.yaml}. While a
+ * reservation route runs, the order id is in the SLF4J MDC under {@code orderId}.
+ *
+ * <p>The routes hold no state of their own; they are as thread-safe as the service they serve.
+ */
+public final class InventoryHttpApi {
+
+  private InventoryHttpApi() {}
+
+  /**
+   * Adds the inventory routes, served by {@code service}, to {@code builder}.
+   *
+   * @return {@code builder}, for chaining; its {@code build()} reports a route added twice
+   */
+  public static JsonServer.Builder install(JsonServer.Builder builder, InventoryService service) {
+    return InventoryRoutes.install(builder, service);
+  }
+}

@@ -1,0 +1,32 @@
+package io.valerix.inventory;
+
+import io.valerix.core.http.ProblemType;
+
+/**
+ * The problem types the inventory answers with, beyond the server's own ({@code malformed-json},
+ * {@code invalid-request}, {@code deadline-exceeded}, …). Their {@code type} URIs are stable:
+ * clients switch on them. Every one of them means nothing was changed.
+ *
+ * <p>Constants only; {@link ProblemType} is immutable.
+ */
+public final class InventoryProblems {
+
+  /** The order id is missing or not 1..255 characters of {@code [A-Za-z0-9._:-]}. */
+  public static final ProblemType INVALID_ORDER_ID = ProblemType.of("invalid-order-id", "Invalid order id", 400);
+  /** The SKU is missing or not 1..64 characters of {@code [A-Za-z0-9._-]}. */
+  public static final ProblemType INVALID_SKU = ProblemType.of("invalid-sku", "Invalid SKU", 400);
+  /** The quantity is missing, not positive, or above the configured maximum. */
+  public static final ProblemType INVALID_QUANTITY = ProblemType.of("invalid-quantity", "Invalid quantity", 400);
+  /** A reservation names a well-formed SKU the inventory does not stock. */
+  public static final ProblemType UNKNOWN_SKU = ProblemType.of("unknown-sku", "Unknown SKU", 422);
+  /** A stock lookup names a well-formed SKU the inventory does not stock. */
+  public static final ProblemType SKU_NOT_FOUND = ProblemType.of("sku-not-found", "SKU not found", 404);
+  /** The order id already has a reservation for a different SKU or quantity. */
+  public static final ProblemType RESERVATION_CONFLICT =
+      ProblemType.of("reservation-conflict", "Reservation conflicts with an earlier one", 422);
+  /** Nothing is recorded for the order id. */
+  public static final ProblemType RESERVATION_NOT_FOUND =
+      ProblemType.of("reservation-not-found", "Reservation not found", 404);
+
+  private InventoryProblems() {}
+}

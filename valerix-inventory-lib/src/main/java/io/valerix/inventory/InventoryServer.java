@@ -1,0 +1,253 @@
+package io.valerix.inventory;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.valerix.core.http.Filter;
+import io.valerix.core.http.JsonServer;
+import io.valerix.core.jdbc.H2Database;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runnable inventory service: an {@link InventoryService} on a database, served over HTTP by
+ * {@link InventoryHttpApi} on a {@link JsonServer}.
+ *
+ * <p>The database is an embedded H2 file database in {@link Builder#dataDirectory(Path)}, which
+ * the server opens and closes, or a {@link Builder#dataSource(DataSource)} the caller owns and
+ * closes. Binds loopback unless told otherwise.
+ *
+ * <p>Lifecycle: {@link #start()} opens the database, migrates and seeds it, and binds; {@link
+ * #close()} stops serving (letting in-flight requests finish) and then closes what it opened.
+ * Thread-safe.
+ */
+public final class InventoryServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(InventoryServer.class);
+
+  /** The connection pool size of the H2 database the server opens, unless set. */
+  public static final int DEFAULT_MAX_POOL_SIZE = 10;
+  /** The H2 database's name inside the data directory. */
+  public static final String DATABASE_NAME = "inventory";
+
+  private final String name;
+  private final Path dataDirectory;
+  private final DataSource givenDataSource;
+  private final int maxPoolSize;
+  private final InventoryConfig config;
+  private final int port;
+  private final InetAddress bindAddress;
+  private final List<Filter> filters;
+  private final Object lifecycle = new Object();
+  private HikariDataSource ownedDataSource;
+  private InventoryService service;
+  private JsonServer http;
+  private boolean started;
+  private boolean closed;
+
+  private InventoryServer(Builder builder, InventoryConfig config) {
+    this.name = builder.name;
+    this.dataDirectory = builder.dataDirectory;
+    this.givenDataSource = builder.dataSource;
+    this.maxPoolSize = builder.maxPoolSize == null ? DEFAULT_MAX_POOL_SIZE : builder.maxPoolSize;
+    this.config = config;
+    this.port = builder.port;
+    this.bindAddress = builder.bindAddress;
+    this.filters = List.copyOf(builder.filters);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Opens the database, brings its schema up to date, seeds missing SKUs, and starts serving.
+   *
+   * @throws java.io.UncheckedIOException if the address cannot be bound
+   * @throws InventoryStoreException if the database cannot be opened or set up
+   * @throws IllegalStateException if already started or closed
+   */
+  public InventoryServer start() {
+    synchronized (lifecycle) {
+      if (started || closed) {
+        throw new IllegalStateException("inventory server '" + name + "' was already started");
+      }
+      started = true;
+      try {
+        DataSource dataSource = givenDataSource;
+        if (dataSource == null) {
+          ownedDataSource = H2Database.open(dataDirectory, DATABASE_NAME, maxPoolSize);
+          dataSource = ownedDataSource;
+        }
+        service = InventoryService.create(dataSource, config);
+        JsonServer.Builder server = JsonServer.builder().name(name).bindAddress(bindAddress).port(port);
+        filters.forEach(server::filter);
+        http = InventoryHttpApi.install(server, service).build().start();
+      } catch (RuntimeException | Error e) {
+        closeOwned();
+        throw e;
+      }
+      log.info("{} serving {} from {}", name, http.uri(), dataDirectory != null ? dataDirectory : "a given data source");
+      return this;
+    }
+  }
+
+  /** The base URI, for example {@code http://127.0.0.1:8081}. */
+  public URI uri() {
+    return running().uri();
+  }
+
+  /** The bound port; with port 0 configured, the ephemeral one the system chose. */
+  public int port() {
+    return running().port();
+  }
+
+  /** The service behind the HTTP API, for in-process callers on the same database. */
+  public InventoryService service() {
+    synchronized (lifecycle) {
+      running();
+      return service;
+    }
+  }
+
+  /** Stops serving, then closes the database if the server opened it. Idempotent. */
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      closeOwned();
+    }
+  }
+
+  private void closeOwned() {
+    // The HTTP server first: in-flight requests drain while the database is still there.
+    if (http != null) {
+      http.close();
+    }
+    if (ownedDataSource != null) {
+      ownedDataSource.close();
+    }
+  }
+
+  private JsonServer running() {
+    synchronized (lifecycle) {
+      if (http == null || closed) {
+        throw new IllegalStateException("inventory server '" + name + "' is not running");
+      }
+      return http;
+    }
+  }
+
+  /**
+   * Builds an {@link InventoryServer}; not thread-safe; validated in {@link #build()}. Exactly one
+   * of {@link #dataDirectory(Path)} and {@link #dataSource(DataSource)} must be set.
+   */
+  public static final class Builder {
+    private final InventoryConfig.Builder inventory = InventoryConfig.builder();
+    private String name = "inventory";
+    private Path dataDirectory;
+    private DataSource dataSource;
+    private Integer maxPoolSize;
+    private int port = 0;
+    private InetAddress bindAddress = InetAddress.getLoopbackAddress();
+    private final List<Filter> filters = new ArrayList<>();
+
+    private Builder() {}
+
+    /** The name in thread names and logs; {@code inventory} unless set. */
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** Keeps the data in an embedded H2 database in {@code directory} (created if missing); the server closes it. */
+    public Builder dataDirectory(Path directory) {
+      this.dataDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /** Keeps the data in {@code dataSource}, which the caller owns: the server never closes it. */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      return this;
+    }
+
+    /** The pool size of the H2 database in the data directory; {@value InventoryServer#DEFAULT_MAX_POOL_SIZE} unless set. */
+    public Builder maxPoolSize(int maxPoolSize) {
+      this.maxPoolSize = maxPoolSize;
+      return this;
+    }
+
+    /** Seeds {@code sku} with {@code quantity} unless it exists; see {@link InventoryConfig.Builder#stock(String, int)}. */
+    public Builder stock(String sku, int quantity) {
+      inventory.stock(sku, quantity);
+      return this;
+    }
+
+    /** Seeds {@code sku=qty} pairs such as {@code widget=100,gadget=5}; see {@link InventoryConfig.Builder#stock(String)}. */
+    public Builder stock(String pairs) {
+      inventory.stock(pairs);
+      return this;
+    }
+
+    /** The largest quantity one reservation may take; {@value InventoryConfig#DEFAULT_MAX_QUANTITY} unless set. */
+    public Builder maxQuantity(int maxQuantity) {
+      inventory.maxQuantity(maxQuantity);
+      return this;
+    }
+
+    /** The port; 0 (the default) picks a free ephemeral port, readable from {@link InventoryServer#port()}. */
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    /** The address to bind; loopback unless set, so nothing is exposed by accident. */
+    public Builder bindAddress(InetAddress address) {
+      this.bindAddress = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /**
+     * Adds a filter around the inventory routes, for example the gremlin or latency recording;
+     * the first added runs outermost.
+     */
+    public Builder filter(Filter filter) {
+      filters.add(Objects.requireNonNull(filter, "filter"));
+      return this;
+    }
+
+    /**
+     * A server with these settings, not yet started.
+     *
+     * @throws IllegalArgumentException for an out-of-range setting or bad stock
+     * @throws IllegalStateException if neither or both of a data directory and a data source are
+     *     set, or a pool size is set for a given data source
+     */
+    public InventoryServer build() {
+      if ((dataDirectory == null) == (dataSource == null)) {
+        throw new IllegalStateException(
+            "exactly one of dataDirectory and dataSource must be set, but "
+                + (dataDirectory == null ? "neither was" : "both were (dataDirectory=" + dataDirectory + ")"));
+      }
+      if (dataSource != null && maxPoolSize != null) {
+        throw new IllegalStateException("maxPoolSize applies only to a dataDirectory; the given dataSource has its own pool");
+      }
+      if (maxPoolSize != null && maxPoolSize < 1) {
+        throw new IllegalArgumentException("maxPoolSize must be at least 1, but was " + maxPoolSize);
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535, but was " + port);
+      }
+      return new InventoryServer(this, inventory.build());
+    }
+  }
+}

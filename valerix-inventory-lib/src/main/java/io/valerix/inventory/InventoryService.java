@@ -1,0 +1,77 @@
+package io.valerix.inventory;
+
+import io.valerix.core.http.ProblemException;
+import io.valerix.inventory.internal.JdbcInventoryService;
+import java.util.List;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * Stock and exactly-once reservations keyed by order id.
+ *
+ * <p>Every order id has at most one record, ever. {@link #reserve} is idempotent on the order id:
+ * the first request decides (RESERVED or REJECTED) and every repeat gets the same answer without
+ * touching stock; a repeat that asks for something else is a conflict. {@link #release} gives
+ * reserved stock back exactly once, and leaves a tombstone when nothing was reserved yet so that
+ * a late reserve takes nothing.
+ *
+ * <p>Bad input ({@link ProblemException} of a type in {@link InventoryProblems}) changes nothing.
+ * A database failure is an {@link InventoryStoreException}, after which the outcome of a reserve or
+ * release is unknown until asked again.
+ *
+ * <p>Implementations are thread-safe, and several instances may share one database: correctness
+ * comes from its unique constraints and conditional updates, not from locks in this JVM.
+ */
+public interface InventoryService {
+
+  /**
+   * The inventory on {@code dataSource}: brings the schema up to date, seeds the SKUs of {@code
+   * config} that do not exist yet (existing stock is never reset), and answers from then on. The
+   * caller keeps ownership of {@code dataSource} and closes it after it stops using the service.
+   *
+   * @throws InventoryStoreException if the database cannot be set up
+   */
+  static InventoryService create(DataSource dataSource, InventoryConfig config) {
+    return JdbcInventoryService.open(dataSource, config);
+  }
+
+  /**
+   * Reserves {@code quantity} of {@code sku} for {@code orderId}, once.
+   *
+   * @return RESERVED if the stock was taken, REJECTED if there was not enough (recorded, so a
+   *     retry answers REJECTED even if stock came back), CANCELLED if the order was cancelled
+   *     first, or RELEASED if it was reserved and has since been released; for a repeat, the
+   *     first answer
+   * @throws ProblemException {@code invalid-order-id}, {@code invalid-sku}, {@code
+   *     invalid-quantity}, {@code unknown-sku}, or {@code reservation-conflict} if {@code orderId}
+   *     was reserved for a different SKU or quantity
+   */
+  Reservation reserve(String orderId, String sku, int quantity);
+
+  /**
+   * Cancels the reservation of {@code orderId}.
+   *
+   * @return RELEASED if reserved stock was given back (by this call or an earlier one),
+   *     CANCELLED if there was no reservation (a tombstone now stops a late reserve), or REJECTED
+   *     if it was rejected (nothing to give back)
+   * @throws ProblemException {@code invalid-order-id}
+   */
+  Reservation release(String orderId);
+
+  /**
+   * What is recorded for {@code orderId}: RESERVED, REJECTED, RELEASED, CANCELLED, or NOT_FOUND.
+   *
+   * @throws ProblemException {@code invalid-order-id}
+   */
+  Reservation find(String orderId);
+
+  /**
+   * The stock of {@code sku}, or empty if it is not stocked.
+   *
+   * @throws ProblemException {@code invalid-sku}
+   */
+  Optional<StockLevel> stockLevel(String sku);
+
+  /** The stock of every SKU, ordered by SKU, each consistent in itself. */
+  List<StockLevel> stockLevels();
+}

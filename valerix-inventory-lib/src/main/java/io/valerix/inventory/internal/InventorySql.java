@@ -1,0 +1,165 @@
+package io.valerix.inventory.internal;
+
+import io.valerix.inventory.Reservation;
+import io.valerix.inventory.ReservationStatus;
+import io.valerix.inventory.StockLevel;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The inventory's SQL, one method per statement, on a connection the caller owns (and whose
+ * transaction it controls).
+ *
+ * <p>Plain INSERT, UPDATE and SELECT that run unchanged on H2 and PostgreSQL: no MERGE, no
+ * {@code ON CONFLICT}. Races are settled by the primary key on {@code order_id} and by updates
+ * whose WHERE clause re-checks the condition on the row they lock.
+ */
+final class InventorySql {
+
+  private static final String FIND_RESERVATION =
+      "SELECT sku, quantity, status FROM inventory_reservation WHERE order_id = ?";
+  private static final String SKU_EXISTS = "SELECT 1 FROM inventory_stock WHERE sku = ?";
+  private static final String INSERT_RESERVATION =
+      "INSERT INTO inventory_reservation (order_id, sku, quantity, status, created_at, updated_at)"
+          + " VALUES (?, ?, ?, 'RESERVED', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)";
+  private static final String INSERT_TOMBSTONE =
+      "INSERT INTO inventory_reservation (order_id, sku, quantity, status, created_at, updated_at)"
+          + " VALUES (?, NULL, NULL, 'CANCELLED', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)";
+  private static final String TAKE_STOCK =
+      "UPDATE inventory_stock SET available = available - ? WHERE sku = ? AND available >= ?";
+  private static final String RETURN_STOCK = "UPDATE inventory_stock SET available = available + ? WHERE sku = ?";
+  private static final String MARK_REJECTED =
+      "UPDATE inventory_reservation SET status = 'REJECTED', updated_at = CURRENT_TIMESTAMP"
+          + " WHERE order_id = ? AND status = 'RESERVED'";
+  private static final String MARK_RELEASED =
+      "UPDATE inventory_reservation SET status = 'RELEASED', updated_at = CURRENT_TIMESTAMP"
+          + " WHERE order_id = ? AND status = 'RESERVED'";
+  private static final String INSERT_STOCK = "INSERT INTO inventory_stock (sku, available, total) VALUES (?, ?, ?)";
+  // One statement, so available and the sum of reservations come from one snapshot and a checker
+  // never sees a reservation without its stock decrement (or the other way round).
+  private static final String STOCK_LEVELS =
+      "SELECT s.sku, s.available, s.total,"
+          + " COALESCE((SELECT SUM(r.quantity) FROM inventory_reservation r"
+          + " WHERE r.sku = s.sku AND r.status = 'RESERVED'), 0) AS reserved"
+          + " FROM inventory_stock s";
+
+  private InventorySql() {}
+
+  /** The record for {@code orderId}, or null if there is none. */
+  static Reservation findReservation(Connection connection, String orderId) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(FIND_RESERVATION)) {
+      query.setString(1, orderId);
+      try (ResultSet row = query.executeQuery()) {
+        if (!row.next()) {
+          return null;
+        }
+        return new Reservation(orderId, row.getString(1), row.getInt(2), ReservationStatus.valueOf(row.getString(3)));
+      }
+    }
+  }
+
+  static boolean skuExists(Connection connection, String sku) throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(SKU_EXISTS)) {
+      query.setString(1, sku);
+      try (ResultSet row = query.executeQuery()) {
+        return row.next();
+      }
+    }
+  }
+
+  /**
+   * Inserts a RESERVED row for {@code orderId}.
+   *
+   * @throws SQLException with SQLState 23505 if the order id has a row already; when another
+   *     transaction inserted it and has not finished, the database first waits for it
+   */
+  static void insertReservation(Connection connection, String orderId, String sku, int quantity) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_RESERVATION)) {
+      insert.setString(1, orderId);
+      insert.setString(2, sku);
+      insert.setInt(3, quantity);
+      insert.executeUpdate();
+    }
+  }
+
+  /** Inserts a CANCELLED tombstone; SQLState 23505 as for {@link #insertReservation}. */
+  static void insertTombstone(Connection connection, String orderId) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_TOMBSTONE)) {
+      insert.setString(1, orderId);
+      insert.executeUpdate();
+    }
+  }
+
+  /** Takes {@code quantity} if that much is available, in one conditional update. */
+  static boolean takeStock(Connection connection, String sku, int quantity) throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(TAKE_STOCK)) {
+      update.setInt(1, quantity);
+      update.setString(2, sku);
+      update.setInt(3, quantity);
+      return update.executeUpdate() == 1;
+    }
+  }
+
+  static void returnStock(Connection connection, String sku, int quantity) throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(RETURN_STOCK)) {
+      update.setInt(1, quantity);
+      update.setString(2, sku);
+      if (update.executeUpdate() != 1) {
+        // The foreign key makes this impossible; fail the transaction rather than lose stock.
+        throw new SQLException("no stock row for sku '" + sku + "' to return " + quantity + " to");
+      }
+    }
+  }
+
+  /** Turns the RESERVED row this transaction just inserted into REJECTED. */
+  static void markRejected(Connection connection, String orderId) throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(MARK_REJECTED)) {
+      update.setString(1, orderId);
+      if (update.executeUpdate() != 1) {
+        throw new SQLException("reservation '" + orderId + "' was not RESERVED in its own transaction");
+      }
+    }
+  }
+
+  /**
+   * RESERVED to RELEASED, if the row is still RESERVED once locked. Of two releases racing, only
+   * one sees 1 row updated, so only one gives the stock back.
+   */
+  static boolean markReleased(Connection connection, String orderId) throws SQLException {
+    try (PreparedStatement update = connection.prepareStatement(MARK_RELEASED)) {
+      update.setString(1, orderId);
+      return update.executeUpdate() == 1;
+    }
+  }
+
+  /** Inserts a SKU with {@code quantity} available of {@code quantity}; 23505 if it exists. */
+  static void insertStock(Connection connection, String sku, int quantity) throws SQLException {
+    try (PreparedStatement insert = connection.prepareStatement(INSERT_STOCK)) {
+      insert.setString(1, sku);
+      insert.setInt(2, quantity);
+      insert.setInt(3, quantity);
+      insert.executeUpdate();
+    }
+  }
+
+  /** The stock of {@code sku}, or of every SKU if it is null, ordered by SKU. */
+  static List<StockLevel> stockLevels(Connection connection, String sku) throws SQLException {
+    String sql = sku == null ? STOCK_LEVELS + " ORDER BY s.sku" : STOCK_LEVELS + " WHERE s.sku = ?";
+    try (PreparedStatement query = connection.prepareStatement(sql)) {
+      if (sku != null) {
+        query.setString(1, sku);
+      }
+      List<StockLevel> levels = new ArrayList<>();
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          levels.add(new StockLevel(rows.getString(1), rows.getLong(2), rows.getLong(4), rows.getLong(3)));
+        }
+      }
+      return levels;
+    }
+  }
+}

@@ -1,0 +1,215 @@
+package io.valerix.inventory.internal;
+
+import io.valerix.core.jdbc.SchemaMigrations;
+import io.valerix.inventory.InventoryConfig;
+import io.valerix.inventory.InventoryProblems;
+import io.valerix.inventory.InventoryService;
+import io.valerix.inventory.InventoryStoreException;
+import io.valerix.inventory.Reservation;
+import io.valerix.inventory.ReservationStatus;
+import io.valerix.inventory.StockLevel;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The {@link InventoryService} on a JDBC data source.
+ *
+ * <p>A new reservation is one transaction: insert the row (the primary key on the order id lets
+ * only one transaction through), then take the stock with one conditional update, and mark the
+ * row REJECTED if that took nothing. The insert comes first so that a duplicate request blocks on
+ * the key, and then fails, before it can touch the stock row.
+ *
+ * <p>A transaction that loses a race (a unique violation, or a deadlock or serialization failure
+ * the database resolved by failing it) has changed nothing; the call re-reads and decides again,
+ * a bounded number of times. Thread-safe and stateless apart from the data source.
+ */
+public final class JdbcInventoryService implements InventoryService {
+
+  private static final Logger log = LoggerFactory.getLogger(JdbcInventoryService.class);
+  private static final String SCHEMA = "inventory";
+  /**
+   * A lost race is settled by the winner's commit, so the second attempt normally decides; more
+   * only happen if winners keep rolling back.
+   */
+  private static final int MAX_ATTEMPTS = 5;
+
+  private final DataSource dataSource;
+  private final int maxQuantity;
+
+  private JdbcInventoryService(DataSource dataSource, int maxQuantity) {
+    this.dataSource = dataSource;
+    this.maxQuantity = maxQuantity;
+  }
+
+  /** Migrates the schema, seeds missing SKUs, and returns the service; see {@link InventoryService#create}. */
+  public static JdbcInventoryService open(DataSource dataSource, InventoryConfig config) {
+    Objects.requireNonNull(dataSource, "dataSource");
+    Objects.requireNonNull(config, "config");
+    try {
+      SchemaMigrations.migrate(dataSource, SCHEMA);
+    } catch (IllegalStateException e) {
+      throw new InventoryStoreException("setting up the inventory schema failed: " + e.getMessage(), e);
+    }
+    JdbcInventoryService service = new JdbcInventoryService(dataSource, config.maxQuantity());
+    service.seed(config.initialStock());
+    return service;
+  }
+
+  @Override
+  public Reservation reserve(String orderId, String sku, int quantity) {
+    InventoryInput.requireOrderId(orderId);
+    InventoryInput.requireSku(sku);
+    InventoryInput.requireQuantity(quantity, maxQuantity);
+    for (int attempt = 1; ; attempt++) {
+      try (Connection connection = dataSource.getConnection()) {
+        Reservation existing = InventorySql.findReservation(connection, orderId);
+        if (existing != null) {
+          return answerRepeat(existing, sku, quantity);
+        }
+        if (!InventorySql.skuExists(connection, sku)) {
+          throw InventoryProblems.UNKNOWN_SKU.exception("sku '" + sku + "' is not stocked");
+        }
+        Reservation decided = reserveNew(connection, orderId, sku, quantity);
+        log.debug("reserve {} x {}: {}", quantity, sku, decided.status());
+        return decided;
+      } catch (SQLException e) {
+        // Another transaction inserted this order id first; its commit is what ended our wait, so
+        // the next attempt reads its row and answers the same as it did.
+        retryOrThrow(e, attempt, "reserve " + orderId);
+      }
+    }
+  }
+
+  @Override
+  public Reservation release(String orderId) {
+    InventoryInput.requireOrderId(orderId);
+    for (int attempt = 1; ; attempt++) {
+      try (Connection connection = dataSource.getConnection()) {
+        Reservation existing = InventorySql.findReservation(connection, orderId);
+        if (existing == null) {
+          InventorySql.insertTombstone(connection, orderId);
+          log.info("released before any reservation arrived: tombstone written, a late reserve takes nothing");
+          return new Reservation(orderId, null, 0, ReservationStatus.CANCELLED);
+        }
+        if (existing.status() != ReservationStatus.RESERVED) {
+          // RELEASED, CANCELLED or REJECTED: nothing is held, so nothing is given back.
+          return existing;
+        }
+        if (releaseReserved(connection, existing)) {
+          log.debug("released {} x {}", existing.quantity(), existing.sku());
+          return existing.withStatus(ReservationStatus.RELEASED);
+        }
+        // Another release got there first; the next attempt reads RELEASED.
+      } catch (SQLException e) {
+        // A reserve inserted the order id while we wrote the tombstone; re-read and release that.
+        retryOrThrow(e, attempt, "release " + orderId);
+      }
+      if (attempt >= MAX_ATTEMPTS) {
+        throw new InventoryStoreException("release " + orderId + " lost " + attempt + " races in a row", null);
+      }
+    }
+  }
+
+  @Override
+  public Reservation find(String orderId) {
+    InventoryInput.requireOrderId(orderId);
+    try (Connection connection = dataSource.getConnection()) {
+      Reservation found = InventorySql.findReservation(connection, orderId);
+      return found == null ? Reservation.notFound(orderId) : found;
+    } catch (SQLException e) {
+      throw new InventoryStoreException("find " + orderId + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public Optional<StockLevel> stockLevel(String sku) {
+    InventoryInput.requireSku(sku);
+    try (Connection connection = dataSource.getConnection()) {
+      return InventorySql.stockLevels(connection, sku).stream().findFirst();
+    } catch (SQLException e) {
+      throw new InventoryStoreException("reading the stock of " + sku + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<StockLevel> stockLevels() {
+    try (Connection connection = dataSource.getConnection()) {
+      return List.copyOf(InventorySql.stockLevels(connection, null));
+    } catch (SQLException e) {
+      throw new InventoryStoreException("reading the stock failed: " + e.getMessage(), e);
+    }
+  }
+
+  private Reservation answerRepeat(Reservation existing, String sku, int quantity) {
+    if (existing.status() == ReservationStatus.CANCELLED) {
+      log.info("reserve of {} x {} arrived after the order was cancelled; nothing taken", quantity, sku);
+      return new Reservation(existing.orderId(), sku, quantity, ReservationStatus.CANCELLED);
+    }
+    if (!existing.sku().equals(sku) || existing.quantity() != quantity) {
+      throw InventoryProblems.RESERVATION_CONFLICT.exception(
+          "order '" + existing.orderId() + "' already has a reservation of " + existing.quantity() + " x '"
+              + existing.sku() + "'; this request asks for " + quantity + " x '" + sku + "'");
+    }
+    return existing;
+  }
+
+  private static Reservation reserveNew(Connection connection, String orderId, String sku, int quantity)
+      throws SQLException {
+    return Transactions.run(connection, () -> {
+      InventorySql.insertReservation(connection, orderId, sku, quantity);
+      boolean taken = InventorySql.takeStock(connection, sku, quantity);
+      if (!taken) {
+        // Recorded, not just answered: a retry must get REJECTED even if stock comes back later.
+        InventorySql.markRejected(connection, orderId);
+      }
+      return new Reservation(orderId, sku, quantity, taken ? ReservationStatus.RESERVED : ReservationStatus.REJECTED);
+    });
+  }
+
+  private static boolean releaseReserved(Connection connection, Reservation reserved) throws SQLException {
+    // The SKU and quantity of a row never change once inserted, so the values read before this
+    // transaction are the ones to give back; only the status needs the conditional update.
+    return Transactions.run(connection, () -> {
+      if (!InventorySql.markReleased(connection, reserved.orderId())) {
+        return false;
+      }
+      InventorySql.returnStock(connection, reserved.sku(), reserved.quantity());
+      return true;
+    });
+  }
+
+  private void seed(Map<String, Integer> initialStock) {
+    for (Map.Entry<String, Integer> entry : initialStock.entrySet()) {
+      try (Connection connection = dataSource.getConnection()) {
+        if (InventorySql.skuExists(connection, entry.getKey())) {
+          continue;
+        }
+        InventorySql.insertStock(connection, entry.getKey(), entry.getValue());
+        log.info("seeded sku {} with {}", entry.getKey(), entry.getValue());
+      } catch (SQLException e) {
+        if (!SqlStates.isUniqueViolation(e)) {
+          throw new InventoryStoreException("seeding sku " + entry.getKey() + " failed: " + e.getMessage(), e);
+        }
+        // Another instance seeded it at the same moment; its row stands.
+      }
+    }
+  }
+
+  private static void retryOrThrow(SQLException e, int attempt, String operation) {
+    boolean lostRace = SqlStates.isUniqueViolation(e) || SqlStates.isTransient(e);
+    if (!lostRace) {
+      throw new InventoryStoreException(operation + " failed: " + e.getMessage(), e);
+    }
+    if (attempt >= MAX_ATTEMPTS) {
+      throw new InventoryStoreException(operation + " lost " + attempt + " races in a row: " + e.getMessage(), e);
+    }
+    log.debug("{} lost a race (SQLState {}), attempt {}; deciding again", operation, e.getSQLState(), attempt);
+  }
+}

@@ -1,0 +1,86 @@
+package io.valerix.inventory;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.valerix.core.jdbc.H2Database;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The child JVM of {@link CrashRecoveryTest}: runs the inventory store on a data directory and
+ * works it as fast as it can until it is killed.
+ *
+ * <p>Protocol on stdout, one line each: {@code READY} once the store is open, then {@code ACK
+ * <orderId> <status> END} for every reserve or release, printed only after the call (and so its
+ * commit) returned. The {@code END} marker tells a whole line from one cut short by the kill.
+ * Everything else (logging) goes to stderr.
+ *
+ * <p>Arguments: data directory, a name for this life (prefix of its order ids), worker threads.
+ */
+public final class CrashingInventoryProcess {
+
+  static final String STOCK = "plenty-a=1000000,plenty-b=1000000,scarce=40";
+  private static final String[] SKUS = {"plenty-a", "plenty-b", "scarce"};
+  /** Stops an orphan if the test JVM dies without killing it. */
+  private static final long MAX_LIFETIME_SECONDS = 120;
+
+  private CrashingInventoryProcess() {}
+
+  public static void main(String[] args) throws Exception {
+    PrintStream acks = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+    System.setOut(System.err);
+    Path directory = Path.of(args[0]);
+    String life = args[1];
+    int threads = Integer.parseInt(args[2]);
+    exitWhenTheParentGoes();
+
+    // Never closed: the process is meant to die with the pool open, as a crash would.
+    HikariDataSource db = H2Database.open(directory, "inventory", threads);
+    InventoryService inventory = InventoryService.create(db, InventoryConfig.builder().stock(STOCK).build());
+    acks.println("READY");
+
+    for (int t = 0; t < threads; t++) {
+      int thread = t;
+      Thread.ofPlatform().name("worker-" + t).start(() -> work(inventory, life + "-t" + thread, acks));
+    }
+    new CountDownLatch(1).await(MAX_LIFETIME_SECONDS, TimeUnit.SECONDS);
+    Runtime.getRuntime().halt(3);
+  }
+
+  private static void work(InventoryService inventory, String prefix, PrintStream acks) {
+    for (int i = 0; ; i++) {
+      String orderId = prefix + "-" + i;
+      if (i % 7 == 6) {
+        // A cancellation that overtakes its reservation: the tombstone must survive, and the
+        // late reserve must take nothing.
+        ack(acks, inventory.release(orderId));
+      }
+      ack(acks, inventory.reserve(orderId, SKUS[i % SKUS.length], 1 + i % 3));
+      if (i % 4 == 3) {
+        ack(acks, inventory.release(orderId));
+      }
+    }
+  }
+
+  private static void ack(PrintStream acks, Reservation answer) {
+    acks.println("ACK " + answer.orderId() + " " + answer.status() + " END");
+  }
+
+  private static void exitWhenTheParentGoes() {
+    Thread.ofPlatform().daemon().name("parent-watch").start(() -> {
+      try {
+        while (System.in.read() >= 0) {
+          // Nothing is sent; EOF means the test JVM closed the pipe or died.
+        }
+      } catch (IOException ignored) {
+        // Same as EOF.
+      }
+      Runtime.getRuntime().halt(2);
+    });
+  }
+}

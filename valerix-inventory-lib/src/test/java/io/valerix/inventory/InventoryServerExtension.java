@@ -1,0 +1,95 @@
+package io.valerix.inventory;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.valerix.core.jdbc.H2Database;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A running {@link InventoryServer} per test: a real port on 127.0.0.1 and real H2 files in a
+ * fresh temporary directory. The test owns the data source, so it can read the tables directly.
+ */
+final class InventoryServerExtension implements BeforeEachCallback, AfterEachCallback {
+
+  private final String stock;
+  private int maxQuantity = InventoryConfig.DEFAULT_MAX_QUANTITY;
+  private Path directory;
+  private HikariDataSource dataSource;
+  private InventoryServer server;
+
+  private InventoryServerExtension(String stock) {
+    this.stock = stock;
+  }
+
+  /** A server seeded with {@code sku=qty} pairs. */
+  static InventoryServerExtension withStock(String pairs) {
+    return new InventoryServerExtension(pairs);
+  }
+
+  InventoryServerExtension maxQuantity(int maxQuantity) {
+    this.maxQuantity = maxQuantity;
+    return this;
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) throws IOException {
+    directory = Files.createTempDirectory("valerix-inventory-test");
+    dataSource = H2Database.open(directory, "inventory", 16);
+    server = InventoryServer.builder().dataSource(dataSource).stock(stock).maxQuantity(maxQuantity).build().start();
+  }
+
+  @Override
+  public void afterEach(ExtensionContext context) throws IOException {
+    try {
+      if (server != null) {
+        server.close();
+      }
+    } finally {
+      if (dataSource != null) {
+        dataSource.close();
+      }
+      deleteRecursively(directory);
+    }
+  }
+
+  URI uri() {
+    return server.uri();
+  }
+
+  InventoryService service() {
+    return server.service();
+  }
+
+  HikariDataSource dataSource() {
+    return dataSource;
+  }
+
+  /** Both tables, row by row; see {@link InventoryDatabase#snapshot}. */
+  List<String> snapshot() {
+    return InventoryDatabase.snapshot(dataSource);
+  }
+
+  private static void deleteRecursively(Path root) throws IOException {
+    if (root == null || !Files.exists(root)) {
+      return;
+    }
+    try (Stream<Path> paths = Files.walk(root)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(path -> {
+        try {
+          Files.delete(path);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    }
+  }
+}
