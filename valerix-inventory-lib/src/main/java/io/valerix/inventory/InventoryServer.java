@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -43,6 +44,7 @@ public final class InventoryServer implements AutoCloseable {
   private final int port;
   private final InetAddress bindAddress;
   private final List<Filter> filters;
+  private final Consumer<JsonServer.Builder> extraRoutes;
   private final Object lifecycle = new Object();
   private HikariDataSource ownedDataSource;
   private InventoryService service;
@@ -59,6 +61,7 @@ public final class InventoryServer implements AutoCloseable {
     this.port = builder.port;
     this.bindAddress = builder.bindAddress;
     this.filters = List.copyOf(builder.filters);
+    this.extraRoutes = builder.extraRoutes;
   }
 
   public static Builder builder() {
@@ -87,6 +90,7 @@ public final class InventoryServer implements AutoCloseable {
         service = InventoryService.create(dataSource, config);
         JsonServer.Builder server = JsonServer.builder().name(name).bindAddress(bindAddress).port(port);
         filters.forEach(server::filter);
+        extraRoutes.accept(server);
         http = InventoryHttpApi.install(server, service).build().start();
       } catch (RuntimeException | Error e) {
         closeOwned();
@@ -159,6 +163,7 @@ public final class InventoryServer implements AutoCloseable {
     private int port = 0;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private final List<Filter> filters = new ArrayList<>();
+    private Consumer<JsonServer.Builder> extraRoutes = server -> {};
 
     private Builder() {}
 
@@ -222,6 +227,20 @@ public final class InventoryServer implements AutoCloseable {
      */
     public Builder filter(Filter filter) {
       filters.add(Objects.requireNonNull(filter, "filter"));
+      return this;
+    }
+
+    /**
+     * Adds routes beside the inventory ones, for example {@code /health}, {@code /metrics} and
+     * the gremlin's admin routes.
+     */
+    public Builder extraRoutes(Consumer<JsonServer.Builder> installer) {
+      Objects.requireNonNull(installer, "installer");
+      Consumer<JsonServer.Builder> previous = extraRoutes;
+      extraRoutes = server -> {
+        previous.accept(server);
+        installer.accept(server);
+      };
       return this;
     }
 

@@ -15,9 +15,9 @@ import org.slf4j.MDC;
  *
  * <p>{@code POST /orders} takes {@code {"orderId"?, "sku", "quantity"}}. The order id is the
  * body's {@code orderId}, or else one derived from the {@code Idempotency-Key} header, so retries
- * with the same key land on the same order. Replies: 201 with the order when its outcome is known
- * (CONFIRMED or REJECTED), 202 when it is PENDING (with {@code Location}), 200 with the current
- * state when the order existed already. Put the idempotency filter in front of this route for
+ * with the same key land on the same order. Replies carry the order and {@code Location}: 201
+ * when this request created it and its outcome is known (CONFIRMED or REJECTED), 202 whenever it
+ * is PENDING (first time or retry), 200 with the settled state when it existed already. Put the idempotency filter in front of this route for
  * the full key semantics (replay, 422 on a reused key, 409 while in progress).
  */
 public final class OrderHttpApi {
@@ -70,11 +70,10 @@ public final class OrderHttpApi {
     MDC.put("orderId", orderId);
     try {
       PlacedOrder placed = service.place(orderId, body.sku(), body.quantity(), request.deadline());
-      Response response = Response.json(switch (placed.outcome()) {
-        case CREATED -> 201;
-        case ACCEPTED -> 202;
-        case EXISTING -> 200;
-      }, OrderView.of(placed.order()));
+      // A PENDING order is always 202, also on a retry, so no one stores it as a final answer.
+      int status = placed.order().status() == OrderStatus.PENDING ? 202
+          : placed.outcome() == PlacedOrder.Outcome.CREATED ? 201 : 200;
+      Response response = Response.json(status, OrderView.of(placed.order()));
       // Order ids are letters, digits and . _ : - only, all safe in a path segment as they are.
       return response.withHeader("Location", "/orders/" + orderId);
     } finally {
