@@ -16,6 +16,7 @@ import io.valerix.core.idempotency.internal.ClaimProtocol.Mismatch;
 import io.valerix.core.idempotency.internal.ClaimProtocol.Outcome;
 import io.valerix.core.idempotency.internal.ClaimProtocol.Replay;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,7 @@ public final class IdempotentExecutor {
   private final IdempotencyConfig config;
   private final ClaimProtocol protocol;
   private final ResponseRecorder recorder;
+  private final AtomicBoolean warnedShortLease = new AtomicBoolean();
 
   public IdempotentExecutor(IdempotencyStore store, IdempotencyConfig config) {
     this.config = config;
@@ -55,13 +57,14 @@ public final class IdempotentExecutor {
       case Claimed claim -> run(request, next, claim);
       case Replay replay -> ResponseRecorder.replay(replay.record().response());
       case Mismatch mismatch -> throw IdempotencyProblems.KEY_REUSED.exception(
-          "Idempotency-Key '" + key + "' was already used for a different request to " + scope
+          "idempotency key '" + key + "' was already used for a different request to " + scope
               + "; the method, path or body differ. Use a new key for a new request");
       case Busy busy -> throw inProgress(scope, key);
     };
   }
 
   private Response run(Request request, Handler next, Claimed claim) throws Exception {
+    warnIfTheLeaseIsShorterThan(request);
     Response response;
     try {
       response = next.handle(request);
@@ -72,6 +75,18 @@ public final class IdempotentExecutor {
       throw failure;
     }
     return settle(request, claim, response);
+  }
+
+  /**
+   * A request still running when its lease ends can be taken over and run a second time; a lease
+   * shorter than the deadlines requests get is a configuration mistake worth one warning.
+   */
+  private void warnIfTheLeaseIsShorterThan(Request request) {
+    if (request.deadline().remaining().compareTo(config.lease()) >= 0 && warnedShortLease.compareAndSet(false, true)) {
+      log.warn("the idempotency lease of {} is not longer than the deadline of {} ({} left); a request still running when its"
+          + " lease ends may be run twice. Make the lease longer than the server's maximum deadline",
+          config.lease(), request.route(), request.deadline().remaining());
+    }
   }
 
   private Outcome acquire(Request request, String scope, String key, String fingerprint) {
@@ -120,13 +135,13 @@ public final class IdempotentExecutor {
     if (mode == ReplayMode.REPLAY) {
       ResponseRecorder.Frozen frozen = recorder.freeze(response);
       if (frozen.stored() != null) {
-        record(claim, () -> protocol.complete(claim, frozen.stored()), "its answer");
+        recordQuietly(claim, () -> protocol.complete(claim, frozen.stored()), "its answer");
         return ResponseRecorder.firstAnswer(response, frozen.body());
       }
       log.warn("the final {} answer to '{}' in {} is not stored because {}; retries will run the handler again",
           response.status(), key, scope, frozen.notStoredBecause());
     }
-    record(claim, () -> protocol.completePending(claim), "that its answer is not final");
+    recordQuietly(claim, () -> protocol.completePending(claim), "that its answer is not final");
     return response;
   }
 
@@ -143,13 +158,13 @@ public final class IdempotentExecutor {
     boolean run();
   }
 
-  private void record(Claimed claim, Write write, String what) {
+  private void recordQuietly(Claimed claim, Write write, String what) {
     String scope = claim.record().scope();
     String key = claim.record().key();
     try {
       if (!write.run()) {
-        log.warn("could not record {} for '{}' in {}: its claim (fencing token {}) was taken over after its lease of {} expired;"
-                + " the newer claim's result stands", what, key, scope, claim.record().fencingToken(), config.lease());
+        log.warn("could not record {} for '{}' in {}: its claim (fencing token {}) was taken over or released after its lease"
+                + " of {} expired; the newer claim's result stands", what, key, scope, claim.record().fencingToken(), config.lease());
       }
     } catch (IdempotencyStoreException e) {
       // The client still gets the true answer; the claim stays IN_PROGRESS until its lease ends.
@@ -159,13 +174,13 @@ public final class IdempotentExecutor {
   }
 
   private void releaseQuietly(Claimed claim) {
-    record(claim, () -> protocol.release(claim), "the release of its key");
+    recordQuietly(claim, () -> protocol.release(claim), "the release of its key");
   }
 
   private static ProblemException inProgress(String scope, String key) {
     return new ProblemException(
         Problem.of(IdempotencyProblems.REQUEST_IN_PROGRESS,
-            "a request with Idempotency-Key '" + key + "' to " + scope + " is still being processed; retry to get its answer"),
+            "a request with idempotency key '" + key + "' to " + scope + " is still being processed; retry to get its answer"),
         RETRY_AFTER_SECONDS);
   }
 }
