@@ -8,6 +8,7 @@ import io.valerix.core.idempotency.internal.IdempotentExecutor;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * A {@link Filter} that makes guarded routes idempotent by {@code Idempotency-Key} (IETF draft
@@ -78,6 +79,17 @@ public final class IdempotencyFilter implements Filter {
     Objects.requireNonNull(request, "request");
     Objects.requireNonNull(mode, "mode");
     request.attributes().put(IdempotentExecutor.REPLAY_MODE_ATTRIBUTE, mode);
+  }
+
+  /**
+   * The idempotency key of {@code request} as this filter parsed it: unquoted and unescaped, so
+   * {@code "abc"} and {@code abc} give the same {@code abc}. A handler that derives anything from
+   * the key (an order id) must use this, not the raw header, or two spellings of one key that the
+   * filter treats as one request would reach it as two. Empty on routes the filter does not guard.
+   */
+  public static Optional<String> keyOf(Request request) {
+    Objects.requireNonNull(request, "request");
+    return Optional.ofNullable((String) request.attributes().get(IdempotentExecutor.KEY_ATTRIBUTE));
   }
 
   @Override

@@ -11,7 +11,9 @@ import io.valerix.core.jdbc.H2Database;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -160,6 +162,20 @@ class IdempotencyFilterTest {
   }
 
   @Test
+  void theHandlerSeesTheParsedKeySoTwoSpellingsOfOneKeyReachItAsOne() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    start(IdempotencyConfig.builder(), r -> {
+      seen.add(IdempotencyFilter.keyOf(r).orElseThrow());
+      return Response.json(202, Map.of("status", "PENDING"));
+    });
+
+    service.post(ORDER, "Idempotency-Key", "\"abc\"");
+    service.post(ORDER, "Idempotency-Key", "abc");
+
+    assertThat(seen).containsExactly("abc", "abc");
+  }
+
+  @Test
   void aValidationErrorIsNotStoredSoTheCorrectedRequestSucceedsWithTheSameKey() {
     startPlacingOrders();
 
@@ -291,12 +307,19 @@ class IdempotencyFilterTest {
   }
 
   @Test
-  void routesTheFilterDoesNotGuardNeedNoKey() {
-    startPlacingOrders();
+  void routesTheFilterDoesNotGuardNeedNoKeyAndHaveNone() {
+    List<Boolean> keyed = new CopyOnWriteArrayList<>();
+    start(IdempotencyConfig.builder().routes("POST /payments"), r -> {
+      keyed.add(IdempotencyFilter.keyOf(r).isPresent());
+      return EffectService.placeOrder(db, r);
+    });
 
+    Http.Reply unguardedPost = service.post(ORDER);
     Http.Reply read = Http.send(service.uri(), "GET", "/orders/o-1", null);
 
+    assertThat(unguardedPost.status()).isEqualTo(201);
     assertThat(read.status()).isEqualTo(200);
+    assertThat(keyed).containsExactly(false);
   }
 
   @Test

@@ -31,6 +31,8 @@ public final class IdempotentExecutor {
 
   /** The request attribute a handler sets to choose its answer's {@link ReplayMode}. */
   public static final String REPLAY_MODE_ATTRIBUTE = ReplayMode.class.getName();
+  /** The request attribute holding the key as the filter parsed it, for the handler. */
+  public static final String KEY_ATTRIBUTE = IdempotentExecutor.class.getName() + ".key";
 
   private static final Logger log = LoggerFactory.getLogger(IdempotentExecutor.class);
   /** Retry-After for 409 and 503: a running request usually finishes within a second. */
@@ -52,6 +54,7 @@ public final class IdempotentExecutor {
   public Response execute(Request request, Handler next) throws Exception {
     String scope = request.route();
     String key = IdempotencyKeys.resolve(request, config);
+    request.attributes().put(KEY_ATTRIBUTE, key);
     String fingerprint = RequestFingerprint.of(request);
     return switch (acquire(request, scope, key, fingerprint)) {
       case Claimed claim -> run(request, next, claim);
