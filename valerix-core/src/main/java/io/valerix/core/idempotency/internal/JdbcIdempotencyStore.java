@@ -1,0 +1,292 @@
+package io.valerix.core.idempotency.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.valerix.core.idempotency.IdempotencyRecord;
+import io.valerix.core.idempotency.IdempotencyStore;
+import io.valerix.core.idempotency.IdempotencyStoreException;
+import io.valerix.core.idempotency.StoredResponse;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Types;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import javax.sql.DataSource;
+
+/**
+ * {@link IdempotencyStore} over a JDBC {@link DataSource}: table {@code idempotency_record} and
+ * sequence {@code idempotency_fencing_token} from {@code db/idempotency/V1.sql}.
+ *
+ * <p>Every method runs one statement on its own connection: in auto-commit mode as the pools in
+ * {@code io.valerix.core.jdbc} hand them out, or committed (rolled back on failure) right away when
+ * a pool does not. The atomicity the filter relies on is that of single statements: a unique key
+ * for {@link #insert}, {@code WHERE fencing_token = ?} for {@link #replace} and {@link #delete}.
+ * Thread-safe: it holds no state beyond the data source.
+ */
+public final class JdbcIdempotencyStore implements IdempotencyStore {
+
+  /** SQLSTATE of a unique-constraint violation, the same on H2 and PostgreSQL. */
+  private static final String UNIQUE_VIOLATION = "23505";
+  private static final ObjectMapper HEADERS_JSON = new ObjectMapper();
+  private static final TypeReference<Map<String, List<String>>> HEADERS_TYPE = new TypeReference<>() {};
+  private static final String COLUMNS =
+      "scope, idem_key, fingerprint, state, fencing_token, created_at, lease_expires_at, completed_at, expires_at,"
+          + " response_status, response_headers, response_body";
+
+  private final DataSource dataSource;
+
+  public JdbcIdempotencyStore(DataSource dataSource) {
+    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+  }
+
+  @FunctionalInterface
+  private interface Work<T> {
+    T run(Connection connection) throws SQLException;
+  }
+
+  @Override
+  public long nextFencingToken() {
+    return inConnection("taking the next fencing token", c -> {
+      try (PreparedStatement next = c.prepareStatement("SELECT nextval('idempotency_fencing_token')");
+          ResultSet rows = next.executeQuery()) {
+        rows.next();
+        return rows.getLong(1);
+      }
+    });
+  }
+
+  @Override
+  public boolean insert(IdempotencyRecord record) {
+    Objects.requireNonNull(record, "record");
+    return inConnection("inserting the record of " + describe(record.scope(), record.key()), c -> {
+      try (PreparedStatement insert = c.prepareStatement(
+          "INSERT INTO idempotency_record (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+        insert.setString(1, record.scope());
+        insert.setString(2, record.key());
+        bindMutableColumns(insert, 3, record);
+        insert.executeUpdate();
+        return true;
+      } catch (SQLException e) {
+        if (isUniqueViolation(e)) {
+          // The key is taken: the expected outcome of a race, not a failure. PostgreSQL needs the
+          // failed statement rolled back before the connection is usable in a transaction.
+          if (!c.getAutoCommit()) {
+            c.rollback();
+          }
+          return false;
+        }
+        throw e;
+      }
+    });
+  }
+
+  @Override
+  public Optional<IdempotencyRecord> find(String scope, String key) {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(key, "key");
+    return inConnection("reading the record of " + describe(scope, key), c -> {
+      try (PreparedStatement query = c.prepareStatement(
+          "SELECT " + COLUMNS + " FROM idempotency_record WHERE scope = ? AND idem_key = ?")) {
+        query.setString(1, scope);
+        query.setString(2, key);
+        try (ResultSet rows = query.executeQuery()) {
+          return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+        }
+      }
+    });
+  }
+
+  @Override
+  public boolean replace(long expectedFencingToken, IdempotencyRecord record) {
+    Objects.requireNonNull(record, "record");
+    return inConnection("replacing the record of " + describe(record.scope(), record.key()), c -> {
+      try (PreparedStatement update = c.prepareStatement(
+          "UPDATE idempotency_record SET fingerprint = ?, state = ?, fencing_token = ?, created_at = ?,"
+              + " lease_expires_at = ?, completed_at = ?, expires_at = ?,"
+              + " response_status = ?, response_headers = ?, response_body = ?"
+              + " WHERE scope = ? AND idem_key = ? AND fencing_token = ?")) {
+        int next = bindMutableColumns(update, 1, record);
+        update.setString(next, record.scope());
+        update.setString(next + 1, record.key());
+        update.setLong(next + 2, expectedFencingToken);
+        return update.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public boolean delete(String scope, String key, long expectedFencingToken) {
+    Objects.requireNonNull(scope, "scope");
+    Objects.requireNonNull(key, "key");
+    return inConnection("deleting the record of " + describe(scope, key), c -> {
+      try (PreparedStatement delete = c.prepareStatement(
+          "DELETE FROM idempotency_record WHERE scope = ? AND idem_key = ? AND fencing_token = ?")) {
+        delete.setString(1, scope);
+        delete.setString(2, key);
+        delete.setLong(3, expectedFencingToken);
+        return delete.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public int purgeExpired(Instant now, int limit) {
+    // PostgreSQL has no DELETE ... LIMIT; a keyed subquery bounds the batch on both engines. The
+    // outer conditions repeat the inner ones so a row that changed in between is left alone.
+    return deleteBatch("purging expired records", now, limit,
+        "DELETE FROM idempotency_record WHERE (scope, idem_key) IN ("
+            + " SELECT scope, idem_key FROM idempotency_record"
+            + " WHERE state <> 'IN_PROGRESS' AND expires_at <= ? ORDER BY expires_at LIMIT ?)"
+            + " AND state <> 'IN_PROGRESS' AND expires_at <= ?");
+  }
+
+  @Override
+  public int releaseExpiredClaims(Instant now, int limit) {
+    return deleteBatch("releasing expired claims", now, limit,
+        "DELETE FROM idempotency_record WHERE (scope, idem_key) IN ("
+            + " SELECT scope, idem_key FROM idempotency_record"
+            + " WHERE state = 'IN_PROGRESS' AND lease_expires_at <= ? ORDER BY lease_expires_at LIMIT ?)"
+            + " AND state = 'IN_PROGRESS' AND lease_expires_at <= ?");
+  }
+
+  private int deleteBatch(String what, Instant now, int limit, String sql) {
+    Objects.requireNonNull(now, "now");
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
+    }
+    return inConnection(what, c -> {
+      try (PreparedStatement delete = c.prepareStatement(sql)) {
+        delete.setObject(1, timestamp(now));
+        delete.setInt(2, limit);
+        delete.setObject(3, timestamp(now));
+        return delete.executeUpdate();
+      }
+    });
+  }
+
+  /** Binds fingerprint … response_body from {@code first}; returns the next parameter index. */
+  private static int bindMutableColumns(PreparedStatement statement, int first, IdempotencyRecord record) throws SQLException {
+    int i = first;
+    statement.setString(i++, record.fingerprint());
+    statement.setString(i++, record.state().name());
+    statement.setLong(i++, record.fencingToken());
+    setTimestamp(statement, i++, record.createdAt());
+    setTimestamp(statement, i++, record.leaseExpiresAt());
+    setTimestamp(statement, i++, record.completedAt());
+    setTimestamp(statement, i++, record.expiresAt());
+    StoredResponse response = record.response();
+    if (response == null) {
+      statement.setNull(i++, Types.INTEGER);
+      statement.setNull(i++, Types.VARCHAR);
+      statement.setNull(i++, Types.VARBINARY);
+    } else {
+      statement.setInt(i++, response.status());
+      statement.setString(i++, headersToJson(response.headers()));
+      statement.setBytes(i++, response.body());
+    }
+    return i;
+  }
+
+  private static IdempotencyRecord read(ResultSet row) throws SQLException {
+    String scope = row.getString("scope");
+    String key = row.getString("idem_key");
+    try {
+      StoredResponse response = null;
+      int status = row.getInt("response_status");
+      if (!row.wasNull()) {
+        byte[] body = row.getBytes("response_body");
+        response = new StoredResponse(status, headersFromJson(row.getString("response_headers")), body == null ? new byte[0] : body);
+      }
+      return new IdempotencyRecord(
+          scope,
+          key,
+          row.getString("fingerprint").trim(),
+          IdempotencyRecord.State.valueOf(row.getString("state")),
+          row.getLong("fencing_token"),
+          instant(row, "created_at"),
+          instant(row, "lease_expires_at"),
+          instant(row, "completed_at"),
+          instant(row, "expires_at"),
+          response);
+    } catch (IllegalArgumentException | JsonProcessingException corrupt) {
+      throw new IdempotencyStoreException("the stored record of " + describe(scope, key) + " is unreadable: " + corrupt.getMessage(), corrupt);
+    }
+  }
+
+  private <T> T inConnection(String what, Work<T> work) {
+    try (Connection connection = dataSource.getConnection()) {
+      try {
+        T result = work.run(connection);
+        if (!connection.getAutoCommit()) {
+          connection.commit();
+        }
+        return result;
+      } catch (SQLException | RuntimeException e) {
+        if (!connection.getAutoCommit()) {
+          rollbackQuietly(connection, e);
+        }
+        throw e;
+      }
+    } catch (SQLException e) {
+      throw new IdempotencyStoreException(what + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  private static void rollbackQuietly(Connection connection, Exception cause) {
+    try {
+      connection.rollback();
+    } catch (SQLException rollbackFailed) {
+      cause.addSuppressed(rollbackFailed);
+    }
+  }
+
+  private static boolean isUniqueViolation(SQLException e) {
+    for (SQLException current = e; current != null; current = current.getNextException()) {
+      if (UNIQUE_VIOLATION.equals(current.getSQLState())) {
+        return true;
+      }
+    }
+    return e.getCause() instanceof SQLException cause && UNIQUE_VIOLATION.equals(cause.getSQLState());
+  }
+
+  private static void setTimestamp(PreparedStatement statement, int index, Instant instant) throws SQLException {
+    if (instant == null) {
+      statement.setNull(index, Types.TIMESTAMP_WITH_TIMEZONE);
+    } else {
+      statement.setObject(index, timestamp(instant));
+    }
+  }
+
+  private static OffsetDateTime timestamp(Instant instant) {
+    return OffsetDateTime.ofInstant(instant, ZoneOffset.UTC);
+  }
+
+  private static Instant instant(ResultSet row, String column) throws SQLException {
+    OffsetDateTime value = row.getObject(column, OffsetDateTime.class);
+    return value == null ? null : value.toInstant();
+  }
+
+  private static String headersToJson(Map<String, List<String>> headers) {
+    try {
+      return HEADERS_JSON.writeValueAsString(headers);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("a map of strings always serializes", e);
+    }
+  }
+
+  private static Map<String, List<String>> headersFromJson(String json) throws JsonProcessingException {
+    return json == null ? Map.of() : HEADERS_JSON.readValue(json, HEADERS_TYPE);
+  }
+
+  private static String describe(String scope, String key) {
+    return "'" + key + "' in " + scope;
+  }
+}
