@@ -1,6 +1,7 @@
 package io.valerix.order;
 
 import io.valerix.core.http.JsonServer;
+import io.valerix.core.idempotency.IdempotencyFilter;
 import io.valerix.core.http.Request;
 import io.valerix.core.http.Response;
 import io.valerix.core.http.ValerixHeaders;
@@ -64,7 +65,11 @@ public final class OrderHttpApi {
     if (body.sku() == null) {
       throw OrderProblems.INVALID_ORDER.exception("sku is required");
     }
-    String orderId = body.orderId() != null ? body.orderId() : request.header(ValerixHeaders.IDEMPOTENCY_KEY).map(OrderHttpApi::orderIdForKey)
+    // The key as the idempotency filter parsed it, so "abc" and abc name one order; without the
+    // filter, the raw header.
+    String orderId = body.orderId() != null ? body.orderId() : IdempotencyFilter.keyOf(request)
+        .or(() -> request.header(ValerixHeaders.IDEMPOTENCY_KEY))
+        .map(OrderHttpApi::orderIdForKey)
         .orElseThrow(() -> OrderProblems.INVALID_ORDER.exception(
             "send an Idempotency-Key header or an orderId in the body, so a retry cannot place a second order"));
     MDC.put("orderId", orderId);

@@ -10,6 +10,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
@@ -38,7 +39,9 @@ public final class JdbcOrderStore {
   public record Insert(Order order, boolean created) {}
 
   /** Inserts a PENDING order, or returns the one already stored under that id. */
-  public Insert insertPending(String orderId, String sku, int quantity, String message, Instant now) {
+  public Insert insertPending(String orderId, String sku, int quantity, String message, Instant at) {
+    // The column keeps microseconds; the order returned must look like the one read back later.
+    Instant now = at.truncatedTo(ChronoUnit.MICROS);
     try (Connection connection = dataSource.getConnection();
         PreparedStatement insert = connection.prepareStatement(
             "INSERT INTO orders (" + COLUMNS + ") VALUES (?, ?, ?, 'PENDING', ?, ?, ?)")) {

@@ -1,0 +1,191 @@
+package io.valerix.harness;
+
+import io.valerix.core.gremlin.Gremlin;
+import io.valerix.core.gremlin.GremlinAdmin;
+import io.valerix.core.gremlin.GremlinFilter;
+import io.valerix.core.gremlin.GremlinMetrics;
+import io.valerix.core.gremlin.GremlinSpec;
+import io.valerix.core.health.HealthCheck;
+import io.valerix.core.health.HealthConfig;
+import io.valerix.core.health.HealthReporter;
+import io.valerix.core.health.HealthRoutes;
+import io.valerix.core.health.LatencyMonitor;
+import io.valerix.core.health.LatencyRecordingFilter;
+import io.valerix.core.health.MonitoredCalls;
+import io.valerix.core.health.PrometheusExposition;
+import io.valerix.core.http.BearerTokenFilter;
+import io.valerix.core.http.JsonServer;
+import io.valerix.core.time.NanoClock;
+import io.valerix.inventory.InventoryServer;
+import io.valerix.order.OrderMetrics;
+import io.valerix.order.OrderServer;
+import io.valerix.order.OrderStatus;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/**
+ * The order and inventory services running side by side on loopback, wired the way Valerix is
+ * meant to run: the gremlin in front of inventory, latency monitors and health lights on both,
+ * {@code /health} and {@code /metrics} on both, admin routes behind one bearer token.
+ *
+ * <p>Who starts it closes it.
+ */
+public final class ServicePair implements AutoCloseable {
+
+  /** How the pair is set up. */
+  public record Settings(
+      int orderPort,
+      int inventoryPort,
+      GremlinSpec gremlin,
+      long seed,
+      Duration timeout,
+      Map<String, Integer> stock,
+      String adminToken,
+      Path dataDir,
+      HealthConfig health) {
+
+    public Settings {
+      Objects.requireNonNull(gremlin, "gremlin");
+      Objects.requireNonNull(timeout, "timeout");
+      Objects.requireNonNull(stock, "stock");
+      Objects.requireNonNull(adminToken, "adminToken");
+      Objects.requireNonNull(dataDir, "dataDir");
+      Objects.requireNonNull(health, "health");
+      stock = Map.copyOf(stock);
+    }
+  }
+
+  private final Settings settings;
+  private final Gremlin gremlin;
+  private final LatencyMonitor orderMonitor;
+  private final LatencyMonitor inventoryMonitor;
+  private final InventoryServer inventory;
+  private final OrderServer order;
+
+  private ServicePair(Settings settings, Gremlin gremlin, LatencyMonitor orderMonitor, LatencyMonitor inventoryMonitor,
+      InventoryServer inventory, OrderServer order) {
+    this.settings = settings;
+    this.gremlin = gremlin;
+    this.orderMonitor = orderMonitor;
+    this.inventoryMonitor = inventoryMonitor;
+    this.inventory = inventory;
+    this.order = order;
+  }
+
+  /**
+   * Starts inventory, then the order service pointing at it.
+   *
+   * @param orderRoutes more routes for the order service, for example the dashboard
+   */
+  public static ServicePair start(Settings settings, Consumer<JsonServer.Builder> orderRoutes) {
+    NanoClock clock = NanoClock.system();
+    Gremlin gremlin = Gremlin.builder(settings.seed()).withSpec(settings.gremlin()).build();
+    LatencyMonitor inventoryMonitor = LatencyMonitor.create(settings.health(), clock);
+    LatencyMonitor orderMonitor = LatencyMonitor.create(settings.health().toBuilder().dependencies("inventory").build(), clock);
+
+    InventoryServer.Builder inventoryBuilder = InventoryServer.builder()
+        .name("inventory")
+        .dataDirectory(settings.dataDir().resolve("inventory"))
+        .port(settings.inventoryPort())
+        .filter(new LatencyRecordingFilter(inventoryMonitor, clock))
+        .filter(BearerTokenFilter.admin(settings.adminToken()))
+        .filter(GremlinFilter.of(gremlin));
+    settings.stock().forEach(inventoryBuilder::stock);
+    InventoryServer[] inventoryRef = new InventoryServer[1];
+    inventoryBuilder.extraRoutes(server -> {
+      HealthReporter reporter = HealthReporter.builder(inventoryMonitor)
+          .check("database", () -> {
+            inventoryRef[0].service().stockLevels();
+            return HealthCheck.Result.up();
+          })
+          .build();
+      HealthRoutes.install(server, reporter,
+          PrometheusExposition.builder().source(inventoryMonitor).source(new GremlinMetrics(gremlin)).build());
+      GremlinAdmin.install(server, gremlin);
+    });
+    InventoryServer inventory = inventoryBuilder.build();
+    inventoryRef[0] = inventory;
+    inventory.start();
+
+    OrderServer[] orderRef = new OrderServer[1];
+    OrderServer order;
+    try {
+      order = OrderServer.builder()
+          .name("order")
+          .dataDirectory(settings.dataDir().resolve("orders"))
+          .inventory(inventory.uri())
+          .inventoryCallListener(MonitoredCalls.into(orderMonitor))
+          .timeout(settings.timeout())
+          .port(settings.orderPort())
+          .filter(new LatencyRecordingFilter(orderMonitor, clock))
+          .filter(BearerTokenFilter.admin(settings.adminToken()))
+          .extraRoutes(server -> {
+            HealthReporter reporter = HealthReporter.builder(orderMonitor)
+                .check("database", () -> {
+                  long pending = orderRef[0].service().countByStatus().get(OrderStatus.PENDING);
+                  return HealthCheck.Result.up(pending + " orders pending");
+                })
+                .build();
+            HealthRoutes.install(server, reporter, PrometheusExposition.builder()
+                .source(orderMonitor)
+                .source(writer -> new OrderMetrics(orderRef[0].service(), orderRef[0].reconciler()).writeTo(writer))
+                .build());
+            orderRoutes.accept(server);
+          })
+          .build();
+      orderRef[0] = order;
+      order.start();
+    } catch (RuntimeException e) {
+      inventory.close();
+      throw e;
+    }
+    return new ServicePair(settings, gremlin, orderMonitor, inventoryMonitor, inventory, order);
+  }
+
+  public URI orderUri() {
+    return order.uri();
+  }
+
+  public URI inventoryUri() {
+    return inventory.uri();
+  }
+
+  public Gremlin gremlin() {
+    return gremlin;
+  }
+
+  /** The order service's monitor; its {@code inventory} dependency is inventory as the order service sees it. */
+  public LatencyMonitor orderMonitor() {
+    return orderMonitor;
+  }
+
+  public LatencyMonitor inventoryMonitor() {
+    return inventoryMonitor;
+  }
+
+  public OrderServer order() {
+    return order;
+  }
+
+  public InventoryServer inventory() {
+    return inventory;
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  /** Stops the order service first, so nothing calls inventory while it stops. */
+  @Override
+  public void close() {
+    try {
+      order.close();
+    } finally {
+      inventory.close();
+    }
+  }
+}

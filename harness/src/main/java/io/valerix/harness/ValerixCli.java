@@ -1,0 +1,75 @@
+package io.valerix.harness;
+
+import io.valerix.harness.cli.UpCommand;
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code valerix} command. Exit codes: 0 success (or a PASS verdict), 1 a FAIL verdict,
+ * 2 a usage error or a failure to run.
+ */
+@Command(
+    name = "valerix",
+    mixinStandardHelpOptions = true,
+    versionProvider = ValerixCli.Version.class,
+    description = "Resilient order processing: run the order and inventory services, with chaos.",
+    subcommands = {UpCommand.class, CommandLine.HelpCommand.class})
+public final class ValerixCli implements Runnable {
+
+  /** Exit code of a run whose verdict is FAIL. */
+  public static final int EXIT_FAILED_VERDICT = 1;
+  /** Exit code of a usage error or a failure to run. */
+  public static final int EXIT_ERROR = 2;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public void run() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args));
+  }
+
+  /** Runs the CLI and returns its exit code; used by tests too. */
+  public static int execute(String... args) {
+    CommandLine cli = commandLine();
+    return cli.execute(args);
+  }
+
+  static CommandLine commandLine() {
+    CommandLine cli = new CommandLine(new ValerixCli());
+    cli.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
+      PrintWriter err = commandLine.getErr();
+      err.println("valerix: " + message(exception));
+      return EXIT_ERROR;
+    });
+    cli.setParameterExceptionHandler((exception, args) -> {
+      PrintWriter err = exception.getCommandLine().getErr();
+      err.println("valerix: " + exception.getMessage());
+      exception.getCommandLine().usage(err);
+      return EXIT_ERROR;
+    });
+    return cli;
+  }
+
+  private static String message(Throwable exception) {
+    String message = exception.getMessage();
+    Throwable cause = exception.getCause();
+    while (cause != null && cause.getMessage() != null && !cause.getMessage().equals(message)) {
+      message = message + ": " + cause.getMessage();
+      cause = cause.getCause();
+    }
+    return message == null ? exception.toString() : message;
+  }
+
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String version = ValerixCli.class.getPackage().getImplementationVersion();
+      return new String[] {"valerix " + (version == null ? "development build" : version) + " on Java " + Runtime.version()};
+    }
+  }
+}

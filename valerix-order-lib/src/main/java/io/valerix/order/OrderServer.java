@@ -1,0 +1,308 @@
+package io.valerix.order;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.valerix.core.deadline.Deadline;
+import io.valerix.core.http.CallListener;
+import io.valerix.core.http.Filter;
+import io.valerix.core.http.JsonServer;
+import io.valerix.core.idempotency.IdempotencyConfig;
+import io.valerix.core.idempotency.IdempotencyFilter;
+import io.valerix.core.idempotency.IdempotencyStore;
+import io.valerix.core.idempotency.KeyExtractor;
+import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.jdbc.SchemaMigrations;
+import java.net.InetAddress;
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A runnable order service: its own database, the order routes behind the idempotency filter,
+ * the reconciler, and housekeeping (idempotency purge and claim recovery, SKU catalog refresh).
+ *
+ * <pre>{@code
+ * try (OrderServer orders = OrderServer.builder()
+ *     .dataDirectory(Path.of("valerix-data/orders")).inventory(URI.create("http://127.0.0.1:8081"))
+ *     .build().start()) { ... }
+ * }</pre>
+ *
+ * <p>Who starts it closes it; it closes the database only if it opened it. Thread-safe.
+ */
+public final class OrderServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(OrderServer.class);
+
+  /** The name of the H2 database file the server opens in its data directory. */
+  public static final String DATABASE_NAME = "orders";
+
+  private final Builder builder;
+  private final Object lifecycle = new Object();
+  private HikariDataSource ownedDataSource;
+  private InventoryClient inventory;
+  private OrderService service;
+  private OrderReconciler reconciler;
+  private IdempotencyFilter idempotency;
+  private ScheduledExecutorService housekeeping;
+  private JsonServer http;
+  private boolean started;
+  private boolean closed;
+
+  private OrderServer(Builder builder) {
+    this.builder = builder;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Opens the database, migrates it, loads the SKU catalog (if inventory answers within 2 s),
+   * starts the reconciler and serves.
+   */
+  public OrderServer start() {
+    synchronized (lifecycle) {
+      if (started || closed) {
+        throw new IllegalStateException("order server '" + builder.name + "' was already started");
+      }
+      started = true;
+      try {
+        DataSource dataSource = builder.dataSource;
+        if (dataSource == null) {
+          ownedDataSource = H2Database.open(builder.dataDirectory, DATABASE_NAME, builder.maxPoolSize);
+          dataSource = ownedDataSource;
+        }
+        inventory = builder.inventoryClient != null
+            ? builder.inventoryClient
+            : new HttpInventoryClient(builder.inventoryUri, builder.callListener);
+        service = OrderService.builder()
+            .dataSource(dataSource)
+            .inventory(inventory)
+            .timeout(builder.timeout)
+            .maxConcurrentInventoryCalls(builder.maxConcurrentInventoryCalls)
+            .build();
+        service.refreshCatalog(Deadline.after(Duration.ofSeconds(2)));
+        SchemaMigrations.migrate(dataSource, IdempotencyStore.SCHEMA);
+        idempotency = IdempotencyFilter.of(
+            IdempotencyStore.jdbc(dataSource),
+            IdempotencyConfig.builder().routes("POST /orders").fallbackKey(KeyExtractor.bodyField("orderId")).build());
+        JsonServer.Builder server = JsonServer.builder().name(builder.name).bindAddress(builder.bindAddress).port(builder.port);
+        builder.filters.forEach(server::filter);
+        server.filter(idempotency);
+        builder.extraRoutes.accept(server);
+        http = OrderHttpApi.install(server, service).build().start();
+        reconciler = OrderReconciler.builder(service).interval(builder.reconcileInterval).build().start();
+        housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
+          Thread thread = new Thread(runnable, builder.name + "-housekeeping");
+          thread.setDaemon(true);
+          return thread;
+        });
+        housekeeping.scheduleWithFixedDelay(this::houseKeep, 30, 30, TimeUnit.SECONDS);
+      } catch (RuntimeException | Error e) {
+        closeQuietly();
+        throw e;
+      }
+      log.info("{} serving {}", builder.name, http.uri());
+      return this;
+    }
+  }
+
+  private void houseKeep() {
+    try {
+      idempotency.purgeExpired();
+      idempotency.recoverExpired();
+      service.refreshCatalog(Deadline.after(Duration.ofSeconds(5)));
+    } catch (RuntimeException e) {
+      log.warn("housekeeping failed; next try in 30 s", e);
+    }
+  }
+
+  public URI uri() {
+    return http().uri();
+  }
+
+  public int port() {
+    return http().port();
+  }
+
+  public OrderService service() {
+    http();
+    return service;
+  }
+
+  public OrderReconciler reconciler() {
+    http();
+    return reconciler;
+  }
+
+  private JsonServer http() {
+    synchronized (lifecycle) {
+      if (http == null) {
+        throw new IllegalStateException("order server '" + builder.name + "' is not started");
+      }
+      return http;
+    }
+  }
+
+  /** Stops serving (draining in-flight requests), then the reconciler, then closes what it opened. */
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      closeQuietly();
+    }
+  }
+
+  private void closeQuietly() {
+    if (http != null) {
+      http.close();
+    }
+    if (housekeeping != null) {
+      housekeeping.shutdownNow();
+    }
+    if (reconciler != null) {
+      reconciler.close();
+    }
+    if (inventory instanceof AutoCloseable closeable && builder.inventoryClient == null) {
+      try {
+        closeable.close();
+      } catch (Exception e) {
+        log.warn("closing the inventory client failed", e);
+      }
+    }
+    if (ownedDataSource != null) {
+      ownedDataSource.close();
+    }
+  }
+
+  /** Builds an {@link OrderServer}; validated in {@link #build()}. */
+  public static final class Builder {
+    private String name = "order";
+    private Path dataDirectory;
+    private DataSource dataSource;
+    private int maxPoolSize = 16;
+    private URI inventoryUri;
+    private InventoryClient inventoryClient;
+    private CallListener callListener = (dependency, route, outcome, nanos) -> {};
+    private Duration timeout = Duration.ofSeconds(2);
+    private int maxConcurrentInventoryCalls = 256;
+    private Duration reconcileInterval = Duration.ofMillis(500);
+    private int port = 0;
+    private InetAddress bindAddress = InetAddress.getLoopbackAddress();
+    private final List<Filter> filters = new ArrayList<>();
+    private Consumer<JsonServer.Builder> extraRoutes = server -> {};
+
+    private Builder() {}
+
+    public Builder name(String name) {
+      this.name = Objects.requireNonNull(name, "name");
+      return this;
+    }
+
+    /** Where the server keeps its H2 database; or give a {@link #dataSource(DataSource)}. */
+    public Builder dataDirectory(Path directory) {
+      this.dataDirectory = Objects.requireNonNull(directory, "directory");
+      return this;
+    }
+
+    /** A database the caller owns (for example PostgreSQL); or give a {@link #dataDirectory(Path)}. */
+    public Builder dataSource(DataSource dataSource) {
+      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      return this;
+    }
+
+    /** The inventory service's base URI, reached over HTTP; or give an {@link #inventory(InventoryClient)}. */
+    public Builder inventory(URI uri) {
+      this.inventoryUri = Objects.requireNonNull(uri, "uri");
+      return this;
+    }
+
+    /** The inventory transport to use, for example an {@link InProcessInventoryClient}; the caller closes it. */
+    public Builder inventory(InventoryClient client) {
+      this.inventoryClient = Objects.requireNonNull(client, "client");
+      return this;
+    }
+
+    /** Told about every HTTP call to inventory, for the latency monitor. */
+    public Builder inventoryCallListener(CallListener listener) {
+      this.callListener = Objects.requireNonNull(listener, "listener");
+      return this;
+    }
+
+    /** The most a request waits for inventory; 2 s by default. */
+    public Builder timeout(Duration timeout) {
+      this.timeout = Objects.requireNonNull(timeout, "timeout");
+      return this;
+    }
+
+    /** How many requests may wait on inventory at once; past it, 503 at once. 256 by default. */
+    public Builder maxConcurrentInventoryCalls(int max) {
+      this.maxConcurrentInventoryCalls = max;
+      return this;
+    }
+
+    /** How often the reconciler looks for PENDING orders; 500 ms by default. */
+    public Builder reconcileInterval(Duration interval) {
+      this.reconcileInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    public Builder port(int port) {
+      this.port = port;
+      return this;
+    }
+
+    public Builder bindAddress(InetAddress address) {
+      this.bindAddress = Objects.requireNonNull(address, "address");
+      return this;
+    }
+
+    /** Adds a filter outside the idempotency filter, for example latency recording; first added runs outermost. */
+    public Builder filter(Filter filter) {
+      filters.add(Objects.requireNonNull(filter, "filter"));
+      return this;
+    }
+
+    /** Adds routes beside the order ones, for example {@code /health}, {@code /metrics}, a dashboard. */
+    public Builder extraRoutes(Consumer<JsonServer.Builder> installer) {
+      Objects.requireNonNull(installer, "installer");
+      Consumer<JsonServer.Builder> previous = extraRoutes;
+      extraRoutes = server -> {
+        previous.accept(server);
+        installer.accept(server);
+      };
+      return this;
+    }
+
+    public OrderServer build() {
+      if ((dataDirectory == null) == (dataSource == null)) {
+        throw new IllegalStateException("exactly one of dataDirectory and dataSource must be set");
+      }
+      if ((inventoryUri == null) == (inventoryClient == null)) {
+        throw new IllegalStateException("exactly one of an inventory URI and an inventory client must be set");
+      }
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port must be 0..65535, but was " + port);
+      }
+      if (maxPoolSize < 1) {
+        throw new IllegalArgumentException("maxPoolSize must be at least 1, but was " + maxPoolSize);
+      }
+      if (timeout.toMillis() < 1) {
+        throw new IllegalArgumentException("timeout must be at least 1 ms, but was " + timeout);
+      }
+      return new OrderServer(this);
+    }
+  }
+}
