@@ -2,9 +2,16 @@
  * Valerix core: the toolkit the order and inventory libraries are built from.
  *
  * <ul>
- *   <li>{@link io.valerix.core.deadline} deadlines, the time limiter and deadline-aware retries;</li>
- *   <li>{@link io.valerix.core.http} the embedded JSON-over-HTTP server, the OkHttp JSON client and
- *       RFC 9457 problem details;</li>
+ *   <li>{@link io.valerix.core.deadline} deadlines and the caller-runs time limiter;</li>
+ *   <li>{@link io.valerix.core.retry} deadline-aware retries under a retry budget;</li>
+ *   <li>{@link io.valerix.core.http} the embedded JSON-over-HTTP server, the OkHttp JSON client
+ *       and RFC 9457 problem details;</li>
+ *   <li>{@link io.valerix.core.gremlin} seeded, replayable latency and fault injection;</li>
+ *   <li>{@link io.valerix.core.health} rolling latency windows, the health light, {@code /health}
+ *       and Prometheus {@code /metrics};</li>
+ *   <li>{@link io.valerix.core.idempotency} {@code Idempotency-Key} semantics on any route;</li>
+ *   <li>{@link io.valerix.core.jdbc} schema migrations and durable embedded H2;</li>
+ *   <li>{@link io.valerix.core.time} clocks, and a manual one for tests.</li>
  * </ul>
  */
 package io.valerix.core;
