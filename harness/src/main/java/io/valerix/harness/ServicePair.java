@@ -23,6 +23,7 @@ import io.valerix.order.OrderStatus;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -60,15 +61,21 @@ public final class ServicePair implements AutoCloseable {
   }
 
   private final Settings settings;
+  private final NanoClock clock;
+  private final Instant startedAt;
+  private final long startNanos;
   private final Gremlin gremlin;
   private final LatencyMonitor orderMonitor;
   private final LatencyMonitor inventoryMonitor;
   private final InventoryServer inventory;
   private final OrderServer order;
 
-  private ServicePair(Settings settings, Gremlin gremlin, LatencyMonitor orderMonitor, LatencyMonitor inventoryMonitor,
-      InventoryServer inventory, OrderServer order) {
+  private ServicePair(Settings settings, NanoClock clock, Instant startedAt, long startNanos, Gremlin gremlin,
+      LatencyMonitor orderMonitor, LatencyMonitor inventoryMonitor, InventoryServer inventory, OrderServer order) {
     this.settings = settings;
+    this.clock = clock;
+    this.startedAt = startedAt;
+    this.startNanos = startNanos;
     this.gremlin = gremlin;
     this.orderMonitor = orderMonitor;
     this.inventoryMonitor = inventoryMonitor;
@@ -83,6 +90,9 @@ public final class ServicePair implements AutoCloseable {
    */
   public static ServicePair start(Settings settings, Consumer<JsonServer.Builder> orderRoutes) {
     NanoClock clock = NanoClock.system();
+    // Read just before the monitors are created, so it is their origin too (within microseconds).
+    Instant startedAt = Instant.now();
+    long startNanos = clock.nanoTime();
     Gremlin gremlin = Gremlin.builder(settings.seed()).withSpec(settings.gremlin()).build();
     LatencyMonitor inventoryMonitor = LatencyMonitor.create(settings.health(), clock);
     LatencyMonitor orderMonitor = LatencyMonitor.create(settings.health().toBuilder().dependencies("inventory").build(), clock);
@@ -143,7 +153,7 @@ public final class ServicePair implements AutoCloseable {
       inventory.close();
       throw e;
     }
-    return new ServicePair(settings, gremlin, orderMonitor, inventoryMonitor, inventory, order);
+    return new ServicePair(settings, clock, startedAt, startNanos, gremlin, orderMonitor, inventoryMonitor, inventory, order);
   }
 
   public URI orderUri() {
@@ -152,6 +162,20 @@ public final class ServicePair implements AutoCloseable {
 
   public URI inventoryUri() {
     return inventory.uri();
+  }
+
+  /**
+   * The wall-clock instant the pair started. Both monitors count their
+   * {@link io.valerix.core.health.LightTransition#sinceStart()} from it (to within microseconds), so
+   * {@code startedAt().plus(t.sinceStart())} is when a light changed.
+   */
+  public Instant startedAt() {
+    return startedAt;
+  }
+
+  /** Time since {@link #startedAt()} on the monitors' monotonic clock, comparable to {@code sinceStart}. */
+  public Duration elapsed() {
+    return Duration.ofNanos(clock.nanoTime() - startNanos);
   }
 
   public Gremlin gremlin() {

@@ -5,6 +5,7 @@ import io.valerix.core.gremlin.GremlinSpecException;
 import io.valerix.core.health.HealthConfig;
 import io.valerix.core.http.BearerTokenFilter;
 import io.valerix.harness.ServicePair;
+import io.valerix.harness.dashboard.Dashboard;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.util.concurrent.Callable;
@@ -31,12 +32,22 @@ public final class UpCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     ServicePair.Settings settings = settings(options);
-    ServicePair pair = ServicePair.start(settings, server -> {});
+    Dashboard dashboard = Dashboard.builder().build();
+    ServicePair pair;
+    try {
+      pair = ServicePair.start(settings, dashboard::install);
+    } catch (RuntimeException e) {
+      dashboard.close();
+      throw e;
+    }
+    dashboard.watch(pair);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       out.println();
       out.println("Stopping (letting in-flight requests finish)...");
       out.flush();
+      // The dashboard first: it ends open event streams, so the server need not wait them out.
+      dashboard.close();
       pair.close();
       stopped.countDown();
     }, "valerix-shutdown"));
@@ -47,6 +58,7 @@ public final class UpCommand implements Callable<Integer> {
         settings.gremlin().toText(), settings.seed(), pair.inventoryUri());
     out.printf("  order timeout      %d ms%n", settings.timeout().toMillis());
     out.printf("  health, metrics    %s/health  %s/metrics (and the same on inventory)%n", pair.orderUri(), pair.orderUri());
+    out.printf("  dashboard          %s%n", Dashboard.url(pair.orderUri(), settings.adminToken()));
     out.printf("  admin token        %s%n", settings.adminToken());
     out.printf("  data               %s%n", settings.dataDir().toAbsolutePath());
     out.println();
