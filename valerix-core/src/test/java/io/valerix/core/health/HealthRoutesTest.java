@@ -45,12 +45,16 @@ class HealthRoutesTest {
       }
       OkHttpClient http = new OkHttpClient();
 
+      get(http, server, "/health").close();
+      get(http, server, "/metrics").close();
       String page = get(http, server, "/metrics").body().string();
       assertThat(page)
           .contains("valerix_http_server_requests_total{route=\"/items/{id}\",method=\"GET\",status=\"200\"} 3")
           .contains("valerix_http_client_requests_total{dependency=\"inventory\",route=\"/items/{id}\",method=\"GET\",outcome=\"200\"} 3")
           .contains("valerix_gremlin_injections_total{kind=\"delay_before\"} 3")
-          .contains("le=\"1.0\"");
+          .contains("le=\"1.0\"")
+          // watching the service is not traffic of the service
+          .doesNotContain("route=\"/metrics\"", "route=\"/health\"");
       assertThat(Promtool.checkMetrics(page).output()).as(page).isEmpty();
 
       try (okhttp3.Response health = get(http, server, "/health")) {
