@@ -76,6 +76,10 @@ public final class ChaosCommand implements Callable<Integer> {
       description = "How long to wait for the reconciler to settle PENDING orders before checking (default: 30s).")
   Duration settleTimeout = ChaosSettings.DEFAULT_SETTLE_TIMEOUT;
 
+  @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long to let requests, retries and follow-ups finish after sending stops; then they are cancelled (default: 30s).")
+  Duration drainTimeout = ChaosSettings.DEFAULT_DRAIN_TIMEOUT;
+
   @Option(names = "--max-in-flight", paramLabel = "N", description = "Most requests in flight at once (default: ${DEFAULT-VALUE}).")
   int maxInFlight = ChaosSettings.DEFAULT_MAX_IN_FLIGHT;
 
@@ -177,6 +181,7 @@ public final class ChaosCommand implements Callable<Integer> {
           .seed(seed)
           .maxInFlight(maxInFlight)
           .settleTimeout(settleTimeout)
+          .drainTimeout(drainTimeout)
           .build();
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
