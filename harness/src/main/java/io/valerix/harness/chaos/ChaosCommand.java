@@ -166,7 +166,11 @@ public final class ChaosCommand implements Callable<Integer> {
     if (!parsed.hasMatchedOption("--data-dir")) {
       services.dataDir = runDir.resolve("data");
     }
-    return UpCommand.settings(services);
+    ServicePair.Settings s = UpCommand.settings(services);
+    // The gremlin is off until the chaos phase; started with it on, even the order service's
+    // start-up catalog read would wait for it.
+    return new ServicePair.Settings(s.orderPort(), s.inventoryPort(), GremlinSpec.none(), s.seed(), s.timeout(), s.stock(),
+        s.adminToken(), s.dataDir(), s.health());
   }
 
   private ChaosSettings chaosSettings(long seed) {
@@ -221,12 +225,12 @@ public final class ChaosCommand implements Callable<Integer> {
     line(out, "unconserved", s.unconserved(), "SKUs whose stock does not add up");
     line(out, "pending", s.pending(), "orders never settled");
     line(out, "disagreements", s.disagreements(), "orders the two databases disagree on");
-    StringBuilder latency = new StringBuilder("  latency        ");
+    String label = "  latency (ms)   ";
     for (Map.Entry<String, PhaseLatency> e : s.latency().entrySet()) {
       PhaseLatency l = e.getValue();
-      latency.append(String.format(Locale.ROOT, "%s p50 %.0f / p99 %.0f / max %.0f ms   ", e.getKey(), l.p50(), l.p99(), l.max()));
+      out.printf(Locale.ROOT, "%s%-9s p50 %6.0f   p99 %6.0f   max %6.0f%n", label, e.getKey(), l.p50(), l.p99(), l.max());
+      label = "                 ";
     }
-    out.println(latency.toString().stripTrailing());
     int shown = 0;
     for (RunSummary.Finding f : s.findings()) {
       if (shown++ == 0) {

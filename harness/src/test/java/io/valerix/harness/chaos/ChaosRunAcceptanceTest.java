@@ -29,7 +29,7 @@ class ChaosRunAcceptanceTest {
     Path runDir = dir.resolve("run");
 
     int exit = ValerixCli.execute("chaos",
-        "--duration", "21s", "--rate", "100", "--duplicates", "20%",
+        "--duration", "22s", "--rate", "100", "--duplicates", "20%",
         "--gremlin", "uniform(0ms,500ms) after", "--timeout", "200ms",
         "--seed", "42", "--settle-timeout", "15s", "--drain-timeout", "15s", "--out", runDir.toString());
 
@@ -60,5 +60,11 @@ class ChaosRunAcceptanceTest {
     assertThat(html).contains(">PASS<", "uPlot", "uniform(0ms,500ms) after", "--seed 42", "chaos");
     assertThat(html).doesNotContain("<script src=", "<link rel=\"stylesheet\" href=");
     assertThat(html).contains(String.format(java.util.Locale.ROOT, "%,d orders in the order database", summary.path("orders").asLong()));
+
+    // valerix report renders it again from the saved files alone.
+    Files.delete(runDir.resolve(RunFiles.REPORT));
+    assertThat(ValerixCli.execute("report", runDir.toString())).isZero();
+    assertThat(Files.readString(runDir.resolve(RunFiles.REPORT))).isEqualTo(html);
+    assertThat(ValerixCli.execute("report", dir.resolve("no-such-run").toString())).isEqualTo(ValerixCli.EXIT_ERROR);
   }
 }

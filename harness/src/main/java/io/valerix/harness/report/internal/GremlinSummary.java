@@ -55,7 +55,7 @@ public final class GremlinSummary {
   }
 
   private static String phaseOf(long request, List<RunInfo.Phase> phases) {
-    String phase = phases.isEmpty() ? "run" : "before the run";
+    String phase = phases.isEmpty() ? "run" : "warm-up";
     for (RunInfo.Phase p : phases) {
       if (request >= p.firstRequest()) {
         phase = p.name();

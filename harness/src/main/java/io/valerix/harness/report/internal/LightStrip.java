@@ -64,6 +64,17 @@ final class LightStrip {
             s.p99Ms() == null || row[2] != null ? "" : String.format(Locale.ROOT, ", p99 %.0f ms", s.p99Ms())));
       }
     }
+    for (RunInfo.Phase p : phases) {
+      if (p.name().equals("chaos")) {
+        // Drawn over the strips too, so the phase shows where the lights are.
+        for (double ms : new double[] {p.startMs(), p.endMs()}) {
+          double x = LABEL + ms / 1000 / seconds * PLOT;
+          svg.append(String.format(Locale.ROOT,
+              "<line x1=\"%.1f\" x2=\"%.1f\" y1=\"0\" y2=\"%d\" stroke=\"#b86e00\" stroke-width=\"2\" stroke-dasharray=\"5,3\"/>",
+              x, x, rows.size() * (ROW + GAP)));
+        }
+      }
+    }
     int axisY = rows.size() * (ROW + GAP) + 14;
     int step = seconds <= 30 ? 5 : seconds <= 120 ? 10 : seconds <= 600 ? 60 : 300;
     for (int t = 0; t <= seconds; t += step) {
