@@ -104,12 +104,15 @@ public final class ChaosCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     boolean remote = orderUrl != null || inventoryUrl != null;
     validate(remote);
+    if (services.seed == null) {
+      services.seed = new SecureRandom().nextLong() & 0xFFFF_FFFFL;
+    }
+    long seed = services.seed;
+    ChaosSettings settings = chaosSettings(seed);
+    String command = reproduceCommand(seed);
     Path runDir = this.out != null ? this.out : defaultRunDirectory();
     Files.createDirectories(runDir);
     ServicePair.Settings pairSettings = remote ? null : pairSettings(runDir);
-    long seed = pairSettings != null ? pairSettings.seed() : services.seed != null ? services.seed : new SecureRandom().nextLong() & 0xFFFF_FFFFL;
-    ChaosSettings settings = chaosSettings(seed);
-    String command = reproduceCommand(seed);
 
     try (RunLogging logging = RunLogging.into(runDir.resolve("valerix.log"))) {
       ChaosRun.Result result;
