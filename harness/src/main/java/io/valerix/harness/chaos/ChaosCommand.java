@@ -114,7 +114,8 @@ public final class ChaosCommand implements Callable<Integer> {
     Files.createDirectories(runDir);
     ServicePair.Settings pairSettings = remote ? null : pairSettings(runDir);
 
-    try (RunLogging logging = RunLogging.into(runDir.resolve("valerix.log"))) {
+    RunLogging logging = RunLogging.into(runDir.resolve("valerix.log"));
+    try {
       ChaosRun.Result result;
       if (remote) {
         try (ServiceTarget target = ServiceTarget.remote(orderUrl, inventoryUrl,
@@ -131,6 +132,8 @@ public final class ChaosCommand implements Callable<Integer> {
         }
       }
       return conclude(out, result);
+    } finally {
+      logging.close();
     }
   }
 

@@ -106,6 +106,7 @@ public final class ChaosRun {
    * @throws InterruptedException if interrupted; requests in flight are cancelled
    * @throws UncheckedIOException if the run directory cannot be written
    */
+  @SuppressWarnings("try") // the sampler and the log are closed early, before the check reads their files
   public Result run() throws InterruptedException {
     createDirectories(runDir);
     String runId = newRunId();

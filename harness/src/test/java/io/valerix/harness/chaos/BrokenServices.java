@@ -78,9 +78,13 @@ final class BrokenServices implements AutoCloseable {
   }
 
   @Override
-  public void close() throws Exception {
+  public void close() {
     for (AutoCloseable c : closing) {
-      c.close();
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("closing " + c + " failed", e);
+      }
     }
   }
 }

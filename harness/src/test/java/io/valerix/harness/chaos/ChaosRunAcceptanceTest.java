@@ -29,9 +29,9 @@ class ChaosRunAcceptanceTest {
     Path runDir = dir.resolve("run");
 
     int exit = ValerixCli.execute("chaos",
-        "--duration", "22s", "--rate", "100", "--duplicates", "20%",
+        "--duration", "27s", "--rate", "80", "--duplicates", "20%",
         "--gremlin", "uniform(0ms,500ms) after", "--timeout", "200ms",
-        "--seed", "42", "--settle-timeout", "15s", "--drain-timeout", "15s", "--out", runDir.toString());
+        "--seed", "42", "--settle-timeout", "25s", "--drain-timeout", "15s", "--out", runDir.toString());
 
     JsonNode summary = RunFiles.mapper().readTree(runDir.resolve(RunFiles.SUMMARY).toFile());
     assertThat(summary.path("verdict").asText()).as("summary %s", summary).isEqualTo("PASS");

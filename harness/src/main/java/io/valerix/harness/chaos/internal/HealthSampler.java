@@ -72,7 +72,7 @@ public final class HealthSampler implements AutoCloseable {
     try {
       JsonNode health = http.get(uri, "/health", null);
       Map<String, String> dependencies = new LinkedHashMap<>();
-      health.path("dependencies").fields().forEachRemaining(e -> dependencies.put(e.getKey(), e.getValue().path("light").asText()));
+      health.path("dependencies").properties().forEach(e -> dependencies.put(e.getKey(), e.getValue().path("light").asText()));
       sample = new HealthSample(at, service, health.path("light").asText(HealthSample.NO_ANSWER),
           health.hasNonNull("p99Ms") ? health.get("p99Ms").asDouble() : null,
           health.hasNonNull("ratePerSecond") ? health.get("ratePerSecond").asDouble() : null, dependencies, null);

@@ -72,7 +72,7 @@ public final class RemoteTarget implements ServiceTarget {
   public Map<String, Long> gremlinCounts() {
     JsonNode counts = http.get(inventoryUri, "/admin/gremlin", inventoryToken).path("counts");
     Map<String, Long> map = new LinkedHashMap<>();
-    counts.fields().forEachRemaining(e -> map.put(e.getKey(), e.getValue().asLong()));
+    counts.properties().forEach(e -> map.put(e.getKey(), e.getValue().asLong()));
     return map;
   }
 

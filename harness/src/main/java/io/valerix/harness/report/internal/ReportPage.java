@@ -36,6 +36,8 @@ public final class ReportPage {
     OUTCOME_NAMES.put("noAnswer", "never acknowledged (every try timed out or failed)");
   }
 
+  private static final int SHOWN_FINDINGS = 5;
+
   private ReportPage() {}
 
   public static String render(RunInfo info, RunSummary summary, List<HealthSample> health, List<GremlinSummary.Row> gremlin,
@@ -70,10 +72,19 @@ public final class ReportPage {
         .append("</td><td class=\"n\">").append(count).append("</td><td>").append(esc(MEANING.get(name))).append("</td></tr>\n"));
     h.append("</table>\n");
     if (!summary.findings().isEmpty()) {
-      h.append("<h3>Findings (up to 20 per check)</h3><table><tr><th>check</th><th>subject</th><th>what is wrong</th></tr>\n");
-      for (Finding f : summary.findings()) {
-        h.append("<tr><td>").append(esc(f.category())).append("</td><td><code>").append(esc(f.subject())).append("</code></td><td>")
-            .append(esc(f.detail())).append("</td></tr>\n");
+      h.append("<h3>Findings</h3><p class=\"note\">The first few of each check; <code>summary.json</code> holds up to 20 of each,"
+          + " and the counts above are complete.</p><table><tr><th>check</th><th>subject</th><th>what is wrong</th></tr>\n");
+      for (String category : MEANING.keySet()) {
+        List<Finding> of = summary.findings().stream().filter(f -> f.category().equals(category)).toList();
+        for (Finding f : of.subList(0, Math.min(SHOWN_FINDINGS, of.size()))) {
+          h.append("<tr><td>").append(esc(f.category())).append("</td><td><code>").append(esc(f.subject())).append("</code></td><td>")
+              .append(esc(f.detail())).append("</td></tr>\n");
+        }
+        long more = counts.get(category) - Math.min(SHOWN_FINDINGS, of.size());
+        if (more > 0) {
+          h.append("<tr><td>").append(esc(category)).append("</td><td colspan=\"2\" class=\"note\">and ").append(more)
+              .append(" more</td></tr>\n");
+        }
       }
       h.append("</table>\n");
     }
