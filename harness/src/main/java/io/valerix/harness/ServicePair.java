@@ -1,5 +1,6 @@
 package io.valerix.harness;
 
+import io.valerix.core.gremlin.DecisionListener;
 import io.valerix.core.gremlin.Gremlin;
 import io.valerix.core.gremlin.GremlinAdmin;
 import io.valerix.core.gremlin.GremlinFilter;
@@ -89,11 +90,19 @@ public final class ServicePair implements AutoCloseable {
    * @param orderRoutes more routes for the order service, for example the dashboard
    */
   public static ServicePair start(Settings settings, Consumer<JsonServer.Builder> orderRoutes) {
+    return start(settings, orderRoutes, decision -> {});
+  }
+
+  /**
+   * Starts the pair as {@link #start(Settings, Consumer)} does, telling {@code gremlinListener}
+   * every decision of the inventory's gremlin (for example a {@link io.valerix.core.gremlin.DecisionLog}).
+   */
+  public static ServicePair start(Settings settings, Consumer<JsonServer.Builder> orderRoutes, DecisionListener gremlinListener) {
     NanoClock clock = NanoClock.system();
     // Read just before the monitors are created, so it is their origin too (within microseconds).
     Instant startedAt = Instant.now();
     long startNanos = clock.nanoTime();
-    Gremlin gremlin = Gremlin.builder(settings.seed()).withSpec(settings.gremlin()).build();
+    Gremlin gremlin = Gremlin.builder(settings.seed()).withSpec(settings.gremlin()).withListener(gremlinListener).build();
     LatencyMonitor inventoryMonitor = LatencyMonitor.create(settings.health(), clock);
     LatencyMonitor orderMonitor = LatencyMonitor.create(settings.health().toBuilder().dependencies("inventory").build(), clock);
 

@@ -1,6 +1,8 @@
 package io.valerix.harness;
 
+import io.valerix.harness.chaos.ChaosCommand;
 import io.valerix.harness.cli.UpCommand;
+import io.valerix.harness.report.ReportCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = ValerixCli.Version.class,
     description = "Resilient order processing: run the order and inventory services, with chaos.",
-    subcommands = {UpCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {UpCommand.class, ChaosCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
 public final class ValerixCli implements Runnable {
 
   /** Exit code of a run whose verdict is FAIL. */

@@ -16,6 +16,10 @@ import io.valerix.inventory.internal.InventoryRoutes;
  *   <li>{@code GET /reservations/{orderId}}: 200 with the record, or 404 {@code
  *       reservation-not-found}
  *   <li>{@code DELETE /reservations/{orderId}}: 200 with RELEASED, CANCELLED or REJECTED
+ *   <li>{@code GET /admin/reservations?prefix=&after=&limit=}: a read-only page of records ordered
+ *       by order id, {@code {"items":[…],"next":"<after of the next page>"|null}}, for audits such
+ *       as the chaos run's consistency check. It lists every order id, so keep {@code /admin/**}
+ *       behind a {@link io.valerix.core.http.BearerTokenFilter} as the harness does.
  * </ul>
  *
  * <p>The full contract, with every status and problem type, is {@code api/openapi.yaml}. While a

@@ -74,4 +74,19 @@ public interface InventoryService {
 
   /** The stock of every SKU, ordered by SKU, each consistent in itself. */
   List<StockLevel> stockLevels();
+
+  /** The most records one {@link #reservations} call returns. */
+  int MAX_PAGE = 1000;
+
+  /**
+   * One page of the records, ordered by order id, for audits such as a chaos run's consistency
+   * check: those whose order id starts with {@code prefix} and comes after {@code after}.
+   *
+   * @param prefix an order-id prefix; empty for every record
+   * @param after the last order id of the previous page, or null for the first page
+   * @param limit the most records to return, 1..{@link #MAX_PAGE}
+   * @throws ProblemException {@code invalid-order-id} for a malformed prefix or {@code after}, 400
+   *     {@code invalid-request} for a limit out of range
+   */
+  List<Reservation> reservations(String prefix, String after, int limit);
 }

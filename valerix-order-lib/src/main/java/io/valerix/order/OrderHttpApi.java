@@ -7,6 +7,7 @@ import io.valerix.core.http.Response;
 import io.valerix.core.http.ValerixHeaders;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
 import org.slf4j.MDC;
@@ -20,6 +21,11 @@ import org.slf4j.MDC;
  * when this request created it and its outcome is known (CONFIRMED or REJECTED), 202 whenever it
  * is PENDING (first time or retry), 200 with the settled state when it existed already. Put the idempotency filter in front of this route for
  * the full key semantics (replay, 422 on a reused key, 409 while in progress).
+ *
+ * <p>{@code GET /admin/orders?prefix=&after=&limit=} is a read-only page of orders ordered by id,
+ * {@code {"items":[…],"next":"<after of the next page>"|null}}, for audits such as the chaos run's
+ * consistency check. It lists every order, so keep {@code /admin/**} behind a {@link
+ * io.valerix.core.http.BearerTokenFilter} as the harness does.
  */
 public final class OrderHttpApi {
 
@@ -35,6 +41,9 @@ public final class OrderHttpApi {
           order.orderId(), order.sku(), order.quantity(), order.status(), order.message(), order.createdAt(), order.updatedAt());
     }
   }
+
+  /** A page of orders; {@code next} is the {@code after} of the next page, null on the last. */
+  public record OrderPage(List<OrderView> items, String next) {}
 
   private OrderHttpApi() {}
 
@@ -54,7 +63,21 @@ public final class OrderHttpApi {
         MDC.remove("orderId");
       }
     });
+    server.route("GET", "/admin/orders", request -> {
+      int limit = pageLimit(request);
+      List<Order> page = service.list(request.queryParam("prefix").orElse(""), request.queryParam("after").orElse(null), limit);
+      String next = page.size() == limit ? page.get(page.size() - 1).orderId() : null;
+      return Response.json(200, new OrderPage(page.stream().map(OrderView::of).toList(), next));
+    });
     return server;
+  }
+
+  private static int pageLimit(Request request) {
+    String text = request.queryParam("limit").orElse(String.valueOf(OrderService.MAX_PAGE));
+    if (!text.matches("[0-9]{1,9}")) {
+      throw OrderProblems.INVALID_ORDER.exception("limit must be a whole number 1.." + OrderService.MAX_PAGE);
+    }
+    return Integer.parseInt(text);
   }
 
   private static Response place(OrderService service, Request request) {

@@ -7,6 +7,7 @@ import io.valerix.core.http.ProblemType;
 import io.valerix.order.internal.JdbcOrderStore;
 import java.time.Duration;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -100,6 +101,32 @@ public final class OrderService {
   /** The order's current state. */
   public Optional<Order> find(String orderId) {
     return store.find(orderId);
+  }
+
+  /** The most orders one {@link #list} call returns. */
+  public static final int MAX_PAGE = 1000;
+
+  /**
+   * One page of orders, ordered by id, for audits such as a chaos run's consistency check: those
+   * whose id starts with {@code prefix} and comes after {@code after}.
+   *
+   * @param prefix an order-id prefix; empty for every order
+   * @param after the last id of the previous page, or null for the first page
+   * @param limit the most orders to return, 1..{@link #MAX_PAGE}
+   * @throws ProblemException 400 {@code invalid-order} for a malformed prefix, {@code after} or limit
+   */
+  public List<Order> list(String prefix, String after, int limit) {
+    Objects.requireNonNull(prefix, "prefix");
+    if (!prefix.isEmpty() && !ORDER_ID.matcher(prefix).matches()) {
+      throw OrderProblems.INVALID_ORDER.exception("prefix must be up to 255 characters of letters, digits and . _ : -");
+    }
+    if (after != null && !ORDER_ID.matcher(after).matches()) {
+      throw OrderProblems.INVALID_ORDER.exception("after must be an order id: 1 to 255 characters of letters, digits and . _ : -");
+    }
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw OrderProblems.INVALID_ORDER.exception("limit must be 1.." + MAX_PAGE + ", but was " + limit);
+    }
+    return List.copyOf(store.list(prefix, after, limit));
   }
 
   /** How many orders are in each status. */

@@ -70,7 +70,7 @@ public final class UpCommand implements Callable<Integer> {
   }
 
   /** The services' settings from the command line, with random seed and token when not given. */
-  static ServicePair.Settings settings(ServiceOptions options) {
+  public static ServicePair.Settings settings(ServiceOptions options) {
     GremlinSpec gremlin;
     try {
       gremlin = GremlinSpec.parse(options.gremlin);

@@ -1,6 +1,7 @@
 package io.valerix.inventory.internal;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import io.valerix.core.http.ProblemType;
 import io.valerix.core.http.Handler;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.http.Request;
@@ -38,6 +39,9 @@ public final class InventoryRoutes {
 
   record StockListBody(List<StockBody> items) {}
 
+  /** A page of records; {@code next} is the {@code after} of the next page, null on the last. */
+  record ReservationPageBody(List<ReservationBody> items, String next) {}
+
   /** SKU and quantity are left out for a tombstone read back, which has neither. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   record ReservationBody(String orderId, String sku, Integer quantity, ReservationStatus status) {
@@ -65,7 +69,8 @@ public final class InventoryRoutes {
         .route("GET", "/inventory/{sku}", routes::getStock)
         .route("PUT", "/reservations/{orderId}", forOrder(routes::reserve))
         .route("GET", "/reservations/{orderId}", forOrder(routes::find))
-        .route("DELETE", "/reservations/{orderId}", forOrder(routes::release));
+        .route("DELETE", "/reservations/{orderId}", forOrder(routes::release))
+        .route("GET", "/admin/reservations", routes::listReservations);
   }
 
   private Response listStock(Request request) {
@@ -86,6 +91,24 @@ public final class InventoryRoutes {
     Reservation answer = service.reserve(orderId, body.sku(), toInt(body.quantity()));
     log.debug("PUT reservation: {}", answer.status());
     return Response.json(200, ReservationBody.of(answer));
+  }
+
+  private Response listReservations(Request request) {
+    int limit = pageLimit(request);
+    List<Reservation> page = service.reservations(
+        request.queryParam("prefix").orElse(""), request.queryParam("after").orElse(null), limit);
+    String next = page.size() == limit ? page.get(page.size() - 1).orderId() : null;
+    return Response.json(200, new ReservationPageBody(page.stream().map(ReservationBody::of).toList(), next));
+  }
+
+  private static int pageLimit(Request request) {
+    String text = request.queryParam("limit").orElse(String.valueOf(InventoryService.MAX_PAGE));
+    try {
+      return Integer.parseInt(text);
+    } catch (NumberFormatException e) {
+      throw ProblemType.INVALID_REQUEST.exception(
+          "limit must be a whole number 1.." + InventoryService.MAX_PAGE + ", but was " + InventoryInput.quote(text));
+    }
   }
 
   private Response find(Request request, String orderId) {

@@ -47,7 +47,29 @@ final class InventorySql {
           + " WHERE r.sku = s.sku AND r.status = 'RESERVED'), 0) AS reserved"
           + " FROM inventory_stock s";
 
+  // Order ids are [A-Za-z0-9._:-], so '_' is the only LIKE wildcard a prefix can hold.
+  private static final String LIST_RESERVATIONS =
+      "SELECT order_id, sku, quantity, status FROM inventory_reservation"
+          + " WHERE order_id LIKE ? ESCAPE '!' AND order_id > ? ORDER BY order_id LIMIT ?";
+
   private InventorySql() {}
+
+  /** Records whose order id starts with {@code prefix} and sorts after {@code after}, by order id. */
+  static List<Reservation> listReservations(Connection connection, String prefix, String after, int limit)
+      throws SQLException {
+    try (PreparedStatement query = connection.prepareStatement(LIST_RESERVATIONS)) {
+      query.setString(1, prefix.replace("!", "!!").replace("_", "!_").replace("%", "!%") + "%");
+      query.setString(2, after == null ? "" : after);
+      query.setInt(3, limit);
+      List<Reservation> page = new ArrayList<>();
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          page.add(new Reservation(rows.getString(1), rows.getString(2), rows.getInt(3), ReservationStatus.valueOf(rows.getString(4))));
+        }
+      }
+      return page;
+    }
+  }
 
   /** The record for {@code orderId}, or null if there is none. */
   static Reservation findReservation(Connection connection, String orderId) throws SQLException {

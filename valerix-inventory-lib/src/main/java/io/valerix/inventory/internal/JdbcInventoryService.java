@@ -1,5 +1,6 @@
 package io.valerix.inventory.internal;
 
+import io.valerix.core.http.ProblemType;
 import io.valerix.core.jdbc.SchemaMigrations;
 import io.valerix.inventory.InventoryConfig;
 import io.valerix.inventory.InventoryProblems;
@@ -144,6 +145,26 @@ public final class JdbcInventoryService implements InventoryService {
       return List.copyOf(InventorySql.stockLevels(connection, null));
     } catch (SQLException e) {
       throw new InventoryStoreException("reading the stock failed: " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  public List<Reservation> reservations(String prefix, String after, int limit) {
+    Objects.requireNonNull(prefix, "prefix");
+    if (!prefix.isEmpty()) {
+      InventoryInput.requireOrderId(prefix);
+    }
+    if (after != null) {
+      InventoryInput.requireOrderId(after);
+    }
+    if (limit < 1 || limit > MAX_PAGE) {
+      throw ProblemType.INVALID_REQUEST.exception(
+          "limit must be 1.." + MAX_PAGE + ", but was " + limit);
+    }
+    try (Connection connection = dataSource.getConnection()) {
+      return List.copyOf(InventorySql.listReservations(connection, prefix, after, limit));
+    } catch (SQLException e) {
+      throw new InventoryStoreException("listing reservations failed: " + e.getMessage(), e);
     }
   }
 

@@ -116,6 +116,28 @@ public final class JdbcOrderStore {
     }
   }
 
+  /** Orders whose id starts with {@code prefix} and sorts after {@code after} (null: from the start), by id. */
+  public List<Order> list(String prefix, String after, int limit) {
+    // Order ids are [A-Za-z0-9._:-], so '_' is the only LIKE wildcard a prefix can hold.
+    String pattern = prefix.replace("!", "!!").replace("_", "!_").replace("%", "!%") + "%";
+    try (Connection connection = dataSource.getConnection();
+        PreparedStatement query = connection.prepareStatement(
+            "SELECT " + COLUMNS + " FROM orders WHERE order_id LIKE ? ESCAPE '!' AND order_id > ? ORDER BY order_id LIMIT ?")) {
+      query.setString(1, pattern);
+      query.setString(2, after == null ? "" : after);
+      query.setInt(3, limit);
+      List<Order> orders = new ArrayList<>();
+      try (ResultSet rows = query.executeQuery()) {
+        while (rows.next()) {
+          orders.add(read(rows));
+        }
+      }
+      return orders;
+    } catch (SQLException e) {
+      throw new OrderStoreException("listing orders failed", e);
+    }
+  }
+
   /** How many orders are in each status. */
   public Map<OrderStatus, Long> countByStatus() {
     Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);

@@ -1,0 +1,342 @@
+package io.valerix.harness.chaos;
+
+import io.valerix.core.gremlin.DecisionLog;
+import io.valerix.core.gremlin.GremlinSpec;
+import io.valerix.core.gremlin.GremlinSpecException;
+import io.valerix.harness.ServicePair;
+import io.valerix.harness.ValerixCli;
+import io.valerix.harness.chaos.internal.RunLogging;
+import io.valerix.harness.cli.DurationConverter;
+import io.valerix.harness.cli.ServiceOptions;
+import io.valerix.harness.cli.UpCommand;
+import io.valerix.harness.report.PhaseLatency;
+import io.valerix.harness.report.RunFiles;
+import io.valerix.harness.report.RunSummary;
+import java.io.Console;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code valerix chaos}: orders through baseline, chaos and recovery, then the verdict and a report.
+ * Exit 0 for PASS, 1 for FAIL, 2 for a usage error or a run that could not be judged.
+ */
+@Command(
+    name = "chaos",
+    mixinStandardHelpOptions = true,
+    sortOptions = false,
+    description = {
+      "Sends orders through three phases: baseline (no gremlin), chaos (the inventory gremlin on) and recovery (off),",
+      "with duplicates and impatient users who retry; waits for the reconciler; then checks both databases against",
+      "what the client was told: nothing lost, nothing duplicated, nothing oversold, stock conserved, nothing pending,",
+      "the two databases agreeing. Writes a run directory with report.html and summary.json.",
+      "",
+      "Starts both services itself (ephemeral ports, databases in the run directory) unless given --order-url and",
+      "--inventory-url. Exit status: 0 PASS, 1 FAIL, 2 usage error or no verdict.",
+      ""
+    })
+public final class ChaosCommand implements Callable<Integer> {
+
+  @Mixin ServiceOptions services;
+
+  @Option(names = "--duration", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long to send new orders, all phases: a quarter baseline, half chaos, a quarter recovery (default: 60s).")
+  Duration duration = ChaosSettings.DEFAULT_DURATION;
+
+  @Option(names = "--rate", paramLabel = "N", description = "New orders per second, open model (default: ${DEFAULT-VALUE}).")
+  double rate = ChaosSettings.DEFAULT_RATE;
+
+  @Option(names = "--users", paramLabel = "N",
+      description = "Closed model instead: N users, each placing an order when the last one is answered (default: open model).")
+  int users;
+
+  @Option(names = "--duplicates", paramLabel = "SHARE", converter = ShareConverter.class,
+      description = "Share of orders submitted twice, concurrently or later, fields reordered: 0.2 or 20%% (default: 20%%).")
+  double duplicates = ChaosSettings.DEFAULT_DUPLICATES;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "The run directory (default: runs/<date-time>).")
+  Path out;
+
+  @Option(names = "--settle-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long to wait for the reconciler to settle PENDING orders before checking (default: 30s).")
+  Duration settleTimeout = ChaosSettings.DEFAULT_SETTLE_TIMEOUT;
+
+  @Option(names = "--drain-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "How long to let requests, retries and follow-ups finish after sending stops; then they are cancelled (default: 30s).")
+  Duration drainTimeout = ChaosSettings.DEFAULT_DRAIN_TIMEOUT;
+
+  @Option(names = "--max-in-flight", paramLabel = "N", description = "Most requests in flight at once (default: ${DEFAULT-VALUE}).")
+  int maxInFlight = ChaosSettings.DEFAULT_MAX_IN_FLIGHT;
+
+  @Option(names = "--order-url", paramLabel = "URL", description = "Drive an order service already running here instead of starting one.")
+  URI orderUrl;
+
+  @Option(names = "--inventory-url", paramLabel = "URL", description = "The inventory service behind --order-url.")
+  URI inventoryUrl;
+
+  @Option(names = "--inventory-admin-token", paramLabel = "TOKEN",
+      description = "Admin token of the inventory at --inventory-url (switches its gremlin, lists its reservations).")
+  String inventoryAdminToken;
+
+  @Option(names = "--order-admin-token", paramLabel = "TOKEN",
+      description = "Admin token of the order service at --order-url, to list its orders (default: the inventory's).")
+  String orderAdminToken;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() throws Exception {
+    PrintWriter out = spec.commandLine().getOut();
+    boolean remote = orderUrl != null || inventoryUrl != null;
+    validate(remote);
+    if (services.seed == null) {
+      services.seed = new SecureRandom().nextLong() & 0xFFFF_FFFFL;
+    }
+    long seed = services.seed;
+    ChaosSettings settings = chaosSettings(seed);
+    String command = reproduceCommand(seed);
+    Path runDir = this.out != null ? this.out : defaultRunDirectory();
+    Files.createDirectories(runDir);
+    ServicePair.Settings pairSettings = remote ? null : pairSettings(runDir);
+
+    RunLogging logging = RunLogging.into(runDir.resolve("valerix.log"));
+    try {
+      ChaosRun.Result result;
+      if (remote) {
+        try (ServiceTarget target = ServiceTarget.remote(orderUrl, inventoryUrl,
+            orderAdminToken != null ? orderAdminToken : inventoryAdminToken, inventoryAdminToken)) {
+          intro(out, settings, runDir, "order " + orderUrl + ", inventory " + inventoryUrl + " (already running)");
+          result = new ChaosRun(settings, target, runDir, out, isTerminal(), command).run();
+        }
+      } else {
+        try (DecisionLog decisions = DecisionLog.writingTo(Files.newBufferedWriter(runDir.resolve(RunFiles.GREMLIN), StandardCharsets.UTF_8));
+            ServicePair pair = ServicePair.start(pairSettings, server -> {}, decisions)) {
+          intro(out, settings, runDir, "order " + pair.orderUri() + ", inventory " + pair.inventoryUri()
+              + " (started here; databases in " + pairSettings.dataDir() + ")");
+          result = new ChaosRun(settings, ServiceTarget.of(pair), runDir, out, isTerminal(), command).flushingBeforeReport(decisions).run();
+        }
+      }
+      return conclude(out, result);
+    } finally {
+      logging.close();
+    }
+  }
+
+  private void validate(boolean remote) {
+    if (remote) {
+      if (orderUrl == null || inventoryUrl == null) {
+        throw usage("--order-url and --inventory-url go together: give both, or neither to start the services here");
+      }
+      if (inventoryAdminToken == null) {
+        throw usage("--inventory-admin-token is needed with --inventory-url, to switch the gremlin and list reservations");
+      }
+      CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+      for (String local : List.of("--order-port", "--inventory-port", "--stock", "--admin-token", "--data-dir")) {
+        if (parsed.hasMatchedOption(local)) {
+          throw usage(local + " applies to services started here; it cannot be used with --order-url");
+        }
+      }
+    }
+    try {
+      GremlinSpec.parse(services.gremlin);
+    } catch (GremlinSpecException e) {
+      throw usage("--gremlin: " + e.getMessage());
+    }
+  }
+
+  private ServicePair.Settings pairSettings(Path runDir) {
+    CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
+    // A chaos run gets fresh databases and free ports unless told otherwise, so it never collides
+    // with a 'valerix up' on the default ports or inherits its stock.
+    if (!parsed.hasMatchedOption("--order-port")) {
+      services.orderPort = 0;
+    }
+    if (!parsed.hasMatchedOption("--inventory-port")) {
+      services.inventoryPort = 0;
+    }
+    if (!parsed.hasMatchedOption("--data-dir")) {
+      services.dataDir = runDir.resolve("data");
+    }
+    ServicePair.Settings s = UpCommand.settings(services);
+    // The gremlin is off until the chaos phase; started with it on, even the order service's
+    // start-up catalog read would wait for it.
+    return new ServicePair.Settings(s.orderPort(), s.inventoryPort(), GremlinSpec.none(), s.seed(), s.timeout(), s.stock(),
+        s.adminToken(), s.dataDir(), s.health());
+  }
+
+  private ChaosSettings chaosSettings(long seed) {
+    try {
+      return ChaosSettings.builder()
+          .duration(duration)
+          .rate(rate)
+          .users(users)
+          .duplicates(duplicates)
+          .gremlin(GremlinSpec.parse(services.gremlin))
+          .orderTimeout(services.timeout)
+          .seed(seed)
+          .maxInFlight(maxInFlight)
+          .settleTimeout(settleTimeout)
+          .drainTimeout(drainTimeout)
+          .build();
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+  }
+
+  private void intro(PrintWriter out, ChaosSettings s, Path runDir, String where) {
+    out.printf(Locale.ROOT, "valerix chaos: %.0f s of orders: baseline %.0f s, chaos %.0f s, recovery %.0f s; then drain, settle and check.%n",
+        s.duration().toMillis() / 1000.0, s.chaosStart().toMillis() / 1000.0,
+        (s.recoveryStart().toMillis() - s.chaosStart().toMillis()) / 1000.0,
+        (s.duration().toMillis() - s.recoveryStart().toMillis()) / 1000.0);
+    out.println("  services   " + where);
+    out.printf(Locale.ROOT, "  workload   %s, %.0f%% duplicates, %.0f%% impatient users, seed %d%n",
+        s.users() > 0 ? s.users() + " users (closed model)" : String.format(Locale.ROOT, "%.0f orders/s (open model)", s.rate()),
+        s.duplicates() * 100, s.impatient() * 100, s.seed());
+    out.printf(Locale.ROOT, "  chaos      inventory gremlin '%s', order timeout %d ms%n", s.gremlin().toText(), s.orderTimeout().toMillis());
+    out.println("  run dir    " + runDir + "  (logs in valerix.log)");
+    out.println();
+    out.flush();
+  }
+
+  private static int conclude(PrintWriter out, ChaosRun.Result result) {
+    RunSummary s = result.summary();
+    Map<String, Long> o = s.outcomes();
+    out.println();
+    if (s.orders() == 0) {
+      out.println("No verdict: no order reached the order service, so there is nothing to judge. See " + result.runDir().resolve("valerix.log"));
+      out.flush();
+      return ValerixCli.EXIT_ERROR;
+    }
+    out.printf(Locale.ROOT, "Verdict: %s%n", s.verdict());
+    out.printf(Locale.ROOT, "  orders         %,d  (%,d CONFIRMED, %,d REJECTED, %,d FAILED) from %,d requests%n", s.orders(),
+        o.getOrDefault("ordersConfirmed", 0L), o.getOrDefault("ordersRejected", 0L), o.getOrDefault("ordersFailed", 0L), s.requests());
+    line(out, "lost", s.lost(), "acknowledged, then missing (no order, or CONFIRMED without order or reservation)");
+    line(out, "duplicated", s.duplicated(), "orders or reservations nobody asked for");
+    line(out, "oversold", s.oversold(), "SKUs below zero or over-reserved");
+    line(out, "unconserved", s.unconserved(), "SKUs whose stock does not add up");
+    line(out, "pending", s.pending(), "orders never settled");
+    line(out, "disagreements", s.disagreements(), "orders the two databases disagree on");
+    String label = "  latency (ms)   ";
+    for (Map.Entry<String, PhaseLatency> e : s.latency().entrySet()) {
+      PhaseLatency l = e.getValue();
+      out.printf(Locale.ROOT, "%s%-9s p50 %6.0f   p99 %6.0f   max %6.0f%n", label, e.getKey(), l.p50(), l.p99(), l.max());
+      label = "                 ";
+    }
+    int shown = 0;
+    for (RunSummary.Finding f : s.findings()) {
+      if (shown++ == 0) {
+        out.println("  first findings:");
+      }
+      if (shown > 5) {
+        out.println("    ... (all of them in the report)");
+        break;
+      }
+      out.printf("    %-13s %s: %s%n", f.category(), f.subject(), f.detail());
+    }
+    out.println();
+    out.println("Report:    " + result.report().toAbsolutePath());
+    out.println("Reproduce: " + s.command());
+    out.flush();
+    return result.verdict().passed() ? 0 : ValerixCli.EXIT_FAILED_VERDICT;
+  }
+
+  private static void line(PrintWriter out, String name, long count, String meaning) {
+    out.printf(Locale.ROOT, "  %-14s %d%s%n", name, count, count == 0 ? "" : "   <- " + meaning);
+  }
+
+  private Path defaultRunDirectory() {
+    Path base = Path.of("runs", LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    Path dir = base;
+    for (int i = 2; Files.exists(dir); i++) {
+      dir = Path.of(base + "-" + i);
+    }
+    return dir;
+  }
+
+  /** The command as given, without --out (a repeat gets its own directory), with the seed. */
+  private String reproduceCommand(long seed) {
+    List<String> args = new ArrayList<>(spec.commandLine().getParseResult().originalArgs());
+    // The parse result of a subcommand holds the whole command line, from 'chaos' on or before it.
+    int self = args.indexOf(spec.name());
+    if (self >= 0) {
+      args = new ArrayList<>(args.subList(self + 1, args.size()));
+    }
+    List<String> kept = new ArrayList<>();
+    boolean seedGiven = false;
+    for (int i = 0; i < args.size(); i++) {
+      String arg = args.get(i);
+      if (arg.equals("--out") || arg.equals("--admin-token") || arg.equals("--inventory-admin-token") || arg.equals("--order-admin-token")) {
+        if (!arg.equals("--out")) {
+          kept.add(arg);
+          kept.add("<token>");
+        }
+        i++;
+        continue;
+      }
+      if (arg.startsWith("--out=")) {
+        continue;
+      }
+      if (arg.startsWith("--admin-token=") || arg.startsWith("--inventory-admin-token=") || arg.startsWith("--order-admin-token=")) {
+        kept.add(arg.substring(0, arg.indexOf('=') + 1) + "<token>");
+        continue;
+      }
+      seedGiven |= arg.equals("--seed") || arg.startsWith("--seed=");
+      kept.add(arg);
+    }
+    if (!seedGiven) {
+      kept.add("--seed");
+      kept.add(Long.toString(seed));
+    }
+    StringBuilder command = new StringBuilder("valerix chaos");
+    for (String arg : kept) {
+      command.append(' ').append(arg.matches("[A-Za-z0-9_./:=%,@+-]+") ? arg : "'" + arg.replace("'", "'\\''") + "'");
+    }
+    return command.toString();
+  }
+
+  private CommandLine.ParameterException usage(String message) {
+    return new CommandLine.ParameterException(spec.commandLine(), message);
+  }
+
+  /** Whether standard output is a terminal, so a live progress line makes sense. */
+  static boolean isTerminal() {
+    Console console = System.console();
+    if (console == null) {
+      return false;
+    }
+    try {
+      // Since JDK 22 System.console() may exist when output is redirected; isTerminal() tells.
+      return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+    } catch (ReflectiveOperationException e) {
+      return true;
+    }
+  }
+
+  /** Reads a share as {@code 0.2} or {@code 20%}. */
+  static final class ShareConverter implements CommandLine.ITypeConverter<Double> {
+    @Override
+    public Double convert(String value) {
+      String text = value.strip();
+      try {
+        return text.endsWith("%") ? Double.parseDouble(text.substring(0, text.length() - 1)) / 100 : Double.parseDouble(text);
+      } catch (NumberFormatException e) {
+        throw new CommandLine.TypeConversionException("'" + value + "' is not a share; write it like 0.2 or 20%");
+      }
+    }
+  }
+}

@@ -1,0 +1,58 @@
+package io.valerix.harness.chaos;
+
+import io.valerix.core.gremlin.GremlinSpec;
+import io.valerix.harness.ServicePair;
+import io.valerix.harness.chaos.internal.LocalTarget;
+import io.valerix.harness.chaos.internal.RemoteTarget;
+import java.net.URI;
+import java.util.Map;
+
+/**
+ * The two services a chaos run drives: a {@link ServicePair} the harness started, or services
+ * already running at given URLs (for example a {@code valerix up} elsewhere on this machine).
+ *
+ * <p>The run turns the inventory's gremlin on and off through it, and reads both databases through
+ * the services' read-only admin listings ({@code GET /admin/orders}, {@code GET
+ * /admin/reservations}), so the same check works for both kinds. Thread-safe. Closing it stops
+ * nothing it did not start (a remote target gets its original gremlin spec back).
+ */
+public interface ServiceTarget extends AutoCloseable {
+
+  /** A pair this process started; closing the target does not close the pair (its starter does). */
+  static ServiceTarget of(ServicePair pair) {
+    return new LocalTarget(pair);
+  }
+
+  /**
+   * Services already running.
+   *
+   * @param orderAdminToken the order service's admin token, for {@code GET /admin/orders}
+   * @param inventoryAdminToken the inventory's admin token, for its gremlin and {@code GET
+   *     /admin/reservations}
+   */
+  static ServiceTarget remote(URI orderUri, URI inventoryUri, String orderAdminToken, String inventoryAdminToken) {
+    return new RemoteTarget(orderUri, inventoryUri, orderAdminToken, inventoryAdminToken);
+  }
+
+  URI orderUri();
+
+  URI inventoryUri();
+
+  /** The admin token of the order service. */
+  String orderAdminToken();
+
+  /** The admin token of the inventory service. */
+  String inventoryAdminToken();
+
+  /** True if this process started the services. */
+  boolean startedHere();
+
+  /** Makes {@code spec} the inventory gremlin's spec from its next request on. */
+  void setGremlin(GremlinSpec spec);
+
+  /** The inventory gremlin's counters ({@code decisions}, {@code delay_after}, …) now. */
+  Map<String, Long> gremlinCounts();
+
+  @Override
+  void close();
+}

@@ -1,0 +1,80 @@
+package io.valerix.harness.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.valerix.harness.ValerixCli;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+/** Usage errors are exit 2 with a message that says what to do; bad settings name the setting and the value. */
+class ChaosCommandTest {
+
+  private static int run(StringWriter err, String... args) {
+    CommandLine cli = new CommandLine(new ValerixCli());
+    // The same handlers as ValerixCli.execute, with stderr captured.
+    cli.setErr(new PrintWriter(err, true));
+    cli.setOut(new PrintWriter(new StringWriter(), true));
+    cli.setParameterExceptionHandler((e, a) -> {
+      e.getCommandLine().getErr().println("valerix: " + e.getMessage());
+      return ValerixCli.EXIT_ERROR;
+    });
+    return cli.execute(args);
+  }
+
+  @Test
+  void anOrderUrlWithoutAnInventoryUrlIsAUsageError() {
+    StringWriter err = new StringWriter();
+
+    assertThat(run(err, "chaos", "--order-url", "http://127.0.0.1:1")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(err.toString()).contains("--order-url and --inventory-url go together");
+  }
+
+  @Test
+  void urlsWithoutTheInventoryTokenAreAUsageError() {
+    StringWriter err = new StringWriter();
+
+    assertThat(run(err, "chaos", "--order-url", "http://127.0.0.1:1", "--inventory-url", "http://127.0.0.1:2"))
+        .isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(err.toString()).contains("--inventory-admin-token is needed");
+  }
+
+  @Test
+  void localOptionsWithUrlsAreAUsageError() {
+    StringWriter err = new StringWriter();
+
+    assertThat(run(err, "chaos", "--order-url", "http://127.0.0.1:1", "--inventory-url", "http://127.0.0.1:2",
+        "--inventory-admin-token", "0123456789abcdef0", "--stock", "widget=5")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(err.toString()).contains("--stock applies to services started here");
+  }
+
+  @Test
+  void aBadGremlinOrShareIsAUsageError() {
+    StringWriter err = new StringWriter();
+
+    assertThat(run(err, "chaos", "--gremlin", "unifrom(0ms,5s)")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(run(err, "chaos", "--duplicates", "lots")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(run(err, "chaos", "--duration", "2s")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(err.toString()).contains("unknown action 'unifrom'", "'lots' is not a share", "duration must be 4s..24h");
+  }
+
+  @Test
+  void settingsNameTheBadValue() {
+    assertThatThrownBy(() -> ChaosSettings.builder().rate(-3).build()).hasMessageContaining("rate").hasMessageContaining("-3");
+    assertThatThrownBy(() -> ChaosSettings.builder().duplicates(1.5).build()).hasMessageContaining("duplicates").hasMessageContaining("1.5");
+    assertThatThrownBy(() -> ChaosSettings.builder().settleTimeout(Duration.ofMillis(10)).build()).hasMessageContaining("settleTimeout");
+    assertThatThrownBy(() -> ChaosSettings.builder().rate(10_000).duration(Duration.ofHours(1)).build()).hasMessageContaining("at most");
+  }
+
+  @Test
+  void phasesSplitTheDurationIntoAQuarterHalfAndQuarter() {
+    ChaosSettings settings = ChaosSettings.builder().duration(Duration.ofSeconds(20)).rate(10).build();
+
+    assertThat(settings.chaosStart()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(settings.recoveryStart()).isEqualTo(Duration.ofSeconds(15));
+    assertThat(settings.plannedIntents()).isEqualTo(200);
+  }
+}
