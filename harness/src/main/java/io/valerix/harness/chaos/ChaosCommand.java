@@ -9,6 +9,7 @@ import io.valerix.harness.chaos.internal.RunLogging;
 import io.valerix.harness.cli.DurationConverter;
 import io.valerix.harness.cli.ServiceOptions;
 import io.valerix.harness.cli.UpCommand;
+import io.valerix.harness.dashboard.Dashboard;
 import io.valerix.harness.report.PhaseLatency;
 import io.valerix.harness.report.RunFiles;
 import io.valerix.harness.report.RunSummary;
@@ -124,11 +125,20 @@ public final class ChaosCommand implements Callable<Integer> {
           result = new ChaosRun(settings, target, runDir, out, isTerminal(), command).run();
         }
       } else {
+        Dashboard dashboard = Dashboard.builder().build();
         try (DecisionLog decisions = DecisionLog.writingTo(Files.newBufferedWriter(runDir.resolve(RunFiles.GREMLIN), StandardCharsets.UTF_8));
-            ServicePair pair = ServicePair.start(pairSettings, server -> {}, decisions)) {
-          intro(out, settings, runDir, "order " + pair.orderUri() + ", inventory " + pair.inventoryUri()
-              + " (started here; databases in " + pairSettings.dataDir() + ")");
-          result = new ChaosRun(settings, ServiceTarget.of(pair), runDir, out, isTerminal(), command).flushingBeforeReport(decisions).run();
+            ServicePair pair = ServicePair.start(pairSettings, dashboard::install, decisions)) {
+          dashboard.watch(pair);
+          try {
+            intro(out, settings, runDir, "order " + pair.orderUri() + ", inventory " + pair.inventoryUri()
+                + " (started here; databases in " + pairSettings.dataDir() + ")");
+            out.printf("  dashboard   %s%n", Dashboard.url(pair.orderUri(), pairSettings.adminToken()));
+            out.flush();
+            result = new ChaosRun(settings, ServiceTarget.of(pair), runDir, out, isTerminal(), command).flushingBeforeReport(decisions).run();
+          } finally {
+            // Before the pair closes: it ends open event streams, so the server need not wait them out.
+            dashboard.close();
+          }
         }
       }
       return conclude(out, result);
