@@ -1,6 +1,9 @@
 package io.valerix.order;
 
 import io.valerix.core.http.JsonServer;
+import io.valerix.core.http.Problem;
+import io.valerix.core.http.ProblemException;
+import io.valerix.core.http.ProblemType;
 import io.valerix.core.idempotency.IdempotencyFilter;
 import io.valerix.core.http.Request;
 import io.valerix.core.http.Response;
@@ -10,6 +13,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.UUID;
+import io.valerix.order.internal.OrderStoreException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
@@ -44,6 +50,12 @@ public final class OrderHttpApi {
 
   /** A page of orders; {@code next} is the {@code after} of the next page, null on the last. */
   public record OrderPage(List<OrderView> items, String next) {}
+
+  /** The order database could not be reached in time; a retry with the same key is safe. */
+  public static final ProblemType ORDER_STORE_UNAVAILABLE =
+      ProblemType.of("order-store-unavailable", "Order database unavailable", 503);
+
+  private static final Logger log = LoggerFactory.getLogger(OrderHttpApi.class);
 
   private OrderHttpApi() {}
 
@@ -97,7 +109,15 @@ public final class OrderHttpApi {
             "send an Idempotency-Key header or an orderId in the body, so a retry cannot place a second order"));
     MDC.put("orderId", orderId);
     try {
-      PlacedOrder placed = service.place(orderId, body.sku(), body.quantity(), request.deadline());
+      PlacedOrder placed;
+      try {
+        placed = service.place(orderId, body.sku(), body.quantity(), request.deadline());
+      } catch (OrderStoreException storeDown) {
+        // Whatever was written stays consistent: a PENDING order is settled by the reconciler,
+        // and a retry with the same key answers its state.
+        log.warn("order database unavailable for order {}: {}", orderId, storeDown.getMessage());
+        throw new ProblemException(Problem.of(ORDER_STORE_UNAVAILABLE, "the order database is busy; retry with the same key"), "1");
+      }
       // A PENDING order is always 202, also on a retry, so no one stores it as a final answer.
       int status = placed.order().status() == OrderStatus.PENDING ? 202
           : placed.outcome() == PlacedOrder.Outcome.CREATED ? 201 : 200;

@@ -121,7 +121,7 @@ public final class ChaosCommand implements Callable<Integer> {
       if (remote) {
         try (ServiceTarget target = ServiceTarget.remote(orderUrl, inventoryUrl,
             orderAdminToken != null ? orderAdminToken : inventoryAdminToken, inventoryAdminToken)) {
-          intro(out, settings, runDir, "order " + orderUrl + ", inventory " + inventoryUrl + " (already running)");
+          intro(out, settings, runDir, "order " + orderUrl + ", inventory " + inventoryUrl + " (already running)", null);
           result = new ChaosRun(settings, target, runDir, out, isTerminal(), command).run();
         }
       } else {
@@ -131,9 +131,8 @@ public final class ChaosCommand implements Callable<Integer> {
           dashboard.watch(pair);
           try {
             intro(out, settings, runDir, "order " + pair.orderUri() + ", inventory " + pair.inventoryUri()
-                + " (started here; databases in " + pairSettings.dataDir() + ")");
-            out.printf("  dashboard   %s%n", Dashboard.url(pair.orderUri(), pairSettings.adminToken()));
-            out.flush();
+                + " (started here; databases in " + pairSettings.dataDir() + ")",
+                Dashboard.url(pair.orderUri(), pairSettings.adminToken()).toString());
             result = new ChaosRun(settings, ServiceTarget.of(pair), runDir, out, isTerminal(), command).flushingBeforeReport(decisions).run();
           } finally {
             // Before the pair closes: it ends open event streams, so the server need not wait them out.
@@ -208,7 +207,7 @@ public final class ChaosCommand implements Callable<Integer> {
     }
   }
 
-  private void intro(PrintWriter out, ChaosSettings s, Path runDir, String where) {
+  private void intro(PrintWriter out, ChaosSettings s, Path runDir, String where, String dashboard) {
     out.printf(Locale.ROOT, "valerix chaos: %.0f s of orders: baseline %.0f s, chaos %.0f s, recovery %.0f s; then drain, settle and check.%n",
         s.duration().toMillis() / 1000.0, s.chaosStart().toMillis() / 1000.0,
         (s.recoveryStart().toMillis() - s.chaosStart().toMillis()) / 1000.0,
@@ -219,6 +218,9 @@ public final class ChaosCommand implements Callable<Integer> {
         s.duplicates() * 100, s.impatient() * 100, s.seed());
     out.printf(Locale.ROOT, "  chaos      inventory gremlin '%s', order timeout %d ms%n", s.gremlin().toText(), s.orderTimeout().toMillis());
     out.println("  run dir    " + runDir + "  (logs in valerix.log)");
+    if (dashboard != null) {
+      out.println("  dashboard  " + dashboard);
+    }
     out.println();
     out.flush();
   }

@@ -3,12 +3,12 @@ package io.valerix.core.gremlin;
 import io.valerix.core.gremlin.internal.PacedOutputStream;
 import io.valerix.core.http.Filter;
 import io.valerix.core.http.Handler;
+import io.valerix.core.http.OperatorPaths;
 import io.valerix.core.http.Problem;
 import io.valerix.core.http.ProblemType;
 import io.valerix.core.http.Request;
 import io.valerix.core.http.Response;
 import java.time.Duration;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -17,9 +17,9 @@ import java.util.Optional;
  * what the gremlin decided, in the order {@code docs/gremlin.md} gives (before-delay, before-fault,
  * handler, after-delay, after-fault).
  *
- * <p>Operator routes are exempt by default ({@code /health}, {@code /metrics}, {@code /admin/**}
- * and {@code /dashboard/**}): the gremlin plays the unreliable network between services, and the
- * people watching the chaos must still be able to see and stop it.
+ * <p>{@linkplain OperatorPaths Operator routes} are exempt: the gremlin plays the unreliable
+ * network between services, and the people watching the chaos must still be able to see and stop
+ * it.
  *
  * <p>Sleeps happen on the request's own (virtual) thread. Thread-safe.
  */
@@ -28,20 +28,15 @@ public final class GremlinFilter implements Filter {
   /** The problem type of an injected error status. */
   public static final String INJECTED_TYPE = "gremlin-injected";
 
-  private static final List<Route> DEFAULT_EXEMPT = List.of(
-      Route.parse("* /health"), Route.parse("* /metrics"), Route.parse("* /admin/**"), Route.parse("* /dashboard/**"));
-
   private final Gremlin gremlin;
-  private final List<Route> exempt;
 
-  private GremlinFilter(Gremlin gremlin, List<Route> exempt) {
+  private GremlinFilter(Gremlin gremlin) {
     this.gremlin = Objects.requireNonNull(gremlin, "gremlin");
-    this.exempt = List.copyOf(exempt);
   }
 
   /** A filter applying {@code gremlin} to every route but the operator routes. */
   public static GremlinFilter of(Gremlin gremlin) {
-    return new GremlinFilter(gremlin, DEFAULT_EXEMPT);
+    return new GremlinFilter(gremlin);
   }
 
   /** The gremlin this filter applies. */
@@ -51,10 +46,8 @@ public final class GremlinFilter implements Filter {
 
   @Override
   public Response filter(Request request, Handler next) throws Exception {
-    for (Route route : exempt) {
-      if (route.matches(request.method(), request.path())) {
-        return next.handle(request);
-      }
+    if (OperatorPaths.matches(request.path())) {
+      return next.handle(request);
     }
     GremlinDecision decision = gremlin.decide(request.method(), request.path());
     if (decision.injectsNothing()) {

@@ -2,6 +2,7 @@ package io.valerix.core.health;
 
 import io.valerix.core.http.Filter;
 import io.valerix.core.http.Handler;
+import io.valerix.core.http.OperatorPaths;
 import io.valerix.core.http.Request;
 import io.valerix.core.http.Response;
 import io.valerix.core.time.NanoClock;
@@ -12,9 +13,8 @@ import java.util.Objects;
  * path, so ids do not become metric labels) and by status. Add it first, so it measures what the
  * client waits for, the gremlin's delays included; a dropped connection counts as an error.
  *
- * <p>Operator routes ({@code /health}, {@code /metrics}, {@code /admin/**}, {@code /dashboard/**})
- * are not recorded: watching a service must not move its light, and a dashboard's own polling
- * would otherwise keep an idle service GREEN.
+ * <p>{@linkplain OperatorPaths Operator routes} are not recorded: watching a service must not
+ * move its light, and a dashboard's own polling would otherwise keep an idle service GREEN.
  *
  * <p>The time until the body is fully written (a slow body) is not included. Thread-safe.
  */
@@ -30,7 +30,7 @@ public final class LatencyRecordingFilter implements Filter {
 
   @Override
   public Response filter(Request request, Handler next) throws Exception {
-    if (isOperatorRoute(request.path())) {
+    if (OperatorPaths.matches(request.path())) {
       return next.handle(request);
     }
     long start = clock.nanoTime();
@@ -42,11 +42,6 @@ public final class LatencyRecordingFilter implements Filter {
     } finally {
       monitor.record(RequestKey.server(request.method(), template(request.route()), outcome), clock.nanoTime() - start);
     }
-  }
-
-  static boolean isOperatorRoute(String path) {
-    return path.equals("/health") || path.equals("/metrics") || path.equals("/admin") || path.startsWith("/admin/")
-        || path.equals("/dashboard") || path.startsWith("/dashboard/");
   }
 
   /** {@code PUT /reservations/{orderId}} → {@code /reservations/{orderId}}. */

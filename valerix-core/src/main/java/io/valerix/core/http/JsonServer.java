@@ -38,6 +38,8 @@ public final class JsonServer implements AutoCloseable {
   public static final long DEFAULT_MAX_BODY_BYTES = 64 * 1024;
   /** The longest any request may run unless set, and the deadline of requests without a budget. */
   public static final Duration DEFAULT_MAX_DEADLINE = Duration.ofSeconds(30);
+  /** How many requests may be in flight at once unless set; past it, 503 {@code overloaded}. */
+  public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
   /** How long {@link #close()} waits for in-flight requests unless set. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
 
@@ -58,7 +60,7 @@ public final class JsonServer implements AutoCloseable {
     this.drainTimeout = builder.drainTimeout;
     this.dispatcher =
         new ExchangeDispatcher(
-            RouteTable.of(builder.routes), List.copyOf(builder.filters), builder.mapper, builder.maxBodyBytes, builder.maxDeadline);
+            RouteTable.of(builder.routes), List.copyOf(builder.filters), builder.mapper, builder.maxBodyBytes, builder.maxDeadline, builder.maxInFlight);
   }
 
   public static Builder builder() {
@@ -150,6 +152,7 @@ public final class JsonServer implements AutoCloseable {
     private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
     private Duration maxDeadline = DEFAULT_MAX_DEADLINE;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
+    private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
     private ObjectMapper mapper;
     private final List<RouteTable.Route> routes = new ArrayList<>();
     private final List<Filter> filters = new ArrayList<>();
@@ -177,6 +180,16 @@ public final class JsonServer implements AutoCloseable {
     /** The largest request body accepted; larger ones get 413 {@code payload-too-large}. */
     public Builder maxBodyBytes(long bytes) {
       this.maxBodyBytes = bytes;
+      return this;
+    }
+
+    /**
+     * How many requests may be in flight at once (1024 by default). One more is answered at once
+     * with 503 {@code overloaded} and {@code Retry-After: 1}, without reading its body or running
+     * anything. {@linkplain OperatorPaths Operator routes} are never refused.
+     */
+    public Builder maxInFlight(int maxInFlight) {
+      this.maxInFlight = maxInFlight;
       return this;
     }
 
@@ -223,6 +236,9 @@ public final class JsonServer implements AutoCloseable {
     public JsonServer build() {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0..65535, but was " + port);
+      }
+      if (maxInFlight < 1) {
+        throw new IllegalArgumentException("maxInFlight must be at least 1, but was " + maxInFlight);
       }
       if (maxBodyBytes <= 0) {
         throw new IllegalArgumentException("maxBodyBytes must be positive, but was " + maxBodyBytes);

@@ -18,6 +18,9 @@ import java.util.Objects;
  */
 public final class H2Database {
 
+  /** How long a caller waits for a pooled connection before the pool gives up. */
+  public static final java.time.Duration CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(2);
+
   private H2Database() {}
 
   /**
@@ -43,6 +46,10 @@ public final class H2Database {
     config.setMaximumPoolSize(maxPoolSize);
     config.setMinimumIdle(1);
     config.setAutoCommit(true);
+    // HikariCP waits 30 s for a free connection by default: far past any request's deadline, so
+    // under overload requests would pile up behind the pool. Give up after 2 s instead; callers
+    // answer "unavailable, retry" and the work is retried or reconciled.
+    config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
     return new HikariDataSource(config);
   }
 }

@@ -169,9 +169,46 @@ class JsonServerTest {
   }
 
   @Test
+  void pastTheInFlightBoundARequestIsRefusedAtOnceButOperatorRoutesStillAnswer() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch busy = new CountDownLatch(2);
+    try (JsonServer server = JsonServer.builder()
+        .maxInFlight(2)
+        .drainTimeout(Duration.ZERO)
+        .route("GET", "/slow", r -> {
+          busy.countDown();
+          release.await(5, TimeUnit.SECONDS);
+          return Response.json(200, Map.of());
+        })
+        .route("GET", "/health", r -> Response.json(200, Map.of("status", "UP")))
+        .build().start()) {
+      // Their own threads: the common pool may have a single thread on a small machine.
+      var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor();
+      List<CompletableFuture<RawHttp.Reply>> holding = List.of(
+          CompletableFuture.supplyAsync(() -> RawHttp.send(server.uri(), "GET", "/slow", null, null), threads),
+          CompletableFuture.supplyAsync(() -> RawHttp.send(server.uri(), "GET", "/slow", null, null), threads));
+      assertThat(busy.await(5, TimeUnit.SECONDS)).isTrue();
+
+      RawHttp.Reply refused = RawHttp.send(server.uri(), "GET", "/slow", null, null);
+      RawHttp.Reply health = RawHttp.send(server.uri(), "GET", "/health", null, null);
+
+      assertThat(refused.status()).isEqualTo(503);
+      assertThat(refused.problemType()).isEqualTo("urn:valerix:problem:overloaded");
+      assertThat(refused.headers()).containsEntry("retry-after", List.of("1"));
+      assertThat(health.status()).isEqualTo(200);
+      release.countDown();
+      for (CompletableFuture<RawHttp.Reply> reply : holding) {
+        assertThat(reply.get(5, TimeUnit.SECONDS).status()).isEqualTo(200);
+      }
+      assertThat(RawHttp.send(server.uri(), "GET", "/slow", null, null).status()).as("permits come back").isEqualTo(200);
+    }
+  }
+
+  @Test
   void badSettingsAreRejectedWithTheValue() {
     assertThatThrownBy(() -> JsonServer.builder().port(70000).build()).hasMessageContaining("70000");
     assertThatThrownBy(() -> JsonServer.builder().maxBodyBytes(0).build()).hasMessageContaining("maxBodyBytes");
+    assertThatThrownBy(() -> JsonServer.builder().maxInFlight(0).build()).hasMessageContaining("maxInFlight must be at least 1, but was 0");
     assertThatThrownBy(() -> JsonServer.builder().route("get", "/x", r -> null)).hasMessageContaining("'get'");
     assertThatThrownBy(() -> JsonServer.builder().route("GET", "/x/{a b}", r -> null)).hasMessageContaining("{a b}");
     assertThatThrownBy(() -> JsonServer.builder().route("GET", "/x/{a}", r -> null).route("GET", "/x/{b}", r -> null).build())

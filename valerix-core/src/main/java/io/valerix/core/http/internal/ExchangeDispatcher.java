@@ -6,6 +6,7 @@ import com.sun.net.httpserver.HttpHandler;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.Filter;
 import io.valerix.core.http.Handler;
+import io.valerix.core.http.OperatorPaths;
 import io.valerix.core.http.Problem;
 import io.valerix.core.http.ProblemException;
 import io.valerix.core.http.ProblemType;
@@ -23,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -57,9 +59,12 @@ public final class ExchangeDispatcher implements HttpHandler {
   private final long maxBodyBytes;
   private final Duration maxDeadline;
   private final AtomicLong requestIds = new AtomicLong();
+  private final Semaphore admitted;
 
-  public ExchangeDispatcher(RouteTable routes, List<Filter> filters, ObjectMapper mapper, long maxBodyBytes, Duration maxDeadline) {
+  public ExchangeDispatcher(
+      RouteTable routes, List<Filter> filters, ObjectMapper mapper, long maxBodyBytes, Duration maxDeadline, int maxInFlight) {
     this.routes = routes;
+    this.admitted = new Semaphore(maxInFlight);
     this.mapper = mapper;
     this.maxBodyBytes = maxBodyBytes;
     this.maxDeadline = maxDeadline;
@@ -76,18 +81,31 @@ public final class ExchangeDispatcher implements HttpHandler {
   public void handle(HttpExchange exchange) throws IOException {
     String requestId = Long.toString(requestIds.incrementAndGet());
     MDC.put("requestId", requestId);
+    // Admission first: past the bound a request is refused at once, before it reads its body or
+    // touches a database, so an overload sheds work instead of queueing it past every deadline.
+    boolean operator = OperatorPaths.matches(exchange.getRequestURI().getPath() == null ? "/" : exchange.getRequestURI().getPath());
+    boolean admittedHere = !operator && admitted.tryAcquire();
     try {
       Request request = toRequest(exchange);
-      Response response = answerProblems(request, chain);
+      Response response = operator || admittedHere ? answerProblems(request, chain) : overloaded(request);
       if (response.dropsConnection()) {
         drainQuietly(exchange);
         throw new DropConnection();
       }
       write(exchange, request, response);
     } finally {
+      if (admittedHere) {
+        admitted.release();
+      }
       MDC.remove("requestId");
       MDC.remove("route");
     }
+  }
+
+  private static Response overloaded(Request request) {
+    return Response.problem(Problem.of(ProblemType.OVERLOADED, "the server is at its limit of requests in flight; retry shortly")
+            .withInstance(request.path()))
+        .withHeader("Retry-After", "1");
   }
 
   private Request toRequest(HttpExchange exchange) {

@@ -120,7 +120,10 @@ public final class IdempotentExecutor {
     try {
       return protocol.begin(scope, key, fingerprint);
     } catch (IdempotencyStoreException e) {
-      log.error("the idempotency store failed while claiming '{}' in {}; answering 503 without running the request", key, scope, e);
+      // Expected under overload (the pool gives up after its timeout) and answered with a 503 the
+      // client can retry: a warning, not a stack trace per request.
+      log.warn("the idempotency store failed while claiming '{}' in {}; answering 503 without running the request: {}",
+          key, scope, e.getMessage());
       throw new ProblemException(
           Problem.of(IdempotencyProblems.STORE_UNAVAILABLE, "the request was not run because its idempotency key could not be checked; retry later"),
           RETRY_AFTER_SECONDS);
