@@ -11,6 +11,20 @@ import io.valerix.bench.report.ReportModel.Verdict;
 /** The report as {@code BENCHMARKS.md}: the same sections and tables as the HTML page, without charts. */
 final class MarkdownPage {
 
+  static final String HOW_TO_RUN = """
+      How to run (a JDK >= 21 is found by `bin/find-jdk`):
+
+      - `bin/bench`: the quick profile (about 10 minutes on 2 cores) that produced this file;
+        `bin/bench --full` for 2 forks and longer runs. Raw results and `report.html` go to `target/bench/`.
+      - One JMH benchmark: `./mvnw -DskipTests package -pl benchmarks -am`, then
+        `java -jar benchmarks/target/benchmarks.jar TimeLimiterBenchmark -prof gc`.
+      - The timeout-firing measurement alone:
+        `java -cp benchmarks/target/benchmarks.jar io.valerix.bench.TimeoutFiringMeasurement 40 20`.
+      - The end-to-end figures alone: `./valerix bench` (`./valerix bench --help` for the knobs).
+      - `./mvnw verify` runs only a smoke pass of every benchmark (one short iteration each).
+
+      """;
+
   private final StringBuilder md = new StringBuilder();
 
   static String render(Report report) {
@@ -25,6 +39,7 @@ final class MarkdownPage {
         .append(env.profile()).append(" profile, with `").append(env.command()).append("`.\n");
     md.append("The HTML report with charts is written beside the raw results (`target/bench/report.html`).\n\n");
     md.append("> **Caveat.** ").append(report.caveat()).append("\n\n");
+    md.append(HOW_TO_RUN);
     md.append("| machine | |\n|---|---|\n");
     md.append("| JDK | ").append(cell(env.jdk())).append(" |\n");
     md.append("| OS | ").append(cell(env.os())).append(" |\n");
