@@ -131,9 +131,15 @@ final class EndToEndSections {
     boolean errorFree = m.path("error").isNull() && m.path("answered").asLong() == orders
         && m.path("statuses").properties().stream().noneMatch(e -> e.getKey().startsWith("5") || e.getKey().equals("transport-error"));
     boolean allAtOnce = child.path("peakInFlight").asInt() >= orders;
-    String heap = "heap peak " + Numbers.format(child.path("heapUsedPeakMb").asDouble()) + " MB used, "
-        + Numbers.format(child.path("heapAfterGcPeakMb").asDouble()) + " MB after GC, of " + Numbers.format(child.path("heapMaxMb").asDouble())
-        + " MB (" + Numbers.format(child.path("heapPerOrderKb").asDouble()) + " KB per order in flight)";
+    double maxMb = child.path("heapMaxMb").asDouble();
+    double afterGcMb = child.path("heapAfterGcPeakMb").asDouble();
+    JsonNode live = child.path("liveAtPeak");
+    boolean hasLive = live.has("liveMb");
+    double perOrderKb = hasLive && orders > 0 ? (live.path("liveMb").asDouble() - child.path("heapBaselineMb").asDouble()) * 1024 / orders : Double.NaN;
+    boolean noHeadroom = afterGcMb >= 0.9 * maxMb;
+    String heap = "heap peak " + Numbers.format(child.path("heapUsedPeakMb").asDouble()) + " MB used of " + Numbers.format(maxMb) + " MB"
+        + (hasLive ? "; " + Numbers.format(live.path("liveMb").asDouble()) + " MB live with all held (" + Numbers.format(perOrderKb) + " KB per order)" : "")
+        + (noHeadroom ? "; the heap was still " + Numbers.format(afterGcMb) + " MB right after a collection: almost no headroom" : "");
     goals.add(new Goal(Numbers.format(orders) + " orders in flight at once, -Xmx" + m.path("maxHeap").asText(),
         "no error; heap peak reported",
         (errorFree ? "no error" : "ERROR: " + (m.path("error").isNull() ? "answers " + m.path("statuses") : m.path("error").asText()))
@@ -145,15 +151,29 @@ final class EndToEndSections {
     rows.add(Row.of(true, "most orders held at inventory at once", Numbers.format(child.path("peakInFlight").asDouble())
         + (allAtOnce ? "" : " (fewer than sent: not all were in flight at once)")));
     rows.add(Row.of(true, "time for all of them to arrive", child.path("rampMillis").asLong() < 0 ? "never" : Numbers.format(child.path("rampMillis").asDouble() / 1000) + " s"));
-    rows.add(Row.of(true, "heap used, peak (sampled every 10 ms)", Numbers.format(child.path("heapUsedPeakMb").asDouble()) + " MB"));
-    rows.add(Row.of(true, "heap occupied right after a GC, peak", Numbers.format(child.path("heapAfterGcPeakMb").asDouble()) + " MB"));
-    rows.add(Row.of(true, "heap after a full GC with both services idle, before the load", Numbers.format(child.path("heapBaselineMb").asDouble()) + " MB"));
-    rows.add(Row.of(true, "heap per order in flight ((after-GC peak - idle) / orders)", Numbers.format(child.path("heapPerOrderKb").asDouble()) + " KB"));
-    rows.add(Row.of(true, "heap max (-Xmx)", Numbers.format(child.path("heapMaxMb").asDouble()) + " MB"));
+    rows.add(Row.of(true, "heap used, peak (sampled every 10 ms, garbage included)", Numbers.format(child.path("heapUsedPeakMb").asDouble()) + " MB"));
+    rows.add(Row.of(true, "heap occupied right after a collection, peak (young collections leave old garbage)", Numbers.format(afterGcMb) + " MB"));
+    rows.add(Row.of(true, "live heap with every order held (after a full collection)", hasLive ? Numbers.format(live.path("liveMb").asDouble()) + " MB" : "not taken"));
+    rows.add(Row.of(true, "live heap with both services idle, before the load", Numbers.format(child.path("heapBaselineMb").asDouble()) + " MB"));
+    rows.add(Row.of(true, "live heap per order in flight", hasLive ? Numbers.format(perOrderKb) + " KB" : "not taken"));
+    rows.add(Row.of(true, "heap max (-Xmx)", Numbers.format(maxMb) + " MB"));
     rows.add(Row.of(true, "GC: collections, total pause", child.path("gcCount").asLong() + ", " + child.path("gcMillis").asLong() + " ms"));
     rows.add(Row.of(true, "whole run", Numbers.format(m.path("seconds").asDouble()) + " s"));
     if (!m.path("error").isNull()) {
       rows.add(Row.of(true, "error", m.path("error").asText()));
+    }
+    List<Row> classes = new ArrayList<>();
+    List<Bar> classBars = new ArrayList<>();
+    for (JsonNode c : live.path("top")) {
+      classes.add(Row.of(false, c.path("class").asText(), Numbers.format(c.path("instances").asDouble()), Numbers.format(c.path("mb").asDouble())));
+      classBars.add(new Bar(c.path("class").asText(), c.path("mb").asDouble(), false));
+    }
+    List<Table> tables = new ArrayList<>();
+    tables.add(new Table("Memory", List.of("figure", "value"), rows, null, null));
+    if (!classes.isEmpty()) {
+      tables.add(new Table("What the held orders keep alive: largest classes of the live heap", List.of("class", "instances", "MB"),
+          classes, "[B is byte[], [C is char[]; StackChunk holds the stacks of parked virtual threads.",
+          new Chart("MB live", classBars)));
     }
     return new Section("End to end: " + Numbers.format(orders) + " orders in flight in a " + m.path("maxHeap").asText() + " heap",
         "A child JVM with -Xmx" + m.path("maxHeap").asText() + " runs the order service (HTTP in, its H2 database, "
@@ -162,7 +182,7 @@ final class EndToEndSections {
             + "connection per order. Inventory is in-process, not over HTTP, because over HTTP each in-flight order holds two "
             + "sockets in the order service and this machine's hard limit is 20,000 file descriptors per process; the "
             + "figure therefore leaves out the order service's outbound HTTP connections.",
-        List.of(new Table("Memory", List.of("figure", "value"), rows, null, null)));
+        tables);
   }
 
   private static Row loadRow(JsonNode outcome, String label, boolean ours) {

@@ -74,6 +74,20 @@ public final class InFlightMemoryProbe {
     Thread sampling = new Thread(sampler, "heap-sampler");
     sampling.setDaemon(true);
     sampling.start();
+    // Once every order is held, and before any is let go, what do they hold? (A full collection:
+    // a pause of its own, taken while nothing is measured but memory.)
+    Map<String, Object> liveAtPeak = new java.util.concurrent.ConcurrentHashMap<>();
+    Thread.ofVirtual().name("live-heap-histogram").start(() -> {
+      try {
+        while (held.peak() < target) {
+          Thread.sleep(50);
+        }
+        Thread.sleep(Math.min(1_000, holdAfterTargetMillis / 3));
+        liveAtPeak.putAll(LiveHeapHistogram.take(8));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
     // stdout is this process's channel to the parent, not a log: logs go to stderr.
     System.out.println("READY " + order.port());
     System.out.flush();
@@ -86,7 +100,8 @@ public final class InFlightMemoryProbe {
     Map<String, Object> result = new LinkedHashMap<>();
     result.put("peakInFlight", held.peak());
     result.put("rampMillis", held.rampMillis());
-    result.putAll(sampler.report(target));
+    result.putAll(sampler.report());
+    result.put("liveAtPeak", liveAtPeak);
     System.out.println("RESULT " + new ObjectMapper().writeValueAsString(result));
     System.out.flush();
     held.close();
@@ -152,7 +167,7 @@ public final class InFlightMemoryProbe {
       usedPeak = Math.max(usedPeak, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     }
 
-    Map<String, Object> report(int orders) {
+    Map<String, Object> report() {
       sample();
       long gcCount = 0;
       long gcMillis = 0;
@@ -165,7 +180,6 @@ public final class InFlightMemoryProbe {
       report.put("heapBaselineMb", mb(baseline));
       report.put("heapUsedPeakMb", mb(usedPeak));
       report.put("heapAfterGcPeakMb", mb(afterGcPeak));
-      report.put("heapPerOrderKb", orders == 0 ? 0 : Math.round(Math.max(0, afterGcPeak - baseline) / 1024.0 / orders * 10) / 10.0);
       report.put("gcCount", gcCount);
       report.put("gcMillis", gcMillis);
       return report;

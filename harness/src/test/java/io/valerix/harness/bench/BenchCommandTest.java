@@ -53,5 +53,8 @@ class BenchCommandTest {
     assertThat(memory.path("child").path("peakInFlight").asInt()).isEqualTo(200);
     assertThat(memory.path("child").path("heapMaxMb").asDouble()).isEqualTo(512.0);
     assertThat(memory.path("child").path("heapUsedPeakMb").asDouble()).isPositive();
+    assertThat(memory.path("child").path("liveAtPeak").path("liveMb").asDouble())
+        .isGreaterThan(memory.path("child").path("heapBaselineMb").asDouble());
+    assertThat(memory.path("child").path("liveAtPeak").path("top")).isNotEmpty();
   }
 }
