@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.health.HealthConfig;
+import io.valerix.core.health.RequestKey;
+import io.valerix.core.health.WindowSnapshot;
 import io.valerix.core.http.BearerTokenFilter;
 import io.valerix.harness.ServicePair;
 import io.valerix.harness.cli.DurationConverter;
@@ -166,10 +168,21 @@ public final class BenchCommand implements Callable<Integer> {
     Path dataDir = Files.createTempDirectory(out.toAbsolutePath(), "gremlin-data");
     try (ServicePair pair = ServicePair.start(settings(gremlinSpec, timeout, dataDir), server -> {});
         NaiveOrderFront naive = NaiveOrderFront.start(pair.inventoryUri())) {
+      Map<String, Object> inside = new LinkedHashMap<>();
       List<ClosedLoopLoad.Outcome> outcomes = load.run(List.of(
               new ClosedLoopLoad.Target("valerix", pair.orderUri().resolve("/orders").toString(), gremlinUsers, 3),
               new ClosedLoopLoad.Target("naive", naive.ordersUri().toString(), gremlinUsers, 4)),
-          Duration.ofSeconds(2), measured);
+          Duration.ofSeconds(2), measured, () -> {
+            // Where the time goes, as the order service itself measured it over its last window:
+            // what it took to answer, and what its calls to inventory took.
+            inside.put("windowSeconds", HealthConfig.defaults().window().toSeconds());
+            inside.put("server", window(pair.orderMonitor().server().window()));
+            pair.orderMonitor().snapshotsByKey().forEach((key, window) -> {
+              if (key.direction() == RequestKey.Direction.CLIENT && key.method().equals("PUT")) {
+                inside.put("inventoryPut-" + key.outcome().label(), window(window));
+              }
+            });
+          });
       Map<String, Object> figures = new LinkedHashMap<>();
       figures.put("spec", gremlinSpec.toText());
       figures.put("timeoutMillis", timeout.toMillis());
@@ -177,11 +190,21 @@ public final class BenchCommand implements Callable<Integer> {
       figures.put("valerix", outcomes.get(0));
       figures.put("naive", outcomes.get(1));
       figures.put("goalP99Millis", timeout.toMillis() + 25);
+      figures.put("orderServiceOwnWindow", inside);
       return figures;
     } finally {
       load.close();
       deleteQuietly(dataDir);
     }
+  }
+
+  private static Map<String, Object> window(WindowSnapshot window) {
+    Map<String, Object> figures = new LinkedHashMap<>();
+    figures.put("count", window.count());
+    figures.put("p50Millis", window.p50().toNanos() / 1e6);
+    figures.put("p99Millis", window.p99().toNanos() / 1e6);
+    figures.put("maxMillis", window.max().toNanos() / 1e6);
+    return figures;
   }
 
   private InFlightMemoryRun.Outcome memory() throws Exception {

@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
 import okhttp3.ConnectionPool;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
@@ -66,6 +67,11 @@ final class ClosedLoopLoad {
 
   /** Several targets under load at the same time, each with its own users; one outcome per target. */
   List<Outcome> run(List<Target> targets, Duration warmup, Duration measured) throws InterruptedException {
+    return run(targets, warmup, measured, () -> {});
+  }
+
+  /** As {@link #run(List, Duration, Duration)}, running {@code atWindowEnd} when the measured window closes. */
+  List<Outcome> run(List<Target> targets, Duration warmup, Duration measured, Runnable atWindowEnd) throws InterruptedException {
     long start = System.nanoTime();
     long measureFrom = start + warmup.toNanos();
     long measureUntil = measureFrom + measured.toNanos();
@@ -84,9 +90,16 @@ final class ClosedLoopLoad {
         }));
       }
     }
+    Thread windowEnd = Thread.ofVirtual().start(() -> {
+      while (System.nanoTime() < measureUntil) {
+        LockSupport.parkNanos(measureUntil - System.nanoTime());
+      }
+      atWindowEnd.run();
+    });
     for (Thread thread : threads) {
       thread.join(Duration.ofSeconds(40));
     }
+    windowEnd.join(Duration.ofSeconds(5));
     double seconds = measured.toNanos() / 1e9;
     return tallies.stream().map(tally -> tally.outcome(seconds)).toList();
   }
