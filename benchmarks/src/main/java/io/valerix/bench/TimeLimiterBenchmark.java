@@ -16,6 +16,7 @@ import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OperationsPerInvocation;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
@@ -27,10 +28,18 @@ import org.openjdk.jmh.annotations.Warmup;
  * The cost of running a trivial blocking call under a timeout that does not fire: Valerix's
  * caller-runs {@link TimeLimiter} beside Resilience4j's {@code TimeLimiter} (which needs a future,
  * so the call moves to another thread) and Failsafe's {@code Timeout} with interrupt, and a
- * {@link #baseline()} with no limiter at all.
+ * baseline with no limiter at all.
+ *
+ * <p>Each variant runs twice: called from JMH's own (platform) thread, and called from a virtual
+ * thread. JMH cannot run its measurement loop on a virtual thread, so the {@code virtualCaller*}
+ * methods start one virtual thread per invocation, run {@value #BATCH} operations on it and join
+ * it; the score is per operation ({@code @OperationsPerInvocation}). Starting and joining that
+ * thread is amortised over the batch, and {@link #virtualCallerBaseline()} pays the same price, so
+ * a variant's overhead is its score minus the baseline of the same caller kind.
  *
  * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar TimeLimiterBenchmark -prof gc}
- * (after {@code ./mvnw -DskipTests package}); use a JDK >= 21.
+ * (after {@code ./mvnw -DskipTests package}); use a JDK >= 21. {@code bin/bench} runs it with the
+ * rest of the suite.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -39,6 +48,9 @@ import org.openjdk.jmh.annotations.Warmup;
 @Warmup(iterations = 3, time = 1)
 @Measurement(iterations = 5, time = 1)
 public class TimeLimiterBenchmark {
+
+  /** Operations per virtual caller thread: enough that starting the thread is noise. */
+  static final int BATCH = 1_000;
 
   private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
@@ -70,6 +82,8 @@ public class TimeLimiterBenchmark {
     return ++counter;
   }
 
+  // --- called from JMH's platform thread ---
+
   @Benchmark
   public long baseline() {
     return task();
@@ -93,5 +107,68 @@ public class TimeLimiterBenchmark {
   @Benchmark
   public Object failsafeTimeoutWithInterrupt() {
     return failsafe.get(this::task);
+  }
+
+  // --- called from a virtual thread ---
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long virtualCallerBaseline() throws Exception {
+    return onVirtualThread(this::task);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long virtualCallerValerixCallerRuns() throws Exception {
+    return onVirtualThread(this::valerixCallerRuns);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long virtualCallerResilience4jPlatformPool() throws Exception {
+    return onVirtualThread(this::resilience4jPlatformPool);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long virtualCallerResilience4jVirtualThreads() throws Exception {
+    return onVirtualThread(this::resilience4jVirtualThreads);
+  }
+
+  @Benchmark
+  @OperationsPerInvocation(BATCH)
+  public long virtualCallerFailsafeTimeoutWithInterrupt() throws Exception {
+    return onVirtualThread(() -> (Long) failsafeTimeoutWithInterrupt());
+  }
+
+  /** One operation; may throw what the limiter throws. */
+  @FunctionalInterface
+  interface Operation {
+    long run() throws Exception;
+  }
+
+  /**
+   * Runs {@code operation} {@value #BATCH} times on a new virtual thread and waits for it. The
+   * results are summed and returned so that the JIT cannot drop the work.
+   */
+  private static long onVirtualThread(Operation operation) throws Exception {
+    long[] sum = new long[1];
+    Exception[] failure = new Exception[1];
+    Thread thread = Thread.ofVirtual().start(() -> {
+      try {
+        long s = 0;
+        for (int i = 0; i < BATCH; i++) {
+          s += operation.run();
+        }
+        sum[0] = s;
+      } catch (Exception e) {
+        failure[0] = e;
+      }
+    });
+    thread.join();
+    if (failure[0] != null) {
+      throw failure[0];
+    }
+    return sum[0];
   }
 }

@@ -2,34 +2,86 @@ package io.valerix.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.valerix.bench.report.ReportSmoke;
+import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
- * Keeps the benchmarks compiling and running: one fork, one short iteration each. The figures
- * mean nothing at this length; the full suite is a documented command.
+ * Keeps every benchmark compiling and running: one fork, no warm-up, one short iteration each, and
+ * the report built from what they produced. The figures mean nothing at this length; the suite is
+ * {@code bin/bench}.
  */
 class BenchmarkSmokeTest {
 
+  /** Every benchmark class; a new one must be added here to be smoke-tested. */
+  static final List<Class<?>> BENCHMARKS = List.of(
+      TimeLimiterBenchmark.class,
+      IdempotencyStoreBenchmark.class,
+      GremlinBenchmark.class,
+      LatencyRecordingBenchmark.class,
+      JsonRoundTripBenchmark.class);
+
+  @TempDir Path results;
+
   @Test
-  void everyTimeLimiterBenchmarkRunsAndProducesAScore() throws Exception {
-    Options options = new OptionsBuilder()
-        .include(TimeLimiterBenchmark.class.getSimpleName())
+  void everyBenchmarkRunsAndProducesAScoreThatTheReportShows() throws Exception {
+    // Given every @Benchmark method of every benchmark class
+    Set<String> expected = BENCHMARKS.stream()
+        .flatMap(type -> Arrays.stream(type.getDeclaredMethods())
+            .filter(method -> method.isAnnotationPresent(Benchmark.class))
+            .map(method -> type.getName() + "." + method.getName()))
+        .collect(Collectors.toSet());
+    OptionsBuilder options = new OptionsBuilder();
+    BENCHMARKS.forEach(type -> options.include("^" + type.getName().replace(".", "\\.") + "\\."));
+    Options smoke = options
         .forks(1)
         .warmupIterations(0)
         .measurementIterations(1)
-        .measurementTime(TimeValue.milliseconds(200))
+        .measurementTime(TimeValue.milliseconds(100))
+        // C1 only: at this length C2 would compile on cores the benchmark needs, and nothing
+        // measured here is kept.
+        .jvmArgsAppend("-XX:TieredStopAtLevel=1")
+        .addProfiler("gc")
         .shouldFailOnError(true)
+        .resultFormat(ResultFormatType.JSON)
+        .result(results.resolve("jmh.json").toString())
         .build();
 
-    Collection<RunResult> results = new Runner(options).run();
+    // When they run. JMH allows one run per machine (/tmp/jmh.lock) so that benchmarks do not
+    // disturb each other; this run measures nothing, and on a shared machine another build may be
+    // benchmarking right now, which must not fail this test.
+    String ignoreLock = System.setProperty("jmh.ignoreLock", "true");
+    Collection<RunResult> runs;
+    try {
+      runs = new Runner(smoke).run();
+    } finally {
+      if (ignoreLock == null) {
+        System.clearProperty("jmh.ignoreLock");
+      } else {
+        System.setProperty("jmh.ignoreLock", ignoreLock);
+      }
+    }
 
-    assertThat(results).hasSize(5);
-    assertThat(results).allSatisfy(result -> assertThat(result.getPrimaryResult().getScore()).isPositive());
+    // Then each produced a score, with its allocation per operation
+    assertThat(runs).extracting(run -> run.getParams().getBenchmark()).containsExactlyInAnyOrderElementsOf(expected);
+    assertThat(runs).allSatisfy(run -> {
+      assertThat(run.getPrimaryResult().getScore()).isPositive();
+      assertThat(run.getSecondaryResults()).containsKey("gc.alloc.rate.norm");
+    });
+    // And the report turns every one of them into a figure
+    assertThat(ReportSmoke.missingMicroFigures(results)).isEmpty();
   }
 }

@@ -1,5 +1,6 @@
 package io.valerix.harness;
 
+import io.valerix.harness.bench.BenchCommand;
 import io.valerix.harness.chaos.ChaosCommand;
 import io.valerix.harness.cli.UpCommand;
 import io.valerix.harness.report.ReportCommand;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = ValerixCli.Version.class,
     description = "Resilient order processing: run the order and inventory services, with chaos.",
-    subcommands = {UpCommand.class, ChaosCommand.class, ReportCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {ChaosCommand.class, ReportCommand.class, UpCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class ValerixCli implements Runnable {
 
   /** Exit code of a run whose verdict is FAIL. */

@@ -3,7 +3,6 @@ package io.valerix.core.deadline.internal;
 import io.valerix.core.deadline.CancelToken;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +29,7 @@ public final class LimitedExecution implements CancelToken, Runnable {
   private final boolean callerWasInterrupted;
   private final AtomicInteger state = new AtomicInteger(RUNNING);
   private final List<Runnable> cancelActions = new ArrayList<>(1);
-  private ScheduledFuture<?> timer;
+  private long deadlineNanos;
 
   public LimitedExecution(Thread caller, boolean interrupt) {
     this.caller = caller;
@@ -38,8 +37,20 @@ public final class LimitedExecution implements CancelToken, Runnable {
     this.callerWasInterrupted = caller.isInterrupted();
   }
 
+  /** Arms the timer to fire {@code delayNanos} from now; call once, before the call starts. */
   public void arm(DeadlineTimer deadlineTimer, long delayNanos) {
-    timer = deadlineTimer.schedule(this, delayNanos);
+    deadlineNanos = System.nanoTime() + delayNanos;
+    deadlineTimer.arm(this);
+  }
+
+  /** When the timer fires, on the {@link System#nanoTime()} scale. */
+  long deadlineNanos() {
+    return deadlineNanos;
+  }
+
+  /** Whether the call finished in time, so the timer has nothing left to do. */
+  boolean isFinished() {
+    return state.get() == FINISHED;
   }
 
   /** Timer side: the deadline passed. */
@@ -68,7 +79,13 @@ public final class LimitedExecution implements CancelToken, Runnable {
    */
   public boolean finish() {
     if (state.compareAndSet(RUNNING, FINISHED)) {
-      timer.cancel(false);
+      // Disarmed: the timer sees FINISHED and drops this. Until it does, it must not keep what the
+      // cancel actions hold (an OkHttp call, say) alive.
+      if (!cancelActions.isEmpty()) {
+        synchronized (cancelActions) {
+          cancelActions.clear();
+        }
+      }
       return true;
     }
     // The timer is mid-way through cancelling: it only runs cancel actions, so this is short.

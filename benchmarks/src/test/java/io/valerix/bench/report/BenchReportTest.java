@@ -1,0 +1,89 @@
+package io.valerix.bench.report;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.valerix.bench.report.ReportModel.Goal;
+import io.valerix.bench.report.ReportModel.Verdict;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class BenchReportTest {
+
+  @TempDir Path dir;
+
+  private Path fixture() throws IOException {
+    Path results = Files.createDirectories(dir.resolve("results"));
+    for (String name : List.of("jmh.json", "timeouts.json", "e2e.json")) {
+      try (InputStream in = getClass().getResourceAsStream("fixture/" + name)) {
+        Files.copy(in, results.resolve(name));
+      }
+    }
+    return results;
+  }
+
+  private static Verdict verdict(ReportModel.Report report, String goalStart) {
+    return report.goals().stream().filter(goal -> goal.what().startsWith(goalStart)).map(Goal::verdict).findFirst().orElseThrow();
+  }
+
+  @Test
+  void goalsAreJudgedFromTheMeasuredFiguresAndMissesAreSaidPlainly() throws Exception {
+    // Given results where the platform-caller limiter, the memory run and the latency meet their
+    // goals, and the virtual-caller limiter and the throughput ratio do not
+    Path results = fixture();
+
+    // When the report is built
+    ReportModel.Report report = BenchReport.build(results, Map.of("--commit", "abc1234"));
+
+    // Then each goal carries the verdict its figures give
+    assertThat(verdict(report, "Valerix TimeLimiter overhead, platform caller")).isEqualTo(Verdict.MET);
+    assertThat(verdict(report, "Valerix TimeLimiter overhead, virtual caller")).isEqualTo(Verdict.MISSED);
+    assertThat(verdict(report, "Orders/s")).isEqualTo(Verdict.MISSED);
+    assertThat(verdict(report, "Order p99")).isEqualTo(Verdict.MET);
+    assertThat(verdict(report, "10,000 orders in flight")).isEqualTo(Verdict.MET);
+    // And the overhead is the score minus the baseline of the same caller kind
+    assertThat(report.goals().get(0).measured()).startsWith("2,000 ns");
+    assertThat(report.goals().get(1).measured()).startsWith("12,000 ns");
+    // And the markdown says MISSED where a goal was missed
+    String markdown = MarkdownPage.render(report);
+    assertThat(markdown).contains("| Orders/s, full path vs bare echo chain | ratio ≥ 0.6 | 0.25 (200 vs 800 orders/s) | **MISSED** |");
+    assertThat(markdown).contains("`abc1234`").contains("Caveat").contains("load average");
+  }
+
+  @Test
+  void aMissingResultIsReportedAsNotMeasuredNeverAsAFigure() throws Exception {
+    // Given an empty results directory
+    Path results = Files.createDirectories(dir.resolve("empty"));
+
+    // When the report is built
+    ReportModel.Report report = BenchReport.build(results, Map.of());
+
+    // Then every goal is "not measured" and no table has a row
+    assertThat(report.goals()).isNotEmpty().allSatisfy(goal -> assertThat(goal.verdict()).isEqualTo(Verdict.NOT_MEASURED));
+    assertThat(report.sections()).allSatisfy(section ->
+        assertThat(section.tables()).allSatisfy(table -> assertThat(table.rows()).isEmpty()));
+  }
+
+  @Test
+  void theHtmlPageIsSelfContainedWithAChartPerFigureTable() throws Exception {
+    // Given the fixture results
+    Path results = fixture();
+    Path html = dir.resolve("out/report.html");
+    Path markdown = dir.resolve("out/BENCHMARKS.md");
+
+    // When the command writes the report
+    BenchReport.main(new String[] {"--results", results.toString(), "--html", html.toString(), "--markdown", markdown.toString()});
+
+    // Then the page loads nothing from elsewhere, and draws the figures as inline SVG
+    String page = Files.readString(html, StandardCharsets.UTF_8);
+    assertThat(page).doesNotContain("src=").doesNotContain("href=").doesNotContain("<script");
+    assertThat(page).contains("<svg").contains("Valerix TimeLimiter (caller runs)").contains("class=\"missed\"");
+    assertThat(Files.readString(markdown, StandardCharsets.UTF_8)).startsWith("# Valerix benchmarks");
+  }
+}

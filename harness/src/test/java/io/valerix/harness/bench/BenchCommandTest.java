@@ -1,0 +1,60 @@
+package io.valerix.harness.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.valerix.harness.ValerixCli;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+@Tag("slow")
+class BenchCommandTest {
+
+  @TempDir Path out;
+
+  @Test
+  void benchMeasuresEveryEndToEndFigureAndWritesThemForTheReport() throws Exception {
+    // Given a scaled-down run: short windows, few users, a 1 s gremlin against a 300 ms timeout,
+    // 200 orders in flight in the child JVM
+    int exit = ValerixCli.execute("bench", "--out", out.toString(),
+        "--users", "4", "--warmup", "1s", "--seconds", "2s",
+        "--gremlin-users", "10", "--gremlin-seconds", "3s", "--gremlin", "uniform(0ms,1s) after", "--timeout", "300ms",
+        "--in-flight", "200");
+
+    // Then it ran to the end and wrote e2e.json
+    assertThat(exit).isZero();
+    JsonNode result = new ObjectMapper().readTree(out.resolve("e2e.json").toFile());
+
+    // And both throughput targets served orders, and the ratio is theirs
+    JsonNode throughput = result.path("throughput");
+    double echo = throughput.path("echoChain").path("perSecond").asDouble();
+    double orders = throughput.path("orderPath").path("perSecond").asDouble();
+    assertThat(echo).isPositive();
+    assertThat(orders).isPositive();
+    assertThat(throughput.path("orderPath").path("failed").asLong()).isZero();
+    assertThat(throughput.path("ratio").asDouble()).isCloseTo(orders / echo, org.assertj.core.data.Offset.offset(0.01));
+
+    // And under the gremlin the deadline bounds Valerix's orders while the naive client waits
+    // for inventory: with a 300 ms timeout and 0-1 s delays, only the naive side can see 600 ms
+    JsonNode gremlin = result.path("gremlin");
+    assertThat(gremlin.path("valerix").path("sampled").asLong()).isPositive();
+    assertThat(gremlin.path("valerix").path("failed").asLong()).isZero();
+    assertThat(gremlin.path("valerix").path("p50Millis").asDouble()).isLessThan(600);
+    assertThat(gremlin.path("naive").path("maxMillis").asDouble()).isGreaterThan(600);
+    assertThat(gremlin.path("goalP99Millis").asLong()).isEqualTo(325);
+
+    // And every in-flight order was held at once in the small-heap child and confirmed
+    JsonNode memory = result.path("memory");
+    assertThat(memory.path("error").isNull()).isTrue();
+    assertThat(memory.path("confirmed").asLong()).isEqualTo(200);
+    assertThat(memory.path("child").path("peakInFlight").asInt()).isEqualTo(200);
+    assertThat(memory.path("child").path("heapMaxMb").asDouble()).isEqualTo(512.0);
+    assertThat(memory.path("child").path("heapUsedPeakMb").asDouble()).isPositive();
+    assertThat(memory.path("child").path("liveAtPeak").path("liveMb").asDouble())
+        .isGreaterThan(memory.path("child").path("heapBaselineMb").asDouble());
+    assertThat(memory.path("child").path("liveAtPeak").path("top")).isNotEmpty();
+  }
+}
