@@ -1,5 +1,7 @@
 package io.valerix.harness;
 
+import io.valerix.harness.backup.BackupCommand;
+import io.valerix.harness.backup.RestoreCommand;
 import io.valerix.harness.cli.UpCommand;
 import java.io.PrintWriter;
 import picocli.CommandLine;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = ValerixCli.Version.class,
     description = "Resilient order processing: run the order and inventory services, with chaos.",
-    subcommands = {UpCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {UpCommand.class, BackupCommand.class, RestoreCommand.class, CommandLine.HelpCommand.class})
 public final class ValerixCli implements Runnable {
 
   /** Exit code of a run whose verdict is FAIL. */
