@@ -11,7 +11,6 @@ import io.valerix.harness.cli.DurationConverter;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
-import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,9 +32,6 @@ import picocli.CommandLine.Option;
     subcommands = {BackupVerifyCommand.class, BackupStandInCommand.class})
 public final class BackupCommand implements Callable<Integer> {
 
-  /** The clock whose UTC date is "the day"; tests replace it. */
-  static volatile InstantSource clock = InstantSource.system();
-
   @Mixin BackupOptions options;
 
   @Option(names = "--service", paramLabel = "URL", description = "The backup service's endpoint (default: ${DEFAULT-VALUE}).")
@@ -53,7 +49,7 @@ public final class BackupCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     String token = options.adminToken();
     ArchiveStore archive = ArchiveStore.directory(options.archive());
-    DailyBackup daily = DailyBackup.builder(archive, BackupService.http(service, serviceTimeout)).clock(clock).build();
+    DailyBackup daily = DailyBackup.builder(archive, BackupService.http(service, serviceTimeout)).build();
     BackupReceipt receipt;
     try {
       receipt = daily.run(() -> {

@@ -10,7 +10,7 @@ import java.nio.file.Path;
  * Where archived files live: journal segments, base backups, manifests and the daily quota
  * claims. The service provider interface behind {@link JournalArchiver}, {@link DailyBackup} and
  * {@link PointInTimeRestore}; {@link #directory(Path)} is the default, and an object store (S3,
- * GCS, Azure Blob) fits behind the same four operations.
+ * GCS, Azure Blob) fits behind the same few operations.
  *
  * <p>Names are relative paths of lower-case letters, digits and {@code . _ -} separated by
  * {@code /}, such as {@code inventory/segments/00000000000000000001-00000000000000000042.jsonl.gz}.
@@ -29,7 +29,10 @@ import java.nio.file.Path;
  */
 public interface ArchiveStore {
 
-  /** An archive in {@code root} on a file system (created if missing); see {@link DirectoryArchiveStore}. */
+  /**
+   * An archive in {@code root} on a file system (created if missing): temporary file, fsync and
+   * atomic rename for {@link #put}, {@code O_EXCL} for {@link #createIfAbsent}.
+   */
   static ArchiveStore directory(Path root) {
     return new DirectoryArchiveStore(root);
   }

@@ -6,7 +6,6 @@ import io.valerix.core.backup.internal.Manifest;
 import io.valerix.core.backup.internal.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;

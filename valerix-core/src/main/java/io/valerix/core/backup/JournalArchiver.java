@@ -220,7 +220,10 @@ public final class JournalArchiver implements AutoCloseable {
     return statuses;
   }
 
-  /** Stops sealing, then seals once more so a graceful stop archives everything. Idempotent. */
+  /**
+   * Stops sealing, then seals once more so a graceful stop archives everything; an archiver that
+   * was never started does nothing. Idempotent.
+   */
   @Override
   public void close() {
     synchronized (lifecycle) {

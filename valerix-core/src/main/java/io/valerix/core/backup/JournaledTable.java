@@ -43,8 +43,8 @@ public record JournaledTable(String name, List<String> keyColumns) {
   /**
    * The row of this table with these key values, in the order of {@link #keyColumns()}.
    *
-   * @throws IllegalArgumentException if the number of values differs from the key columns', or
-   *     one is null
+   * @throws IllegalArgumentException if the number of values differs from the key columns'
+   * @throws NullPointerException if a value is null (a key column is never null)
    */
   public Row row(Object... keyValues) {
     return new Row(this, List.of(keyValues));
