@@ -79,30 +79,28 @@ class BackupAcceptanceTest {
         // Given orders flowing continuously
         OrderLoad orders = new OrderLoad(order, "acc", 4);
         load = orders;
-        {
-          await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= 60);
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= 60);
 
-          // When the day's backup is taken and shipped mid-stream
-          assertThat(cli("backup", "--archive", archiveDir.toString(), "--order", order.toString(), "--inventory", inventory.toString(),
-              "--admin-token", TOKEN, "--service", standIn.endpoint().toString())).isZero();
-          int ackedAtBackup = orders.acks().size();
+        // When the day's backup is taken and shipped mid-stream
+        assertThat(cli("backup", "--archive", archiveDir.toString(), "--order", order.toString(), "--inventory", inventory.toString(),
+            "--admin-token", TOKEN, "--service", standIn.endpoint().toString())).isZero();
+        int ackedAtBackup = orders.acks().size();
 
-          // and orders go on, past a chosen point in time, and a second backup call is attempted
-          await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 60);
-          chosenTime = Instant.now();
-          await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 120);
-          CliRun second = cliRun("backup", "--archive", archiveDir.toString(), "--order", order.toString(),
-              "--inventory", inventory.toString(), "--admin-token", TOKEN, "--service", standIn.endpoint().toString());
-          assumeThat(LocalDate.now(ZoneOffset.UTC)).as("the run crossed midnight UTC").isEqualTo(day);
-          assertThat(second.exit()).isEqualTo(ValerixCli.EXIT_FAILED_VERDICT);
-          assertThat(second.err()).contains("refused").contains("already made").contains("No call was made");
-          await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 180);
+        // and orders go on, past a chosen point in time, and a second backup call is attempted
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 60);
+        chosenTime = Instant.now();
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 120);
+        CliRun second = cliRun("backup", "--archive", archiveDir.toString(), "--order", order.toString(),
+            "--inventory", inventory.toString(), "--admin-token", TOKEN, "--service", standIn.endpoint().toString());
+        assumeThat(LocalDate.now(ZoneOffset.UTC)).as("the run crossed midnight UTC").isEqualTo(day);
+        assertThat(second.exit()).isEqualTo(ValerixCli.EXIT_FAILED_VERDICT);
+        assertThat(second.err()).contains("refused").contains("already made").contains("No call was made");
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 180);
 
-          // and the services are killed with kill -9, mid-stream
-          child.destroyForcibly();
-          killedAt = Instant.now();
-          assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        }
+        // and the services are killed with kill -9, mid-stream
+        child.destroyForcibly();
+        killedAt = Instant.now();
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
       } finally {
         child.destroyForcibly();
         if (load != null) {
