@@ -17,6 +17,7 @@ import io.valerix.core.health.PrometheusExposition;
 import io.valerix.core.http.BearerTokenFilter;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.time.NanoClock;
+import io.valerix.harness.backup.ServiceArchiving;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.order.OrderMetrics;
 import io.valerix.order.OrderServer;
@@ -32,7 +33,8 @@ import java.util.function.Consumer;
 /**
  * The order and inventory services running side by side on loopback, wired the way Valerix is
  * meant to run: the gremlin in front of inventory, latency monitors and health lights on both,
- * {@code /health} and {@code /metrics} on both, admin routes behind one bearer token.
+ * {@code /health} and {@code /metrics} on both, admin routes behind one bearer token, and every
+ * write journaled and archived continuously to {@code <dataDir>/archive} ({@link ServiceArchiving}).
  *
  * <p>Who starts it closes it.
  */
@@ -70,9 +72,11 @@ public final class ServicePair implements AutoCloseable {
   private final LatencyMonitor inventoryMonitor;
   private final InventoryServer inventory;
   private final OrderServer order;
+  private final ServiceArchiving archiving;
 
   private ServicePair(Settings settings, NanoClock clock, Instant startedAt, long startNanos, Gremlin gremlin,
-      LatencyMonitor orderMonitor, LatencyMonitor inventoryMonitor, InventoryServer inventory, OrderServer order) {
+      LatencyMonitor orderMonitor, LatencyMonitor inventoryMonitor, InventoryServer inventory, OrderServer order,
+      ServiceArchiving archiving) {
     this.settings = settings;
     this.clock = clock;
     this.startedAt = startedAt;
@@ -82,6 +86,7 @@ public final class ServicePair implements AutoCloseable {
     this.inventoryMonitor = inventoryMonitor;
     this.inventory = inventory;
     this.order = order;
+    this.archiving = archiving;
   }
 
   /**
@@ -106,9 +111,11 @@ public final class ServicePair implements AutoCloseable {
     LatencyMonitor inventoryMonitor = LatencyMonitor.create(settings.health(), clock);
     LatencyMonitor orderMonitor = LatencyMonitor.create(settings.health().toBuilder().dependencies("inventory").build(), clock);
 
+    ServiceArchiving archiving = ServiceArchiving.open(settings.dataDir(), ServiceArchiving.defaultArchive(settings.dataDir()));
     InventoryServer.Builder inventoryBuilder = InventoryServer.builder()
         .name("inventory")
-        .dataDirectory(settings.dataDir().resolve("inventory"))
+        .dataSource(archiving.inventoryDatabase())
+        .changeJournal(archiving.journal())
         .port(settings.inventoryPort())
         .filter(new LatencyRecordingFilter(inventoryMonitor, clock))
         .filter(BearerTokenFilter.admin(settings.adminToken()))
@@ -125,17 +132,24 @@ public final class ServicePair implements AutoCloseable {
       HealthRoutes.install(server, reporter,
           PrometheusExposition.builder().source(inventoryMonitor).source(new GremlinMetrics(gremlin)).build());
       GremlinAdmin.install(server, gremlin);
+      archiving.installInventoryRoutes(server);
     });
     InventoryServer inventory = inventoryBuilder.build();
     inventoryRef[0] = inventory;
-    inventory.start();
+    try {
+      inventory.start();
+    } catch (RuntimeException e) {
+      archiving.close();
+      throw e;
+    }
 
     OrderServer[] orderRef = new OrderServer[1];
     OrderServer order;
     try {
       order = OrderServer.builder()
           .name("order")
-          .dataDirectory(settings.dataDir().resolve("orders"))
+          .dataSource(archiving.ordersDatabase())
+          .changeJournal(archiving.journal())
           .inventory(inventory.uri())
           .inventoryCallListener(MonitoredCalls.into(orderMonitor))
           .timeout(settings.timeout())
@@ -153,16 +167,22 @@ public final class ServicePair implements AutoCloseable {
                 .source(orderMonitor)
                 .source(writer -> new OrderMetrics(orderRef[0].service(), orderRef[0].reconciler()).writeTo(writer))
                 .build());
+            archiving.installOrderRoutes(server);
             orderRoutes.accept(server);
           })
           .build();
       orderRef[0] = order;
       order.start();
+      archiving.start();
     } catch (RuntimeException e) {
+      if (orderRef[0] != null) {
+        orderRef[0].close();
+      }
       inventory.close();
+      archiving.close();
       throw e;
     }
-    return new ServicePair(settings, clock, startedAt, startNanos, gremlin, orderMonitor, inventoryMonitor, inventory, order);
+    return new ServicePair(settings, clock, startedAt, startNanos, gremlin, orderMonitor, inventoryMonitor, inventory, order, archiving);
   }
 
   public URI orderUri() {
@@ -212,13 +232,25 @@ public final class ServicePair implements AutoCloseable {
     return settings;
   }
 
-  /** Stops the order service first, so nothing calls inventory while it stops. */
+  /** The journal, archivers and databases behind both services. */
+  public ServiceArchiving archiving() {
+    return archiving;
+  }
+
+  /**
+   * Stops the order service first, so nothing calls inventory while it stops; then archives what
+   * is left and closes the databases.
+   */
   @Override
   public void close() {
     try {
       order.close();
     } finally {
-      inventory.close();
+      try {
+        inventory.close();
+      } finally {
+        archiving.close();
+      }
     }
   }
 }

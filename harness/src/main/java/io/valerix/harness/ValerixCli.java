@@ -1,5 +1,7 @@
 package io.valerix.harness;
 
+import io.valerix.harness.backup.BackupCommand;
+import io.valerix.harness.backup.RestoreCommand;
 import io.valerix.harness.bench.BenchCommand;
 import io.valerix.harness.chaos.ChaosCommand;
 import io.valerix.harness.cli.UpCommand;
@@ -17,7 +19,10 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     versionProvider = ValerixCli.Version.class,
     description = "Resilient order processing: run the order and inventory services, with chaos.",
-    subcommands = {ChaosCommand.class, ReportCommand.class, UpCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+    subcommands = {
+      ChaosCommand.class, ReportCommand.class, UpCommand.class, BenchCommand.class, BackupCommand.class, RestoreCommand.class,
+      CommandLine.HelpCommand.class
+    })
 public final class ValerixCli implements Runnable {
 
   /** Exit code of a run whose verdict is FAIL. */

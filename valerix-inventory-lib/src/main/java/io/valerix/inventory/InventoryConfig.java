@@ -1,5 +1,6 @@
 package io.valerix.inventory;
 
+import io.valerix.core.backup.ChangeJournal;
 import io.valerix.inventory.internal.InventoryInput;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,10 +25,12 @@ public final class InventoryConfig {
 
   private final Map<String, Integer> initialStock;
   private final int maxQuantity;
+  private final ChangeJournal changeJournal;
 
-  private InventoryConfig(Map<String, Integer> initialStock, int maxQuantity) {
+  private InventoryConfig(Map<String, Integer> initialStock, int maxQuantity, ChangeJournal changeJournal) {
     this.initialStock = initialStock;
     this.maxQuantity = maxQuantity;
+    this.changeJournal = changeJournal;
   }
 
   public static Builder builder() {
@@ -44,16 +47,21 @@ public final class InventoryConfig {
     return maxQuantity;
   }
 
+  /** The journal every stock and reservation write also goes into; {@link ChangeJournal#off()} unless set. */
+  public ChangeJournal changeJournal() {
+    return changeJournal;
+  }
+
   /** A builder holding this configuration, for a variant. */
   public Builder toBuilder() {
-    Builder builder = new Builder().maxQuantity(maxQuantity);
+    Builder builder = new Builder().maxQuantity(maxQuantity).changeJournal(changeJournal);
     initialStock.forEach(builder::stock);
     return builder;
   }
 
   @Override
   public String toString() {
-    return "InventoryConfig[initialStock=" + initialStock + ", maxQuantity=" + maxQuantity + "]";
+    return "InventoryConfig[initialStock=" + initialStock + ", maxQuantity=" + maxQuantity + ", changeJournal=" + changeJournal + "]";
   }
 
   /** Builds an {@link InventoryConfig}; not thread-safe; validated in {@link #build()}. */
@@ -62,6 +70,7 @@ public final class InventoryConfig {
 
     private final List<Entry> stock = new ArrayList<>();
     private int maxQuantity = DEFAULT_MAX_QUANTITY;
+    private ChangeJournal changeJournal = ChangeJournal.off();
 
     private Builder() {}
 
@@ -107,6 +116,15 @@ public final class InventoryConfig {
     }
 
     /**
+     * Journals every write (for continuous archiving and point-in-time restore); off unless set,
+     * and off is exactly the behaviour without a journal.
+     */
+    public Builder changeJournal(ChangeJournal journal) {
+      this.changeJournal = Objects.requireNonNull(journal, "journal");
+      return this;
+    }
+
+    /**
      * A configuration with these settings.
      *
      * @throws IllegalArgumentException for a malformed SKU, a negative quantity, a SKU given
@@ -131,7 +149,7 @@ public final class InventoryConfig {
               "stock sku '" + entry.sku() + "' is given twice, with " + seeded.get(entry.sku()) + " and " + entry.quantity());
         }
       }
-      return new InventoryConfig(Collections.unmodifiableMap(seeded), maxQuantity);
+      return new InventoryConfig(Collections.unmodifiableMap(seeded), maxQuantity, changeJournal);
     }
   }
 }

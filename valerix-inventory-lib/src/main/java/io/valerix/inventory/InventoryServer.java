@@ -1,6 +1,7 @@
 package io.valerix.inventory;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.valerix.core.backup.ChangeJournal;
 import io.valerix.core.http.Filter;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.jdbc.H2Database;
@@ -206,6 +207,12 @@ public final class InventoryServer implements AutoCloseable {
     /** The largest quantity one reservation may take; {@value InventoryConfig#DEFAULT_MAX_QUANTITY} unless set. */
     public Builder maxQuantity(int maxQuantity) {
       inventory.maxQuantity(maxQuantity);
+      return this;
+    }
+
+    /** Journals every write; see {@link InventoryConfig.Builder#changeJournal(ChangeJournal)}. Off unless set. */
+    public Builder changeJournal(ChangeJournal journal) {
+      inventory.changeJournal(journal);
       return this;
     }
 

@@ -1,6 +1,7 @@
 package io.valerix.order;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.valerix.core.backup.ChangeJournal;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.CallListener;
 import io.valerix.core.http.Filter;
@@ -89,11 +90,12 @@ public final class OrderServer implements AutoCloseable {
             .inventory(inventory)
             .timeout(builder.timeout)
             .maxConcurrentInventoryCalls(builder.maxConcurrentInventoryCalls)
+            .changeJournal(builder.changeJournal)
             .build();
         service.refreshCatalog(Deadline.after(Duration.ofSeconds(2)));
         SchemaMigrations.migrate(dataSource, IdempotencyStore.SCHEMA);
         idempotency = IdempotencyFilter.of(
-            IdempotencyStore.jdbc(dataSource),
+            IdempotencyStore.jdbc(dataSource, builder.changeJournal),
             IdempotencyConfig.builder().routes("POST /orders").fallbackKey(KeyExtractor.bodyField("orderId")).build());
         JsonServer.Builder server = JsonServer.builder().name(builder.name).bindAddress(builder.bindAddress).port(builder.port);
         builder.filters.forEach(server::filter);
@@ -199,6 +201,7 @@ public final class OrderServer implements AutoCloseable {
     private Duration timeout = Duration.ofSeconds(2);
     private int maxConcurrentInventoryCalls = 256;
     private Duration reconcileInterval = Duration.ofMillis(500);
+    private ChangeJournal changeJournal = ChangeJournal.off();
     private int port = 0;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private final List<Filter> filters = new ArrayList<>();
@@ -256,6 +259,12 @@ public final class OrderServer implements AutoCloseable {
     /** How often the reconciler looks for PENDING orders; 500 ms by default. */
     public Builder reconcileInterval(Duration interval) {
       this.reconcileInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /** Journals every order and idempotency-record write, for continuous archiving; off unless set. */
+    public Builder changeJournal(ChangeJournal journal) {
+      this.changeJournal = Objects.requireNonNull(journal, "journal");
       return this;
     }
 

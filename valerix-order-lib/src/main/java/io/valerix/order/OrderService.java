@@ -1,5 +1,6 @@
 package io.valerix.order;
 
+import io.valerix.core.backup.ChangeJournal;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.Problem;
 import io.valerix.core.http.ProblemException;
@@ -55,7 +56,7 @@ public final class OrderService {
   private volatile Set<String> knownSkus;
 
   private OrderService(Builder builder) {
-    this.store = new JdbcOrderStore(builder.dataSource);
+    this.store = new JdbcOrderStore(builder.dataSource, builder.changeJournal);
     this.inventory = builder.inventory;
     this.clock = builder.clock;
     this.timeout = builder.timeout;
@@ -225,6 +226,7 @@ public final class OrderService {
     private Duration timeout = Duration.ofSeconds(2);
     private int maxQuantity = 1000;
     private int maxConcurrentInventoryCalls = 256;
+    private ChangeJournal changeJournal = ChangeJournal.off();
 
     private Builder() {}
 
@@ -259,6 +261,12 @@ public final class OrderService {
     /** How many requests may wait on inventory at once; past it, 503 at once. 256 by default. */
     public Builder maxConcurrentInventoryCalls(int max) {
       this.maxConcurrentInventoryCalls = max;
+      return this;
+    }
+
+    /** Journals every order write, for continuous archiving; off (no journal at all) unless set. */
+    public Builder changeJournal(ChangeJournal journal) {
+      this.changeJournal = Objects.requireNonNull(journal, "journal");
       return this;
     }
 

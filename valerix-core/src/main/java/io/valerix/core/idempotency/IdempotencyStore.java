@@ -1,5 +1,6 @@
 package io.valerix.core.idempotency;
 
+import io.valerix.core.backup.ChangeJournal;
 import io.valerix.core.idempotency.internal.InMemoryIdempotencyStore;
 import io.valerix.core.idempotency.internal.JdbcIdempotencyStore;
 import java.time.Instant;
@@ -33,7 +34,17 @@ public interface IdempotencyStore {
    * runs unchanged on H2 ({@code MODE=PostgreSQL}) and PostgreSQL.
    */
   static IdempotencyStore jdbc(DataSource dataSource) {
-    return new JdbcIdempotencyStore(dataSource);
+    return new JdbcIdempotencyStore(dataSource, ChangeJournal.off());
+  }
+
+  /**
+   * {@link #jdbc(DataSource)} that also records every record write in {@code journal}, in the
+   * write's transaction, for continuous archiving; installs the journal's tables. With {@link
+   * ChangeJournal#off()} it is exactly {@link #jdbc(DataSource)}.
+   */
+  static IdempotencyStore jdbc(DataSource dataSource, ChangeJournal journal) {
+    journal.install(dataSource);
+    return new JdbcIdempotencyStore(dataSource, journal);
   }
 
   /**

@@ -109,10 +109,10 @@ final class InventorySql {
   }
 
   /** Inserts a CANCELLED tombstone; SQLState 23505 as for {@link #insertReservation}. */
-  static void insertTombstone(Connection connection, String orderId) throws SQLException {
+  static int insertTombstone(Connection connection, String orderId) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(INSERT_TOMBSTONE)) {
       insert.setString(1, orderId);
-      insert.executeUpdate();
+      return insert.executeUpdate();
     }
   }
 
@@ -159,12 +159,12 @@ final class InventorySql {
   }
 
   /** Inserts a SKU with {@code quantity} available of {@code quantity}; 23505 if it exists. */
-  static void insertStock(Connection connection, String sku, int quantity) throws SQLException {
+  static int insertStock(Connection connection, String sku, int quantity) throws SQLException {
     try (PreparedStatement insert = connection.prepareStatement(INSERT_STOCK)) {
       insert.setString(1, sku);
       insert.setInt(2, quantity);
       insert.setInt(3, quantity);
-      insert.executeUpdate();
+      return insert.executeUpdate();
     }
   }
 

@@ -1,5 +1,7 @@
 package io.valerix.inventory.internal;
 
+import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.backup.JournaledTable;
 import io.valerix.core.http.ProblemType;
 import io.valerix.core.jdbc.SchemaMigrations;
 import io.valerix.inventory.InventoryConfig;
@@ -27,6 +29,11 @@ import org.slf4j.LoggerFactory;
  * row REJECTED if that took nothing. The insert comes first so that a duplicate request blocks on
  * the key, and then fails, before it can touch the stock row.
  *
+ * <p>With a {@link ChangeJournal} on, every transaction also captures the rows it wrote, last
+ * (after its other writes, so the journal's counter lock is held only up to the commit); the
+ * tombstone and seed inserts, auto-committed without a journal, then run in a transaction with
+ * their capture.
+ *
  * <p>A transaction that loses a race (a unique violation, or a deadlock or serialization failure
  * the database resolved by failing it) has changed nothing; the call re-reads and decides again,
  * a bounded number of times. Thread-safe and stateless apart from the data source.
@@ -40,13 +47,17 @@ public final class JdbcInventoryService implements InventoryService {
    * only happen if winners keep rolling back.
    */
   private static final int MAX_ATTEMPTS = 5;
+  static final JournaledTable STOCK = JournaledTable.of("inventory_stock", "sku");
+  static final JournaledTable RESERVATIONS = JournaledTable.of("inventory_reservation", "order_id");
 
   private final DataSource dataSource;
   private final int maxQuantity;
+  private final ChangeJournal journal;
 
-  private JdbcInventoryService(DataSource dataSource, int maxQuantity) {
+  private JdbcInventoryService(DataSource dataSource, int maxQuantity, ChangeJournal journal) {
     this.dataSource = dataSource;
     this.maxQuantity = maxQuantity;
+    this.journal = journal;
   }
 
   /** Migrates the schema, seeds missing SKUs, and returns the service; see {@link InventoryService#create}. */
@@ -55,10 +66,11 @@ public final class JdbcInventoryService implements InventoryService {
     Objects.requireNonNull(config, "config");
     try {
       SchemaMigrations.migrate(dataSource, SCHEMA);
+      config.changeJournal().install(dataSource);
     } catch (IllegalStateException e) {
       throw new InventoryStoreException("setting up the inventory schema failed: " + e.getMessage(), e);
     }
-    JdbcInventoryService service = new JdbcInventoryService(dataSource, config.maxQuantity());
+    JdbcInventoryService service = new JdbcInventoryService(dataSource, config.maxQuantity(), config.changeJournal());
     service.seed(config.initialStock());
     return service;
   }
@@ -95,7 +107,7 @@ public final class JdbcInventoryService implements InventoryService {
       try (Connection connection = dataSource.getConnection()) {
         Reservation existing = InventorySql.findReservation(connection, orderId);
         if (existing == null) {
-          InventorySql.insertTombstone(connection, orderId);
+          journal.write(connection, () -> InventorySql.insertTombstone(connection, orderId), RESERVATIONS.row(orderId));
           log.info("released before any reservation arrived: tombstone written, a late reserve takes nothing");
           return new Reservation(orderId, null, 0, ReservationStatus.CANCELLED);
         }
@@ -181,7 +193,7 @@ public final class JdbcInventoryService implements InventoryService {
     return existing;
   }
 
-  private static Reservation reserveNew(Connection connection, String orderId, String sku, int quantity)
+  private Reservation reserveNew(Connection connection, String orderId, String sku, int quantity)
       throws SQLException {
     return Transactions.run(connection, () -> {
       InventorySql.insertReservation(connection, orderId, sku, quantity);
@@ -189,12 +201,15 @@ public final class JdbcInventoryService implements InventoryService {
       if (!taken) {
         // Recorded, not just answered: a retry must get REJECTED even if stock comes back later.
         InventorySql.markRejected(connection, orderId);
+        journal.capture(connection, RESERVATIONS.row(orderId));
+      } else {
+        journal.capture(connection, STOCK.row(sku), RESERVATIONS.row(orderId));
       }
       return new Reservation(orderId, sku, quantity, taken ? ReservationStatus.RESERVED : ReservationStatus.REJECTED);
     });
   }
 
-  private static boolean releaseReserved(Connection connection, Reservation reserved) throws SQLException {
+  private boolean releaseReserved(Connection connection, Reservation reserved) throws SQLException {
     // The SKU and quantity of a row never change once inserted, so the values read before this
     // transaction are the ones to give back; only the status needs the conditional update.
     return Transactions.run(connection, () -> {
@@ -202,6 +217,7 @@ public final class JdbcInventoryService implements InventoryService {
         return false;
       }
       InventorySql.returnStock(connection, reserved.sku(), reserved.quantity());
+      journal.capture(connection, STOCK.row(reserved.sku()), RESERVATIONS.row(reserved.orderId()));
       return true;
     });
   }
@@ -212,7 +228,8 @@ public final class JdbcInventoryService implements InventoryService {
         if (InventorySql.skuExists(connection, entry.getKey())) {
           continue;
         }
-        InventorySql.insertStock(connection, entry.getKey(), entry.getValue());
+        journal.write(connection, () -> InventorySql.insertStock(connection, entry.getKey(), entry.getValue()),
+            STOCK.row(entry.getKey()));
         log.info("seeded sku {} with {}", entry.getKey(), entry.getValue());
       } catch (SQLException e) {
         if (!SqlStates.isUniqueViolation(e)) {

@@ -1,5 +1,7 @@
 package io.valerix.order.internal;
 
+import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.backup.JournaledTable;
 import io.valerix.core.jdbc.SchemaMigrations;
 import io.valerix.order.Order;
 import io.valerix.order.OrderStatus;
@@ -22,17 +24,28 @@ import javax.sql.DataSource;
  * Orders in a relational database. The primary key on {@code order_id} makes the first insert
  * win across any number of order-service instances, and every status change is conditional on the
  * order still being {@code PENDING}, so two settlers can never both change it.
+ *
+ * <p>With a {@link ChangeJournal} on, each write runs in a transaction with its journal row; off,
+ * each is one auto-committed statement.
  */
 public final class JdbcOrderStore {
 
   private static final String COLUMNS = "order_id, sku, quantity, status, message, created_at, updated_at";
   private static final String UNIQUE_VIOLATION = "23505";
+  private static final JournaledTable ORDERS = JournaledTable.of("orders", "order_id");
 
   private final DataSource dataSource;
+  private final ChangeJournal journal;
 
   public JdbcOrderStore(DataSource dataSource) {
+    this(dataSource, ChangeJournal.off());
+  }
+
+  public JdbcOrderStore(DataSource dataSource, ChangeJournal journal) {
     this.dataSource = dataSource;
+    this.journal = journal;
     SchemaMigrations.migrate(dataSource, "orders");
+    journal.install(dataSource);
   }
 
   /** The outcome of {@link #insertPending}: the stored order, and whether this call created it. */
@@ -51,7 +64,7 @@ public final class JdbcOrderStore {
       insert.setString(4, message);
       insert.setObject(5, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
       insert.setObject(6, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-      insert.executeUpdate();
+      journal.write(connection, insert::executeUpdate, ORDERS.row(orderId));
       return new Insert(new Order(orderId, sku, quantity, OrderStatus.PENDING, message, now, now), true);
     } catch (SQLException e) {
       if (UNIQUE_VIOLATION.equals(e.getSQLState())) {
@@ -91,7 +104,7 @@ public final class JdbcOrderStore {
       update.setObject(3, at);
       update.setObject(4, at);
       update.setString(5, orderId);
-      return update.executeUpdate() == 1;
+      return journal.write(connection, update::executeUpdate, ORDERS.row(orderId)) == 1;
     } catch (SQLException e) {
       throw new OrderStoreException("settling order " + orderId + " failed", e);
     }

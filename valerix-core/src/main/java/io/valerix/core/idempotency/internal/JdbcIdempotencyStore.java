@@ -3,6 +3,8 @@ package io.valerix.core.idempotency.internal;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.backup.JournaledTable;
 import io.valerix.core.idempotency.IdempotencyRecord;
 import io.valerix.core.idempotency.IdempotencyStore;
 import io.valerix.core.idempotency.IdempotencyStoreException;
@@ -30,6 +32,9 @@ import javax.sql.DataSource;
  * a pool does not. The atomicity the filter relies on is that of single statements: a unique key
  * for {@link #insert}, {@code WHERE fencing_token = ?} for {@link #replace} and {@link #delete}.
  * Thread-safe: it holds no state beyond the data source.
+ *
+ * <p>With a {@link ChangeJournal} on, each write runs in a transaction with its journal row, and a
+ * purge deletes its batch key by key so that each delete is journaled.
  */
 public final class JdbcIdempotencyStore implements IdempotencyStore {
 
@@ -41,10 +46,14 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       "scope, idem_key, fingerprint, state, fencing_token, created_at, lease_expires_at, completed_at, expires_at,"
           + " response_status, response_headers, response_body";
 
-  private final DataSource dataSource;
+  private static final JournaledTable RECORDS = JournaledTable.of("idempotency_record", "scope", "idem_key");
 
-  public JdbcIdempotencyStore(DataSource dataSource) {
+  private final DataSource dataSource;
+  private final ChangeJournal journal;
+
+  public JdbcIdempotencyStore(DataSource dataSource, ChangeJournal journal) {
     this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+    this.journal = Objects.requireNonNull(journal, "journal");
   }
 
   @FunctionalInterface
@@ -72,7 +81,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         insert.setString(1, record.scope());
         insert.setString(2, record.key());
         bindMutableColumns(insert, 3, record);
-        insert.executeUpdate();
+        journal.write(c, insert::executeUpdate, RECORDS.row(record.scope(), record.key()));
         return true;
       } catch (SQLException e) {
         if (isUniqueViolation(e)) {
@@ -117,7 +126,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         update.setString(next, record.scope());
         update.setString(next + 1, record.key());
         update.setLong(next + 2, expectedFencingToken);
-        return update.executeUpdate() == 1;
+        return journal.write(c, update::executeUpdate, RECORDS.row(record.scope(), record.key())) == 1;
       }
     });
   }
@@ -132,7 +141,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         delete.setString(1, scope);
         delete.setString(2, key);
         delete.setLong(3, expectedFencingToken);
-        return delete.executeUpdate() == 1;
+        return journal.write(c, delete::executeUpdate, RECORDS.row(scope, key)) == 1;
       }
     });
   }
@@ -141,27 +150,26 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   public int purgeExpired(Instant now, int limit) {
     // PostgreSQL has no DELETE ... LIMIT; a keyed subquery bounds the batch on both engines. The
     // outer conditions repeat the inner ones so a row that changed in between is left alone.
-    return deleteBatch("purging expired records", now, limit,
-        "DELETE FROM idempotency_record WHERE (scope, idem_key) IN ("
-            + " SELECT scope, idem_key FROM idempotency_record"
-            + " WHERE state <> 'IN_PROGRESS' AND expires_at <= ? ORDER BY expires_at LIMIT ?)"
-            + " AND state <> 'IN_PROGRESS' AND expires_at <= ?");
+    return deleteBatch("purging expired records", now, limit, "state <> 'IN_PROGRESS' AND expires_at <= ?", "expires_at");
   }
 
   @Override
   public int releaseExpiredClaims(Instant now, int limit) {
-    return deleteBatch("releasing expired claims", now, limit,
-        "DELETE FROM idempotency_record WHERE (scope, idem_key) IN ("
-            + " SELECT scope, idem_key FROM idempotency_record"
-            + " WHERE state = 'IN_PROGRESS' AND lease_expires_at <= ? ORDER BY lease_expires_at LIMIT ?)"
-            + " AND state = 'IN_PROGRESS' AND lease_expires_at <= ?");
+    return deleteBatch("releasing expired claims", now, limit, "state = 'IN_PROGRESS' AND lease_expires_at <= ?", "lease_expires_at");
   }
 
-  private int deleteBatch(String what, Instant now, int limit, String sql) {
+  /** Deletes up to {@code limit} rows matching {@code condition} (one {@code ?}: now), oldest by {@code age} first. */
+  private int deleteBatch(String what, Instant now, int limit, String condition, String age) {
     Objects.requireNonNull(now, "now");
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be at least 1, but was " + limit);
     }
+    if (journal.isOn()) {
+      return inConnection(what, c -> deleteBatchJournaled(c, now, limit, condition, age));
+    }
+    String sql = "DELETE FROM idempotency_record WHERE (scope, idem_key) IN ("
+        + " SELECT scope, idem_key FROM idempotency_record WHERE " + condition + " ORDER BY " + age + " LIMIT ?)"
+        + " AND " + condition;
     return inConnection(what, c -> {
       try (PreparedStatement delete = c.prepareStatement(sql)) {
         delete.setObject(1, timestamp(now));
@@ -170,6 +178,36 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         return delete.executeUpdate();
       }
     });
+  }
+
+  /**
+   * The journaled purge: the batch's keys first, then one conditional delete per key with its
+   * journal row, since the journal needs the key of each row deleted (and DELETE ... RETURNING is
+   * not portable). A row that changed in between no longer matches and stays.
+   */
+  private int deleteBatchJournaled(Connection c, Instant now, int limit, String condition, String age) throws SQLException {
+    List<String[]> keys = new java.util.ArrayList<>();
+    try (PreparedStatement select = c.prepareStatement(
+        "SELECT scope, idem_key FROM idempotency_record WHERE " + condition + " ORDER BY " + age + " LIMIT ?")) {
+      select.setObject(1, timestamp(now));
+      select.setInt(2, limit);
+      try (ResultSet rows = select.executeQuery()) {
+        while (rows.next()) {
+          keys.add(new String[] {rows.getString(1), rows.getString(2)});
+        }
+      }
+    }
+    int deleted = 0;
+    try (PreparedStatement delete = c.prepareStatement(
+        "DELETE FROM idempotency_record WHERE scope = ? AND idem_key = ? AND " + condition)) {
+      for (String[] key : keys) {
+        delete.setString(1, key[0]);
+        delete.setString(2, key[1]);
+        delete.setObject(3, timestamp(now));
+        deleted += journal.write(c, delete::executeUpdate, RECORDS.row(key[0], key[1]));
+      }
+    }
+    return deleted;
   }
 
   /** Binds fingerprint … response_body from {@code first}; returns the next parameter index. */

@@ -1,0 +1,75 @@
+package io.valerix.harness.backup;
+
+import io.valerix.core.backup.ArchiveStore;
+import io.valerix.core.backup.BackupQuotaExceededException;
+import io.valerix.core.backup.BackupReceipt;
+import io.valerix.core.backup.BackupService;
+import io.valerix.core.backup.BaseBackupInfo;
+import io.valerix.core.backup.DailyBackup;
+import io.valerix.harness.ValerixCli;
+import io.valerix.harness.cli.DurationConverter;
+import java.io.PrintWriter;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code valerix backup}: the day's base backup, shipped in the day's one call if the quota allows. */
+@Command(
+    name = "backup",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Takes a base backup of both running services' databases into the archive and ships them,",
+      "with the manifests, to the backup service in the day's one call. A second attempt on the",
+      "same UTC day is refused before anything is taken or called (exit 1). Continuous archiving",
+      "runs inside the services all along; see docs/backup.md."
+    },
+    subcommands = {BackupVerifyCommand.class, BackupStandInCommand.class})
+public final class BackupCommand implements Callable<Integer> {
+
+  @Mixin BackupOptions options;
+
+  @Option(names = "--service", paramLabel = "URL", description = "The backup service's endpoint (default: ${DEFAULT-VALUE}).")
+  URI service = URI.create("http://127.0.0.1:8090/backups");
+
+  @Option(names = "--service-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "The most the call to the backup service may take (default: 10m).")
+  Duration serviceTimeout = Duration.ofMinutes(10);
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    String token = options.adminToken();
+    ArchiveStore archive = ArchiveStore.directory(options.archive());
+    DailyBackup daily = DailyBackup.builder(archive, BackupService.http(service, serviceTimeout)).build();
+    BackupReceipt receipt;
+    try {
+      receipt = daily.run(() -> {
+        List<BaseBackupInfo> bases = new ArrayList<>();
+        for (URI uri : List.of(options.order, options.inventory)) {
+          bases.addAll(new ServiceAdminClient(uri, token).takeBaseBackups());
+        }
+        return bases;
+      });
+    } catch (BackupQuotaExceededException refused) {
+      err.println("valerix backup: refused: " + refused.getMessage());
+      return ValerixCli.EXIT_FAILED_VERDICT;
+    }
+    out.printf("Backup of %s shipped to %s as %s (%,d bytes, sha256 %s).%n",
+        receipt.day(), service, receipt.serviceId(), receipt.bundleBytes(), receipt.bundleSha256());
+    for (BaseBackupInfo base : receipt.baseBackups()) {
+      out.printf("  %-10s base backup %s covers journal row %d (%s)%n", base.database(), base.name(), base.coversSeq(), base.coversAt());
+    }
+    out.printf("Archive: %s. The next call is allowed from %sT00:00:00Z.%n", archive.location(), receipt.day().plusDays(1));
+    out.flush();
+    return 0;
+  }
+}

@@ -1,0 +1,62 @@
+package io.valerix.harness.backup;
+
+import io.valerix.core.backup.BackupException;
+import io.valerix.core.backup.BaseBackupInfo;
+import io.valerix.core.backup.DatabaseDigest;
+import io.valerix.core.deadline.Deadline;
+import io.valerix.core.http.JsonClient;
+import io.valerix.core.http.JsonRequest;
+import io.valerix.core.http.RemoteProblemException;
+import io.valerix.core.http.TransportException;
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Calls a running service's {@code /admin/backup/**} routes ({@link io.valerix.core.backup.BackupAdmin})
+ * with the admin token. Failures become {@link BackupException}s naming the service.
+ */
+final class ServiceAdminClient {
+
+  /** Base backups and digests read every row; give them minutes, not the default seconds. */
+  private static final Duration CALL_TIMEOUT = Duration.ofMinutes(10);
+
+  record BaseBackups(List<BaseBackupInfo> baseBackups) {}
+
+  record Digests(List<DatabaseDigest> databases) {}
+
+  record Sealed(Map<String, Long> archived) {}
+
+  private final URI uri;
+  private final String token;
+  private final JsonClient client;
+
+  ServiceAdminClient(URI uri, String token) {
+    this.uri = uri;
+    this.token = token;
+    this.client = JsonClient.builder(uri).name("admin " + uri).maxTimeout(CALL_TIMEOUT).build();
+  }
+
+  List<BaseBackupInfo> takeBaseBackups() {
+    return call(JsonRequest.post(Map.of(), "/admin/backup/base"), BaseBackups.class).baseBackups();
+  }
+
+  List<DatabaseDigest> digests() {
+    return call(JsonRequest.get("/admin/backup/digest"), Digests.class).databases();
+  }
+
+  Map<String, Long> seal() {
+    return call(JsonRequest.post(Map.of(), "/admin/backup/seal"), Sealed.class).archived();
+  }
+
+  private <T> T call(JsonRequest request, Class<T> type) {
+    try {
+      return client.send(request.withHeader("Authorization", "Bearer " + token), type, Deadline.after(CALL_TIMEOUT)).body();
+    } catch (RemoteProblemException e) {
+      throw new BackupException("the service at " + uri + " answered " + request.route() + " with " + e.getMessage(), e);
+    } catch (TransportException e) {
+      throw new BackupException("the service at " + uri + " could not be reached (is it running?): " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,143 @@
+package io.valerix.harness.backup;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.valerix.core.backup.ArchiveStore;
+import io.valerix.core.backup.BackupAdmin;
+import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.backup.JournalArchiver;
+import io.valerix.core.backup.PointInTimeRestore;
+import io.valerix.core.http.JsonServer;
+import io.valerix.core.jdbc.H2Database;
+import io.valerix.inventory.InventoryServer;
+import io.valerix.order.OrderServer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Backup as the harness runs it: both services' databases opened here (so the archivers can reach
+ * them), one {@link ChangeJournal} that both services write through, and one {@link
+ * JournalArchiver} per service shipping to one archive directory, with the archiver's admin
+ * routes on each service.
+ *
+ * <p>Lifecycle: {@link #open} opens the databases; the services are built on them; {@link #start()}
+ * starts archiving once the services have set up their schemas; {@link #close()} (after the
+ * services stopped) ships what is left and closes the databases. Who opens it closes it.
+ */
+public final class ServiceArchiving implements AutoCloseable {
+
+  /** The archive's name for the inventory database (also its H2 file name). */
+  public static final String INVENTORY = InventoryServer.DATABASE_NAME;
+  /** The archive's name for the order database (also its H2 file name). */
+  public static final String ORDERS = OrderServer.DATABASE_NAME;
+  /** Both databases, in the order a restore builds them. */
+  public static final List<String> DATABASES = List.of(ORDERS, INVENTORY);
+
+  private final ArchiveStore archive;
+  private final ChangeJournal journal;
+  private final HikariDataSource inventoryDatabase;
+  private final HikariDataSource ordersDatabase;
+  private final JournalArchiver inventoryArchiver;
+  private final JournalArchiver orderArchiver;
+
+  private ServiceArchiving(Path dataDir, Path archiveDir, Duration sealInterval) {
+    this.archive = ArchiveStore.directory(archiveDir);
+    this.journal = ChangeJournal.on(InstantSource.system());
+    HikariDataSource inventory = H2Database.open(dataDir.resolve(INVENTORY), INVENTORY, InventoryServer.DEFAULT_MAX_POOL_SIZE);
+    HikariDataSource orders;
+    try {
+      orders = H2Database.open(dataDir.resolve(ORDERS), ORDERS, 16);
+    } catch (RuntimeException e) {
+      inventory.close();
+      throw e;
+    }
+    this.inventoryDatabase = inventory;
+    this.ordersDatabase = orders;
+    this.inventoryArchiver = JournalArchiver.builder(archive).database(INVENTORY, inventory).sealInterval(sealInterval).build();
+    this.orderArchiver = JournalArchiver.builder(archive).database(ORDERS, orders).sealInterval(sealInterval).build();
+  }
+
+  /** Opens the two databases under {@code dataDir}, archiving to {@code archiveDir} every second. */
+  public static ServiceArchiving open(Path dataDir, Path archiveDir) {
+    return open(dataDir, archiveDir, JournalArchiver.DEFAULT_SEAL_INTERVAL);
+  }
+
+  /** As {@link #open(Path, Path)}, sealing every {@code sealInterval}. */
+  public static ServiceArchiving open(Path dataDir, Path archiveDir, Duration sealInterval) {
+    Objects.requireNonNull(dataDir, "dataDir");
+    Objects.requireNonNull(archiveDir, "archiveDir");
+    return new ServiceArchiving(dataDir, archiveDir, sealInterval);
+  }
+
+  /** The archive directory a data directory uses unless told otherwise: {@code <dataDir>/archive}. */
+  public static Path defaultArchive(Path dataDir) {
+    return dataDir.resolve("archive");
+  }
+
+  /**
+   * A restore of the harness's databases: also raises the idempotency store's fencing-token
+   * sequence past the tokens of the records replayed (sequences are not journaled).
+   */
+  public static PointInTimeRestore.Builder restore(ArchiveStore archive, List<String> databases) {
+    PointInTimeRestore.Builder restore = PointInTimeRestore.builder(archive);
+    databases.forEach(restore::database);
+    if (databases.contains(ORDERS)) {
+      restore.sequenceFloor(ORDERS, "idempotency_fencing_token", "idempotency_record", "fencing_token");
+    }
+    return restore;
+  }
+
+  public ChangeJournal journal() {
+    return journal;
+  }
+
+  public HikariDataSource inventoryDatabase() {
+    return inventoryDatabase;
+  }
+
+  public HikariDataSource ordersDatabase() {
+    return ordersDatabase;
+  }
+
+  public JournalArchiver inventoryArchiver() {
+    return inventoryArchiver;
+  }
+
+  public JournalArchiver orderArchiver() {
+    return orderArchiver;
+  }
+
+  public ArchiveStore archive() {
+    return archive;
+  }
+
+  /** Adds {@code /admin/backup/**} for the inventory database to the inventory server. */
+  public void installInventoryRoutes(JsonServer.Builder server) {
+    BackupAdmin.install(server, inventoryArchiver);
+  }
+
+  /** Adds {@code /admin/backup/**} for the order database to the order server. */
+  public void installOrderRoutes(JsonServer.Builder server) {
+    BackupAdmin.install(server, orderArchiver);
+  }
+
+  /** Starts both archivers; call once the services have created their tables. */
+  public void start() {
+    inventoryArchiver.start();
+    orderArchiver.start();
+  }
+
+  /** Ships what is left, then closes the databases. Call after the services stopped. */
+  @Override
+  public void close() {
+    try {
+      orderArchiver.close();
+      inventoryArchiver.close();
+    } finally {
+      ordersDatabase.close();
+      inventoryDatabase.close();
+    }
+  }
+}

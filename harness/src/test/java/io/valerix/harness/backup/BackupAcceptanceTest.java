@@ -1,0 +1,241 @@
+package io.valerix.harness.backup;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.valerix.core.backup.ArchiveManifest;
+import io.valerix.core.backup.ArchiveStore;
+import io.valerix.core.backup.JournalArchiver;
+import io.valerix.core.jdbc.H2Database;
+import io.valerix.harness.ValerixCli;
+import io.valerix.inventory.InventoryConfig;
+import io.valerix.inventory.InventoryService;
+import io.valerix.inventory.ReservationStatus;
+import io.valerix.inventory.StockLevel;
+import io.valerix.order.Order;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * The issue's acceptance run: both services take orders continuously in a child JVM; a base
+ * backup is taken (and shipped, the day's one call) mid-stream; orders go on; the child is killed
+ * with {@code kill -9}. Then: the latest restore holds every order acknowledged before its
+ * database's last shipped change and the stock adds up; a restore to a time between holds exactly
+ * what was committed by then; a second backup call that day is refused by the guard, and the
+ * stand-in backup service saw one call.
+ */
+@Tag("slow")
+class BackupAcceptanceTest {
+
+  private static final String TOKEN = "acceptance-token-0123456789";
+  private static final String EOF = "\u0000eof";
+
+  @TempDir Path dir;
+
+  @Test
+  @Timeout(value = 120, unit = TimeUnit.SECONDS)
+  void ordersSurviveKillMinusNineThroughBaseBackupPlusArchivedJournal() throws Exception {
+    Path data = dir.resolve("data");
+    Path archiveDir = ServiceArchiving.defaultArchive(data);
+    LocalDate day = LocalDate.now(ZoneOffset.UTC);
+    try (BackupServiceStandIn standIn = BackupServiceStandIn.start(0, java.time.InstantSource.system(), null)) {
+      Process child = startChild(data);
+      OrderLoad load = null;
+      Instant killedAt;
+      Instant chosenTime;
+      try {
+        BlockingQueue<String> lines = readLines(child);
+        String ready = next(lines);
+        assertThat(ready).startsWith("READY ");
+        String[] uris = ready.split(" ");
+        URI order = URI.create(uris[1]);
+        URI inventory = URI.create(uris[2]);
+
+        // Given orders flowing continuously
+        OrderLoad orders = new OrderLoad(order, "acc", 4);
+        load = orders;
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= 60);
+
+        // When the day's backup is taken and shipped mid-stream
+        assertThat(cli("backup", "--archive", archiveDir.toString(), "--order", order.toString(), "--inventory", inventory.toString(),
+            "--admin-token", TOKEN, "--service", standIn.endpoint().toString())).isZero();
+        int ackedAtBackup = orders.acks().size();
+
+        // and orders go on, past a chosen point in time, and a second backup call is attempted
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 60);
+        chosenTime = Instant.now();
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 120);
+        CliRun second = cliRun("backup", "--archive", archiveDir.toString(), "--order", order.toString(),
+            "--inventory", inventory.toString(), "--admin-token", TOKEN, "--service", standIn.endpoint().toString());
+        assumeThat(LocalDate.now(ZoneOffset.UTC)).as("the run crossed midnight UTC").isEqualTo(day);
+        assertThat(second.exit()).isEqualTo(ValerixCli.EXIT_FAILED_VERDICT);
+        assertThat(second.err()).contains("refused").contains("already made").contains("No call was made");
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 180);
+
+        // and the services are killed with kill -9, mid-stream
+        child.destroyForcibly();
+        killedAt = Instant.now();
+        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+      } finally {
+        child.destroyForcibly();
+        if (load != null) {
+          load.close();
+        }
+      }
+      List<OrderLoad.Ack> acks = load.acks();
+      Map<String, Instant> sent = load.sent();
+
+      // Then the stand-in saw exactly one call: the guard stopped the second before it was made
+      assertThat(standIn.calls()).isEqualTo(1);
+      assertThat(standIn.accepted()).hasSize(1);
+
+      // and the latest restore holds every acknowledged order its database had archived
+      ArchiveStore archive = ArchiveStore.directory(archiveDir);
+      Instant ordersArchivedAt = ArchiveManifest.read(archive, ServiceArchiving.ORDERS).orElseThrow().lastAt().orElseThrow();
+      Instant inventoryArchivedAt = ArchiveManifest.read(archive, ServiceArchiving.INVENTORY).orElseThrow().lastAt().orElseThrow();
+      assertThat(cli("restore", "--to", "latest", "--into", dir.resolve("latest").toString(), "--archive", archiveDir.toString())).isZero();
+      Restored latest = read(dir.resolve("latest"));
+      int lost = 0;
+      for (OrderLoad.Ack ack : acks) {
+        Optional<Order> restored = Optional.ofNullable(latest.orders().get(ack.orderId()));
+        if (!ack.ackedAt().isAfter(ordersArchivedAt)) {
+          assertThat(restored).as("order %s acknowledged %s, archived up to %s", ack.orderId(), ack.ackedAt(), ordersArchivedAt)
+              .hasValueSatisfying(o -> assertThat(o.status().name()).isEqualTo(ack.status()));
+        } else if (restored.isEmpty() || !restored.get().status().name().equals(ack.status())) {
+          lost++;
+        }
+        if (ack.status().equals("CONFIRMED") && !ack.ackedAt().isAfter(inventoryArchivedAt)) {
+          assertThat(latest.reservations().get(ack.orderId())).as("reservation of %s", ack.orderId()).isEqualTo(ReservationStatus.RESERVED);
+        }
+      }
+      // The recovery point: what was lost was acknowledged within the last seal interval (plus
+      // the time a seal takes on a loaded machine) before the kill.
+      Duration rpo = Duration.between(ordersArchivedAt, killedAt);
+      assertThat(rpo).as("orders archived up to %s, killed at %s", ordersArchivedAt, killedAt)
+          .isLessThan(JournalArchiver.DEFAULT_SEAL_INTERVAL.plusSeconds(4));
+      assertThat(Duration.between(inventoryArchivedAt, killedAt)).isLessThan(JournalArchiver.DEFAULT_SEAL_INTERVAL.plusSeconds(4));
+      assertThat(latest.stock()).hasSize(3).allSatisfy(level -> {
+        assertThat(level.isConserved()).as("%s", level).isTrue();
+        assertThat(level.available()).isNotNegative();
+      });
+      System.err.printf("acceptance: %d orders acknowledged, %d acknowledged after the last archived change (lost), RPO %d ms%n",
+          acks.size(), lost, rpo.toMillis());
+
+      // and a restore to the chosen time holds exactly the orders committed by then
+      assertThat(cli("restore", "--to", chosenTime.toString(), "--into", dir.resolve("chosen").toString(),
+          "--archive", archiveDir.toString())).isZero();
+      Restored chosen = read(dir.resolve("chosen"));
+      long before = 0;
+      for (OrderLoad.Ack ack : acks) {
+        if (ack.ackedAt().isBefore(chosenTime)) {
+          before++;
+          assertThat(chosen.orders().get(ack.orderId())).as("order %s acknowledged before %s", ack.orderId(), chosenTime)
+              .isNotNull()
+              .satisfies(o -> assertThat(o.status().name()).isEqualTo(ack.status()));
+        }
+      }
+      List<String> sentAfter = sent.entrySet().stream().filter(e -> e.getValue().isAfter(chosenTime)).map(Map.Entry::getKey).toList();
+      assertThat(sentAfter).isNotEmpty().noneMatch(chosen.orders()::containsKey).noneMatch(chosen.reservations()::containsKey);
+      assertThat(before).isGreaterThan(60);
+      assertThat(chosen.stock()).hasSize(3).allSatisfy(level -> assertThat(level.isConserved()).as("%s", level).isTrue());
+    }
+  }
+
+  record Restored(Map<String, Order> orders, Map<String, ReservationStatus> reservations, List<StockLevel> stock) {}
+
+  private static Restored read(Path restored) throws Exception {
+    Map<String, Order> orders;
+    try (HikariDataSource db = H2Database.open(restored.resolve(ServiceArchiving.ORDERS), ServiceArchiving.ORDERS, 2)) {
+      orders = OrdersTable.all(db);
+    }
+    Map<String, ReservationStatus> reservations;
+    List<StockLevel> stock;
+    try (HikariDataSource db = H2Database.open(restored.resolve(ServiceArchiving.INVENTORY), ServiceArchiving.INVENTORY, 2)) {
+      InventoryService inventory = InventoryService.create(db, InventoryConfig.builder().build());
+      stock = inventory.stockLevels();
+      reservations = OrdersTable.reservations(db);
+    }
+    return new Restored(orders, reservations, stock);
+  }
+
+  private Process startChild(Path data) throws IOException {
+    Files.createDirectories(dir);
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    ProcessBuilder builder = new ProcessBuilder(
+        java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"),
+        BackupServicesProcess.class.getName(), data.toString(), TOKEN);
+    builder.redirectError(dir.resolve("child.stderr.log").toFile());
+    return builder.start();
+  }
+
+  private static BlockingQueue<String> readLines(Process child) {
+    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+    Thread.ofPlatform().daemon().name("child-stdout").start(() -> {
+      try (BufferedReader reader = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
+        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
+          lines.add(line);
+        }
+      } catch (IOException ignored) {
+        // The pipe broke with the kill.
+      } finally {
+        lines.add(EOF);
+      }
+    });
+    return lines;
+  }
+
+  private String next(BlockingQueue<String> lines) throws Exception {
+    String line = lines.poll(60, TimeUnit.SECONDS);
+    if (line == null || line.equals(EOF)) {
+      List<String> log = Files.readAllLines(dir.resolve("child.stderr.log"));
+      fail("no READY from the child; its stderr:%n%s", String.join("\n", log.subList(Math.max(0, log.size() - 40), log.size())));
+    }
+    return line;
+  }
+
+  record CliRun(int exit, String out, String err) {}
+
+  static CliRun cliRun(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    CommandLine cli = io.valerix.harness.ValerixCliAccess.commandLine();
+    cli.setOut(new PrintWriter(out, true));
+    cli.setErr(new PrintWriter(err, true));
+    int exit = cli.execute(args);
+    return new CliRun(exit, out.toString(), err.toString());
+  }
+
+  static int cli(String... args) {
+    CliRun run = cliRun(args);
+    if (run.exit() != 0) {
+      System.err.println("valerix " + String.join(" ", args) + " exited " + run.exit() + ":\n" + run.out() + run.err());
+    }
+    return run.exit();
+  }
+}

@@ -1,0 +1,20 @@
+/**
+ * Backup under a one-call-a-day quota, with continuous archiving and point-in-time restore: the
+ * engine-neutral counterpart of PostgreSQL's daily base backup plus WAL archiving.
+ *
+ * <ul>
+ *   <li>{@link io.valerix.core.backup.ChangeJournal}: stores append each write's after-image to a
+ *       journal in the same transaction, numbered without holes in commit order.
+ *   <li>{@link io.valerix.core.backup.JournalArchiver}: seals the journal into checksummed segments
+ *       every second and ships them to an {@link io.valerix.core.backup.ArchiveStore}; takes base
+ *       backups.
+ *   <li>{@link io.valerix.core.backup.DailyBackup}: the day's one call to the {@link
+ *       io.valerix.core.backup.BackupService}, guarded by a claim file in the archive.
+ *   <li>{@link io.valerix.core.backup.PointInTimeRestore}: a base backup plus the journal up to a
+ *       {@link io.valerix.core.backup.RestorePoint}, built aside and moved into place whole.
+ *   <li>{@link io.valerix.core.backup.DatabaseDigest}: compares a restore with a live database.
+ * </ul>
+ *
+ * <p>docs/backup.md says how to back up and restore, and what the recovery point is.
+ */
+package io.valerix.core.backup;
