@@ -5,13 +5,18 @@ import io.valerix.order.internal.JdbcOrderStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Recorder;
@@ -33,7 +38,8 @@ import org.slf4j.MDC;
  *       leaves a tombstone so that even a straggler takes nothing, and then marks it FAILED.
  * </ul>
  *
- * <p>When inventory cannot be reached the reconciler backs off (doubling, up to {@code
+ * <p>Orders are settled {@code parallelism} at a time, since each waits on inventory. When
+ * inventory cannot be reached the reconciler starts no more in that pass, backs off (doubling, up to {@code
  * maxBackoff}) and tries again; an order is never guessed at. Every change is conditional on the
  * order still being PENDING, so several reconcilers on one database are safe.
  *
@@ -43,6 +49,8 @@ public final class OrderReconciler implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(OrderReconciler.class);
   private static final int BATCH = 100;
+  /** Orders settled at once unless set. */
+  public static final int DEFAULT_PARALLELISM = 16;
 
   private final JdbcOrderStore store;
   private final InventoryClient inventory;
@@ -51,6 +59,7 @@ public final class OrderReconciler implements AutoCloseable {
   private final Duration interval;
   private final Duration maxBackoff;
   private final Duration callTimeout;
+  private final int parallelism;
   private final ScheduledExecutorService executor;
   private final Map<OrderStatus, LongAdder> settled = new EnumMap<>(OrderStatus.class);
   private final Recorder settleMillis = new Recorder(3_600_000L, 2);
@@ -65,6 +74,7 @@ public final class OrderReconciler implements AutoCloseable {
     this.interval = builder.interval;
     this.maxBackoff = builder.maxBackoff;
     this.callTimeout = builder.callTimeout;
+    this.parallelism = builder.parallelism;
     for (OrderStatus status : OrderStatus.values()) {
       settled.put(status, new LongAdder());
     }
@@ -96,6 +106,10 @@ public final class OrderReconciler implements AutoCloseable {
       settleOnce();
       consecutiveFailures.set(0);
     } catch (InventoryUnavailableException e) {
+      if (executor.isShutdown()) {
+        // close() interrupted the calls in flight; inventory is not the one at fault.
+        return;
+      }
       long failures = consecutiveFailures.incrementAndGet();
       delay = Math.min(maxBackoff.toMillis(), interval.toMillis() << Math.min(failures, 20));
       log.warn("inventory unavailable while settling orders; next try in {} ms: {}", delay, e.getMessage());
@@ -109,27 +123,67 @@ public final class OrderReconciler implements AutoCloseable {
   }
 
   /**
-   * Settles every PENDING order older than {@code settleAfter}, oldest first.
+   * Settles every PENDING order older than {@code settleAfter}, oldest first, up to {@code
+   * parallelism} at a time.
    *
    * @return how many orders this call settled
    * @throws InventoryUnavailableException if inventory could not be asked; orders settled before
-   *     that stay settled
+   *     that stay settled, and no more are started in this call
    */
   public int settleOnce() {
     int count = 0;
     while (true) {
       Instant cutoff = clock.instant().minus(settleAfter);
       List<Order> pending = store.pendingCreatedBefore(cutoff, BATCH);
-      for (Order order : pending) {
-        if (settle(order)) {
-          count++;
-        }
-      }
+      count += settleAll(pending);
       if (pending.size() < BATCH) {
         lastPendingCount = store.countByStatus().get(OrderStatus.PENDING);
         return count;
       }
     }
+  }
+
+  /**
+   * Settles {@code orders} side by side. Each waits on inventory, which may take seconds to
+   * answer (the gremlin delays up to 5 s): one at a time, 100 pending orders took minutes.
+   */
+  private int settleAll(List<Order> orders) {
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    List<Future<Boolean>> results = new ArrayList<>();
+    Semaphore slots = new Semaphore(parallelism);
+    try (ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("valerix-order-settle-", 0).factory())) {
+      for (Order order : orders) {
+        slots.acquire();
+        if (failure.get() != null) {
+          // Inventory is down or refusing: the rest waits for the next pass and its backoff.
+          slots.release();
+          break;
+        }
+        results.add(calls.submit(() -> {
+          try {
+            return settle(order);
+          } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+            throw e;
+          } finally {
+            slots.release();
+          }
+        }));
+      }
+    } catch (InterruptedException e) {
+      // close(): the calls already started are cancelled by the executor's close; report what settled.
+      Thread.currentThread().interrupt();
+    }
+    int settledNow = 0;
+    for (Future<Boolean> result : results) {
+      if (result.state() == Future.State.SUCCESS && result.resultNow()) {
+        settledNow++;
+      }
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+    return settledNow;
   }
 
   private boolean settle(Order order) {
@@ -196,6 +250,7 @@ public final class OrderReconciler implements AutoCloseable {
     private Duration interval = Duration.ofMillis(500);
     private Duration maxBackoff = Duration.ofSeconds(30);
     private Duration callTimeout = Duration.ofSeconds(10);
+    private int parallelism = DEFAULT_PARALLELISM;
 
     private Builder(OrderService service) {
       this.service = Objects.requireNonNull(service, "service");
@@ -225,7 +280,16 @@ public final class OrderReconciler implements AutoCloseable {
       return this;
     }
 
+    /** How many orders are settled at once, each waiting on its own inventory calls; {@value #DEFAULT_PARALLELISM} by default. */
+    public Builder parallelism(int parallelism) {
+      this.parallelism = parallelism;
+      return this;
+    }
+
     public OrderReconciler build() {
+      if (parallelism < 1) {
+        throw new IllegalArgumentException("parallelism must be at least 1, but was " + parallelism);
+      }
       if (interval.toMillis() < 1) {
         throw new IllegalArgumentException("interval must be at least 1 ms, but was " + interval);
       }
