@@ -94,13 +94,23 @@ public final class OrderServer implements AutoCloseable {
         SchemaMigrations.migrate(dataSource, IdempotencyStore.SCHEMA);
         idempotency = IdempotencyFilter.of(
             IdempotencyStore.jdbc(dataSource),
-            IdempotencyConfig.builder().routes("POST /orders").fallbackKey(KeyExtractor.bodyField("orderId")).build());
+            IdempotencyConfig.builder()
+                .routes("POST /orders")
+                .fallbackKey(KeyExtractor.bodyField("orderId"))
+                .lease(builder.idempotencyLease)
+                .build());
         JsonServer.Builder server = JsonServer.builder().name(builder.name).bindAddress(builder.bindAddress).port(builder.port);
         builder.filters.forEach(server::filter);
         server.filter(idempotency);
         builder.extraRoutes.accept(server);
         http = OrderHttpApi.install(server, service).build().start();
-        reconciler = OrderReconciler.builder(service).interval(builder.reconcileInterval).build().start();
+        OrderReconciler.Builder reconcile = OrderReconciler.builder(service)
+            .interval(builder.reconcileInterval)
+            .callTimeout(builder.reconcileCallTimeout);
+        if (builder.settleAfter != null) {
+          reconcile.settleAfter(builder.settleAfter);
+        }
+        reconciler = reconcile.build().start();
         housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
           Thread thread = new Thread(runnable, builder.name + "-housekeeping");
           thread.setDaemon(true);
@@ -199,6 +209,9 @@ public final class OrderServer implements AutoCloseable {
     private Duration timeout = Duration.ofSeconds(2);
     private int maxConcurrentInventoryCalls = 256;
     private Duration reconcileInterval = Duration.ofMillis(500);
+    private Duration settleAfter;
+    private Duration reconcileCallTimeout = Duration.ofSeconds(10);
+    private Duration idempotencyLease = IdempotencyConfig.DEFAULT_LEASE;
     private int port = 0;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private final List<Filter> filters = new ArrayList<>();
@@ -241,7 +254,7 @@ public final class OrderServer implements AutoCloseable {
       return this;
     }
 
-    /** The most a request waits for inventory; 2 s by default. */
+    /** The most a request waits for its answer, inventory's included, counted from its arrival; 2 s by default. */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
@@ -256,6 +269,34 @@ public final class OrderServer implements AutoCloseable {
     /** How often the reconciler looks for PENDING orders; 500 ms by default. */
     public Builder reconcileInterval(Duration interval) {
       this.reconcileInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /**
+     * How old a PENDING order must be before the reconciler asks inventory about it; longer than
+     * {@link #timeout(Duration)}. The timeout plus 1 s by default.
+     */
+    public Builder settleAfter(Duration settleAfter) {
+      this.settleAfter = Objects.requireNonNull(settleAfter, "settleAfter");
+      return this;
+    }
+
+    /**
+     * The deadline of each inventory call the reconciler makes; 10 s by default. Make it longer
+     * than inventory can take to answer, or orders stay PENDING while inventory is slow.
+     */
+    public Builder reconcileCallTimeout(Duration callTimeout) {
+      this.reconcileCallTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
+      return this;
+    }
+
+    /**
+     * How long a {@code POST /orders} holds its idempotency key before a retry may take it over;
+     * 60 s by default. A claim left by a crashed process blocks retries (409) until then. It must
+     * be longer than any request runs, or a slow request and its retry may both run.
+     */
+    public Builder idempotencyLease(Duration lease) {
+      this.idempotencyLease = Objects.requireNonNull(lease, "lease");
       return this;
     }
 
@@ -301,6 +342,15 @@ public final class OrderServer implements AutoCloseable {
       }
       if (timeout.toMillis() < 1) {
         throw new IllegalArgumentException("timeout must be at least 1 ms, but was " + timeout);
+      }
+      if (settleAfter != null && settleAfter.compareTo(timeout) <= 0) {
+        throw new IllegalArgumentException("settleAfter must be longer than the timeout " + timeout + ", but was " + settleAfter);
+      }
+      if (reconcileCallTimeout.toMillis() < 1) {
+        throw new IllegalArgumentException("reconcileCallTimeout must be at least 1 ms, but was " + reconcileCallTimeout);
+      }
+      if (idempotencyLease.toMillis() < 1) {
+        throw new IllegalArgumentException("idempotencyLease must be at least 1 ms, but was " + idempotencyLease);
       }
       return new OrderServer(this);
     }
