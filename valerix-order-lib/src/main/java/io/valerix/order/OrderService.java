@@ -72,14 +72,15 @@ public final class OrderService {
   /**
    * Places an order, or returns the stored one if this order id was placed before.
    *
-   * <p>The timeout bounds the whole call, counted from when {@code deadline} was made (for an HTTP
-   * request, its arrival): the inventory call gets what remains of it after the writes before it,
+   * <p>The timeout bounds the whole call, not only the inventory call: the inventory call gets
+   * what is left of it (or of {@code deadline}, if that is sooner) after the writes before it,
    * less a small reserve for recording the outcome and answering.
    *
    * @throws ProblemException 400 {@code invalid-order}, 422 {@code unknown-sku}, 422 {@code
    *     order-conflict} (same id, different content), 503 {@code overloaded}; nothing is written
    */
   public PlacedOrder place(String orderId, String sku, int quantity, Deadline deadline) {
+    Deadline call = deadline.child(timeout);
     validate(orderId, sku, quantity);
     Optional<Order> existing = store.find(orderId);
     if (existing.isPresent()) {
@@ -98,7 +99,7 @@ public final class OrderService {
       if (!insert.created()) {
         return new PlacedOrder(sameOrder(insert.order(), sku, quantity), PlacedOrder.Outcome.EXISTING);
       }
-      return reserve(insert.order(), inventoryDeadline(deadline));
+      return reserve(insert.order(), inventoryDeadline(call));
     } finally {
       inventoryCalls.release();
     }
@@ -147,15 +148,13 @@ public final class OrderService {
   }
 
   /**
-   * The inventory call's deadline. The timeout is what a client waits for its answer, so the
-   * idempotency claim and the order insert before the call, and the writes after it, come out of
-   * it too: under 20 concurrent requests on H2 the writes before took up to 190 ms, and a timeout
-   * counted from after them answered at 500 ms instead of 300.
+   * The inventory call's deadline: what is left of the call's, less a reserve for the writes and
+   * the answer after it, so that the answer, not only the inventory call, comes within the timeout.
    */
-  private Deadline inventoryDeadline(Deadline deadline) {
+  private Deadline inventoryDeadline(Deadline call) {
     Duration reserve = timeout.dividedBy(10).compareTo(MAX_REPLY_RESERVE) < 0 ? timeout.dividedBy(10) : MAX_REPLY_RESERVE;
-    Duration left = timeout.minus(reserve).minus(deadline.elapsed());
-    return deadline.child(left.isNegative() ? Duration.ZERO : left);
+    Duration left = call.remaining().minus(reserve);
+    return call.child(left.isNegative() ? Duration.ZERO : left);
   }
 
   private PlacedOrder reserve(Order order, Deadline deadline) {
@@ -237,8 +236,8 @@ public final class OrderService {
     }
 
     /**
-     * The most a request waits for its answer, inventory's included, counted from the start of its
-     * deadline; 2 s by default. The request's own deadline may be shorter.
+     * The most {@link OrderService#place} takes, its inventory call included; 2 s by default. The
+     * caller's deadline may be shorter.
      */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
