@@ -106,7 +106,8 @@ public final class OrderServer implements AutoCloseable {
         http = OrderHttpApi.install(server, service).build().start();
         OrderReconciler.Builder reconcile = OrderReconciler.builder(service)
             .interval(builder.reconcileInterval)
-            .callTimeout(builder.reconcileCallTimeout);
+            .callTimeout(builder.reconcileCallTimeout)
+            .parallelism(builder.reconcileParallelism);
         if (builder.settleAfter != null) {
           reconcile.settleAfter(builder.settleAfter);
         }
@@ -211,6 +212,7 @@ public final class OrderServer implements AutoCloseable {
     private Duration reconcileInterval = Duration.ofMillis(500);
     private Duration settleAfter;
     private Duration reconcileCallTimeout = Duration.ofSeconds(10);
+    private int reconcileParallelism = OrderReconciler.DEFAULT_PARALLELISM;
     private Duration idempotencyLease = IdempotencyConfig.DEFAULT_LEASE;
     private int port = 0;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
@@ -254,7 +256,7 @@ public final class OrderServer implements AutoCloseable {
       return this;
     }
 
-    /** The most a request waits for its answer, inventory's included, counted from its arrival; 2 s by default. */
+    /** The most a client waits for the answer to {@code POST /orders}, counted from its arrival; 2 s by default. */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
@@ -287,6 +289,15 @@ public final class OrderServer implements AutoCloseable {
      */
     public Builder reconcileCallTimeout(Duration callTimeout) {
       this.reconcileCallTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
+      return this;
+    }
+
+    /**
+     * How many PENDING orders the reconciler settles at once, each waiting on its own inventory
+     * calls; {@value OrderReconciler#DEFAULT_PARALLELISM} by default.
+     */
+    public Builder reconcileParallelism(int parallelism) {
+      this.reconcileParallelism = parallelism;
       return this;
     }
 
@@ -348,6 +359,9 @@ public final class OrderServer implements AutoCloseable {
       }
       if (reconcileCallTimeout.toMillis() < 1) {
         throw new IllegalArgumentException("reconcileCallTimeout must be at least 1 ms, but was " + reconcileCallTimeout);
+      }
+      if (reconcileParallelism < 1) {
+        throw new IllegalArgumentException("reconcileParallelism must be at least 1, but was " + reconcileParallelism);
       }
       if (idempotencyLease.toMillis() < 1) {
         throw new IllegalArgumentException("idempotencyLease must be at least 1 ms, but was " + idempotencyLease);
