@@ -53,6 +53,51 @@ class UncertainOutcomeHttpTest {
     assertThat(retried.orderStatus()).isEqualTo("CONFIRMED");
   }
 
+  @Test
+  void aRefusalForgedAfterTheReservationWasMadeIsNoRefusalAndTheOrderEndsConfirmed() {
+    // Given a link that replaces inventory's answer to a reserve with a 409 after it was made
+    RunningServices.Services services = running.start(s -> s
+        .stock("widget=100")
+        .gremlin("error(409) after route=\"PUT /reservations/*\"")
+        .timeout(TIMEOUT));
+
+    // When an order is placed
+    OrderHttp.Reply placed = services.place("forged", "widget", 2);
+
+    // Then it is not taken for a refusal: the outcome is unknown, and the reconciler finds it reserved
+    assertThat(placed.status()).as("%s", placed).isEqualTo(202);
+    await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(placed.orderId()).status() == OrderStatus.CONFIRMED);
+    assertThat(services.reservations()).containsExactly(Map.entry(placed.orderId(), "RESERVED|widget|2"));
+    assertThat(services.stock("widget").available()).isEqualTo(98);
+  }
+
+  @Test
+  void whileALookupIsAnsweredWithAForgedRefusalTheOrderStaysPendingAndIsNeverGuessed() {
+    // Given an order reserved at inventory whose answer came too late, and lookups answered 400
+    RunningServices.Services services = running.start(s -> s
+        .stock("widget=100")
+        .gremlin("fixed(1s) after route=\"PUT /reservations/*\"; error(400) route=\"GET /reservations/*\"")
+        .timeout(TIMEOUT));
+    OrderHttp.Reply placed = services.place("unanswered", "widget", 2);
+    assertThat(placed.status()).isEqualTo(202);
+
+    // When the reconciler has asked twice and been refused twice
+    await().atMost(Duration.ofSeconds(15))
+        .until(() -> lookups(services) >= 2 || services.orderNamed(placed.orderId()).status() != OrderStatus.PENDING);
+
+    // Then the order is still PENDING (not FAILED with its stock held), and settles once lookups work
+    assertThat(services.orderNamed(placed.orderId()).status()).isEqualTo(OrderStatus.PENDING);
+    services.gremlin("none");
+    await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(placed.orderId()).status() == OrderStatus.CONFIRMED);
+    assertThat(services.stock("widget").available()).isEqualTo(98);
+  }
+
+  private static long lookups(RunningServices.Services services) {
+    return services.gremlin().recentDecisions().stream()
+        .filter(d -> d.method().equals("GET") && d.path().startsWith("/reservations/"))
+        .count();
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {
       "error(503) before route=\"PUT /reservations/*\"",
