@@ -39,9 +39,9 @@ import org.slf4j.MDC;
  * </ul>
  *
  * <p>Orders are settled {@code parallelism} at a time, since each waits on inventory. When
- * inventory cannot be reached the reconciler starts no more in that pass, backs off (doubling, up to {@code
- * maxBackoff}) and tries again; an order is never guessed at. Every change is conditional on the
- * order still being PENDING, so several reconcilers on one database are safe.
+ * inventory cannot be reached the reconciler starts no more in that pass, backs off (doubling, up
+ * to {@code maxBackoff}) and tries again; an order is never guessed at. Every change is
+ * conditional on the order still being PENDING, so several reconcilers on one database are safe.
  *
  * <p>Thread-safe. {@link #start()} runs it on a daemon thread; {@link #close()} stops it.
  */
@@ -136,6 +136,10 @@ public final class OrderReconciler implements AutoCloseable {
       Instant cutoff = clock.instant().minus(settleAfter);
       List<Order> pending = store.pendingCreatedBefore(cutoff, BATCH);
       count += settleAll(pending);
+      if (Thread.currentThread().isInterrupted()) {
+        // close(): no more batches; the database is not to be touched with the flag set.
+        return count;
+      }
       if (pending.size() < BATCH) {
         lastPendingCount = store.countByStatus().get(OrderStatus.PENDING);
         return count;
@@ -153,7 +157,14 @@ public final class OrderReconciler implements AutoCloseable {
     Semaphore slots = new Semaphore(parallelism);
     try (ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("valerix-order-settle-", 0).factory())) {
       for (Order order : orders) {
-        slots.acquire();
+        try {
+          slots.acquire();
+        } catch (InterruptedException e) {
+          // close(): with the flag set again, the executor's close cancels the calls in flight
+          // instead of waiting out their deadlines.
+          Thread.currentThread().interrupt();
+          break;
+        }
         if (failure.get() != null) {
           // Inventory is down or refusing: the rest waits for the next pass and its backoff.
           slots.release();
@@ -170,9 +181,6 @@ public final class OrderReconciler implements AutoCloseable {
           }
         }));
       }
-    } catch (InterruptedException e) {
-      // close(): the calls already started are cancelled by the executor's close; report what settled.
-      Thread.currentThread().interrupt();
     }
     int settledNow = 0;
     for (Future<Boolean> result : results) {
