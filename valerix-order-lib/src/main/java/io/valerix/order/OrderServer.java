@@ -303,8 +303,8 @@ public final class OrderServer implements AutoCloseable {
 
     /**
      * How long a {@code POST /orders} holds its idempotency key before a retry may take it over;
-     * 60 s by default. A claim left by a crashed process blocks retries (409) until then. It must
-     * be longer than any request runs, or a slow request and its retry may both run.
+     * 60 s by default; longer than the {@link #timeout(Duration)}. A claim left by a crashed process
+     * blocks retries (409) until then.
      */
     public Builder idempotencyLease(Duration lease) {
       this.idempotencyLease = Objects.requireNonNull(lease, "lease");
@@ -363,8 +363,9 @@ public final class OrderServer implements AutoCloseable {
       if (reconcileParallelism < 1) {
         throw new IllegalArgumentException("reconcileParallelism must be at least 1, but was " + reconcileParallelism);
       }
-      if (idempotencyLease.toMillis() < 1) {
-        throw new IllegalArgumentException("idempotencyLease must be at least 1 ms, but was " + idempotencyLease);
+      if (idempotencyLease.compareTo(timeout) <= 0) {
+        // A request still running when its lease ends can be taken over by a retry.
+        throw new IllegalArgumentException("idempotencyLease must be longer than the timeout " + timeout + ", but was " + idempotencyLease);
       }
       return new OrderServer(this);
     }

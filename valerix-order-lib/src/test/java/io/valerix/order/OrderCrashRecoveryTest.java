@@ -45,7 +45,7 @@ class OrderCrashRecoveryTest {
 
   private static final String KEY = "crash-1";
   private static final String ORDER = OrderHttp.order("widget", 2);
-  private static final Duration LEASE = Duration.ofSeconds(6);
+  private static final Duration LEASE = Duration.ofSeconds(8);
 
   @TempDir Path dir;
 
@@ -83,7 +83,7 @@ class OrderCrashRecoveryTest {
     // Given inventory that reserves at once but answers only after 30 s, and an order service in
     // its own JVM waiting for that answer with an order PENDING and the key claimed
     startInventory("fixed(30s) after route=\"PUT /reservations/*\"");
-    URI orders = startChild(Duration.ofSeconds(20));
+    URI orders = startChild(Duration.ofSeconds(7));
     long sent = System.nanoTime();
     Future<OrderHttp.Reply> inFlight = clients.submit(() -> OrderHttp.placeOrder(orders, KEY, ORDER));
     String orderId = OrderHttpApi.orderIdForKey(KEY);
