@@ -10,6 +10,8 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -38,10 +40,12 @@ import org.slf4j.MDC;
  *       leaves a tombstone so that even a straggler takes nothing, and then marks it FAILED.
  * </ul>
  *
- * <p>Orders are settled {@code parallelism} at a time, since each waits on inventory. When
- * inventory cannot be reached the reconciler starts no more in that pass, backs off (doubling, up
- * to {@code maxBackoff}) and tries again; an order is never guessed at. Every change is
- * conditional on the order still being PENDING, so several reconcilers on one database are safe.
+ * <p>Orders are settled {@code parallelism} at a time, since each waits on inventory. In the
+ * background, every {@code interval}, the reconciler starts on the due orders it is not settling
+ * already, without waiting for those in flight. When inventory cannot be reached it starts no
+ * more, backs off (doubling, up to {@code maxBackoff}) and tries again; an order is never guessed
+ * at. Every change is conditional on the order still being PENDING, so several reconcilers on one
+ * database are safe.
  *
  * <p>Thread-safe. {@link #start()} runs it on a daemon thread; {@link #close()} stops it.
  */
@@ -64,6 +68,13 @@ public final class OrderReconciler implements AutoCloseable {
   private final Map<OrderStatus, LongAdder> settled = new EnumMap<>(OrderStatus.class);
   private final Recorder settleMillis = new Recorder(3_600_000L, 2);
   private final AtomicLong consecutiveFailures = new AtomicLong();
+  /** The orders the background cycle is settling now, so that no pass starts one twice. */
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final Semaphore backgroundSlots;
+  private final ExecutorService backgroundCalls =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("valerix-order-settle-", 0).factory());
+  /** Set by a background settle that could not reach inventory; the next cycle backs off. */
+  private final AtomicReference<InventoryUnavailableException> unavailable = new AtomicReference<>();
   private volatile long lastPendingCount;
 
   private OrderReconciler(Builder builder) {
@@ -75,6 +86,7 @@ public final class OrderReconciler implements AutoCloseable {
     this.maxBackoff = builder.maxBackoff;
     this.callTimeout = builder.callTimeout;
     this.parallelism = builder.parallelism;
+    this.backgroundSlots = new Semaphore(parallelism);
     for (OrderStatus status : OrderStatus.values()) {
       settled.put(status, new LongAdder());
     }
@@ -103,22 +115,61 @@ public final class OrderReconciler implements AutoCloseable {
   private void cycle() {
     long delay = interval.toMillis();
     try {
-      settleOnce();
-      consecutiveFailures.set(0);
-    } catch (InventoryUnavailableException e) {
-      if (executor.isShutdown()) {
-        // close() interrupted the calls in flight; inventory is not the one at fault.
-        return;
+      InventoryUnavailableException down = unavailable.getAndSet(null);
+      if (down != null) {
+        long failures = consecutiveFailures.incrementAndGet();
+        delay = Math.min(maxBackoff.toMillis(), interval.toMillis() << Math.min(failures, 20));
+        log.warn("inventory unavailable while settling orders; next try in {} ms: {}", delay, down.getMessage());
+      } else {
+        startDue();
       }
-      long failures = consecutiveFailures.incrementAndGet();
-      delay = Math.min(maxBackoff.toMillis(), interval.toMillis() << Math.min(failures, 20));
-      log.warn("inventory unavailable while settling orders; next try in {} ms: {}", delay, e.getMessage());
     } catch (RuntimeException e) {
       log.error("settling orders failed", e);
     } finally {
       if (!executor.isShutdown()) {
         executor.schedule(this::cycle, delay, TimeUnit.MILLISECONDS);
       }
+    }
+  }
+
+  /**
+   * Starts settling the due orders that are not being settled already, as many as there are free
+   * slots, and does not wait for them. A pass that waited for all of its orders waited for the
+   * slowest inventory answer (up to 5 s under the gremlin), and orders that fell due meanwhile
+   * waited for that pass: settling 140 orders took 19 s instead of 5.
+   */
+  private void startDue() {
+    int free = backgroundSlots.availablePermits();
+    if (free > 0) {
+      List<Order> due = store.pendingCreatedBefore(clock.instant().minus(settleAfter), free + inFlight.size());
+      for (Order order : due) {
+        if (inFlight.contains(order.orderId())) {
+          continue;
+        }
+        if (!backgroundSlots.tryAcquire()) {
+          break;
+        }
+        inFlight.add(order.orderId());
+        backgroundCalls.execute(() -> settleInBackground(order));
+      }
+    }
+    lastPendingCount = store.countByStatus().get(OrderStatus.PENDING);
+  }
+
+  private void settleInBackground(Order order) {
+    try {
+      settle(order);
+      consecutiveFailures.set(0);
+    } catch (InventoryUnavailableException e) {
+      // After close() the calls in flight are interrupted; inventory is not the one at fault.
+      if (!executor.isShutdown()) {
+        unavailable.set(e);
+      }
+    } catch (RuntimeException e) {
+      log.error("settling order {} failed", order.orderId(), e);
+    } finally {
+      inFlight.remove(order.orderId());
+      backgroundSlots.release();
     }
   }
 
@@ -241,11 +292,14 @@ public final class OrderReconciler implements AutoCloseable {
     return settleMillis.getIntervalHistogram();
   }
 
+  /** Stops the background cycle and cancels the settles in flight; their orders stay PENDING. */
   @Override
   public void close() {
     executor.shutdownNow();
+    backgroundCalls.shutdownNow();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);
+      backgroundCalls.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
