@@ -21,11 +21,29 @@ import java.util.stream.Collectors;
  * and the call cancelled when it passes. Idempotent calls (all of them: reservations are keyed by
  * order id) are retried on transient failures while the deadline and the retry budget allow.
  *
+ * <p>Only inventory's own problems for a request it did not act on are refusals ({@link
+ * InventoryRefusedException}); a 5xx, a timeout, a broken link or any other 4xx leaves the
+ * outcome unknown ({@link InventoryUnavailableException}).
+ *
  * <p>Immutable and thread-safe.
  */
 public final class HttpInventoryClient implements InventoryClient {
 
   private static final String NOT_FOUND_TYPE = "urn:valerix:problem:reservation-not-found";
+
+  /**
+   * The 4xx problems after which inventory has changed nothing: its own (InventoryProblems) and its
+   * server's for a request it could not take. Any other 4xx (one a proxy or the gremlin sent in
+   * place of inventory's answer, perhaps after a reservation was made) leaves the outcome unknown:
+   * taken for a refusal, it made a reserved order REJECTED and a reconciled one FAILED, with the
+   * stock held for neither.
+   */
+  private static final Set<String> REFUSALS = Set.of(
+      "invalid-order-id", "invalid-sku", "invalid-quantity", "unknown-sku", "sku-not-found", "reservation-conflict",
+      "reservation-not-found", "malformed-json", "invalid-request", "unsupported-media-type", "payload-too-large",
+      "header-too-large", "not-found", "method-not-allowed").stream()
+      .map(slug -> "urn:valerix:problem:" + slug)
+      .collect(Collectors.toUnmodifiableSet());
 
   private final JsonClient client;
 
@@ -102,7 +120,7 @@ public final class HttpInventoryClient implements InventoryClient {
     } catch (DeadlineExceededException | TransportException e) {
       throw new InventoryUnavailableException(e.getMessage(), e);
     } catch (RemoteProblemException e) {
-      if (e.status() >= 500 || e.status() == 429 || e.status() == 408) {
+      if (e.status() >= 500 || !REFUSALS.contains(e.type().toString())) {
         throw new InventoryUnavailableException(e.getMessage(), e);
       }
       throw new InventoryRefusedException(e.type().toString(), e.detail() == null ? e.getMessage() : e.detail(), e);

@@ -5,13 +5,20 @@ import io.valerix.order.internal.JdbcOrderStore;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Recorder;
@@ -33,9 +40,12 @@ import org.slf4j.MDC;
  *       leaves a tombstone so that even a straggler takes nothing, and then marks it FAILED.
  * </ul>
  *
- * <p>When inventory cannot be reached the reconciler backs off (doubling, up to {@code
- * maxBackoff}) and tries again; an order is never guessed at. Every change is conditional on the
- * order still being PENDING, so several reconcilers on one database are safe.
+ * <p>Orders are settled {@code parallelism} at a time, since each waits on inventory. In the
+ * background, every {@code interval}, the reconciler starts on the due orders it is not settling
+ * already, without waiting for those in flight. When inventory cannot be reached it starts no
+ * more, backs off (doubling, up to {@code maxBackoff}) and tries again; an order is never guessed
+ * at. Every change is conditional on the order still being PENDING, so several reconcilers on one
+ * database are safe.
  *
  * <p>Thread-safe. {@link #start()} runs it on a daemon thread; {@link #close()} stops it.
  */
@@ -43,6 +53,8 @@ public final class OrderReconciler implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(OrderReconciler.class);
   private static final int BATCH = 100;
+  /** Orders settled at once unless set. */
+  public static final int DEFAULT_PARALLELISM = 16;
 
   private final JdbcOrderStore store;
   private final InventoryClient inventory;
@@ -51,10 +63,18 @@ public final class OrderReconciler implements AutoCloseable {
   private final Duration interval;
   private final Duration maxBackoff;
   private final Duration callTimeout;
+  private final int parallelism;
   private final ScheduledExecutorService executor;
   private final Map<OrderStatus, LongAdder> settled = new EnumMap<>(OrderStatus.class);
   private final Recorder settleMillis = new Recorder(3_600_000L, 2);
   private final AtomicLong consecutiveFailures = new AtomicLong();
+  /** The orders the background cycle is settling now, so that no pass starts one twice. */
+  private final Set<String> inFlight = ConcurrentHashMap.newKeySet();
+  private final Semaphore backgroundSlots;
+  private final ExecutorService backgroundCalls =
+      Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("valerix-order-settle-", 0).factory());
+  /** Set by a background settle that could not reach inventory; the next cycle backs off. */
+  private final AtomicReference<InventoryUnavailableException> unavailable = new AtomicReference<>();
   private volatile long lastPendingCount;
 
   private OrderReconciler(Builder builder) {
@@ -65,6 +85,8 @@ public final class OrderReconciler implements AutoCloseable {
     this.interval = builder.interval;
     this.maxBackoff = builder.maxBackoff;
     this.callTimeout = builder.callTimeout;
+    this.parallelism = builder.parallelism;
+    this.backgroundSlots = new Semaphore(parallelism);
     for (OrderStatus status : OrderStatus.values()) {
       settled.put(status, new LongAdder());
     }
@@ -93,12 +115,14 @@ public final class OrderReconciler implements AutoCloseable {
   private void cycle() {
     long delay = interval.toMillis();
     try {
-      settleOnce();
-      consecutiveFailures.set(0);
-    } catch (InventoryUnavailableException e) {
-      long failures = consecutiveFailures.incrementAndGet();
-      delay = Math.min(maxBackoff.toMillis(), interval.toMillis() << Math.min(failures, 20));
-      log.warn("inventory unavailable while settling orders; next try in {} ms: {}", delay, e.getMessage());
+      InventoryUnavailableException down = unavailable.getAndSet(null);
+      if (down != null) {
+        long failures = consecutiveFailures.incrementAndGet();
+        delay = Math.min(maxBackoff.toMillis(), interval.toMillis() << Math.min(failures, 20));
+        log.warn("inventory unavailable while settling orders; next try in {} ms: {}", delay, down.getMessage());
+      } else {
+        startDue();
+      }
     } catch (RuntimeException e) {
       log.error("settling orders failed", e);
     } finally {
@@ -109,27 +133,116 @@ public final class OrderReconciler implements AutoCloseable {
   }
 
   /**
-   * Settles every PENDING order older than {@code settleAfter}, oldest first.
+   * Starts settling the due orders that are not being settled already, as many as there are free
+   * slots, and does not wait for them. A pass that waited for all of its orders waited for the
+   * slowest inventory answer (up to 5 s under the gremlin), and orders that fell due meanwhile
+   * waited for that pass: settling 140 orders took 19 s instead of 5.
+   */
+  private void startDue() {
+    int free = backgroundSlots.availablePermits();
+    if (free > 0) {
+      List<Order> due = store.pendingCreatedBefore(clock.instant().minus(settleAfter), free + inFlight.size());
+      for (Order order : due) {
+        if (inFlight.contains(order.orderId())) {
+          continue;
+        }
+        if (!backgroundSlots.tryAcquire()) {
+          break;
+        }
+        inFlight.add(order.orderId());
+        backgroundCalls.execute(() -> settleInBackground(order));
+      }
+    }
+    lastPendingCount = store.countByStatus().get(OrderStatus.PENDING);
+  }
+
+  private void settleInBackground(Order order) {
+    try {
+      settle(order);
+      consecutiveFailures.set(0);
+    } catch (InventoryUnavailableException e) {
+      // After close() the calls in flight are interrupted; inventory is not the one at fault.
+      if (!executor.isShutdown()) {
+        unavailable.set(e);
+      }
+    } catch (RuntimeException e) {
+      log.error("settling order {} failed", order.orderId(), e);
+    } finally {
+      inFlight.remove(order.orderId());
+      backgroundSlots.release();
+    }
+  }
+
+  /**
+   * Settles every PENDING order older than {@code settleAfter}, oldest first, up to {@code
+   * parallelism} at a time.
    *
    * @return how many orders this call settled
    * @throws InventoryUnavailableException if inventory could not be asked; orders settled before
-   *     that stay settled
+   *     that stay settled, and no more are started in this call
    */
   public int settleOnce() {
     int count = 0;
     while (true) {
       Instant cutoff = clock.instant().minus(settleAfter);
       List<Order> pending = store.pendingCreatedBefore(cutoff, BATCH);
-      for (Order order : pending) {
-        if (settle(order)) {
-          count++;
-        }
+      count += settleAll(pending);
+      if (Thread.currentThread().isInterrupted()) {
+        // close(): no more batches; the database is not to be touched with the flag set.
+        return count;
       }
       if (pending.size() < BATCH) {
         lastPendingCount = store.countByStatus().get(OrderStatus.PENDING);
         return count;
       }
     }
+  }
+
+  /**
+   * Settles {@code orders} side by side. Each waits on inventory, which may take seconds to
+   * answer (the gremlin delays up to 5 s): one at a time, 100 pending orders took minutes.
+   */
+  private int settleAll(List<Order> orders) {
+    AtomicReference<RuntimeException> failure = new AtomicReference<>();
+    List<Future<Boolean>> results = new ArrayList<>();
+    Semaphore slots = new Semaphore(parallelism);
+    try (ExecutorService calls = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("valerix-order-settle-", 0).factory())) {
+      for (Order order : orders) {
+        try {
+          slots.acquire();
+        } catch (InterruptedException e) {
+          // close(): with the flag set again, the executor's close cancels the calls in flight
+          // instead of waiting out their deadlines.
+          Thread.currentThread().interrupt();
+          break;
+        }
+        if (failure.get() != null) {
+          // Inventory is down or refusing: the rest waits for the next pass and its backoff.
+          slots.release();
+          break;
+        }
+        results.add(calls.submit(() -> {
+          try {
+            return settle(order);
+          } catch (RuntimeException e) {
+            failure.compareAndSet(null, e);
+            throw e;
+          } finally {
+            slots.release();
+          }
+        }));
+      }
+    }
+    int settledNow = 0;
+    for (Future<Boolean> result : results) {
+      if (result.state() == Future.State.SUCCESS && result.resultNow()) {
+        settledNow++;
+      }
+    }
+    if (failure.get() != null) {
+      throw failure.get();
+    }
+    return settledNow;
   }
 
   private boolean settle(Order order) {
@@ -179,11 +292,14 @@ public final class OrderReconciler implements AutoCloseable {
     return settleMillis.getIntervalHistogram();
   }
 
+  /** Stops the background cycle and cancels the settles in flight; their orders stay PENDING. */
   @Override
   public void close() {
     executor.shutdownNow();
+    backgroundCalls.shutdownNow();
     try {
       executor.awaitTermination(5, TimeUnit.SECONDS);
+      backgroundCalls.awaitTermination(5, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
@@ -196,6 +312,7 @@ public final class OrderReconciler implements AutoCloseable {
     private Duration interval = Duration.ofMillis(500);
     private Duration maxBackoff = Duration.ofSeconds(30);
     private Duration callTimeout = Duration.ofSeconds(10);
+    private int parallelism = DEFAULT_PARALLELISM;
 
     private Builder(OrderService service) {
       this.service = Objects.requireNonNull(service, "service");
@@ -225,7 +342,16 @@ public final class OrderReconciler implements AutoCloseable {
       return this;
     }
 
+    /** How many orders are settled at once, each waiting on its own inventory calls; {@value #DEFAULT_PARALLELISM} by default. */
+    public Builder parallelism(int parallelism) {
+      this.parallelism = parallelism;
+      return this;
+    }
+
     public OrderReconciler build() {
+      if (parallelism < 1) {
+        throw new IllegalArgumentException("parallelism must be at least 1, but was " + parallelism);
+      }
       if (interval.toMillis() < 1) {
         throw new IllegalArgumentException("interval must be at least 1 ms, but was " + interval);
       }

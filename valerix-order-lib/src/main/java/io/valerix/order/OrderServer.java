@@ -96,13 +96,24 @@ public final class OrderServer implements AutoCloseable {
         SchemaMigrations.migrate(dataSource, IdempotencyStore.SCHEMA);
         idempotency = IdempotencyFilter.of(
             IdempotencyStore.jdbc(dataSource, builder.changeJournal),
-            IdempotencyConfig.builder().routes("POST /orders").fallbackKey(KeyExtractor.bodyField("orderId")).build());
+            IdempotencyConfig.builder()
+                .routes("POST /orders")
+                .fallbackKey(KeyExtractor.bodyField("orderId"))
+                .lease(builder.idempotencyLease)
+                .build());
         JsonServer.Builder server = JsonServer.builder().name(builder.name).bindAddress(builder.bindAddress).port(builder.port);
         builder.filters.forEach(server::filter);
         server.filter(idempotency);
         builder.extraRoutes.accept(server);
         http = OrderHttpApi.install(server, service).build().start();
-        reconciler = OrderReconciler.builder(service).interval(builder.reconcileInterval).build().start();
+        OrderReconciler.Builder reconcile = OrderReconciler.builder(service)
+            .interval(builder.reconcileInterval)
+            .callTimeout(builder.reconcileCallTimeout)
+            .parallelism(builder.reconcileParallelism);
+        if (builder.settleAfter != null) {
+          reconcile.settleAfter(builder.settleAfter);
+        }
+        reconciler = reconcile.build().start();
         housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
           Thread thread = new Thread(runnable, builder.name + "-housekeeping");
           thread.setDaemon(true);
@@ -202,6 +213,10 @@ public final class OrderServer implements AutoCloseable {
     private int maxConcurrentInventoryCalls = 256;
     private Duration reconcileInterval = Duration.ofMillis(500);
     private ChangeJournal changeJournal = ChangeJournal.off();
+    private Duration settleAfter;
+    private Duration reconcileCallTimeout = Duration.ofSeconds(10);
+    private int reconcileParallelism = OrderReconciler.DEFAULT_PARALLELISM;
+    private Duration idempotencyLease = IdempotencyConfig.DEFAULT_LEASE;
     private int port = 0;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private final List<Filter> filters = new ArrayList<>();
@@ -244,7 +259,7 @@ public final class OrderServer implements AutoCloseable {
       return this;
     }
 
-    /** The most a request waits for inventory; 2 s by default. */
+    /** The most a client waits for the answer to {@code POST /orders}, counted from its arrival; 2 s by default. */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
@@ -265,6 +280,43 @@ public final class OrderServer implements AutoCloseable {
     /** Journals every order and idempotency-record write, for continuous archiving; off unless set. */
     public Builder changeJournal(ChangeJournal journal) {
       this.changeJournal = Objects.requireNonNull(journal, "journal");
+      return this;
+    }
+
+    /**
+     * How old a PENDING order must be before the reconciler asks inventory about it; longer than
+     * {@link #timeout(Duration)}. The timeout plus 1 s by default.
+     */
+    public Builder settleAfter(Duration settleAfter) {
+      this.settleAfter = Objects.requireNonNull(settleAfter, "settleAfter");
+      return this;
+    }
+
+    /**
+     * The deadline of each inventory call the reconciler makes; 10 s by default. Make it longer
+     * than inventory can take to answer, or orders stay PENDING while inventory is slow.
+     */
+    public Builder reconcileCallTimeout(Duration callTimeout) {
+      this.reconcileCallTimeout = Objects.requireNonNull(callTimeout, "callTimeout");
+      return this;
+    }
+
+    /**
+     * How many PENDING orders the reconciler settles at once, each waiting on its own inventory
+     * calls; {@value OrderReconciler#DEFAULT_PARALLELISM} by default.
+     */
+    public Builder reconcileParallelism(int parallelism) {
+      this.reconcileParallelism = parallelism;
+      return this;
+    }
+
+    /**
+     * How long a {@code POST /orders} holds its idempotency key before a retry may take it over;
+     * 60 s by default; longer than the {@link #timeout(Duration)}. A claim left by a crashed process
+     * blocks retries (409) until then.
+     */
+    public Builder idempotencyLease(Duration lease) {
+      this.idempotencyLease = Objects.requireNonNull(lease, "lease");
       return this;
     }
 
@@ -310,6 +362,19 @@ public final class OrderServer implements AutoCloseable {
       }
       if (timeout.toMillis() < 1) {
         throw new IllegalArgumentException("timeout must be at least 1 ms, but was " + timeout);
+      }
+      if (settleAfter != null && settleAfter.compareTo(timeout) <= 0) {
+        throw new IllegalArgumentException("settleAfter must be longer than the timeout " + timeout + ", but was " + settleAfter);
+      }
+      if (reconcileCallTimeout.toMillis() < 1) {
+        throw new IllegalArgumentException("reconcileCallTimeout must be at least 1 ms, but was " + reconcileCallTimeout);
+      }
+      if (reconcileParallelism < 1) {
+        throw new IllegalArgumentException("reconcileParallelism must be at least 1, but was " + reconcileParallelism);
+      }
+      if (idempotencyLease.compareTo(timeout) <= 0) {
+        // A request still running when its lease ends can be taken over by a retry.
+        throw new IllegalArgumentException("idempotencyLease must be longer than the timeout " + timeout + ", but was " + idempotencyLease);
       }
       return new OrderServer(this);
     }

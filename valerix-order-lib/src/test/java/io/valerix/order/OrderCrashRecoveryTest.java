@@ -1,0 +1,244 @@
+package io.valerix.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.fail;
+import static org.awaitility.Awaitility.await;
+
+import com.zaxxer.hikari.HikariDataSource;
+import io.valerix.core.gremlin.Gremlin;
+import io.valerix.core.gremlin.GremlinDecision;
+import io.valerix.core.gremlin.GremlinFilter;
+import io.valerix.core.gremlin.GremlinSpec;
+import io.valerix.core.jdbc.H2Database;
+import io.valerix.inventory.InventoryServer;
+import io.valerix.inventory.ReservationStatus;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code kill -9} of an order-service JVM in the middle of a request: the idempotency claim it
+ * held is recovered once its lease ends, and the client's retry gets the one order there is,
+ * settled to what inventory really did, never a second one.
+ */
+@Tag("slow")
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class OrderCrashRecoveryTest {
+
+  private static final String KEY = "crash-1";
+  private static final String ORDER = OrderHttp.order("widget", 2);
+  private static final Duration LEASE = Duration.ofSeconds(8);
+
+  @TempDir Path dir;
+
+  private final ExecutorService clients = Executors.newSingleThreadExecutor();
+  private final AtomicInteger finishedReserves = new AtomicInteger();
+  private Gremlin gremlin;
+  private HikariDataSource inventoryDb;
+  private InventoryServer inventory;
+  private Process child;
+  private HikariDataSource restartedDb;
+  private OrderServer restarted;
+
+  @AfterEach
+  void stop() {
+    clients.shutdownNow();
+    if (child != null) {
+      child.destroyForcibly();
+    }
+    if (restarted != null) {
+      restarted.close();
+    }
+    if (restartedDb != null) {
+      restartedDb.close();
+    }
+    if (inventory != null) {
+      inventory.close();
+    }
+    if (inventoryDb != null) {
+      inventoryDb.close();
+    }
+  }
+
+  @Test
+  void killedAfterInventoryReservedTheRetryGetsTheOneOrderConfirmed() throws Exception {
+    // Given inventory that reserves at once but answers only after 30 s, and an order service in
+    // its own JVM waiting for that answer with an order PENDING and the key claimed
+    startInventory("fixed(30s) after route=\"PUT /reservations/*\"");
+    URI orders = startChild(Duration.ofSeconds(7));
+    long sent = System.nanoTime();
+    Future<OrderHttp.Reply> inFlight = clients.submit(() -> OrderHttp.placeOrder(orders, KEY, ORDER));
+    String orderId = OrderHttpApi.orderIdForKey(KEY);
+    await().atMost(Duration.ofSeconds(10)).until(() -> inventory.service().find(orderId).status() == ReservationStatus.RESERVED);
+
+    // When the order service is killed mid-request and restarted on the same files
+    killChild(inFlight);
+    restart();
+
+    // Then a retry within the lease is told to wait, and after it gets the one order there is
+    retryUntilTheLeaseIsOver(sent);
+    await().atMost(Duration.ofSeconds(15)).until(() -> restarted.service().find(orderId).orElseThrow().status() == OrderStatus.CONFIRMED);
+    OrderHttp.Reply settled = OrderHttp.placeOrder(restarted.uri(), KEY, ORDER);
+    assertThat(settled.status()).isEqualTo(200);
+    assertThat(settled.orderId()).isEqualTo(orderId);
+    assertThat(settled.orderStatus()).isEqualTo("CONFIRMED");
+
+    // And there is one order, one reservation, and the stock was taken once
+    assertOneOrder(orderId, "CONFIRMED|widget|2");
+    assertThat(reservations()).containsExactly(Map.entry(orderId, "RESERVED|widget|2"));
+    assertThat(inventory.service().stockLevel("widget").orElseThrow().available()).isEqualTo(98);
+  }
+
+  @Test
+  void killedBeforeInventoryActedTheRetryGetsTheOneOrderFailedAndNoStockIsTaken() throws Exception {
+    // Given inventory that holds every reserve 4 s before acting, longer than the order's 3 s
+    // budget, and an order service in its own JVM waiting on such a reserve
+    startInventory("fixed(4s) before route=\"PUT /reservations/*\"");
+    URI orders = startChild(Duration.ofSeconds(3));
+    long sent = System.nanoTime();
+    Future<OrderHttp.Reply> inFlight = clients.submit(() -> OrderHttp.placeOrder(orders, KEY, ORDER));
+    String orderId = OrderHttpApi.orderIdForKey(KEY);
+    await().atMost(Duration.ofSeconds(10)).until(() -> gremlin.recentDecisions().stream().map(GremlinDecision::method).anyMatch("PUT"::equals));
+
+    // When the order service is killed mid-request and restarted on the same files
+    killChild(inFlight);
+    restart();
+
+    // Then the retry gets the one order, which the reconciler cancels at inventory and fails
+    retryUntilTheLeaseIsOver(sent);
+    await().atMost(Duration.ofSeconds(15)).until(() -> restarted.service().find(orderId).orElseThrow().status() == OrderStatus.FAILED);
+    OrderHttp.Reply settled = OrderHttp.placeOrder(restarted.uri(), KEY, ORDER);
+    assertThat(settled.status()).isEqualTo(200);
+    assertThat(settled.orderStatus()).isEqualTo("FAILED");
+
+    // And the held reserve, when it reaches inventory, takes nothing
+    await().atMost(Duration.ofSeconds(10)).until(() -> finishedReserves.get() == 1);
+    assertOneOrder(orderId, "FAILED|widget|2");
+    assertThat(reservations()).containsExactly(Map.entry(orderId, "CANCELLED|null|null"));
+    assertThat(inventory.service().stockLevel("widget").orElseThrow().available()).isEqualTo(100);
+  }
+
+  private void startInventory(String spec) throws IOException {
+    gremlin = Gremlin.builder(7).withSpec(GremlinSpec.parse(spec)).build();
+    inventoryDb = H2Database.open(Files.createDirectories(dir.resolve("inventory")), "inventory", 8);
+    inventory = InventoryServer.builder()
+        .dataSource(inventoryDb)
+        .stock("widget=100")
+        .filter((request, next) -> {
+          try {
+            return next.handle(request);
+          } finally {
+            if (request.route().equals("PUT /reservations/{orderId}")) {
+              finishedReserves.incrementAndGet();
+            }
+          }
+        })
+        .filter(GremlinFilter.of(gremlin))
+        .build()
+        .start();
+  }
+
+  /** Starts the order service in a JVM of its own; returns its base URI once it serves. */
+  private URI startChild(Duration timeout) throws Exception {
+    String java = ProcessHandle.current().info().command().orElseThrow();
+    ProcessBuilder builder = new ProcessBuilder(
+        java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-cp", System.getProperty("java.class.path"),
+        CrashingOrderProcess.class.getName(),
+        dir.resolve("orders").toString(), inventory.uri().toString(), Long.toString(timeout.toMillis()), Long.toString(LEASE.toMillis()));
+    builder.redirectError(dir.resolve("child.stderr.log").toFile());
+    child = builder.start();
+    BufferedReader stdout = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
+    Future<String> ready = Executors.newVirtualThreadPerTaskExecutor().submit(stdout::readLine);
+    String line;
+    try {
+      line = ready.get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.TimeoutException e) {
+      line = null;
+    }
+    if (line == null || !line.startsWith("READY ")) {
+      fail("the order service did not start (%s); its stderr:%n%s", line, childStderr());
+    }
+    return URI.create("http://127.0.0.1:" + line.substring("READY ".length()));
+  }
+
+  private void killChild(Future<OrderHttp.Reply> inFlight) throws InterruptedException {
+    child.destroyForcibly();
+    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+    assertThatThrownBy(() -> inFlight.get(10, TimeUnit.SECONDS))
+        .as("the request in flight died with the process")
+        .isInstanceOf(ExecutionException.class);
+  }
+
+  /** The order service again, on the files the killed one left; the test owns the pool, to read the tables. */
+  private void restart() {
+    restartedDb = H2Database.open(dir.resolve("orders"), OrderServer.DATABASE_NAME, 8);
+    restarted = OrderServer.builder()
+        .dataSource(restartedDb)
+        .inventory(inventory.uri())
+        .timeout(Duration.ofMillis(300))
+        .idempotencyLease(LEASE)
+        .build()
+        .start();
+  }
+
+  /**
+   * Retries as a client would: while the dead request's lease runs, 409 in progress; after it, the
+   * order (a retry takes the claim over and reads the order by its id).
+   */
+  private void retryUntilTheLeaseIsOver(long sentNanos) {
+    OrderHttp.Reply first = OrderHttp.placeOrder(restarted.uri(), KEY, ORDER);
+    Duration sinceSent = Duration.ofNanos(System.nanoTime() - sentNanos);
+    assertThat(sinceSent).as("the restart must come within the lease for this test to see the claim held").isLessThan(LEASE);
+    assertThat(first.status()).as("%s", first).isEqualTo(409);
+    assertThat(first.problemType()).isEqualTo("urn:valerix:problem:idempotency-request-in-progress");
+
+    OrderHttp.Reply[] last = new OrderHttp.Reply[1];
+    await().atMost(LEASE.plusSeconds(10)).pollInterval(Duration.ofMillis(250)).until(() -> {
+      last[0] = OrderHttp.placeOrder(restarted.uri(), KEY, ORDER);
+      return last[0].status() != 409;
+    });
+    assertThat(last[0].status()).as("%s", last[0]).isIn(200, 202);
+    assertThat(last[0].orderId()).isEqualTo(OrderHttpApi.orderIdForKey(KEY));
+  }
+
+  private void assertOneOrder(String orderId, String expected) {
+    assertThat(Tables.rows(restartedDb, "SELECT order_id, status, sku, quantity FROM orders")).containsExactly(orderId + "|" + expected);
+    assertThat(Tables.count(restartedDb, "SELECT COUNT(*) FROM idempotency_record")).isEqualTo(1);
+  }
+
+  private Map<String, String> reservations() {
+    Map<String, String> records = new java.util.LinkedHashMap<>();
+    for (String row : Tables.rows(inventoryDb, "SELECT order_id, status, sku, quantity FROM inventory_reservation")) {
+      int bar = row.indexOf('|');
+      records.put(row.substring(0, bar), row.substring(bar + 1));
+    }
+    return records;
+  }
+
+  private String childStderr() {
+    try {
+      return Files.readString(dir.resolve("child.stderr.log"));
+    } catch (IOException e) {
+      return "(could not read: " + e + ")";
+    }
+  }
+}

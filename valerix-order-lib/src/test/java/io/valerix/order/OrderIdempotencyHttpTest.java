@@ -1,0 +1,208 @@
+package io.valerix.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * {@code Idempotency-Key} on {@code POST /orders} over real HTTP, with a real inventory behind:
+ * duplicates never make a second order or a second reservation, and get the original answer.
+ */
+@Timeout(value = 60, unit = TimeUnit.SECONDS)
+class OrderIdempotencyHttpTest {
+
+  private static final String IN_PROGRESS = "urn:valerix:problem:idempotency-request-in-progress";
+  private static final String KEY_REUSED = "urn:valerix:problem:idempotency-key-reused";
+  private static final int CLIENTS = 50;
+
+  @RegisterExtension final RunningServices running = new RunningServices();
+
+  @Test
+  void fiftyConcurrentRequestsWithOneKeyMakeOneOrderAndOneReservation() throws Exception {
+    // Given inventory that takes a moment to answer, so the requests overlap
+    RunningServices.Services services = running.start(s -> s
+        .stock("widget=100")
+        .gremlin("fixed(200ms) after route=\"PUT /reservations/*\"")
+        .timeout(Duration.ofSeconds(3)));
+    String orderId = OrderHttpApi.orderIdForKey("double-click");
+
+    // When 50 clients send the same order with the same key at once
+    List<OrderHttp.Reply> replies = sendTogether(services, "double-click", OrderHttp.order("widget", 3));
+
+    // Then each got the one order (the first its creation, the others a replay) or a 409 to retry
+    assertThat(replies).allSatisfy(reply -> {
+      if (reply.status() == 409) {
+        assertThat(reply.problemType()).isEqualTo(IN_PROGRESS);
+        assertThat(reply.header("Retry-After")).isEqualTo("1");
+      } else {
+        assertThat(reply.status()).as("%s", reply).isEqualTo(201);
+        assertThat(reply.orderId()).isEqualTo(orderId);
+        assertThat(reply.orderStatus()).isEqualTo("CONFIRMED");
+        assertThat(reply.header("Location")).isEqualTo("/orders/" + orderId);
+      }
+    });
+    List<OrderHttp.Reply> created = replies.stream().filter(reply -> reply.status() == 201 && reply.header("Idempotent-Replayed") == null).toList();
+    assertThat(created).hasSize(1);
+
+    // And a client told 409 that retries gets the first answer, replayed byte for byte
+    for (OrderHttp.Reply busy : replies.stream().filter(reply -> reply.status() == 409).toList()) {
+      OrderHttp.Reply retried = OrderHttp.placeOrder(services.orderUri(), "double-click", OrderHttp.order("widget", 3));
+      assertThat(retried.status()).as("retry after %s", busy).isEqualTo(201);
+      assertThat(retried.header("Idempotent-Replayed")).isEqualTo("true");
+      assertThat(retried.body()).isEqualTo(created.get(0).body());
+    }
+
+    // And there is one order, one reservation, and the stock was taken once
+    assertThat(services.orders()).containsExactly(java.util.Map.entry(orderId, "CONFIRMED|widget|3"));
+    assertThat(services.reservations()).containsExactly(java.util.Map.entry(orderId, "RESERVED|widget|3"));
+    assertThat(services.stock("widget").available()).isEqualTo(97);
+    assertThat(Tables.count(services.orderDb(), "SELECT COUNT(*) FROM idempotency_record")).isEqualTo(1);
+  }
+
+  @Test
+  void fiftyConcurrentRequestsWithOneKeyForAPendingOrderAllSeeThatOrderUntilItSettles() throws Exception {
+    // Given inventory that reserves at once but answers after the order timeout
+    RunningServices.Services services = running.start(s -> s
+        .stock("widget=100")
+        .gremlin("fixed(1s) after route=\"PUT /reservations/*\"")
+        .timeout(Duration.ofMillis(300)));
+    String orderId = OrderHttpApi.orderIdForKey("slow-click");
+
+    // When 50 clients send the same order with the same key at once
+    List<OrderHttp.Reply> replies = sendTogether(services, "slow-click", OrderHttp.order("widget", 2));
+
+    // Then every answer is that order, still pending (a retry runs again and reads it), or a 409
+    assertThat(replies).allSatisfy(reply -> {
+      if (reply.status() == 409) {
+        assertThat(reply.problemType()).isEqualTo(IN_PROGRESS);
+      } else {
+        assertThat(reply.status()).as("%s", reply).isEqualTo(202);
+        assertThat(reply.orderId()).isEqualTo(orderId);
+        assertThat(reply.orderStatus()).isEqualTo("PENDING");
+        assertThat(reply.header("Idempotent-Replayed")).as("a pending answer is never replayed").isNull();
+      }
+    });
+    assertThat(replies).anyMatch(reply -> reply.status() == 202);
+
+    // And a different body under that key is refused even while the order is pending
+    OrderHttp.Reply reused = OrderHttp.placeOrder(services.orderUri(), "slow-click", OrderHttp.order("widget", 5));
+    assertThat(reused.status()).isEqualTo(422);
+    assertThat(reused.problemType()).isEqualTo(KEY_REUSED);
+
+    // When the reconciler has settled it, a retry gets the settled order, and from then on a replay
+    await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(orderId).status() == OrderStatus.CONFIRMED);
+    OrderHttp.Reply settled = services.place("slow-click", "widget", 2);
+    assertThat(settled.status()).isEqualTo(200);
+    assertThat(settled.orderStatus()).isEqualTo("CONFIRMED");
+    assertThat(settled.header("Idempotent-Replayed")).isNull();
+    OrderHttp.Reply replayed = services.place("slow-click", "widget", 2);
+    assertThat(replayed.status()).isEqualTo(200);
+    assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(replayed.body()).isEqualTo(settled.body());
+
+    // And there is still one order and one reservation
+    assertThat(services.orders()).containsExactly(java.util.Map.entry(orderId, "CONFIRMED|widget|2"));
+    assertThat(services.reservations()).containsExactly(java.util.Map.entry(orderId, "RESERVED|widget|2"));
+    assertThat(services.stock("widget").available()).isEqualTo(98);
+  }
+
+  @Test
+  void theSameOrderWithItsFieldsReorderedIsAReplayNotAReusedKey() {
+    RunningServices.Services services = running.start(s -> s.stock("widget=100").timeout(Duration.ofSeconds(3)));
+    OrderHttp.Reply first = OrderHttp.placeOrder(services.orderUri(), "k-reorder", "{\"sku\":\"widget\",\"quantity\":2}");
+
+    OrderHttp.Reply again = OrderHttp.placeOrder(services.orderUri(), "k-reorder", "{ \"quantity\" : 2.0,\n  \"sku\" : \"widget\" }");
+
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(again.status()).as("%s", again).isEqualTo(201);
+    assertThat(again.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(again.body()).isEqualTo(first.body());
+    assertThat(again.header("Location")).isEqualTo(first.header("Location"));
+    assertThat(services.stock("widget").available()).isEqualTo(98);
+  }
+
+  @Test
+  void theSameKeyWithAnotherQuantityIsRefusedAndChangesNothing() {
+    RunningServices.Services services = running.start(s -> s.stock("widget=100").timeout(Duration.ofSeconds(3)));
+    OrderHttp.Reply first = services.place("k-change", "widget", 2);
+    List<String> orderTables = Tables.orderSnapshot(services.orderDb());
+    List<String> inventoryTables = Tables.inventorySnapshot(services.inventoryDb());
+
+    OrderHttp.Reply changed = services.place("k-change", "widget", 3);
+
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(changed.status()).isEqualTo(422);
+    assertThat(changed.problemType()).isEqualTo(KEY_REUSED);
+    assertThat(Tables.orderSnapshot(services.orderDb())).isEqualTo(orderTables);
+    assertThat(Tables.inventorySnapshot(services.inventoryDb())).isEqualTo(inventoryTables);
+  }
+
+  @Test
+  void aQuotedAndABareKeyAreOneKeyAndSoOneOrder() {
+    RunningServices.Services services = running.start(s -> s.stock("widget=100").timeout(Duration.ofSeconds(3)));
+
+    OrderHttp.Reply bare = OrderHttp.placeOrder(services.orderUri(), "abc-123", OrderHttp.order("widget", 1));
+    OrderHttp.Reply quoted = OrderHttp.placeOrder(services.orderUri(), "\"abc-123\"", OrderHttp.order("widget", 1));
+
+    assertThat(bare.status()).isEqualTo(201);
+    assertThat(quoted.status()).isEqualTo(201);
+    assertThat(quoted.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(quoted.orderId()).isEqualTo(bare.orderId());
+    assertThat(services.orders()).hasSize(1);
+  }
+
+  @Test
+  void withoutTheHeaderTheBodysOrderIdIsTheKey() {
+    RunningServices.Services services = running.start(s -> s.stock("widget=100").timeout(Duration.ofSeconds(3)));
+    String body = "{\"orderId\":\"shop-42\",\"sku\":\"widget\",\"quantity\":4}";
+
+    OrderHttp.Reply first = OrderHttp.placeOrder(services.orderUri(), null, body);
+    OrderHttp.Reply retry = OrderHttp.placeOrder(services.orderUri(), null, body);
+    OrderHttp.Reply other = OrderHttp.placeOrder(services.orderUri(), null, "{\"orderId\":\"shop-42\",\"sku\":\"widget\",\"quantity\":5}");
+
+    assertThat(first.status()).isEqualTo(201);
+    assertThat(first.orderId()).isEqualTo("shop-42");
+    assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+    assertThat(other.status()).isEqualTo(422);
+    assertThat(other.problemType()).isEqualTo(KEY_REUSED);
+    assertThat(services.orders()).containsExactly(java.util.Map.entry("shop-42", "CONFIRMED|widget|4"));
+    assertThat(services.stock("widget").available()).isEqualTo(96);
+  }
+
+  /** Sends {@code body} with {@code key} from {@link #CLIENTS} threads released together. */
+  private static List<OrderHttp.Reply> sendTogether(RunningServices.Services services, String key, String body) throws Exception {
+    ExecutorService clients = Executors.newFixedThreadPool(CLIENTS);
+    try {
+      CountDownLatch ready = new CountDownLatch(CLIENTS);
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<OrderHttp.Reply>> futures = new ArrayList<>();
+      for (int i = 0; i < CLIENTS; i++) {
+        futures.add(clients.submit(() -> {
+          ready.countDown();
+          go.await();
+          return OrderHttp.placeOrder(services.orderUri(), key, body);
+        }));
+      }
+      assertThat(ready.await(10, TimeUnit.SECONDS)).isTrue();
+      go.countDown();
+      List<OrderHttp.Reply> replies = new ArrayList<>();
+      for (Future<OrderHttp.Reply> future : futures) {
+        replies.add(future.get(30, TimeUnit.SECONDS));
+      }
+      return replies;
+    } finally {
+      clients.shutdownNow();
+    }
+  }
+}

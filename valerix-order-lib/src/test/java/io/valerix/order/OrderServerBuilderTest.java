@@ -1,0 +1,44 @@
+package io.valerix.order;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** {@link OrderServer.Builder#build()} refuses settings that break the order service's promises, naming them. */
+class OrderServerBuilderTest {
+
+  private static OrderServer.Builder builder() {
+    return OrderServer.builder().dataDirectory(Path.of("unused")).inventory(URI.create("http://127.0.0.1:1")).timeout(Duration.ofSeconds(2));
+  }
+
+  @Test
+  void aSettleAfterNotLongerThanTheTimeoutIsRefused() {
+    assertThatThrownBy(() -> builder().settleAfter(Duration.ofSeconds(2)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("settleAfter must be longer than the timeout PT2S, but was PT2S");
+  }
+
+  @Test
+  void anIdempotencyLeaseNotLongerThanTheTimeoutIsRefused() {
+    assertThatThrownBy(() -> builder().idempotencyLease(Duration.ofMillis(1500)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("idempotencyLease must be longer than the timeout PT2S, but was PT1.5S");
+  }
+
+  @Test
+  void aReconcileCallTimeoutUnderAMillisecondIsRefused() {
+    assertThatThrownBy(() -> builder().reconcileCallTimeout(Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("reconcileCallTimeout must be at least 1 ms, but was PT0S");
+  }
+
+  @Test
+  void aReconcileParallelismBelowOneIsRefused() {
+    assertThatThrownBy(() -> builder().reconcileParallelism(0).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("reconcileParallelism must be at least 1, but was 0");
+  }
+}

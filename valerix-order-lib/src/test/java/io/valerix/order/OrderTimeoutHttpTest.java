@@ -1,0 +1,40 @@
+package io.valerix.order;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The order timeout is what a client waits for its answer, counted from the request's arrival. */
+@Timeout(value = 30, unit = TimeUnit.SECONDS)
+class OrderTimeoutHttpTest {
+
+  private static final Duration TIMEOUT = Duration.ofMillis(600);
+  private static final Duration SLOW_START = Duration.ofMillis(300);
+
+  @RegisterExtension final RunningServices running = new RunningServices();
+
+  @Test
+  void workBeforeTheHandlerComesOutOfTheTimeout() {
+    // Given an order service whose requests spend 300 ms before the order handler (as the
+    // idempotency claim and the order insert did under load), and inventory that hangs
+    RunningServices.Services services = running.start(s -> s
+        .stock("widget=10")
+        .gremlin("fixed(2s) before route=\"PUT /reservations/*\"")
+        .timeout(TIMEOUT)
+        .order(order -> order.filter((request, next) -> {
+          Thread.sleep(SLOW_START);
+          return next.handle(request);
+        })));
+
+    // When an order is placed
+    OrderHttp.Reply reply = services.place("slow-start", "widget", 1);
+
+    // Then the answer comes within the timeout, not the timeout after the slow start
+    assertThat(reply.status()).isEqualTo(202);
+    assertThat(reply.elapsed()).isGreaterThanOrEqualTo(SLOW_START).isLessThan(TIMEOUT.plus(SLOW_START).minusMillis(100));
+  }
+}
