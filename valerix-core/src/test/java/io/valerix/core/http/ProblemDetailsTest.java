@@ -102,6 +102,14 @@ class ProblemDetailsTest {
   }
 
   @Test
+  void aNumberWhereAStringBelongsIs400NotQuietlyConverted() {
+    RawHttp.Reply reply = RawHttp.send(server.uri(), "PUT", "/items/a", "application/json", "{\"sku\":7,\"quantity\":1}");
+
+    assertProblem(reply, 400, "urn:valerix:problem:invalid-request");
+    assertThat(reply.json().path("detail").asText()).contains("sku");
+  }
+
+  @Test
   void validationInTheBodyTypeIs400WithItsMessage() {
     RawHttp.Reply reply = RawHttp.send(server.uri(), "PUT", "/items/a", "application/json", "{\"sku\":\"a\",\"quantity\":0}");
 
