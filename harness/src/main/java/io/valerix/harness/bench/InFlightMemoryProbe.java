@@ -39,6 +39,17 @@ public final class InFlightMemoryProbe {
   private InFlightMemoryProbe() {}
 
   public static void main(String[] args) throws Exception {
+    try {
+      probe(args);
+    } catch (Exception | Error e) {
+      // The servers' non-daemon threads would keep a failed probe alive and its parent waiting
+      // for a READY line that never comes: fail loudly and exit.
+      e.printStackTrace();
+      System.exit(1);
+    }
+  }
+
+  private static void probe(String[] args) throws Exception {
     Path dataDir = Path.of(args[0]);
     int target = Integer.parseInt(args[1]);
     long holdAfterTargetMillis = Long.parseLong(args[2]);
@@ -61,6 +72,8 @@ public final class InFlightMemoryProbe {
         // claim and its row first), so the first ones must still be waiting when the last arrive:
         // longer than the server's 30 s default cap on a request's deadline.
         .timeout(WAIT)
+        // A key's lease must outlast the longest request, or a retry could take over a live one.
+        .idempotencyLease(WAIT.plusMinutes(1))
         .extraRoutes(server -> server
             .maxDeadline(WAIT)
             // The load generator paces itself on this: it keeps only a window of orders entering.
