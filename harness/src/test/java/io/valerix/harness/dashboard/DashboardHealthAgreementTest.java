@@ -105,18 +105,17 @@ class DashboardHealthAgreementTest {
   /** Reads inventory's /health every 100 ms, recording each read, until it shows {@code light}. */
   private static void pollHealthUntil(RunningDashboard running, List<Reading> readings, HealthLight light, Duration limit)
       throws InterruptedException {
-    long end = System.nanoTime() + limit.toNanos();
-    while (System.nanoTime() < end) {
-      double start = running.pair.elapsed().toNanos() / 1e6;
-      JsonNode health = TestHttp.json(TestHttp.get(running.inventory("/health")));
-      double finish = running.pair.elapsed().toNanos() / 1e6;
-      Reading reading = new Reading(start, finish, HealthLight.valueOf(health.get("light").asText()));
-      readings.add(reading);
-      if (reading.light() == light) {
-        return;
-      }
-      Thread.sleep(100); // pacing the reads, not waiting for anything
-    }
-    throw new AssertionError("inventory's /health did not show " + light + " within " + limit + "; reads: " + readings);
+    org.awaitility.Awaitility.await("inventory's /health to show " + light)
+        .atMost(limit)
+        .pollDelay(Duration.ZERO)
+        .pollInterval(Duration.ofMillis(100))
+        .until(() -> {
+          double start = running.pair.elapsed().toNanos() / 1e6;
+          JsonNode health = TestHttp.json(TestHttp.get(running.inventory("/health")));
+          double finish = running.pair.elapsed().toNanos() / 1e6;
+          Reading reading = new Reading(start, finish, HealthLight.valueOf(health.get("light").asText()));
+          readings.add(reading);
+          return reading.light() == light;
+        });
   }
 }

@@ -83,11 +83,13 @@ class DeadlineTimerTest {
     execution = null;
 
     // When the timer has had a few drain intervals and a collection runs
-    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (weak.get() != null && System.nanoTime() < until) {
-      Thread.sleep(20); // bounded poll of the garbage collector, not synchronization with the timer
-      System.gc();
-    }
+    org.awaitility.Awaitility.await("the finished execution to be collected")
+        .atMost(java.time.Duration.ofSeconds(10))
+        .pollInterval(java.time.Duration.ofMillis(20))
+        .until(() -> {
+          System.gc();
+          return weak.get() == null;
+        });
 
     // Then nothing holds it any more, long before its deadline
     assertThat(weak.get()).isNull();
