@@ -47,6 +47,22 @@ public final class Deadline implements Comparable<Deadline> {
     return new Deadline(clock, now, now + saturatedNanos(budget));
   }
 
+  /**
+   * A deadline {@code budget} after {@code startNanos}, an earlier reading of {@code clock}: for
+   * work whose clock started before this code ran, such as a request that arrived on the socket
+   * before its handler was called. {@link #elapsed()} counts from {@code startNanos}.
+   *
+   * @throws IllegalArgumentException if {@code budget} is negative
+   */
+  public static Deadline since(long startNanos, Duration budget, NanoClock clock) {
+    Objects.requireNonNull(budget, "budget");
+    Objects.requireNonNull(clock, "clock");
+    if (budget.isNegative()) {
+      throw new IllegalArgumentException("budget must not be negative, but was " + budget);
+    }
+    return new Deadline(clock, startNanos, startNanos + saturatedNanos(budget));
+  }
+
   /** The time left, never negative: {@link Duration#ZERO} once the deadline has passed. */
   public Duration remaining() {
     return Duration.ofNanos(remainingNanos());

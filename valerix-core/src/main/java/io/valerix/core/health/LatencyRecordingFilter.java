@@ -16,6 +16,9 @@ import java.util.Objects;
  * <p>{@linkplain OperatorPaths Operator routes} are not recorded: watching a service must not
  * move its light, and a dashboard's own polling would otherwise keep an idle service GREEN.
  *
+ * <p>It {@linkplain Filter#seesShedRequests() sees shed requests}: a 503 {@code overloaded} is
+ * what the client got, so it counts toward the light like any other answer.
+ *
  * <p>The time until the body is fully written (a slow body) is not included. Thread-safe.
  */
 public final class LatencyRecordingFilter implements Filter {
@@ -42,6 +45,11 @@ public final class LatencyRecordingFilter implements Filter {
     } finally {
       monitor.record(RequestKey.server(request.method(), template(request.route()), outcome), clock.nanoTime() - start);
     }
+  }
+
+  @Override
+  public boolean seesShedRequests() {
+    return true;
   }
 
   /** {@code PUT /reservations/{orderId}} → {@code /reservations/{orderId}}. */

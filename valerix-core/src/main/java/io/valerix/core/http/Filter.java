@@ -12,4 +12,16 @@ package io.valerix.core.http;
 public interface Filter {
 
   Response filter(Request request, Handler next) throws Exception;
+
+  /**
+   * True if this filter also sees the requests the server sheds at admission (answered 503 {@code
+   * overloaded} without running the route), so that shed answers count where they must, for
+   * example in the latency monitor and the health light. Such a filter runs around the shed answer
+   * only, with the other shedding-aware filters; it must be quick and must not block, since
+   * shedding has to stay cheap. False by default: the gremlin, authentication and idempotency do not
+   * see shed requests.
+   */
+  default boolean seesShedRequests() {
+    return false;
+  }
 }

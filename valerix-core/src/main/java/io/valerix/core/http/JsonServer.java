@@ -1,13 +1,12 @@
 package io.valerix.core.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
 import io.valerix.core.http.internal.ExchangeDispatcher;
+import io.valerix.core.http.internal.HeaderTimeoutConnectionFactory;
+import io.valerix.core.http.internal.ProblemErrorHandler;
 import io.valerix.core.http.internal.RouteTable;
-import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -16,16 +15,30 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.jetty.http.UriCompliance;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An embedded JSON-over-HTTP server: the JDK's built-in HTTP server, one virtual thread per
- * request, a route table and a filter chain.
+ * An embedded JSON-over-HTTP server: Jetty 12 (its core handler API, no servlets), one virtual
+ * thread per request, a route table and a filter chain.
  *
- * <p>Every error is answered as {@code application/problem+json} (see {@link ProblemType}).
- * Each request gets a {@linkplain Request#deadline() deadline} from the caller's {@value
- * ValerixHeaders#BUDGET_MS} header, capped by {@link Builder#maxDeadline(Duration)}.
+ * <p>Every error, Jetty's own included (a bad request line, a bad chunk, headers too large), is
+ * answered as {@code application/problem+json} (see {@link ProblemType}). Each request gets a
+ * {@linkplain Request#deadline() deadline} from the caller's {@value ValerixHeaders#BUDGET_MS}
+ * header, capped by {@link Builder#maxDeadline(Duration)} and counted from the request's first byte
+ * on the socket.
+ *
+ * <p>Slow and abusive clients are bounded by limits that are part of the configuration: a header
+ * read timeout, an idle timeout, a minimum body data rate, a maximum number of connections and
+ * maximum header and body sizes. A request counts against {@link Builder#maxInFlight(int)} only
+ * once its body has arrived; past that bound it is answered 503 {@code overloaded} at once.
  *
  * <p>Lifecycle: {@link #start()} binds, {@link #close()} stops accepting, lets in-flight requests
  * finish within the drain timeout, then stops. Thread-safe; who starts a server closes it.
@@ -42,15 +55,35 @@ public final class JsonServer implements AutoCloseable {
   public static final int DEFAULT_MAX_IN_FLIGHT = 1024;
   /** How long {@link #close()} waits for in-flight requests unless set. */
   public static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(5);
+  /** How long a request's headers may take from its first byte unless set: 5 s; then the connection closes. */
+  public static final Duration DEFAULT_HEADER_READ_TIMEOUT = Duration.ofSeconds(5);
+  /** How long a connection may stay silent (between requests, or mid-request) unless set: 30 s. */
+  public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofSeconds(30);
+  /** The slowest a body may arrive unless set: 4 KiB/s after a one-second grace; slower is 408. */
+  public static final long DEFAULT_MIN_REQUEST_BYTES_PER_SECOND = 4 * 1024;
+  /** How many connections may be open at once unless set; past it, new ones wait to be accepted. */
+  public static final int DEFAULT_MAX_CONNECTIONS = 10_000;
+  /** The limit on the request line plus headers unless set: 16 KiB; larger is 431 (414 for a long URI). */
+  public static final int DEFAULT_MAX_HEADER_BYTES = 16 * 1024;
+
+  // Platform threads only run Jetty's selector, acceptor and non-blocking parsing; every request
+  // handler runs on a virtual thread of its own. A small pool is enough and bounds the footprint.
+  private static final int PLATFORM_THREADS = 16;
 
   private final String name;
   private final InetAddress bindAddress;
   private final int requestedPort;
   private final Duration drainTimeout;
+  private final Duration headerReadTimeout;
+  private final Duration idleTimeout;
+  private final int maxConnections;
+  private final int maxHeaderBytes;
+  private final ObjectMapper mapper;
   private final ExchangeDispatcher dispatcher;
   private final Object lifecycle = new Object();
-  private HttpServer server;
-  private ExecutorService executor;
+  private Server server;
+  private ServerConnector connector;
+  private ExecutorService virtualThreads;
   private boolean closed;
 
   private JsonServer(Builder builder) {
@@ -58,9 +91,15 @@ public final class JsonServer implements AutoCloseable {
     this.bindAddress = builder.bindAddress;
     this.requestedPort = builder.port;
     this.drainTimeout = builder.drainTimeout;
+    this.headerReadTimeout = builder.headerReadTimeout;
+    this.idleTimeout = builder.idleTimeout;
+    this.maxConnections = builder.maxConnections;
+    this.maxHeaderBytes = builder.maxHeaderBytes;
+    this.mapper = builder.mapper;
     this.dispatcher =
         new ExchangeDispatcher(
-            RouteTable.of(builder.routes), List.copyOf(builder.filters), builder.mapper, builder.maxBodyBytes, builder.maxDeadline, builder.maxInFlight);
+            RouteTable.of(builder.routes), List.copyOf(builder.filters), builder.mapper, builder.maxBodyBytes,
+            builder.minRequestBytesPerSecond, builder.maxDeadline, builder.maxInFlight);
   }
 
   public static Builder builder() {
@@ -78,16 +117,45 @@ public final class JsonServer implements AutoCloseable {
       if (server != null || closed) {
         throw new IllegalStateException("server '" + name + "' was already started");
       }
+      // QueuedThreadPool with a virtual-thread executor rather than VirtualThreadPool: Jetty's
+      // selector and acceptor block in select()/accept() for their whole life and would pin a
+      // carrier thread each (two carriers on a 2-core machine), while blocking handlers (JDBC,
+      // OkHttp, the gremlin's sleeps) get a virtual thread each, which is what they need.
+      QueuedThreadPool threads = new QueuedThreadPool(PLATFORM_THREADS, 2);
+      threads.setName(name + "-jetty");
+      virtualThreads = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(name + "-request-", 0).factory());
+      threads.setVirtualThreadsExecutor(virtualThreads);
+      Server jetty = new Server(threads);
+      HttpConfiguration http = new HttpConfiguration();
+      http.setRequestHeaderSize(maxHeaderBytes);
+      http.setSendServerVersion(false);
+      http.setSendXPoweredBy(false);
+      // Routes split the raw path and decode each segment themselves, so an encoded '/' or '%'
+      // inside an id is data, not a separator: safe to accept here.
+      http.setUriCompliance(UriCompliance.DEFAULT.with("valerix",
+          UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+      ServerConnector listener = new ServerConnector(jetty, new HeaderTimeoutConnectionFactory(http, headerReadTimeout));
+      listener.setHost(bindAddress.getHostAddress());
+      listener.setPort(requestedPort);
+      listener.setIdleTimeout(idleTimeout.toMillis());
+      listener.setAcceptQueueSize(256);
+      jetty.addConnector(listener);
+      jetty.addBean(new NetworkConnectionLimit(maxConnections, listener));
+      jetty.setErrorHandler(new ProblemErrorHandler(mapper));
+      jetty.setHandler(new GracefulHandler(dispatcher));
+      jetty.setStopTimeout(drainTimeout.toMillis());
+      jetty.setStopAtShutdown(false);
       try {
-        HttpServer http = HttpServer.create(new InetSocketAddress(bindAddress, requestedPort), 256);
-        http.createContext("/", dispatcher);
-        executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name(name + "-request-", 0).factory());
-        http.setExecutor(executor);
-        http.start();
-        server = http;
-      } catch (IOException e) {
-        throw new UncheckedIOException("server '" + name + "' could not bind " + bindAddress.getHostAddress() + ":" + requestedPort, e);
+        jetty.start();
+      } catch (Exception e) {
+        stopQuietly(jetty);
+        virtualThreads.shutdownNow();
+        throw new UncheckedIOException(
+            "server '" + name + "' could not bind " + bindAddress.getHostAddress() + ":" + requestedPort,
+            e instanceof java.io.IOException io ? io : new java.io.IOException(e));
       }
+      server = jetty;
+      connector = listener;
       log.info("{} listening on {}", name, uri());
       return this;
     }
@@ -99,7 +167,7 @@ public final class JsonServer implements AutoCloseable {
       if (server == null) {
         throw new IllegalStateException("server '" + name + "' is not started");
       }
-      return server.getAddress().getPort();
+      return connector.getLocalPort();
     }
   }
 
@@ -131,16 +199,24 @@ public final class JsonServer implements AutoCloseable {
       if (server == null) {
         return;
       }
-      // The JDK counts the drain in whole seconds; round up so a short drain is not zero.
-      int seconds = (int) Math.max(0, (drainTimeout.toMillis() + 999) / 1000);
-      server.stop(seconds);
-      executor.shutdownNow();
+      stopQuietly(server);
+      virtualThreads.shutdownNow();
       try {
-        executor.awaitTermination(1, TimeUnit.SECONDS);
+        virtualThreads.awaitTermination(1, TimeUnit.SECONDS);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
       log.info("{} stopped", name);
+    }
+  }
+
+  private void stopQuietly(Server jetty) {
+    try {
+      // Graceful: the connector stops accepting, GracefulHandler waits for in-flight requests up
+      // to the stop timeout (the drain timeout), then connections close.
+      jetty.stop();
+    } catch (Exception e) {
+      log.warn("{} did not stop cleanly", name, e);
     }
   }
 
@@ -153,6 +229,11 @@ public final class JsonServer implements AutoCloseable {
     private Duration maxDeadline = DEFAULT_MAX_DEADLINE;
     private Duration drainTimeout = DEFAULT_DRAIN_TIMEOUT;
     private int maxInFlight = DEFAULT_MAX_IN_FLIGHT;
+    private Duration headerReadTimeout = DEFAULT_HEADER_READ_TIMEOUT;
+    private Duration idleTimeout = DEFAULT_IDLE_TIMEOUT;
+    private long minRequestBytesPerSecond = DEFAULT_MIN_REQUEST_BYTES_PER_SECOND;
+    private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private int maxHeaderBytes = DEFAULT_MAX_HEADER_BYTES;
     private ObjectMapper mapper;
     private final List<RouteTable.Route> routes = new ArrayList<>();
     private final List<Filter> filters = new ArrayList<>();
@@ -177,16 +258,22 @@ public final class JsonServer implements AutoCloseable {
       return this;
     }
 
-    /** The largest request body accepted; larger ones get 413 {@code payload-too-large}. */
+    /**
+     * The largest request body accepted (64 KiB by default); larger ones get 413 {@code
+     * payload-too-large} and the connection closes after the answer, since the rest of the body is
+     * never read.
+     */
     public Builder maxBodyBytes(long bytes) {
       this.maxBodyBytes = bytes;
       return this;
     }
 
     /**
-     * How many requests may be in flight at once (1024 by default). One more is answered at once
-     * with 503 {@code overloaded} and {@code Retry-After: 1}, without reading its body or running
-     * anything. {@linkplain OperatorPaths Operator routes} are never refused.
+     * How many requests may be in flight at once (1024 by default). A request counts only once its
+     * body has arrived, so a slow body holds no permit. One more is answered at once with 503 {@code
+     * overloaded} and {@code Retry-After: 1} without running any route; only the filters that
+     * {@linkplain Filter#seesShedRequests() see shed requests} (latency recording) run around it.
+     * {@linkplain OperatorPaths Operator routes} are never refused.
      */
     public Builder maxInFlight(int maxInFlight) {
       this.maxInFlight = maxInFlight;
@@ -202,6 +289,54 @@ public final class JsonServer implements AutoCloseable {
     /** How long {@link JsonServer#close()} lets in-flight requests finish; 0 stops at once. */
     public Builder drainTimeout(Duration drainTimeout) {
       this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
+      return this;
+    }
+
+    /**
+     * How long a request's line and headers may take from its first byte (5 s by default). Past it
+     * the connection is closed without an answer: a client trickling headers (slowloris) holds a
+     * connection no longer than this, however often it sends a byte.
+     */
+    public Builder headerReadTimeout(Duration timeout) {
+      this.headerReadTimeout = Objects.requireNonNull(timeout, "headerReadTimeout");
+      return this;
+    }
+
+    /**
+     * How long a connection may stay silent (30 s by default): an idle keep-alive connection is
+     * closed after it, and so is one that stops sending in the middle of a request.
+     */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = Objects.requireNonNull(timeout, "idleTimeout");
+      return this;
+    }
+
+    /**
+     * The slowest a request body may arrive, in bytes per second (4096 by default), after a
+     * one-second grace: a body that falls behind (sent slowly, or shorter than its Content-Length)
+     * gets 408 {@code request-timeout} and the connection closes.
+     */
+    public Builder minRequestDataRate(long bytesPerSecond) {
+      this.minRequestBytesPerSecond = bytesPerSecond;
+      return this;
+    }
+
+    /**
+     * How many connections may be open at once (10,000 by default). At the limit the server stops
+     * accepting until one closes; connections wait in the operating system's backlog meanwhile.
+     * Keep it below the process's file-descriptor limit.
+     */
+    public Builder maxConnections(int maxConnections) {
+      this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * The largest request line plus headers accepted, in bytes (16 KiB by default); larger headers
+     * get 431 {@code header-too-large}, a longer request line 414 {@code uri-too-long}.
+     */
+    public Builder maxHeaderBytes(int bytes) {
+      this.maxHeaderBytes = bytes;
       return this;
     }
 
@@ -246,6 +381,17 @@ public final class JsonServer implements AutoCloseable {
       if (maxDeadline.toMillis() < 1) {
         throw new IllegalArgumentException("maxDeadline must be at least 1 ms, but was " + maxDeadline);
       }
+      requireAtLeastOneMilli("headerReadTimeout", headerReadTimeout);
+      requireAtLeastOneMilli("idleTimeout", idleTimeout);
+      if (minRequestBytesPerSecond < 1) {
+        throw new IllegalArgumentException("minRequestDataRate must be at least 1 byte/s, but was " + minRequestBytesPerSecond);
+      }
+      if (maxConnections < 1) {
+        throw new IllegalArgumentException("maxConnections must be at least 1, but was " + maxConnections);
+      }
+      if (maxHeaderBytes < 1024) {
+        throw new IllegalArgumentException("maxHeaderBytes must be at least 1024, but was " + maxHeaderBytes);
+      }
       if (drainTimeout.isNegative()) {
         throw new IllegalArgumentException("drainTimeout must not be negative, but was " + drainTimeout);
       }
@@ -253,6 +399,12 @@ public final class JsonServer implements AutoCloseable {
         mapper = Json.newMapper();
       }
       return new JsonServer(this);
+    }
+
+    private static void requireAtLeastOneMilli(String field, Duration value) {
+      if (value.toMillis() < 1) {
+        throw new IllegalArgumentException(field + " must be at least 1 ms, but was " + value);
+      }
     }
   }
 }

@@ -27,8 +27,15 @@ public record ProblemType(URI type, String title, int status) {
   public static final ProblemType NOT_FOUND = of("not-found", "Not found", 404);
   /** A route matches the path but not the method; the answer lists the allowed ones. */
   public static final ProblemType METHOD_NOT_ALLOWED = of("method-not-allowed", "Method not allowed", 405);
+  /**
+   * The request did not arrive in time: its headers took longer than the header read timeout or
+   * its body came slower than the minimum data rate. The connection is closed after the answer.
+   */
+  public static final ProblemType REQUEST_TIMEOUT = of("request-timeout", "Request timeout", 408);
   /** The body is larger than the server accepts. */
   public static final ProblemType PAYLOAD_TOO_LARGE = of("payload-too-large", "Payload too large", 413);
+  /** The request target (path and query) is longer than the server accepts. */
+  public static final ProblemType URI_TOO_LONG = of("uri-too-long", "URI too long", 414);
   /** The body is not {@code application/json}. */
   public static final ProblemType UNSUPPORTED_MEDIA_TYPE =
       of("unsupported-media-type", "Unsupported media type", 415);
@@ -37,6 +44,9 @@ public record ProblemType(URI type, String title, int status) {
       of("header-too-large", "Request header too large", 431);
   /** The handler failed; the body says nothing about why, the server log does. */
   public static final ProblemType INTERNAL = of("internal", "Internal server error", 500);
+  /** The request's HTTP version is not one the server speaks (HTTP/1.0 and HTTP/1.1). */
+  public static final ProblemType HTTP_VERSION_NOT_SUPPORTED =
+      of("http-version-not-supported", "HTTP version not supported", 505);
   /** The server is shedding load; retry after the time in {@code Retry-After}. */
   public static final ProblemType OVERLOADED = of("overloaded", "Overloaded", 503);
   /** The caller's deadline passed before the work could be done; nothing was done. */

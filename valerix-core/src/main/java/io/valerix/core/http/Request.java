@@ -55,8 +55,22 @@ public interface Request {
    */
   <T> T bodyAs(Class<T> type);
 
-  /** When the caller stops waiting: its budget header, capped by the server's maximum. */
+  /**
+   * When the caller stops waiting: its budget header, capped by the server's maximum, counted from
+   * the request's {@linkplain #arrivalNanos() arrival}, so {@code deadline().elapsed()} is the time
+   * since the request arrived.
+   */
   Deadline deadline();
+
+  /**
+   * When the request began to arrive on the socket (its first byte), as a reading of {@code
+   * deadline().clock()}: earlier than the handler's start by the time spent reading headers and
+   * body and waiting for a thread.
+   */
+  default long arrivalNanos() {
+    Deadline deadline = deadline();
+    return deadline.clock().nanoTime() - deadline.elapsed().toNanos();
+  }
 
   /** The peer's address. */
   InetSocketAddress remoteAddress();

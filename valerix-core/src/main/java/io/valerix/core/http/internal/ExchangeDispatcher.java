@@ -1,8 +1,6 @@
 package io.valerix.core.http.internal;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpHandler;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.Filter;
 import io.valerix.core.http.Handler;
@@ -13,12 +11,14 @@ import io.valerix.core.http.ProblemType;
 import io.valerix.core.http.Request;
 import io.valerix.core.http.Response;
 import io.valerix.core.http.ValerixHeaders;
-import java.io.ByteArrayOutputStream;
+import io.valerix.core.time.NanoClock;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,25 +26,39 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.io.EofException;
+import org.eclipse.jetty.util.BufferUtil;
+import org.eclipse.jetty.util.Callback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * Turns each JDK exchange into a {@link Request}, runs it through the filter chain to the route
- * handler, and writes the {@link Response}.
+ * The Jetty handler behind {@code JsonServer}: turns each Jetty request into a {@link Request},
+ * admits it, runs it through the filter chain to the route handler and writes the {@link Response}.
+ *
+ * <p>Order per request: route, read the body (size limit, minimum rate), then admission. A request
+ * takes an in-flight permit only once its body has arrived, so slow bodies cannot starve the
+ * bound; past the bound it is answered 503 {@code overloaded} through the {@linkplain
+ * Filter#seesShedRequests() shedding-aware filters} only, in microseconds.
  *
  * <p>Routing, header and body checks happen before the filters but their failures are raised
  * only at the innermost end of the chain, so filters (latency recording, the gremlin) see bad
  * requests too, with the status the client will see.
+ *
+ * <p>Runs on virtual threads (Jetty dispatches blocking handlers to them), so blocking here is
+ * cheap. Thread-safe.
  */
-public final class ExchangeDispatcher implements HttpHandler {
+public final class ExchangeDispatcher extends org.eclipse.jetty.server.Handler.Abstract {
 
   private static final Logger log = LoggerFactory.getLogger(ExchangeDispatcher.class);
   private static final String UNMATCHED = "UNMATCHED";
-  private static final int MAX_HEADER_BYTES = 16 * 1024;
 
-  /** Thrown out of the JDK handler so the JDK server closes the connection without a reply. */
+  /** Thrown from a filter chain so the server closes the connection without a reply. */
   private static final class DropConnection extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
@@ -55,44 +69,62 @@ public final class ExchangeDispatcher implements HttpHandler {
 
   private final RouteTable routes;
   private final Handler chain;
+  private final Handler shedChain;
   private final ObjectMapper mapper;
-  private final long maxBodyBytes;
+  private final RequestBodyReader bodies;
   private final Duration maxDeadline;
+  // Jetty's begin time is System.nanoTime(); deadlines read the same clock.
+  private final NanoClock clock = NanoClock.system();
   private final AtomicLong requestIds = new AtomicLong();
   private final Semaphore admitted;
 
   public ExchangeDispatcher(
-      RouteTable routes, List<Filter> filters, ObjectMapper mapper, long maxBodyBytes, Duration maxDeadline, int maxInFlight) {
+      RouteTable routes, List<Filter> filters, ObjectMapper mapper, long maxBodyBytes, long minRequestBytesPerSecond,
+      Duration maxDeadline, int maxInFlight) {
     this.routes = routes;
     this.admitted = new Semaphore(maxInFlight);
     this.mapper = mapper;
-    this.maxBodyBytes = maxBodyBytes;
+    this.bodies = new RequestBodyReader(maxBodyBytes, minRequestBytesPerSecond);
     this.maxDeadline = maxDeadline;
-    Handler handler = request -> answerProblems(request, ExchangeDispatcher::invokeRoute);
+    this.chain = chainOf(filters, request -> answerProblems(request, ExchangeDispatcher::invokeRoute));
+    this.shedChain = chainOf(filters.stream().filter(Filter::seesShedRequests).toList(), ExchangeDispatcher::overloaded);
+  }
+
+  private static Handler chainOf(List<Filter> filters, Handler innermost) {
+    Handler handler = innermost;
     for (int i = filters.size() - 1; i >= 0; i--) {
       Filter filter = filters.get(i);
       Handler next = handler;
       handler = request -> answerProblems(request, r -> filter.filter(r, next));
     }
-    this.chain = handler;
+    return handler;
   }
 
   @Override
-  public void handle(HttpExchange exchange) throws IOException {
-    String requestId = Long.toString(requestIds.incrementAndGet());
-    MDC.put("requestId", requestId);
-    // Admission first: past the bound a request is refused at once, before it reads its body or
-    // touches a database, so an overload sheds work instead of queueing it past every deadline.
-    boolean operator = OperatorPaths.matches(exchange.getRequestURI().getPath() == null ? "/" : exchange.getRequestURI().getPath());
-    boolean admittedHere = !operator && admitted.tryAcquire();
+  public boolean handle(org.eclipse.jetty.server.Request jetty, org.eclipse.jetty.server.Response out, Callback callback) {
+    MDC.put("requestId", Long.toString(requestIds.incrementAndGet()));
+    boolean admittedHere = false;
     try {
-      Request request = toRequest(exchange);
-      Response response = operator || admittedHere ? answerProblems(request, chain) : overloaded(request);
-      if (response.dropsConnection()) {
-        drainQuietly(exchange);
-        throw new DropConnection();
+      Incoming incoming = toRequest(jetty);
+      if (incoming.clientGone()) {
+        callback.failed(new EofException("the client closed the connection while sending the body"));
+        return true;
       }
-      write(exchange, request, response);
+      ServerRequest request = incoming.request();
+      // Admission after the body: only a request ready to run counts against the bound.
+      boolean operator = OperatorPaths.matches(request.path());
+      admittedHere = !operator && admitted.tryAcquire();
+      Response response = operator || admittedHere ? answerProblems(request, chain) : answerProblems(request, shedChain);
+      if (response.dropsConnection()) {
+        drop(jetty, callback);
+        return true;
+      }
+      write(jetty, out, callback, request, response, incoming.closeAfter());
+    } catch (DropConnection drop) {
+      drop(jetty, callback);
+    } catch (RuntimeException | Error failure) {
+      log.error("answering a request failed", failure);
+      callback.failed(failure);
     } finally {
       if (admittedHere) {
         admitted.release();
@@ -100,6 +132,7 @@ public final class ExchangeDispatcher implements HttpHandler {
       MDC.remove("requestId");
       MDC.remove("route");
     }
+    return true;
   }
 
   private static Response overloaded(Request request) {
@@ -108,13 +141,16 @@ public final class ExchangeDispatcher implements HttpHandler {
         .withHeader("Retry-After", "1");
   }
 
-  private Request toRequest(HttpExchange exchange) {
-    long arrival = System.nanoTime();
-    String method = exchange.getRequestMethod().toUpperCase(java.util.Locale.ROOT);
-    String rawPath = exchange.getRequestURI().getRawPath();
-    Map<String, List<String>> headers = copyHeaders(exchange);
+  /** A request as read, and whether the connection must close after the answer. */
+  private record Incoming(ServerRequest request, boolean closeAfter, boolean clientGone) {}
+
+  private Incoming toRequest(org.eclipse.jetty.server.Request jetty) {
+    long arrival = jetty.getBeginNanoTime();
+    String method = jetty.getMethod();
+    Map<String, List<String>> headers = copyHeaders(jetty.getHeaders());
     ProblemException early = null;
-    String path = rawPath == null ? "/" : rawPath;
+    String rawPath = jetty.getHttpURI().getPath();
+    String path = rawPath == null || rawPath.isEmpty() ? "/" : rawPath;
     String route = UNMATCHED;
     Map<String, String> params = Map.of();
     Map<String, String> query = Map.of();
@@ -122,7 +158,8 @@ public final class ExchangeDispatcher implements HttpHandler {
     try {
       List<String> segments = RouteTable.split(path).stream().map(PathCodec::decode).toList();
       path = "/" + String.join("/", segments);
-      query = parseQuery(exchange.getRequestURI().getRawQuery());
+      query = parseQuery(jetty.getHttpURI().getQuery());
+      // Methods are case-sensitive (RFC 9110 §9.1): "post" is not POST, and gets 405 below.
       RouteTable.Match match = routes.match(method, segments);
       if (match instanceof RouteTable.Found found) {
         route = method + " " + found.route().template();
@@ -130,29 +167,33 @@ public final class ExchangeDispatcher implements HttpHandler {
         handler = found.route().handler();
       } else if (match instanceof RouteTable.MethodNotAllowed notAllowed) {
         early = new ProblemException(
-            Problem.of(ProblemType.METHOD_NOT_ALLOWED, method + " is not allowed on " + path + "; allowed: " + String.join(", ", notAllowed.allowed()))
+            Problem.of(ProblemType.METHOD_NOT_ALLOWED, abbreviate(method) + " is not allowed on " + path + "; allowed: " + String.join(", ", notAllowed.allowed()))
                 .with("allowed", List.copyOf(notAllowed.allowed())));
       } else {
-        early = ProblemType.NOT_FOUND.exception("no route for " + method + " " + path);
+        early = ProblemType.NOT_FOUND.exception("no route for " + abbreviate(method) + " " + path);
       }
     } catch (IllegalArgumentException badPath) {
       early = ProblemType.INVALID_REQUEST.exception(badPath.getMessage());
     }
     MDC.put("route", route);
-    Deadline deadline = Deadline.after(maxDeadline);
-    byte[] body = new byte[0];
-    try {
-      if (early == null) {
-        checkHeaderSize(headers);
+    Deadline deadline = Deadline.since(arrival, maxDeadline, clock);
+    if (early == null) {
+      try {
         deadline = deadlineFrom(headers, arrival);
+      } catch (ProblemException problem) {
+        early = problem;
       }
-      body = readBody(exchange, headers);
-    } catch (ProblemException problem) {
-      early = early == null ? problem : early;
     }
-    ServerRequest request = new ServerRequest(method, path, route, params, query, headers, body, deadline, exchange.getRemoteAddress(), mapper);
+    RequestBodyReader.Body body = bodies.read(jetty);
+    boolean closeAfter = false;
+    if (body.problem() != null) {
+      early = body.problem();
+      closeAfter = true;
+    }
+    ServerRequest request = new ServerRequest(
+        method, path, route, params, query, headers, body.bytes(), deadline, arrival, remote(jetty), mapper);
     request.attributes().put(Terminal.class.getName(), new Terminal(handler, early));
-    return request;
+    return new Incoming(request, closeAfter, body.clientGone());
   }
 
   /** What the innermost end of the chain does: the route handler, or the problem found early. */
@@ -180,6 +221,9 @@ public final class ExchangeDispatcher implements HttpHandler {
       return response;
     } catch (ProblemException problem) {
       Response response = Response.problem(problem.problem().withInstance(request.path()));
+      if (problem.problem().status() == 405 && problem.problem().extensions().get("allowed") instanceof List<?> allowed) {
+        response = response.withHeader("Allow", String.join(", ", allowed.stream().map(String::valueOf).toList()));
+      }
       return problem.retryAfterSeconds() == null ? response : response.withHeader("Retry-After", problem.retryAfterSeconds());
     } catch (DropConnection drop) {
       throw drop;
@@ -198,7 +242,7 @@ public final class ExchangeDispatcher implements HttpHandler {
   private Deadline deadlineFrom(Map<String, List<String>> headers, long arrivalNanos) {
     List<String> values = headers.get(ValerixHeaders.BUDGET_MS);
     if (values == null || values.isEmpty()) {
-      return Deadline.after(maxDeadline);
+      return Deadline.since(arrivalNanos, maxDeadline, clock);
     }
     String value = values.get(0).trim();
     if (!value.matches("[0-9]{1,12}")) {
@@ -206,59 +250,14 @@ public final class ExchangeDispatcher implements HttpHandler {
           ValerixHeaders.BUDGET_MS + " must be a whole number of milliseconds, but was '" + abbreviate(value) + "'");
     }
     Duration budget = Duration.ofMillis(Long.parseLong(value));
-    Duration capped = budget.compareTo(maxDeadline) < 0 ? budget : maxDeadline;
-    // The budget runs from when the request arrived, not from when the body was read.
-    Duration spent = Duration.ofNanos(System.nanoTime() - arrivalNanos);
-    Duration left = capped.minus(spent);
-    return Deadline.after(left.isNegative() ? Duration.ZERO : left);
+    // The budget runs from the request's first byte on the socket, not from when the body was
+    // read or a thread was free.
+    return Deadline.since(arrivalNanos, budget.compareTo(maxDeadline) < 0 ? budget : maxDeadline, clock);
   }
 
-  private byte[] readBody(HttpExchange exchange, Map<String, List<String>> headers) {
-    List<String> lengths = headers.get("Content-Length");
-    if (lengths != null && !lengths.isEmpty()) {
-      try {
-        if (Long.parseLong(lengths.get(0).trim()) > maxBodyBytes) {
-          throw tooLarge();
-        }
-      } catch (NumberFormatException e) {
-        throw ProblemType.INVALID_REQUEST.exception("Content-Length is not a number");
-      }
-    }
-    try (InputStream in = exchange.getRequestBody()) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream();
-      byte[] buffer = new byte[8192];
-      long total = 0;
-      int n;
-      while ((n = in.read(buffer)) >= 0) {
-        total += n;
-        if (total > maxBodyBytes) {
-          throw tooLarge();
-        }
-        out.write(buffer, 0, n);
-      }
-      return out.toByteArray();
-    } catch (IOException e) {
-      throw new UncheckedIOException("reading the request body failed", e);
-    }
-  }
-
-  private ProblemException tooLarge() {
-    return ProblemType.PAYLOAD_TOO_LARGE.exception("the body is larger than the limit of " + maxBodyBytes + " bytes");
-  }
-
-  private static void checkHeaderSize(Map<String, List<String>> headers) {
-    long size = 0;
-    for (Map.Entry<String, List<String>> header : headers.entrySet()) {
-      for (String value : header.getValue()) {
-        size += header.getKey().length() + value.length() + 4;
-      }
-    }
-    if (size > MAX_HEADER_BYTES) {
-      throw ProblemType.HEADER_TOO_LARGE.exception("the request headers are larger than the limit of " + MAX_HEADER_BYTES + " bytes");
-    }
-  }
-
-  private void write(HttpExchange exchange, Request request, Response response) throws IOException {
+  private void write(
+      org.eclipse.jetty.server.Request jetty, org.eclipse.jetty.server.Response out, Callback callback,
+      Request request, Response response, boolean closeAfter) {
     byte[] bytes = null;
     if (response.entity() != null) {
       try {
@@ -266,44 +265,76 @@ public final class ExchangeDispatcher implements HttpHandler {
       } catch (IOException e) {
         log.error("serializing the reply to {} failed", request.route(), e);
         response = Response.problem(Problem.of(ProblemType.INTERNAL, "the server failed to answer; the failure is logged").withInstance(request.path()));
-        bytes = mapper.writeValueAsBytes(response.entity());
+        bytes = serialize(response.entity());
       }
     } else if (response.bytes() != null) {
       bytes = response.bytes();
     }
-    response.headers().forEach((name, values) -> exchange.getResponseHeaders().put(name, values));
-    boolean noBody = request.method().equals("HEAD") || response.status() == 204 || response.status() == 304;
-    long length;
-    if (noBody) {
-      length = -1;
-    } else if (response.stream() != null) {
-      length = 0; // chunked
-    } else {
-      length = bytes == null || bytes.length == 0 ? -1 : bytes.length;
+    out.setStatus(response.status());
+    HttpFields.Mutable headers = out.getHeaders();
+    response.headers().forEach((name, values) -> values.forEach(value -> headers.add(name, value)));
+    if (closeAfter) {
+      headers.put(HttpHeader.CONNECTION, "close");
     }
-    exchange.sendResponseHeaders(response.status(), length);
-    if (noBody || length == -1) {
-      exchange.close();
+    boolean noBody = request.method().equals("HEAD") || response.status() == 204 || response.status() == 304;
+    if (noBody) {
+      out.write(true, BufferUtil.EMPTY_BUFFER, callback);
       return;
     }
-    OutputStream out = exchange.getResponseBody();
-    if (response.bodyWrapper() != null) {
-      out = response.bodyWrapper().apply(out);
+    if (response.stream() == null && response.bodyWrapper() == null) {
+      ByteBuffer body = bytes == null ? BufferUtil.EMPTY_BUFFER : ByteBuffer.wrap(bytes);
+      headers.put(HttpHeader.CONTENT_LENGTH, body.remaining());
+      out.write(true, body, callback);
+      return;
     }
-    try (OutputStream body = out) {
+    // A streamed or wrapped body (server-sent events, the gremlin's trickle) is written blocking;
+    // this is a virtual thread.
+    if (response.stream() == null && bytes != null) {
+      headers.put(HttpHeader.CONTENT_LENGTH, bytes.length);
+    }
+    OutputStream sink = Content.Sink.asOutputStream(out);
+    if (response.bodyWrapper() != null) {
+      sink = response.bodyWrapper().apply(sink);
+    }
+    try (OutputStream body = sink) {
       if (response.stream() != null) {
         response.stream().writeTo(body);
-      } else {
+      } else if (bytes != null) {
         body.write(bytes);
       }
-    } finally {
-      exchange.close();
+    } catch (IOException | RuntimeException e) {
+      log.debug("writing the reply to {} failed", request.route(), e);
+      callback.failed(e);
+      return;
+    }
+    callback.succeeded();
+  }
+
+  private byte[] serialize(Object entity) {
+    try {
+      return mapper.writeValueAsBytes(entity);
+    } catch (IOException e) {
+      throw new IllegalStateException("a problem document could not be serialized", e);
     }
   }
 
-  private static Map<String, List<String>> copyHeaders(HttpExchange exchange) {
+  private static void drop(org.eclipse.jetty.server.Request jetty, Callback callback) {
+    // Close first, so failing the callback cannot make Jetty write an error reply instead.
+    jetty.getConnectionMetaData().getConnection().getEndPoint().close();
+    callback.failed(new EofException("connection dropped on purpose"));
+  }
+
+  private static InetSocketAddress remote(org.eclipse.jetty.server.Request jetty) {
+    SocketAddress address = jetty.getConnectionMetaData().getRemoteSocketAddress();
+    return address instanceof InetSocketAddress inet ? inet : null;
+  }
+
+  private static Map<String, List<String>> copyHeaders(HttpFields fields) {
     Map<String, List<String>> headers = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    exchange.getRequestHeaders().forEach((name, values) -> headers.put(name, List.copyOf(values)));
+    for (HttpField field : fields) {
+      headers.computeIfAbsent(field.getName(), name -> new ArrayList<>(1)).add(field.getValue());
+    }
+    headers.replaceAll((name, values) -> List.copyOf(values));
     return Collections.unmodifiableMap(headers);
   }
 
@@ -319,14 +350,6 @@ public final class ExchangeDispatcher implements HttpHandler {
       query.putIfAbsent(name, value);
     }
     return Collections.unmodifiableMap(query);
-  }
-
-  private static void drainQuietly(HttpExchange exchange) {
-    try {
-      exchange.getRequestBody().close();
-    } catch (IOException ignored) {
-      // The connection is about to be dropped anyway.
-    }
   }
 
   private static String abbreviate(String value) {

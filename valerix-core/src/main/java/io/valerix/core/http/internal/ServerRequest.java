@@ -20,6 +20,7 @@ final class ServerRequest implements Request {
   private final Map<String, List<String>> headers;
   private final byte[] body;
   private final Deadline deadline;
+  private final long arrivalNanos;
   private final InetSocketAddress remoteAddress;
   private final ObjectMapper mapper;
   private final Map<String, Object> attributes = new ConcurrentHashMap<>();
@@ -33,6 +34,7 @@ final class ServerRequest implements Request {
       Map<String, List<String>> headers,
       byte[] body,
       Deadline deadline,
+      long arrivalNanos,
       InetSocketAddress remoteAddress,
       ObjectMapper mapper) {
     this.method = method;
@@ -43,6 +45,7 @@ final class ServerRequest implements Request {
     this.headers = headers;
     this.body = body;
     this.deadline = deadline;
+    this.arrivalNanos = arrivalNanos;
     this.remoteAddress = remoteAddress;
     this.mapper = mapper;
   }
@@ -100,6 +103,11 @@ final class ServerRequest implements Request {
   @Override
   public Deadline deadline() {
     return deadline;
+  }
+
+  @Override
+  public long arrivalNanos() {
+    return arrivalNanos;
   }
 
   @Override
