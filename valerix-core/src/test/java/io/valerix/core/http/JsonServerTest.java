@@ -205,7 +205,91 @@ class JsonServerTest {
   }
 
   @Test
+  void deadlineCountsFromTheRequestsFirstByteNotFromWhenTheHandlerStarts() {
+    AtomicLong remainingMillis = new AtomicLong();
+    AtomicLong elapsedMillis = new AtomicLong();
+    try (JsonServer server = JsonServer.builder()
+        .route("GET", "/budget", r -> {
+          remainingMillis.set(r.deadline().remaining().toMillis());
+          elapsedMillis.set(r.deadline().elapsed().toMillis());
+          return Response.json(200, Map.of());
+        })
+        .build().start();
+        RawSocket socket = RawSocket.connect(server.uri(), Duration.ofSeconds(30))) {
+      socket.send("GET /budget HTTP/1.1\r\nHost: 127.0.0.1\r\n" + ValerixHeaders.BUDGET_MS + ": 1000\r\n");
+      // The headers take 400 ms to finish arriving: that time is already spent when the handler runs.
+      sleepQuietly(400);
+      socket.send("\r\n");
+
+      assertThat(socket.readReply().status()).isEqualTo(200);
+      // Jetty stamps the first byte when its selector reads it, a little after the send: 300, not
+      // 400. Counted from the handler's start, elapsed would be near 0 and remaining near 1000.
+      assertThat(elapsedMillis.get()).isGreaterThanOrEqualTo(300);
+      assertThat(remainingMillis.get()).isLessThanOrEqualTo(700);
+    }
+  }
+
+  @Test
+  void shedRequestsPassOnlyTheFiltersThatAskToSeeThem() throws Exception {
+    CountDownLatch release = new CountDownLatch(1);
+    CountDownLatch busy = new CountDownLatch(1);
+    List<String> seen = new CopyOnWriteArrayList<>();
+    try (JsonServer server = JsonServer.builder()
+        .maxInFlight(1)
+        .drainTimeout(Duration.ZERO)
+        .filter(new Filter() {
+          @Override
+          public Response filter(Request request, Handler next) throws Exception {
+            Response response = next.handle(request);
+            seen.add("recording " + response.status());
+            return response;
+          }
+
+          @Override
+          public boolean seesShedRequests() {
+            return true;
+          }
+        })
+        .filter((r, next) -> {
+          Response response = next.handle(r);
+          seen.add("gremlin-like " + response.status());
+          return response;
+        })
+        .route("GET", "/slow", r -> {
+          busy.countDown();
+          release.await(10, TimeUnit.SECONDS);
+          return Response.json(200, Map.of());
+        })
+        .build().start()) {
+      CompletableFuture<RawHttp.Reply> holding = CompletableFuture.supplyAsync(
+          () -> RawHttp.send(server.uri(), "GET", "/slow", null, null), java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor());
+      assertThat(busy.await(10, TimeUnit.SECONDS)).isTrue();
+
+      RawHttp.Reply shed = RawHttp.send(server.uri(), "GET", "/slow", null, null);
+
+      assertThat(shed.status()).isEqualTo(503);
+      assertThat(seen).containsExactly("recording 503");
+      release.countDown();
+      assertThat(holding.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
+      assertThat(seen).containsExactly("recording 503", "gremlin-like 200", "recording 200");
+    }
+  }
+
+  private static void sleepQuietly(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Test
   void badSettingsAreRejectedWithTheValue() {
+    assertThatThrownBy(() -> JsonServer.builder().headerReadTimeout(Duration.ZERO).build()).hasMessageContaining("headerReadTimeout must be at least 1 ms, but was PT0S");
+    assertThatThrownBy(() -> JsonServer.builder().idleTimeout(Duration.ofNanos(10)).build()).hasMessageContaining("idleTimeout");
+    assertThatThrownBy(() -> JsonServer.builder().minRequestDataRate(0).build()).hasMessageContaining("minRequestDataRate must be at least 1 byte/s, but was 0");
+    assertThatThrownBy(() -> JsonServer.builder().maxConnections(0).build()).hasMessageContaining("maxConnections must be at least 1, but was 0");
+    assertThatThrownBy(() -> JsonServer.builder().maxHeaderBytes(100).build()).hasMessageContaining("maxHeaderBytes must be at least 1024, but was 100");
     assertThatThrownBy(() -> JsonServer.builder().port(70000).build()).hasMessageContaining("70000");
     assertThatThrownBy(() -> JsonServer.builder().maxBodyBytes(0).build()).hasMessageContaining("maxBodyBytes");
     assertThatThrownBy(() -> JsonServer.builder().maxInFlight(0).build()).hasMessageContaining("maxInFlight must be at least 1, but was 0");

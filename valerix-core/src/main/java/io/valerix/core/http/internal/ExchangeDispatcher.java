@@ -111,10 +111,11 @@ public final class ExchangeDispatcher extends org.eclipse.jetty.server.Handler.A
         return true;
       }
       ServerRequest request = incoming.request();
-      // Admission after the body: only a request ready to run counts against the bound.
-      boolean operator = OperatorPaths.matches(request.path());
-      admittedHere = !operator && admitted.tryAcquire();
-      Response response = operator || admittedHere ? answerProblems(request, chain) : answerProblems(request, shedChain);
+      // Admission after the body: only a request ready to run a route counts against the bound.
+      // One already answered by a problem (404, 408, 413, ...) runs no route and needs no permit.
+      boolean exempt = OperatorPaths.matches(request.path()) || incoming.early();
+      admittedHere = !exempt && admitted.tryAcquire();
+      Response response = exempt || admittedHere ? answerProblems(request, chain) : answerProblems(request, shedChain);
       if (response.dropsConnection()) {
         drop(jetty, callback);
         return true;
@@ -142,7 +143,7 @@ public final class ExchangeDispatcher extends org.eclipse.jetty.server.Handler.A
   }
 
   /** A request as read, and whether the connection must close after the answer. */
-  private record Incoming(ServerRequest request, boolean closeAfter, boolean clientGone) {}
+  private record Incoming(ServerRequest request, boolean early, boolean closeAfter, boolean clientGone) {}
 
   private Incoming toRequest(org.eclipse.jetty.server.Request jetty) {
     long arrival = jetty.getBeginNanoTime();
@@ -193,7 +194,7 @@ public final class ExchangeDispatcher extends org.eclipse.jetty.server.Handler.A
     ServerRequest request = new ServerRequest(
         method, path, route, params, query, headers, body.bytes(), deadline, arrival, remote(jetty), mapper);
     request.attributes().put(Terminal.class.getName(), new Terminal(handler, early));
-    return new Incoming(request, closeAfter, body.clientGone());
+    return new Incoming(request, early != null, closeAfter, body.clientGone());
   }
 
   /** What the innermost end of the chain does: the route handler, or the problem found early. */
