@@ -1,27 +1,29 @@
 package io.valerix.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpServer;
-import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.Json;
-import io.valerix.core.http.JsonClient;
-import io.valerix.core.http.JsonRequest;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.http.Response;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.time.Duration;
+import java.nio.ByteBuffer;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
+import okhttp3.Dispatcher;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.RequestBody;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -33,23 +35,26 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One JSON request and reply over loopback, a small reservation-shaped body each way: Valerix's
- * {@link JsonServer} and {@link JsonClient} (routing, deadline header, time limiter, problem
- * mapping, strict JSON parsing) beside a bare JDK {@code HttpServer} and a bare OkHttp client doing
- * the same Jackson work by hand. Both servers run one virtual thread per request; both clients
- * keep the connection alive. The difference is what Valerix's plumbing costs per call.
+ * Requests per second over loopback: Valerix's {@link JsonServer} (Jetty 12 underneath, plus
+ * routing, the deadline, body limits, admission and problem mapping) beside a bare Jetty handler
+ * doing the same Jackson work by hand, on the same threading model (Jetty's selector on platform
+ * threads, one virtual thread per request). Two shapes: a JSON echo (PUT with a small
+ * reservation-shaped body, read back) and a {@code /health}-like GET. The same OkHttp client,
+ * keep-alive, drives every variant from four threads, so the ratio is the server's cost.
  *
- * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar JsonRoundTripBenchmark -prof gc}.
+ * <p>Run: {@code java -jar benchmarks/target/benchmarks.jar JsonRoundTripBenchmark}.
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@BenchmarkMode(Mode.Throughput)
+@OutputTimeUnit(TimeUnit.SECONDS)
+@Threads(4)
 @Fork(value = 2, jvmArgsAppend = {"-Xmx1g", "-Djava.net.preferIPv4Stack=true"})
-@Warmup(iterations = 3, time = 1)
-@Measurement(iterations = 5, time = 1)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
 public class JsonRoundTripBenchmark {
 
   /** The body sent and echoed back. */
@@ -57,72 +62,117 @@ public class JsonRoundTripBenchmark {
 
   private static final MediaType JSON = MediaType.get("application/json");
   private static final Item ITEM = new Item("o-12345", "widget", 3, "RESERVED");
+  private static final Map<String, Object> HEALTH = Map.of("status", "UP", "light", "GREEN");
 
-  private JsonServer valerixServer;
-  private JsonClient valerixClient;
-  private HttpServer bareServer;
-  private ExecutorService bareExecutor;
-  private OkHttpClient bareClient;
-  private String bareUrl;
   private ObjectMapper mapper;
+  private byte[] itemBytes;
+  private JsonServer valerixServer;
+  private Server bareServer;
+  private ExecutorService bareVirtualThreads;
+  private OkHttpClient client;
+  private String valerixItemUrl;
+  private String valerixHealthUrl;
+  private String bareItemUrl;
+  private String bareHealthUrl;
 
   @Setup(Level.Trial)
-  public void setUp() throws IOException {
+  public void setUp() throws Exception {
     mapper = Json.newMapper();
+    itemBytes = mapper.writeValueAsBytes(ITEM);
     valerixServer = JsonServer.builder()
         .name("echo")
-        .port(0)
         .route("PUT", "/items/{orderId}", request -> Response.json(200, request.bodyAs(Item.class)))
+        .route("GET", "/health", request -> Response.json(200, HEALTH))
         .build()
         .start();
-    valerixClient = JsonClient.builder(valerixServer.uri()).name("echo").build();
+    valerixItemUrl = valerixServer.uri() + "/items/o-12345";
+    valerixHealthUrl = valerixServer.uri() + "/health";
 
-    bareServer = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 256);
-    bareExecutor = Executors.newVirtualThreadPerTaskExecutor();
-    bareServer.setExecutor(bareExecutor);
-    bareServer.createContext("/items/", exchange -> {
-      Item item;
-      try (InputStream in = exchange.getRequestBody()) {
-        item = mapper.readValue(in, Item.class);
-      }
-      byte[] reply = mapper.writeValueAsBytes(item);
-      exchange.getResponseHeaders().set("Content-Type", "application/json");
-      exchange.sendResponseHeaders(200, reply.length);
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(reply);
+    QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+    bareVirtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+    threads.setVirtualThreadsExecutor(bareVirtualThreads);
+    bareServer = new Server(threads);
+    ServerConnector connector = new ServerConnector(bareServer);
+    connector.setHost("127.0.0.1");
+    connector.setPort(0);
+    bareServer.addConnector(connector);
+    bareServer.setHandler(new Handler.Abstract() {
+      @Override
+      public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response, Callback callback)
+          throws IOException {
+        byte[] reply;
+        if (request.getHttpURI().getPath().startsWith("/items/")) {
+          try (InputStream in = Content.Source.asInputStream(request)) {
+            reply = mapper.writeValueAsBytes(mapper.readValue(in, Item.class));
+          }
+        } else {
+          reply = mapper.writeValueAsBytes(HEALTH);
+        }
+        response.setStatus(200);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.length);
+        response.write(true, ByteBuffer.wrap(reply), callback);
+        return true;
       }
     });
     bareServer.start();
-    bareUrl = "http://127.0.0.1:" + bareServer.getAddress().getPort() + "/items/o-12345";
-    bareClient = new OkHttpClient.Builder()
-        .connectionPool(new ConnectionPool(8, 10, TimeUnit.SECONDS))
+    bareItemUrl = "http://127.0.0.1:" + connector.getLocalPort() + "/items/o-12345";
+    bareHealthUrl = "http://127.0.0.1:" + connector.getLocalPort() + "/health";
+
+    Dispatcher dispatcher = new Dispatcher();
+    dispatcher.setMaxRequestsPerHost(64);
+    client = new OkHttpClient.Builder()
+        .dispatcher(dispatcher)
+        .connectionPool(new ConnectionPool(16, 10, TimeUnit.SECONDS))
         .retryOnConnectionFailure(false)
         .build();
   }
 
   @TearDown(Level.Trial)
-  public void tearDown() {
+  public void tearDown() throws Exception {
     valerixServer.close();
-    bareServer.stop(0);
-    bareExecutor.shutdownNow();
-    bareClient.dispatcher().executorService().shutdown();
-    bareClient.connectionPool().evictAll();
+    bareServer.stop();
+    bareVirtualThreads.shutdownNow();
+    client.dispatcher().executorService().shutdown();
+    client.connectionPool().evictAll();
   }
 
   @Benchmark
-  public Item valerixJsonServerAndClient() {
-    return valerixClient.send(JsonRequest.put(ITEM, "/items/{orderId}", ITEM.orderId()), Item.class,
-        Deadline.after(Duration.ofSeconds(5))).body();
+  public Item valerixJsonEcho() throws IOException {
+    return echo(valerixItemUrl);
   }
 
   @Benchmark
-  public Item bareJdkHttpServerAndOkHttp() throws IOException {
-    Request request = new Request.Builder().url(bareUrl).put(RequestBody.create(mapper.writeValueAsBytes(ITEM), JSON)).build();
-    try (okhttp3.Response response = bareClient.newCall(request).execute()) {
+  public Item bareJettyJsonEcho() throws IOException {
+    return echo(bareItemUrl);
+  }
+
+  @Benchmark
+  public int valerixHealth() throws IOException {
+    return get(valerixHealthUrl);
+  }
+
+  @Benchmark
+  public int bareJettyHealth() throws IOException {
+    return get(bareHealthUrl);
+  }
+
+  private Item echo(String url) throws IOException {
+    Request request = new Request.Builder().url(url).put(RequestBody.create(itemBytes, JSON)).build();
+    try (okhttp3.Response response = client.newCall(request).execute()) {
       if (response.code() != 200) {
         throw new IOException("echo answered " + response.code());
       }
       return mapper.readValue(response.body().bytes(), Item.class);
+    }
+  }
+
+  private int get(String url) throws IOException {
+    try (okhttp3.Response response = client.newCall(new Request.Builder().url(url).build()).execute()) {
+      if (response.code() != 200) {
+        throw new IOException("health answered " + response.code());
+      }
+      return response.body().bytes().length;
     }
   }
 }

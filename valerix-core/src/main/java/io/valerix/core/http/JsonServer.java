@@ -130,10 +130,12 @@ public final class JsonServer implements AutoCloseable {
       http.setRequestHeaderSize(maxHeaderBytes);
       http.setSendServerVersion(false);
       http.setSendXPoweredBy(false);
-      // Routes split the raw path and decode each segment themselves, so an encoded '/' or '%'
-      // inside an id is data, not a separator: safe to accept here.
+      // Routes split the raw path and decode each segment themselves, so an encoded '/', '%' or
+      // control character inside an id is data, never a separator: safe to let through, and the
+      // route then answers with its own precise problem (invalid-order-id, not invalid-request).
       http.setUriCompliance(UriCompliance.DEFAULT.with("valerix",
-          UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING));
+          UriCompliance.Violation.AMBIGUOUS_PATH_SEPARATOR, UriCompliance.Violation.AMBIGUOUS_PATH_ENCODING,
+          UriCompliance.Violation.SUSPICIOUS_PATH_CHARACTERS));
       ServerConnector listener = new ServerConnector(jetty, new HeaderTimeoutConnectionFactory(http, headerReadTimeout));
       listener.setHost(bindAddress.getHostAddress());
       listener.setPort(requestedPort);

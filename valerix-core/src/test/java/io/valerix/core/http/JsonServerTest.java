@@ -275,6 +275,22 @@ class JsonServerTest {
     }
   }
 
+  @Test
+  void aRouteThatRunsLongerThanTheIdleTimeoutStillAnswers() {
+    try (JsonServer server = JsonServer.builder()
+        .idleTimeout(Duration.ofMillis(200))
+        .route("GET", "/slow", r -> {
+          Thread.sleep(800);
+          return Response.json(200, Map.of("done", true));
+        })
+        .build().start()) {
+      RawHttp.Reply reply = RawHttp.send(server.uri(), "GET", "/slow", null, null);
+
+      assertThat(reply.status()).isEqualTo(200);
+      assertThat(reply.body()).isEqualTo("{\"done\":true}");
+    }
+  }
+
   private static void sleepQuietly(long millis) {
     try {
       Thread.sleep(millis);

@@ -111,6 +111,10 @@ public final class ExchangeDispatcher extends org.eclipse.jetty.server.Handler.A
         return true;
       }
       ServerRequest request = incoming.request();
+      // From here on the deadline bounds the work, not the idle timeout: a route that takes longer
+      // than the idle timeout (a gremlin delay, a slow inventory) must still answer, not be failed
+      // by Jetty in the middle of its work.
+      jetty.addIdleTimeoutListener(timeout -> false);
       // Admission after the body: only a request ready to run a route counts against the bound.
       // One already answered by a problem (404, 408, 413, ...) runs no route and needs no permit.
       boolean exempt = OperatorPaths.matches(request.path()) || incoming.early();
