@@ -16,8 +16,9 @@ import java.util.Objects;
  * <p>{@linkplain OperatorPaths Operator routes} are not recorded: watching a service must not
  * move its light, and a dashboard's own polling would otherwise keep an idle service GREEN.
  *
- * <p>It {@linkplain Filter#seesShedRequests() sees shed requests}: a 503 {@code overloaded} is
- * what the client got, so it counts toward the light like any other answer.
+ * <p>It {@linkplain Filter#seesRefusedRequests() sees refused requests}: a 503 {@code overloaded}
+ * or a 408 for a body too slow is what the client got, so it counts toward the light like any other
+ * answer.
  *
  * <p>The time until the body is fully written (a slow body) is not included. Thread-safe.
  */
@@ -48,7 +49,7 @@ public final class LatencyRecordingFilter implements Filter {
   }
 
   @Override
-  public boolean seesShedRequests() {
+  public boolean seesRefusedRequests() {
     return true;
   }
 

@@ -14,14 +14,15 @@ public interface Filter {
   Response filter(Request request, Handler next) throws Exception;
 
   /**
-   * True if this filter also sees the requests the server sheds at admission (answered 503 {@code
-   * overloaded} without running the route), so that shed answers count where they must, for
-   * example in the latency monitor and the health light. Such a filter runs around the shed answer
-   * only, with the other shedding-aware filters; it must be quick and must not block, since
-   * shedding has to stay cheap. False by default: the gremlin, authentication and idempotency do not
-   * see shed requests.
+   * True if this filter also sees the requests the server refuses before the chain: those shed at
+   * admission (503 {@code overloaded}) and those whose body could not be read (408 too slow, 413
+   * too large, 400 broken framing). It runs around the refusal only, with the other such filters,
+   * so that these answers count where they must, for example in the latency monitor and the health
+   * light. It must be quick and must not block: refusing has to stay cheap under attack. False by
+   * default: the gremlin, authentication and idempotency (which would touch a database) do not see
+   * refused requests.
    */
-  default boolean seesShedRequests() {
+  default boolean seesRefusedRequests() {
     return false;
   }
 }

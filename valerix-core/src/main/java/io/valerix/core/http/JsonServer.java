@@ -274,7 +274,7 @@ public final class JsonServer implements AutoCloseable {
      * How many requests may be in flight at once (1024 by default). A request counts only once its
      * body has arrived, so a slow body holds no permit. One more is answered at once with 503 {@code
      * overloaded} and {@code Retry-After: 1} without running any route; only the filters that
-     * {@linkplain Filter#seesShedRequests() see shed requests} (latency recording) run around it.
+     * {@linkplain Filter#seesRefusedRequests() see refused requests} (latency recording) run around it.
      * {@linkplain OperatorPaths Operator routes} are never refused.
      */
     public Builder maxInFlight(int maxInFlight) {

@@ -88,6 +88,23 @@ class HostileClientsTest {
   }
 
   @Test
+  void aKeepAliveConnectionWhoseHeadersCameInPiecesIsNotCutWhileIdleAfterwards() throws Exception {
+    try (RawSocket socket = RawSocket.connect(server.uri(), SLACK)) {
+      socket.send("GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\n");
+      Thread.sleep(100);
+      socket.send("\r\n");
+      assertThat(socket.readReply().status()).isEqualTo(200);
+
+      // Idle for twice the header read timeout, well inside the idle timeout: the timer armed for
+      // the first request's headers must not fire on the idle connection.
+      Thread.sleep(HEADER_READ_TIMEOUT.toMillis() * 2);
+      socket.send("GET /ping HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n");
+
+      assertThat(socket.readReply().status()).isEqualTo(200);
+    }
+  }
+
+  @Test
   void slowBodiesGet408ProblemAndHoldNoInFlightPermitMeanwhile() throws Exception {
     try (Prober prober = new Prober()) {
       List<Future<RawSocket.Reply>> attacks = new ArrayList<>();

@@ -246,7 +246,7 @@ class JsonServerTest {
           }
 
           @Override
-          public boolean seesShedRequests() {
+          public boolean seesRefusedRequests() {
             return true;
           }
         })
@@ -272,6 +272,37 @@ class JsonServerTest {
       release.countDown();
       assertThat(holding.get(10, TimeUnit.SECONDS).status()).isEqualTo(200);
       assertThat(seen).containsExactly("recording 503", "gremlin-like 200", "recording 200");
+    }
+  }
+
+  @Test
+  void aBodyOverTheLimitIsRefusedPastTheFiltersThatDoNotAskToSeeRefusals() {
+    List<String> seen = new CopyOnWriteArrayList<>();
+    try (JsonServer server = JsonServer.builder()
+        .maxBodyBytes(10)
+        .filter(new Filter() {
+          @Override
+          public Response filter(Request request, Handler next) throws Exception {
+            Response response = next.handle(request);
+            seen.add("recording " + response.status());
+            return response;
+          }
+
+          @Override
+          public boolean seesRefusedRequests() {
+            return true;
+          }
+        })
+        .filter((r, next) -> {
+          seen.add("idempotency-like");
+          return next.handle(r);
+        })
+        .route("PUT", "/x", r -> Response.json(200, Map.of()))
+        .build().start()) {
+      RawHttp.Reply reply = RawHttp.send(server.uri(), "PUT", "/x", "application/json", "{\"a\":\"" + "x".repeat(100) + "\"}");
+
+      assertThat(reply.status()).isEqualTo(413);
+      assertThat(seen).containsExactly("recording 413");
     }
   }
 

@@ -39,7 +39,7 @@ class OverloadTest {
           }
 
           @Override
-          public boolean seesShedRequests() {
+          public boolean seesRefusedRequests() {
             return true;
           }
         })

@@ -44,7 +44,8 @@ import org.slf4j.MDC;
  * <p>Order per request: route, read the body (size limit, minimum rate), then admission. A request
  * takes an in-flight permit only once its body has arrived, so slow bodies cannot starve the
  * bound; past the bound it is answered 503 {@code overloaded} through the {@linkplain
- * Filter#seesShedRequests() shedding-aware filters} only, in microseconds.
+ * Filter#seesRefusedRequests() refusal-aware filters} only, in microseconds. So is a request whose
+ * body could not be read (408, 413, 400), which then closes its connection.
  *
  * <p>Routing, header and body checks happen before the filters but their failures are raised
  * only at the innermost end of the chain, so filters (latency recording, the gremlin) see bad
@@ -69,7 +70,7 @@ public final class ExchangeDispatcher extends org.eclipse.jetty.server.Handler.A
 
   private final RouteTable routes;
   private final Handler chain;
-  private final Handler shedChain;
+  private final Handler refusedChain;
   private final ObjectMapper mapper;
   private final RequestBodyReader bodies;
   private final Duration maxDeadline;
@@ -87,7 +88,8 @@ public final class ExchangeDispatcher extends org.eclipse.jetty.server.Handler.A
     this.bodies = new RequestBodyReader(maxBodyBytes, minRequestBytesPerSecond);
     this.maxDeadline = maxDeadline;
     this.chain = chainOf(filters, request -> answerProblems(request, ExchangeDispatcher::invokeRoute));
-    this.shedChain = chainOf(filters.stream().filter(Filter::seesShedRequests).toList(), ExchangeDispatcher::overloaded);
+    this.refusedChain = chainOf(
+        filters.stream().filter(Filter::seesRefusedRequests).toList(), request -> answerProblems(request, ExchangeDispatcher::invokeRoute));
   }
 
   private static Handler chainOf(List<Filter> filters, Handler innermost) {
@@ -116,10 +118,20 @@ public final class ExchangeDispatcher extends org.eclipse.jetty.server.Handler.A
       // by Jetty in the middle of its work.
       jetty.addIdleTimeoutListener(timeout -> false);
       // Admission after the body: only a request ready to run a route counts against the bound.
-      // One already answered by a problem (404, 408, 413, ...) runs no route and needs no permit.
-      boolean exempt = OperatorPaths.matches(request.path()) || incoming.early();
-      admittedHere = !exempt && admitted.tryAcquire();
-      Response response = exempt || admittedHere ? answerProblems(request, chain) : answerProblems(request, shedChain);
+      // One already answered by a problem (404, 405, ...) runs no route and needs no permit; one
+      // whose body failed, or one past the bound, is refused through the refusal-aware filters only.
+      Response response;
+      if (incoming.closeAfter()) {
+        response = answerProblems(request, refusedChain);
+      } else if (OperatorPaths.matches(request.path()) || incoming.early()) {
+        response = answerProblems(request, chain);
+      } else if (admitted.tryAcquire()) {
+        admittedHere = true;
+        response = answerProblems(request, chain);
+      } else {
+        request.attributes().put(Terminal.class.getName(), new Terminal(null, overloaded()));
+        response = answerProblems(request, refusedChain);
+      }
       if (response.dropsConnection()) {
         drop(jetty, callback);
         return true;
@@ -140,10 +152,9 @@ public final class ExchangeDispatcher extends org.eclipse.jetty.server.Handler.A
     return true;
   }
 
-  private static Response overloaded(Request request) {
-    return Response.problem(Problem.of(ProblemType.OVERLOADED, "the server is at its limit of requests in flight; retry shortly")
-            .withInstance(request.path()))
-        .withHeader("Retry-After", "1");
+  private static ProblemException overloaded() {
+    return new ProblemException(
+        Problem.of(ProblemType.OVERLOADED, "the server is at its limit of requests in flight; retry shortly"), "1");
   }
 
   /** A request as read, and whether the connection must close after the answer. */

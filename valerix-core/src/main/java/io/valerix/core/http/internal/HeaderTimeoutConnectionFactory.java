@@ -98,7 +98,9 @@ public final class HeaderTimeoutConnectionFactory extends HttpConnectionFactory 
     }
 
     private void expire(long begin) {
-      if (armed && armedFor == begin) {
+      // The parser's state is read off its thread: a stale read can only make this skip a close,
+      // and the idle timeout still bounds that connection.
+      if (armed && armedFor == begin && inHeaderState() && !isStart() && getBeginNanoTime() == begin) {
         endPoint.close(new TimeoutException("request headers not complete within " + Duration.ofNanos(timeoutNanos)));
       }
     }
