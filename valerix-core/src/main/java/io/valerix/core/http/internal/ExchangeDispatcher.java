@@ -85,7 +85,7 @@ public final class ExchangeDispatcher extends org.eclipse.jetty.server.Handler.A
     this.routes = routes;
     this.admitted = new Semaphore(maxInFlight);
     this.mapper = mapper;
-    this.bodies = new RequestBodyReader(maxBodyBytes, minRequestBytesPerSecond);
+    this.bodies = new RequestBodyReader(maxBodyBytes, minRequestBytesPerSecond, clock);
     this.maxDeadline = maxDeadline;
     this.chain = chainOf(filters, request -> answerProblems(request, ExchangeDispatcher::invokeRoute));
     this.refusedChain = chainOf(

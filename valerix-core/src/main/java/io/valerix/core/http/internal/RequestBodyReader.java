@@ -2,6 +2,7 @@ package io.valerix.core.http.internal;
 
 import io.valerix.core.http.ProblemException;
 import io.valerix.core.http.ProblemType;
+import io.valerix.core.time.NanoClock;
 import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CountDownLatch;
@@ -10,7 +11,6 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.http.HttpException;
 import org.eclipse.jetty.io.Content;
 import org.eclipse.jetty.server.Request;
-import org.eclipse.jetty.util.NanoTime;
 
 /**
  * Reads a request body on the request's (virtual) thread, within a size limit and a minimum data
@@ -38,10 +38,12 @@ final class RequestBodyReader {
 
   private final long maxBytes;
   private final long minBytesPerSecond;
+  private final NanoClock clock;
 
-  RequestBodyReader(long maxBytes, long minBytesPerSecond) {
+  RequestBodyReader(long maxBytes, long minBytesPerSecond, NanoClock clock) {
     this.maxBytes = maxBytes;
     this.minBytesPerSecond = minBytesPerSecond;
+    this.clock = clock;
   }
 
   Body read(Request request) {
@@ -55,11 +57,11 @@ final class RequestBodyReader {
       return Body.EMPTY;
     }
     ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 512);
-    long start = NanoTime.now();
+    long start = clock.nanoTime();
     while (true) {
       Content.Chunk chunk = request.read();
       if (chunk == null) {
-        long allowed = GRACE_NANOS + out.size() * 1_000_000_000L / minBytesPerSecond - NanoTime.since(start);
+        long allowed = GRACE_NANOS + out.size() * 1_000_000_000L / minBytesPerSecond - (clock.nanoTime() - start);
         if (allowed <= 0 || !awaitMore(request, allowed)) {
           return new Body(new byte[0], tooSlow(out.size()), false);
         }
