@@ -5,6 +5,7 @@ import io.valerix.core.http.Handler;
 import io.valerix.core.http.Request;
 import io.valerix.core.http.Response;
 import io.valerix.core.idempotency.internal.IdempotentExecutor;
+import io.valerix.core.idempotency.internal.JdbcIdempotencyStore;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
@@ -66,7 +67,12 @@ public final class IdempotencyFilter implements Filter {
    * IdempotencyConfig#defaults()} for the defaults).
    */
   public static IdempotencyFilter of(IdempotencyStore store, IdempotencyConfig config) {
-    return new IdempotencyFilter(Objects.requireNonNull(store, "store"), Objects.requireNonNull(config, "config"));
+    Objects.requireNonNull(store, "store");
+    Objects.requireNonNull(config, "config");
+    if (config.claimWithFirstWrite() && !(store instanceof JdbcIdempotencyStore)) {
+      throw new IllegalArgumentException("claimWithFirstWrite needs a JDBC store (IdempotencyStore.jdbc), but the store was " + store);
+    }
+    return new IdempotencyFilter(store, config);
   }
 
   /**
@@ -90,6 +96,16 @@ public final class IdempotencyFilter implements Filter {
   public static Optional<String> keyOf(Request request) {
     Objects.requireNonNull(request, "request");
     return Optional.ofNullable((String) request.attributes().get(IdempotentExecutor.KEY_ATTRIBUTE));
+  }
+
+  /**
+   * The claim a handler takes with its first write, on routes of a filter built with {@link
+   * IdempotencyConfig.Builder#claimWithFirstWrite(boolean)}; empty elsewhere (the filter claimed
+   * before the handler ran, or the route is not guarded).
+   */
+  public static Optional<KeyClaim> claimOf(Request request) {
+    Objects.requireNonNull(request, "request");
+    return Optional.ofNullable((KeyClaim) request.attributes().get(IdempotentExecutor.CLAIM_ATTRIBUTE));
   }
 
   @Override
