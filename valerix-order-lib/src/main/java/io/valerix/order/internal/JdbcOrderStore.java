@@ -2,6 +2,7 @@ package io.valerix.order.internal;
 
 import io.valerix.core.backup.ChangeJournal;
 import io.valerix.core.backup.JournaledTable;
+import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import io.valerix.core.jdbc.SchemaMigrations;
 import io.valerix.order.Order;
 import io.valerix.order.OrderStatus;
@@ -34,22 +35,86 @@ public final class JdbcOrderStore {
   private static final String UNIQUE_VIOLATION = "23505";
   private static final JournaledTable ORDERS = JournaledTable.of("orders", "order_id");
 
+  private final DeadlineBoundDataSource database;
   private final DataSource dataSource;
   private final ChangeJournal journal;
 
   public JdbcOrderStore(DataSource dataSource) {
-    this(dataSource, ChangeJournal.off());
+    this(DeadlineBoundDataSource.of(dataSource), ChangeJournal.off());
   }
 
   public JdbcOrderStore(DataSource dataSource, ChangeJournal journal) {
-    this.dataSource = dataSource;
+    this(DeadlineBoundDataSource.of(dataSource), journal);
+  }
+
+  public JdbcOrderStore(DeadlineBoundDataSource database, ChangeJournal journal) {
+    this.database = database;
+    this.dataSource = database.dataSource();
     this.journal = journal;
     SchemaMigrations.migrate(dataSource, "orders");
     journal.install(dataSource);
   }
 
+  /** The database, whose transactions end by a deadline. */
+  public DeadlineBoundDataSource database() {
+    return database;
+  }
+
   /** The outcome of {@link #insertPending}: the stored order, and whether this call created it. */
   public record Insert(Order order, boolean created) {}
+
+  /**
+   * Inserts a PENDING order in {@code c}'s open transaction, or reads the one already stored under
+   * that id. {@code ON CONFLICT DO NOTHING} keeps the transaction usable after a duplicate, so an
+   * idempotency claim made in it still commits.
+   */
+  public Insert insertPending(Connection c, String orderId, String sku, int quantity, String message, Instant at) throws SQLException {
+    Instant now = at.truncatedTo(ChronoUnit.MICROS);
+    try (PreparedStatement insert = c.prepareStatement(
+        "INSERT INTO orders (" + COLUMNS + ") VALUES (?, ?, ?, 'PENDING', ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      insert.setString(1, orderId);
+      insert.setString(2, sku);
+      insert.setInt(3, quantity);
+      insert.setString(4, message);
+      insert.setObject(5, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+      insert.setObject(6, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+      if (journal.write(c, insert::executeUpdate, ORDERS.row(orderId)) == 1) {
+        return new Insert(new Order(orderId, sku, quantity, OrderStatus.PENDING, message, now, now), true);
+      }
+    }
+    return new Insert(find(c, orderId).orElseThrow(() -> new SQLException("order " + orderId + " neither inserted nor found")), false);
+  }
+
+  /** The order, read on {@code c}. */
+  public Optional<Order> find(Connection c, String orderId) throws SQLException {
+    try (PreparedStatement query = c.prepareStatement("SELECT " + COLUMNS + " FROM orders WHERE order_id = ?")) {
+      query.setString(1, orderId);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+      }
+    }
+  }
+
+  /**
+   * Moves a PENDING order to a final status in {@code c}'s open transaction.
+   *
+   * @return true if this call changed it; false if it was no longer PENDING
+   */
+  public boolean settle(Connection c, String orderId, OrderStatus status, String message, Instant now) throws SQLException {
+    if (!status.isFinal()) {
+      throw new IllegalArgumentException("an order can only be settled to a final status, not " + status);
+    }
+    try (PreparedStatement update = c.prepareStatement(
+        "UPDATE orders SET status = ?, message = ?, updated_at = ?, settled_at = ? WHERE order_id = ? AND status = 'PENDING'")) {
+      OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+      update.setString(1, status.name());
+      update.setString(2, message);
+      update.setObject(3, at);
+      update.setObject(4, at);
+      update.setString(5, orderId);
+      return journal.write(c, update::executeUpdate, ORDERS.row(orderId)) == 1;
+    }
+  }
 
   /** Inserts a PENDING order, or returns the one already stored under that id. */
   public Insert insertPending(String orderId, String sku, int quantity, String message, Instant at) {
