@@ -2,9 +2,12 @@ package io.valerix.inventory.internal;
 
 import io.valerix.core.backup.ChangeJournal;
 import io.valerix.core.backup.JournaledTable;
+import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.ProblemType;
+import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import io.valerix.core.jdbc.SchemaMigrations;
 import io.valerix.inventory.InventoryConfig;
+import io.valerix.inventory.InventoryDeadlineException;
 import io.valerix.inventory.InventoryProblems;
 import io.valerix.inventory.InventoryService;
 import io.valerix.inventory.InventoryStoreException;
@@ -51,11 +54,13 @@ public final class JdbcInventoryService implements InventoryService {
   static final JournaledTable RESERVATIONS = JournaledTable.of("inventory_reservation", "order_id");
 
   private final DataSource dataSource;
+  private final DeadlineBoundDataSource database;
   private final int maxQuantity;
   private final ChangeJournal journal;
 
   private JdbcInventoryService(DataSource dataSource, int maxQuantity, ChangeJournal journal) {
     this.dataSource = dataSource;
+    this.database = DeadlineBoundDataSource.of(dataSource);
     this.maxQuantity = maxQuantity;
     this.journal = journal;
   }
@@ -95,6 +100,37 @@ public final class JdbcInventoryService implements InventoryService {
       } catch (SQLException e) {
         // Another transaction inserted this order id first; its commit is what ended our wait, so
         // the next attempt reads its row and answers the same as it did.
+        retryOrThrow(e, attempt, "reserve " + orderId);
+      }
+    }
+  }
+
+  /**
+   * The whole reserve (the reads included) is one transaction whose waits end by {@code deadline};
+   * a lost race starts a new one, within the same deadline.
+   */
+  @Override
+  public Reservation reserve(String orderId, String sku, int quantity, Deadline deadline) {
+    InventoryInput.requireOrderId(orderId);
+    InventoryInput.requireSku(sku);
+    InventoryInput.requireQuantity(quantity, maxQuantity);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return database.inTransaction(deadline, connection -> {
+          Reservation existing = InventorySql.findReservation(connection, orderId);
+          if (existing != null) {
+            return answerRepeat(existing, sku, quantity);
+          }
+          if (!InventorySql.skuExists(connection, sku)) {
+            throw InventoryProblems.UNKNOWN_SKU.exception("sku '" + sku + "' is not stocked");
+          }
+          return takeStock(connection, orderId, sku, quantity);
+        });
+      } catch (SQLException e) {
+        if (DeadlineBoundDataSource.isTimeout(e)) {
+          throw new InventoryDeadlineException("reserve " + orderId + " gave up at its deadline (budget "
+              + deadline.budget().toMillis() + " ms): " + e.getMessage(), e);
+        }
         retryOrThrow(e, attempt, "reserve " + orderId);
       }
     }
@@ -195,18 +231,21 @@ public final class JdbcInventoryService implements InventoryService {
 
   private Reservation reserveNew(Connection connection, String orderId, String sku, int quantity)
       throws SQLException {
-    return Transactions.run(connection, () -> {
-      InventorySql.insertReservation(connection, orderId, sku, quantity);
-      boolean taken = InventorySql.takeStock(connection, sku, quantity);
-      if (!taken) {
-        // Recorded, not just answered: a retry must get REJECTED even if stock comes back later.
-        InventorySql.markRejected(connection, orderId);
-        journal.capture(connection, RESERVATIONS.row(orderId));
-      } else {
-        journal.capture(connection, STOCK.row(sku), RESERVATIONS.row(orderId));
-      }
-      return new Reservation(orderId, sku, quantity, taken ? ReservationStatus.RESERVED : ReservationStatus.REJECTED);
-    });
+    return Transactions.run(connection, () -> takeStock(connection, orderId, sku, quantity));
+  }
+
+  /** The reservation row and the stock it takes, in {@code connection}'s open transaction. */
+  private Reservation takeStock(Connection connection, String orderId, String sku, int quantity) throws SQLException {
+    InventorySql.insertReservation(connection, orderId, sku, quantity);
+    boolean taken = InventorySql.takeStock(connection, sku, quantity);
+    if (!taken) {
+      // Recorded, not just answered: a retry must get REJECTED even if stock comes back later.
+      InventorySql.markRejected(connection, orderId);
+      journal.capture(connection, RESERVATIONS.row(orderId));
+    } else {
+      journal.capture(connection, STOCK.row(sku), RESERVATIONS.row(orderId));
+    }
+    return new Reservation(orderId, sku, quantity, taken ? ReservationStatus.RESERVED : ReservationStatus.REJECTED);
   }
 
   private boolean releaseReserved(Connection connection, Reservation reserved) throws SQLException {
