@@ -2,6 +2,7 @@ package io.valerix.core.idempotency.internal;
 
 import io.valerix.core.http.Problem;
 import io.valerix.core.http.ProblemException;
+import io.valerix.core.http.ProblemType;
 import io.valerix.core.http.Request;
 import io.valerix.core.idempotency.IdempotencyConfig;
 import io.valerix.core.idempotency.IdempotencyProblems;
@@ -83,6 +84,11 @@ final class JoinedClaims {
   }
 
   private static Optional<IdempotencyRecord> read(JdbcIdempotencyStore store, Request request, String scope, String key) {
+    if (request.deadline().isExpired()) {
+      // As the route would answer: the caller has stopped waiting, so nothing is even looked up.
+      throw ProblemType.DEADLINE_EXCEEDED.exception(
+          "the caller's deadline passed before " + request.route() + " started; nothing was done");
+    }
     try {
       return store.database().inTransaction(request.deadline(), c -> store.find(c, scope, key));
     } catch (SQLException | RuntimeException e) {
