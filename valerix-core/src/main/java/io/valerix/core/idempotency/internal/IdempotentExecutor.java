@@ -95,19 +95,23 @@ public final class IdempotentExecutor {
       try {
         response = next.handle(request);
       } catch (ClaimLostException lost) {
-        if (round >= MAX_JOINED_ROUNDS) {
-          throw inProgress(scope, key);
-        }
-        continue;
+        response = null;
       } catch (Throwable failure) {
-        if (claim.isClaimed()) {
+        if (claim.isClaimed() && !claim.lost()) {
           claim.finish(Response.dropConnection());
         }
         throw failure;
       } finally {
         request.attributes().remove(CLAIM_ATTRIBUTE);
       }
-      return claim.finish(response);
+      // Filters inside this one may have turned a lost claim into an answer; the flag tells.
+      Response sent = response == null || claim.lost() ? null : claim.finish(response);
+      if (sent != null) {
+        return sent;
+      }
+      if (round >= MAX_JOINED_ROUNDS) {
+        throw inProgress(scope, key);
+      }
     }
   }
 

@@ -10,6 +10,7 @@ import io.valerix.core.idempotency.ReplayMode;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import java.sql.Connection;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
@@ -28,6 +29,11 @@ final class JoinedClaim implements KeyClaim {
 
   private enum Stage { UNCLAIMED, CLAIMED, COMPLETED }
 
+  /** Below this much time left, a held claim's answer is recorded after the reply instead of before it. */
+  private static final Duration MIN_RECORDING_TIME = Duration.ofMillis(50);
+  /** What a recording after the reply may take: it delays no one, but must not hang. */
+  private static final Duration LATE_RECORDING_TIME = Duration.ofSeconds(5);
+
   private final JdbcIdempotencyStore store;
   private final IdempotencyConfig config;
   private final ResponseRecorder recorder;
@@ -38,6 +44,8 @@ final class JoinedClaim implements KeyClaim {
   private final IdempotencyRecord previous;
   private Stage stage = Stage.UNCLAIMED;
   private IdempotencyRecord held;
+  /** Set when another request won the key; the handler's answer is then not this request's to give. */
+  private boolean lost;
 
   JoinedClaim(JdbcIdempotencyStore store, IdempotencyConfig config, ResponseRecorder recorder, Request request,
       String scope, String key, String fingerprint, IdempotencyRecord previous) {
@@ -59,10 +67,16 @@ final class JoinedClaim implements KeyClaim {
       throw new IllegalStateException("the key '" + key + "' in " + scope + " was claimed already");
     }
     IdempotencyRecord[] claimed = new IdempotencyRecord[1];
-    T result = store.database().inTransaction(deadline, c -> {
-      claimed[0] = take(c, inProgress(c));
-      return firstWrite.run(c);
-    });
+    T result;
+    try {
+      result = store.database().inTransaction(deadline, c -> {
+        claimed[0] = take(c, inProgress(c));
+        return firstWrite.run(c);
+      });
+    } catch (ClaimLostException e) {
+      lost = true;
+      throw e;
+    }
     held = claimed[0];
     stage = Stage.CLAIMED;
     return result;
@@ -75,15 +89,21 @@ final class JoinedClaim implements KeyClaim {
     if (stage != Stage.CLAIMED) {
       throw new IllegalStateException("the key '" + key + "' in " + scope + " must be claimed, and not completed, to complete; it was " + stage);
     }
-    Response answer = store.database().inTransaction(deadline, c -> {
-      Response response = lastWrite.run(c);
-      Response sent = record(c, held, response);
-      if (sent == null) {
-        throw new ClaimLostException("the claim of '" + key + "' in " + scope + " (fencing token " + held.fencingToken()
-            + ") was taken over before its answer was stored");
-      }
-      return sent;
-    });
+    Response answer;
+    try {
+      answer = store.database().inTransaction(deadline, c -> {
+        Response response = lastWrite.run(c);
+        Response sent = record(c, held, response);
+        if (sent == null) {
+          throw new ClaimLostException("the claim of '" + key + "' in " + scope + " (fencing token " + held.fencingToken()
+              + ") was taken over before its answer was stored");
+        }
+        return sent;
+      });
+    } catch (ClaimLostException e) {
+      lost = true;
+      throw e;
+    }
     stage = Stage.COMPLETED;
     return answer;
   }
@@ -93,10 +113,18 @@ final class JoinedClaim implements KeyClaim {
     return stage != Stage.UNCLAIMED;
   }
 
+  /** Whether another request won the key while this one ran: its answer must not be sent. */
+  boolean lost() {
+    return lost;
+  }
+
   /**
    * Records the answer of a handler that returned without completing, in one transaction: a
    * claimed key is finished as {@link ClaimProtocol} would; an unclaimed one (the handler wrote
    * nothing) is claimed and finished at once, if its answer is worth keeping.
+   *
+   * @return the answer to send, or null if another request holds the key: this one ran beside it
+   *     without writing, and is to be answered as a retry
    */
   Response finish(Response response) {
     if (stage == Stage.COMPLETED) {
@@ -107,6 +135,13 @@ final class JoinedClaim implements KeyClaim {
         || (mode == ReplayMode.RERUN && previous != null && previous.state() == IdempotencyRecord.State.PENDING_RESULT))) {
       return response; // nothing held, and the store already says what a retry must do
     }
+    if (stage == Stage.CLAIMED && request.deadline().remaining().compareTo(MIN_RECORDING_TIME) < 0) {
+      // The key is ours, but the deadline has no time left to record the answer: the reply leaves
+      // now and the answer is recorded right after it, rather than the claim blocking retries
+      // (409) until its lease ends. A retry in between gets a 409 with Retry-After: 1.
+      Thread.ofVirtual().name("valerix-idempotency-record").start(() -> recordLate(response));
+      return response;
+    }
     try {
       Response sent = store.database().inTransaction(request.deadline(), c -> {
         IdempotencyRecord record = stage == Stage.CLAIMED ? held : take(c, inProgress(c));
@@ -115,14 +150,24 @@ final class JoinedClaim implements KeyClaim {
       });
       stage = Stage.COMPLETED;
       return sent;
-    } catch (ClaimLostException lost) {
-      log.info("the answer to '{}' in {} is not recorded: {}", key, scope, lost.getMessage());
-      return response;
+    } catch (ClaimLostException e) {
+      log.debug("the answer to '{}' in {} is not recorded: {}", key, scope, e.getMessage());
+      lost = true;
+      return null;
     } catch (SQLException | RuntimeException e) {
       // The client still gets the true answer; a held claim stays IN_PROGRESS until its lease ends.
       log.warn("could not record the answer to '{}' in {} within the request's deadline; a retry after the lease of {} runs"
           + " the handler again: {}", key, scope, config.lease(), e.getMessage());
       return response;
+    }
+  }
+
+  private void recordLate(Response response) {
+    try {
+      store.database().inTransaction(Deadline.after(LATE_RECORDING_TIME), c -> record(c, held, response));
+    } catch (SQLException | RuntimeException e) {
+      log.warn("could not record the answer to '{}' in {}; a retry after the lease of {} runs the handler again: {}",
+          key, scope, config.lease(), e.getMessage());
     }
   }
 
