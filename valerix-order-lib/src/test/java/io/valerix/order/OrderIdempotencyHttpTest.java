@@ -115,10 +115,13 @@ class OrderIdempotencyHttpTest {
     assertThat(reused.problemType()).isEqualTo(KEY_REUSED);
 
     // When the reconciler has settled it, a retry gets the settled order, and from then on a replay
-    await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(orderId).status() == OrderStatus.CONFIRMED);
+    // (CONFIRMED; FAILED only if the reserve reached inventory after its budget ran out, on a
+    // machine too loaded to deliver it within the 300 ms timeout)
+    await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(orderId).status().isFinal());
+    String outcome = services.orderNamed(orderId).status().name();
     OrderHttp.Reply settled = services.place("slow-click", "widget", 2);
     assertThat(settled.status()).isEqualTo(200);
-    assertThat(settled.orderStatus()).isEqualTo("CONFIRMED");
+    assertThat(settled.orderStatus()).isEqualTo(outcome).isIn("CONFIRMED", "FAILED");
     assertThat(settled.header("Idempotent-Replayed")).isNull();
     OrderHttp.Reply replayed = services.place("slow-click", "widget", 2);
     assertThat(replayed.status()).isEqualTo(200);
@@ -126,9 +129,15 @@ class OrderIdempotencyHttpTest {
     assertThat(replayed.body()).isEqualTo(settled.body());
 
     // And there is still one order and one reservation
-    assertThat(services.orders()).containsExactly(java.util.Map.entry(orderId, "CONFIRMED|widget|2"));
-    assertThat(services.reservations()).containsExactly(java.util.Map.entry(orderId, "RESERVED|widget|2"));
-    assertThat(services.stock("widget").available()).isEqualTo(98);
+    if (outcome.equals("CONFIRMED")) {
+      assertThat(services.orders()).containsExactly(java.util.Map.entry(orderId, "CONFIRMED|widget|2"));
+      assertThat(services.reservations()).containsExactly(java.util.Map.entry(orderId, "RESERVED|widget|2"));
+      assertThat(services.stock("widget").available()).isEqualTo(98);
+    } else {
+      assertThat(services.orders()).containsExactly(java.util.Map.entry(orderId, "FAILED|widget|2"));
+      assertThat(services.reservations()).containsExactly(java.util.Map.entry(orderId, "CANCELLED|null|null"));
+      assertThat(services.stock("widget").available()).isEqualTo(100);
+    }
   }
 
   @Test
