@@ -30,7 +30,11 @@ import org.slf4j.LoggerFactory;
  * Places orders without ever hanging on inventory and without ever placing one twice.
  *
  * <p>Placing an order commits it as PENDING, then asks inventory to reserve stock under the
- * request's deadline (at most the configured timeout). RESERVED makes it CONFIRMED and REJECTED
+ * request's deadline (at most the configured timeout), holding no database connection meanwhile.
+ * Every database wait (a connection, a lock, a statement) also ends by that deadline: if the order
+ * cannot be written in time the call fails with nothing written, and once it is written a slow
+ * settle leaves it PENDING. Behind the HTTP API the idempotency claim joins the PENDING insert and
+ * the stored answer joins the settle, so an order costs two commits in the order database. RESERVED makes it CONFIRMED and REJECTED
  * makes it REJECTED. When inventory does not answer in time, the order stays PENDING: the
  * reservation may have happened, so it is never reported as failed; the {@link OrderReconciler}
  * settles it. The order id is the primary key, so a retry of the same order returns the stored

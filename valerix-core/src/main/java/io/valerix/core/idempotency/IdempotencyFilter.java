@@ -41,6 +41,10 @@ import java.util.Optional;
  *       gets the handler's answer.
  * </ul>
  *
+ * <p>With {@link IdempotencyConfig.Builder#claimWithFirstWrite(boolean)} the filter only checks the
+ * key before the handler runs, and the handler claims it in its own first transaction through
+ * {@link #claimOf(Request)} ({@link KeyClaim}): the same answers as above, two commits fewer.
+ *
  * <p>Other routes pass through untouched. Put this filter inside filters that may drop or delay
  * answers (the gremlin) and outside anything that needs the key to have been checked.
  *

@@ -3,12 +3,15 @@ package io.valerix.core.jdbc;
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.jdbc.internal.SessionTimeouts;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.SQLTimeoutException;
 import java.util.Objects;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.sql.DataSource;
 
 /**
@@ -98,6 +101,43 @@ public final class DeadlineBoundDataSource {
     } finally {
       gate.release();
     }
+  }
+
+  /**
+   * A connection through the gate, waited for at most until {@code deadline}, for work that runs
+   * its own transactions; closing it gives the permit back. Its statements are not time-limited:
+   * prefer {@link #inTransaction}.
+   *
+   * @throws SQLException a timeout ({@link #isTimeout}) if none came free in time, or the pool's
+   *     failure
+   */
+  public Connection connection(Deadline deadline) throws SQLException {
+    Objects.requireNonNull(deadline, "deadline");
+    enter(deadline);
+    Connection connection;
+    try {
+      connection = dataSource.getConnection();
+    } catch (SQLException | RuntimeException | Error e) {
+      gate.release();
+      throw e;
+    }
+    AtomicBoolean open = new AtomicBoolean(true);
+    return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(), new Class<?>[] {Connection.class},
+        (proxy, method, args) -> {
+          if (method.getName().equals("close") && open.compareAndSet(true, false)) {
+            try {
+              connection.close();
+            } finally {
+              gate.release();
+            }
+            return null;
+          }
+          try {
+            return method.invoke(connection, args);
+          } catch (InvocationTargetException e) {
+            throw e.getCause();
+          }
+        });
   }
 
   /** The data source underneath, for what runs outside any request (schema migrations). */

@@ -53,13 +53,18 @@ public final class JdbcInventoryService implements InventoryService {
   static final JournaledTable STOCK = JournaledTable.of("inventory_stock", "sku");
   static final JournaledTable RESERVATIONS = JournaledTable.of("inventory_reservation", "order_id");
 
-  private final DataSource dataSource;
+  /**
+   * The most a call without a deadline of its own (everything but {@link #reserve(String, String,
+   * int, Deadline)}) waits for a connection. It goes through the same gate as the reserves, so
+   * the pool itself never makes a reserve wait.
+   */
+  private static final java.time.Duration UNBOUNDED_CALLS = java.time.Duration.ofSeconds(10);
+
   private final DeadlineBoundDataSource database;
   private final int maxQuantity;
   private final ChangeJournal journal;
 
   private JdbcInventoryService(DataSource dataSource, int maxQuantity, ChangeJournal journal) {
-    this.dataSource = dataSource;
     this.database = DeadlineBoundDataSource.of(dataSource);
     this.maxQuantity = maxQuantity;
     this.journal = journal;
@@ -86,7 +91,7 @@ public final class JdbcInventoryService implements InventoryService {
     InventoryInput.requireSku(sku);
     InventoryInput.requireQuantity(quantity, maxQuantity);
     for (int attempt = 1; ; attempt++) {
-      try (Connection connection = dataSource.getConnection()) {
+      try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
         Reservation existing = InventorySql.findReservation(connection, orderId);
         if (existing != null) {
           return answerRepeat(existing, sku, quantity);
@@ -140,7 +145,7 @@ public final class JdbcInventoryService implements InventoryService {
   public Reservation release(String orderId) {
     InventoryInput.requireOrderId(orderId);
     for (int attempt = 1; ; attempt++) {
-      try (Connection connection = dataSource.getConnection()) {
+      try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
         Reservation existing = InventorySql.findReservation(connection, orderId);
         if (existing == null) {
           journal.write(connection, () -> InventorySql.insertTombstone(connection, orderId), RESERVATIONS.row(orderId));
@@ -169,7 +174,7 @@ public final class JdbcInventoryService implements InventoryService {
   @Override
   public Reservation find(String orderId) {
     InventoryInput.requireOrderId(orderId);
-    try (Connection connection = dataSource.getConnection()) {
+    try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
       Reservation found = InventorySql.findReservation(connection, orderId);
       return found == null ? Reservation.notFound(orderId) : found;
     } catch (SQLException e) {
@@ -180,7 +185,7 @@ public final class JdbcInventoryService implements InventoryService {
   @Override
   public Optional<StockLevel> stockLevel(String sku) {
     InventoryInput.requireSku(sku);
-    try (Connection connection = dataSource.getConnection()) {
+    try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
       return InventorySql.stockLevels(connection, sku).stream().findFirst();
     } catch (SQLException e) {
       throw new InventoryStoreException("reading the stock of " + sku + " failed: " + e.getMessage(), e);
@@ -189,7 +194,7 @@ public final class JdbcInventoryService implements InventoryService {
 
   @Override
   public List<StockLevel> stockLevels() {
-    try (Connection connection = dataSource.getConnection()) {
+    try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
       return List.copyOf(InventorySql.stockLevels(connection, null));
     } catch (SQLException e) {
       throw new InventoryStoreException("reading the stock failed: " + e.getMessage(), e);
@@ -209,7 +214,7 @@ public final class JdbcInventoryService implements InventoryService {
       throw ProblemType.INVALID_REQUEST.exception(
           "limit must be 1.." + MAX_PAGE + ", but was " + limit);
     }
-    try (Connection connection = dataSource.getConnection()) {
+    try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
       return List.copyOf(InventorySql.listReservations(connection, prefix, after, limit));
     } catch (SQLException e) {
       throw new InventoryStoreException("listing reservations failed: " + e.getMessage(), e);
@@ -263,7 +268,7 @@ public final class JdbcInventoryService implements InventoryService {
 
   private void seed(Map<String, Integer> initialStock) {
     for (Map.Entry<String, Integer> entry : initialStock.entrySet()) {
-      try (Connection connection = dataSource.getConnection()) {
+      try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
         if (InventorySql.skuExists(connection, entry.getKey())) {
           continue;
         }

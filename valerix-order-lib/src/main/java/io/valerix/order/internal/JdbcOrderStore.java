@@ -26,8 +26,11 @@ import javax.sql.DataSource;
  * win across any number of order-service instances, and every status change is conditional on the
  * order still being {@code PENDING}, so two settlers can never both change it.
  *
- * <p>With a {@link ChangeJournal} on, each write runs in a transaction with its journal row; off,
- * each is one auto-committed statement.
+ * <p>Every method runs in a transaction through a {@link DeadlineBoundDataSource}: the {@code
+ * Connection} variants join the caller's (so the order path can put an idempotency claim or a
+ * stored answer in the same commit), the others run their own, bounded generously since no
+ * request waits on them. With a {@link ChangeJournal} on, each write captures its journal row in
+ * its transaction.
  */
 public final class JdbcOrderStore {
 

@@ -34,6 +34,9 @@ import javax.sql.DataSource;
  * for {@link #insert}, {@code WHERE fencing_token = ?} for {@link #replace} and {@link #delete}.
  * Thread-safe: it holds no state beyond the data source.
  *
+ * <p>The package-private {@code Connection} variants run in a caller's open transaction, for
+ * {@link JoinedClaim}: a claim or an answer committed together with the handler's own write.
+ *
  * <p>With a {@link ChangeJournal} on, each write runs in a transaction with its journal row, and a
  * purge deletes its batch key by key so that each delete is journaled.
  */
