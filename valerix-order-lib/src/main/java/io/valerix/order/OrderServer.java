@@ -265,7 +265,12 @@ public final class OrderServer implements AutoCloseable {
       return this;
     }
 
-    /** The most a client waits for the answer to {@code POST /orders}, counted from its arrival; 2 s by default. */
+    /**
+     * The most a client waits for the answer to {@code POST /orders}, counted from its arrival; 2 s
+     * by default. It bounds every wait of the request (the idempotency check, database connections,
+     * locks and statements, the inventory call), and caps the deadline of every request to this
+     * server.
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;
