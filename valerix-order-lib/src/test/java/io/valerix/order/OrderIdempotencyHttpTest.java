@@ -236,7 +236,7 @@ class OrderIdempotencyHttpTest {
    */
   private static boolean isToldToRetry(OrderHttp.Reply reply) {
     if (reply.status() == 503) {
-      assertThat(reply.problemType()).isIn(
+      assertThat(reply.problemType()).isIn("urn:valerix:problem:overloaded",
           "urn:valerix:problem:order-store-unavailable", "urn:valerix:problem:idempotency-store-unavailable");
       assertThat(reply.header("Retry-After")).isEqualTo("1");
       return true;

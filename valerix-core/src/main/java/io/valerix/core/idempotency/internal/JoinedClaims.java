@@ -4,6 +4,7 @@ import io.valerix.core.http.Problem;
 import io.valerix.core.http.ProblemException;
 import io.valerix.core.http.ProblemType;
 import io.valerix.core.http.Request;
+import io.valerix.core.http.ValerixHeaders;
 import io.valerix.core.idempotency.IdempotencyConfig;
 import io.valerix.core.idempotency.IdempotencyProblems;
 import io.valerix.core.idempotency.IdempotencyRecord;
@@ -85,9 +86,16 @@ final class JoinedClaims {
 
   private static Optional<IdempotencyRecord> read(JdbcIdempotencyStore store, Request request, String scope, String key) {
     if (request.deadline().isExpired()) {
-      // As the route would answer: the caller has stopped waiting, so nothing is even looked up.
-      throw ProblemType.DEADLINE_EXCEEDED.exception(
-          "the caller's deadline passed before " + request.route() + " started; nothing was done");
+      if (request.header(ValerixHeaders.BUDGET_MS).isPresent()) {
+        // As the route would answer: the caller's own budget is gone, it has stopped waiting.
+        throw ProblemType.DEADLINE_EXCEEDED.exception(
+            "the caller's deadline passed before " + request.route() + " started; nothing was done");
+      }
+      // The server's own bound passed while the request waited to be served: the server is
+      // overloaded, and the client, still waiting, is told when to retry.
+      throw new ProblemException(
+          Problem.of(ProblemType.OVERLOADED, "the request waited its whole timeout before it could be served; nothing was done, retry"),
+          "1");
     }
     try {
       return store.database().inTransaction(request.deadline(), c -> store.find(c, scope, key));
