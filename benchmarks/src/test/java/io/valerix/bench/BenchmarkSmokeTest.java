@@ -32,7 +32,8 @@ class BenchmarkSmokeTest {
       IdempotencyStoreBenchmark.class,
       GremlinBenchmark.class,
       LatencyRecordingBenchmark.class,
-      JsonRoundTripBenchmark.class);
+      JsonRoundTripBenchmark.class,
+      ReconcilerBacklogBenchmark.class);
 
   @TempDir Path results;
 

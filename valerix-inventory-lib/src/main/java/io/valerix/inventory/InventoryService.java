@@ -1,5 +1,6 @@
 package io.valerix.inventory;
 
+import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.ProblemException;
 import io.valerix.inventory.internal.JdbcInventoryService;
 import java.util.List;
@@ -47,6 +48,18 @@ public interface InventoryService {
    *     was reserved for a different SKU or quantity
    */
   Reservation reserve(String orderId, String sku, int quantity);
+
+  /**
+   * {@link #reserve(String, String, int)} that gives up when {@code deadline} passes: no wait for a
+   * connection, a lock or a statement outlasts it (the JDBC service), and what was not committed
+   * by then is rolled back. The HTTP route passes the request's deadline, which comes from the
+   * caller's remaining budget, so inventory stops work nobody waits for.
+   *
+   * @throws InventoryDeadlineException if the deadline passed first; nothing was taken
+   */
+  default Reservation reserve(String orderId, String sku, int quantity, Deadline deadline) {
+    return reserve(orderId, sku, quantity);
+  }
 
   /**
    * Cancels the reservation of {@code orderId}.

@@ -39,7 +39,7 @@ public final class InProcessInventoryClient implements InventoryClient, AutoClos
 
   @Override
   public ReservationStatus reserve(String orderId, String sku, int quantity, Deadline deadline) {
-    return status(call(() -> inventory.reserve(orderId, sku, quantity), deadline));
+    return status(call(() -> inventory.reserve(orderId, sku, quantity, deadline), deadline));
   }
 
   @Override

@@ -14,6 +14,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
+import io.valerix.core.idempotency.KeyClaim;
 import java.util.UUID;
 import io.valerix.order.internal.OrderStoreException;
 import org.slf4j.Logger;
@@ -54,7 +56,11 @@ public final class OrderHttpApi {
   /** A page of orders; {@code next} is the {@code after} of the next page, null on the last. */
   public record OrderPage(List<OrderView> items, String next) {}
 
-  /** The order database could not be reached in time; a retry with the same key is safe. */
+  /**
+   * The order database did not answer within the order's timeout (no connection, a lock, a slow
+   * statement) before the order was written; nothing was written, and a retry with the same key
+   * after {@code Retry-After} is safe.
+   */
   public static final ProblemType ORDER_STORE_UNAVAILABLE =
       ProblemType.of("order-store-unavailable", "Order database unavailable", 503);
 
@@ -112,24 +118,33 @@ public final class OrderHttpApi {
             "send an Idempotency-Key header or an orderId in the body, so a retry cannot place a second order"));
     MDC.put("orderId", orderId);
     try {
-      PlacedOrder placed;
-      try {
-        placed = service.place(orderId, body.sku(), body.quantity(), sinceArrival(request, service.timeout()));
-      } catch (OrderStoreException storeDown) {
-        // Whatever was written stays consistent: a PENDING order is settled by the reconciler,
-        // and a retry with the same key answers its state.
-        log.warn("order database unavailable for order {}: {}", orderId, storeDown.getMessage());
-        throw new ProblemException(Problem.of(ORDER_STORE_UNAVAILABLE, "the order database is busy; retry with the same key"), "1");
+      Deadline deadline = sinceArrival(request, service.timeout());
+      Optional<KeyClaim> claim = IdempotencyFilter.claimOf(request);
+      if (claim.isPresent()) {
+        return service.place(orderId, body.sku(), body.quantity(), deadline, claim.get(), placed -> answer(orderId, placed));
       }
-      // A PENDING order is always 202, also on a retry, so no one stores it as a final answer.
-      int status = placed.order().status() == OrderStatus.PENDING ? 202
-          : placed.outcome() == PlacedOrder.Outcome.CREATED ? 201 : 200;
-      Response response = Response.json(status, OrderView.of(placed.order()));
-      // Order ids are letters, digits and . _ : - only, all safe in a path segment as they are.
-      return response.withHeader("Location", "/orders/" + orderId);
+      return answer(orderId, service.place(orderId, body.sku(), body.quantity(), deadline));
+    } catch (OrderStoreException storeDown) {
+      // Nothing was written: the order row (and with it the key's claim) did not commit, or it
+      // was not even read in time. A retry with the same key is safe.
+      log.warn("order database unavailable for order {}: {}", orderId, storeDown.getMessage());
+      throw new ProblemException(
+          Problem.of(ORDER_STORE_UNAVAILABLE, "the order database did not answer in time; nothing was written, retry with the same key"),
+          RETRY_AFTER_SECONDS);
     } finally {
       MDC.remove("orderId");
     }
+  }
+
+  /** Seconds a client should wait before retrying after 503 {@code order-store-unavailable}. */
+  static final String RETRY_AFTER_SECONDS = "1";
+
+  private static Response answer(String orderId, PlacedOrder placed) {
+    // A PENDING order is always 202, also on a retry, so no one stores it as a final answer.
+    int status = placed.order().status() == OrderStatus.PENDING ? 202
+        : placed.outcome() == PlacedOrder.Outcome.CREATED ? 201 : 200;
+    // Order ids are letters, digits and . _ : - only, all safe in a path segment as they are.
+    return Response.json(status, OrderView.of(placed.order())).withHeader("Location", "/orders/" + orderId);
   }
 
   /**

@@ -44,8 +44,14 @@ import org.slf4j.MDC;
  * background, every {@code interval}, the reconciler starts on the due orders it is not settling
  * already, without waiting for those in flight. When inventory cannot be reached it starts no
  * more, backs off (doubling, up to {@code maxBackoff}) and tries again; an order is never guessed
- * at. Every change is conditional on the order still being PENDING, so several reconcilers on one
- * database are safe.
+ * at.
+ *
+ * <p>Several reconcilers on one database (several order services) split the work: due orders are
+ * claimed in batches, in one transaction per batch, with {@code FOR UPDATE SKIP LOCKED} and a lease
+ * (three times the call timeout), so each order is asked about by one reconciler; an order whose
+ * settle failed is given back at once, and one whose reconciler crashed comes free when its lease
+ * ends. Every change is still conditional on the order being PENDING, so no order is ever settled
+ * twice.
  *
  * <p>Thread-safe. {@link #start()} runs it on a daemon thread; {@link #close()} stops it.
  */
@@ -64,6 +70,11 @@ public final class OrderReconciler implements AutoCloseable {
   private final Duration maxBackoff;
   private final Duration callTimeout;
   private final int parallelism;
+  /**
+   * How long a claimed order is left to this reconciler: past the two inventory calls a settle
+   * makes, each bounded by {@code callTimeout}, with room to spare.
+   */
+  private final Duration claimLease;
   private final ScheduledExecutorService executor;
   private final Map<OrderStatus, LongAdder> settled = new EnumMap<>(OrderStatus.class);
   private final Recorder settleMillis = new Recorder(3_600_000L, 2);
@@ -86,6 +97,7 @@ public final class OrderReconciler implements AutoCloseable {
     this.maxBackoff = builder.maxBackoff;
     this.callTimeout = builder.callTimeout;
     this.parallelism = builder.parallelism;
+    this.claimLease = builder.callTimeout.multipliedBy(3);
     this.backgroundSlots = new Semaphore(parallelism);
     for (OrderStatus status : OrderStatus.values()) {
       settled.put(status, new LongAdder());
@@ -141,19 +153,28 @@ public final class OrderReconciler implements AutoCloseable {
   private void startDue() {
     int free = backgroundSlots.availablePermits();
     if (free > 0) {
-      List<Order> due = store.pendingCreatedBefore(clock.instant().minus(settleAfter), free + inFlight.size());
+      List<Order> due = claimDue(free);
+      List<String> unstarted = new ArrayList<>();
       for (Order order : due) {
-        if (inFlight.contains(order.orderId())) {
+        if (inFlight.contains(order.orderId()) || !backgroundSlots.tryAcquire()) {
+          unstarted.add(order.orderId());
           continue;
-        }
-        if (!backgroundSlots.tryAcquire()) {
-          break;
         }
         inFlight.add(order.orderId());
         backgroundCalls.execute(() -> settleInBackground(order));
       }
+      store.releaseClaims(unstarted, Deadline.after(callTimeout));
     }
     lastPendingCount = store.countByStatus().get(OrderStatus.PENDING);
+  }
+
+  /**
+   * Claims up to {@code limit} due orders for this reconciler, in one transaction: other
+   * reconcilers on the database skip them until the lease ends, so each order is worked on by one.
+   */
+  private List<Order> claimDue(int limit) {
+    Instant now = clock.instant();
+    return store.claimDue(now.minus(settleAfter), now, now.plus(claimLease), limit, Deadline.after(callTimeout));
   }
 
   private void settleInBackground(Order order) {
@@ -164,9 +185,11 @@ public final class OrderReconciler implements AutoCloseable {
       // After close() the calls in flight are interrupted; inventory is not the one at fault.
       if (!executor.isShutdown()) {
         unavailable.set(e);
+        releaseQuietly(List.of(order.orderId()));
       }
     } catch (RuntimeException e) {
       log.error("settling order {} failed", order.orderId(), e);
+      releaseQuietly(List.of(order.orderId()));
     } finally {
       inFlight.remove(order.orderId());
       backgroundSlots.release();
@@ -184,8 +207,7 @@ public final class OrderReconciler implements AutoCloseable {
   public int settleOnce() {
     int count = 0;
     while (true) {
-      Instant cutoff = clock.instant().minus(settleAfter);
-      List<Order> pending = store.pendingCreatedBefore(cutoff, BATCH);
+      List<Order> pending = claimDue(BATCH);
       count += settleAll(pending);
       if (Thread.currentThread().isInterrupted()) {
         // close(): no more batches; the database is not to be touched with the flag set.
@@ -234,15 +256,32 @@ public final class OrderReconciler implements AutoCloseable {
       }
     }
     int settledNow = 0;
-    for (Future<Boolean> result : results) {
-      if (result.state() == Future.State.SUCCESS && result.resultNow()) {
-        settledNow++;
+    List<String> unsettled = new ArrayList<>();
+    for (int i = 0; i < orders.size(); i++) {
+      Future<Boolean> result = i < results.size() ? results.get(i) : null;
+      if (result != null && result.state() == Future.State.SUCCESS) {
+        settledNow += result.resultNow() ? 1 : 0;
+      } else {
+        unsettled.add(orders.get(i).orderId());
       }
     }
+    // Claimed but not settled (inventory failed, or close()): free for the next pass at once.
+    releaseQuietly(unsettled);
     if (failure.get() != null) {
       throw failure.get();
     }
     return settledNow;
+  }
+
+  private void releaseQuietly(List<String> orderIds) {
+    if (orderIds.isEmpty() || Thread.currentThread().isInterrupted()) {
+      return; // after close() the lease simply runs out
+    }
+    try {
+      store.releaseClaims(orderIds, Deadline.after(callTimeout));
+    } catch (RuntimeException e) {
+      log.warn("could not release the claims on {} orders; they wait for their lease to end: {}", orderIds.size(), e.getMessage());
+    }
   }
 
   private boolean settle(Order order) {

@@ -10,6 +10,7 @@ import io.valerix.core.idempotency.IdempotencyConfig;
 import io.valerix.core.idempotency.IdempotencyFilter;
 import io.valerix.core.idempotency.IdempotencyStore;
 import io.valerix.core.idempotency.KeyExtractor;
+import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.jdbc.SchemaMigrations;
 import java.net.InetAddress;
@@ -85,8 +86,10 @@ public final class OrderServer implements AutoCloseable {
         inventory = builder.inventoryClient != null
             ? builder.inventoryClient
             : new HttpInventoryClient(builder.inventoryUri, builder.callListener);
+        // One gate for every user of the pool, so that no one waits on the pool itself.
+        DeadlineBoundDataSource database = DeadlineBoundDataSource.of(dataSource);
         service = OrderService.builder()
-            .dataSource(dataSource)
+            .database(database)
             .inventory(inventory)
             .timeout(builder.timeout)
             .maxConcurrentInventoryCalls(builder.maxConcurrentInventoryCalls)
@@ -95,13 +98,16 @@ public final class OrderServer implements AutoCloseable {
         service.refreshCatalog(Deadline.after(Duration.ofSeconds(2)));
         SchemaMigrations.migrate(dataSource, IdempotencyStore.SCHEMA);
         idempotency = IdempotencyFilter.of(
-            IdempotencyStore.jdbc(dataSource, builder.changeJournal),
+            IdempotencyStore.jdbc(database, builder.changeJournal),
             IdempotencyConfig.builder()
                 .routes("POST /orders")
+                .claimWithFirstWrite(true)
                 .fallbackKey(KeyExtractor.bodyField("orderId"))
                 .lease(builder.idempotencyLease)
                 .build());
-        JsonServer.Builder server = JsonServer.builder().name(builder.name).bindAddress(builder.bindAddress).port(builder.port);
+        // Every wait a request makes (the idempotency check included) ends by the order timeout.
+        JsonServer.Builder server = JsonServer.builder().name(builder.name).bindAddress(builder.bindAddress).port(builder.port)
+            .maxDeadline(builder.timeout);
         builder.filters.forEach(server::filter);
         server.filter(idempotency);
         builder.extraRoutes.accept(server);
@@ -259,7 +265,12 @@ public final class OrderServer implements AutoCloseable {
       return this;
     }
 
-    /** The most a client waits for the answer to {@code POST /orders}, counted from its arrival; 2 s by default. */
+    /**
+     * The most a client waits for the answer to {@code POST /orders}, counted from its arrival; 2 s
+     * by default. It bounds every wait of the request (the idempotency check, database connections,
+     * locks and statements, the inventory call), and caps the deadline of every request to this
+     * server.
+     */
     public Builder timeout(Duration timeout) {
       this.timeout = Objects.requireNonNull(timeout, "timeout");
       return this;

@@ -5,7 +5,14 @@ import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.Problem;
 import io.valerix.core.http.ProblemException;
 import io.valerix.core.http.ProblemType;
+import io.valerix.core.http.Response;
+import io.valerix.core.idempotency.KeyClaim;
+import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import io.valerix.order.internal.JdbcOrderStore;
+import io.valerix.order.internal.OrderStoreException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.function.Function;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
@@ -23,7 +30,11 @@ import org.slf4j.LoggerFactory;
  * Places orders without ever hanging on inventory and without ever placing one twice.
  *
  * <p>Placing an order commits it as PENDING, then asks inventory to reserve stock under the
- * request's deadline (at most the configured timeout). RESERVED makes it CONFIRMED and REJECTED
+ * request's deadline (at most the configured timeout), holding no database connection meanwhile.
+ * Every database wait (a connection, a lock, a statement) also ends by that deadline: if the order
+ * cannot be written in time the call fails with nothing written, and once it is written a slow
+ * settle leaves it PENDING. Behind the HTTP API the idempotency claim joins the PENDING insert and
+ * the stored answer joins the settle, so an order costs two commits in the order database. RESERVED makes it CONFIRMED and REJECTED
  * makes it REJECTED. When inventory does not answer in time, the order stays PENDING: the
  * reservation may have happened, so it is never reported as failed; the {@link OrderReconciler}
  * settles it. The order id is the primary key, so a retry of the same order returns the stored
@@ -63,7 +74,7 @@ public final class OrderService {
   private volatile Set<String> knownSkus;
 
   private OrderService(Builder builder) {
-    this.store = new JdbcOrderStore(builder.dataSource, builder.changeJournal);
+    this.store = new JdbcOrderStore(builder.database, builder.changeJournal);
     this.inventory = builder.inventory;
     this.clock = builder.clock;
     this.timeout = builder.timeout;
@@ -87,10 +98,57 @@ public final class OrderService {
    */
   public PlacedOrder place(String orderId, String sku, int quantity, Deadline deadline) {
     Deadline call = deadline.child(timeout);
+    Started started = start(orderId, sku, quantity, call, null);
+    if (started.placed() != null) {
+      return started.placed();
+    }
+    try {
+      Decision decision = reserve(started.order(), inventoryDeadline(call));
+      if (decision == null) {
+        return new PlacedOrder(started.order(), PlacedOrder.Outcome.ACCEPTED);
+      }
+      return store.database().inTransaction(call, c -> settled(c, started.order(), decision));
+    } catch (SQLException e) {
+      return pendingAfterFailedSettle(started.order(), e);
+    } finally {
+      inventoryCalls.release();
+    }
+  }
+
+  /**
+   * {@link #place} for a request whose idempotency key is claimed together with the order's first
+   * write ({@code claim}), and whose answer ({@code answer}) is stored together with its last: two
+   * commits in the order database per order, none held across the inventory call.
+   */
+  Response place(String orderId, String sku, int quantity, Deadline deadline, KeyClaim claim, Function<PlacedOrder, Response> answer) {
+    Deadline call = deadline.child(timeout);
+    Started started = start(orderId, sku, quantity, call, claim);
+    if (started.placed() != null) {
+      return answer.apply(started.placed());
+    }
+    try {
+      Decision decision = reserve(started.order(), inventoryDeadline(call));
+      if (decision == null) {
+        return answer.apply(new PlacedOrder(started.order(), PlacedOrder.Outcome.ACCEPTED));
+      }
+      return claim.complete(call, c -> answer.apply(settled(c, started.order(), decision)));
+    } catch (SQLException e) {
+      return answer.apply(pendingAfterFailedSettle(started.order(), e));
+    } finally {
+      inventoryCalls.release();
+    }
+  }
+
+  /**
+   * The start of {@link #place}: validation, the stored order if there is one, and otherwise the
+   * PENDING insert (with the key's claim, if given). When {@link Started#order()} is set, the
+   * caller holds an inventory-call permit and must release it.
+   */
+  private Started start(String orderId, String sku, int quantity, Deadline call, KeyClaim claim) {
     validate(orderId, sku, quantity);
-    Optional<Order> existing = store.find(orderId);
+    Optional<Order> existing = bounded(call, "reading order " + orderId, c -> store.find(c, orderId));
     if (existing.isPresent()) {
-      return new PlacedOrder(sameOrder(existing.get(), sku, quantity), PlacedOrder.Outcome.EXISTING);
+      return Started.done(new PlacedOrder(sameOrder(existing.get(), sku, quantity), PlacedOrder.Outcome.EXISTING));
     }
     Set<String> skus = knownSkus;
     if (skus != null && !skus.contains(sku)) {
@@ -101,13 +159,49 @@ public final class OrderService {
           Problem.of(ProblemType.OVERLOADED, "too many orders are waiting on inventory; retry in a second with the same key"), "1");
     }
     try {
-      JdbcOrderStore.Insert insert = store.insertPending(orderId, sku, quantity, PENDING_MESSAGE.formatted(orderId), clock.instant());
-      if (!insert.created()) {
-        return new PlacedOrder(sameOrder(insert.order(), sku, quantity), PlacedOrder.Outcome.EXISTING);
+      DeadlineBoundDataSource.Work<JdbcOrderStore.Insert> insert =
+          c -> store.insertPending(c, orderId, sku, quantity, PENDING_MESSAGE.formatted(orderId), clock.instant());
+      JdbcOrderStore.Insert inserted = claim == null
+          ? store.database().inTransaction(call, insert)
+          : claim.claim(call, insert);
+      if (!inserted.created()) {
+        inventoryCalls.release();
+        return Started.done(new PlacedOrder(sameOrder(inserted.order(), sku, quantity), PlacedOrder.Outcome.EXISTING));
       }
-      return reserve(insert.order(), inventoryDeadline(call));
-    } finally {
+      return new Started(inserted.order(), null);
+    } catch (SQLException e) {
       inventoryCalls.release();
+      throw new OrderStoreException("inserting order " + orderId + " failed: " + e.getMessage(), e);
+    } catch (RuntimeException e) {
+      inventoryCalls.release();
+      throw e;
+    }
+  }
+
+  /** Either the answer ({@code placed}) or a new PENDING order to reserve for ({@code order}). */
+  private record Started(Order order, PlacedOrder placed) {
+    static Started done(PlacedOrder placed) {
+      return new Started(null, placed);
+    }
+  }
+
+  /** The final status inventory's answer decided, and its message. */
+  private record Decision(OrderStatus status, String message) {}
+
+  /**
+   * The order row exists, so when its settle does not commit in time the answer is 202 PENDING,
+   * not an error: the reconciler settles it, and the client polls it.
+   */
+  private PlacedOrder pendingAfterFailedSettle(Order order, SQLException e) {
+    log.warn("order {} stays PENDING: settling it failed: {}", order.orderId(), e.getMessage());
+    return new PlacedOrder(order, PlacedOrder.Outcome.ACCEPTED);
+  }
+
+  private <T> T bounded(Deadline deadline, String what, DeadlineBoundDataSource.Work<T> work) {
+    try {
+      return store.database().inTransaction(deadline, work);
+    } catch (SQLException e) {
+      throw new OrderStoreException(what + " failed: " + e.getMessage(), e);
     }
   }
 
@@ -189,32 +283,34 @@ public final class OrderService {
     return call.child(left.isNegative() ? Duration.ZERO : left);
   }
 
-  private PlacedOrder reserve(Order order, Deadline deadline) {
+  /** Asks inventory to reserve; the final status its answer decides, or null: the order stays PENDING. */
+  private Decision reserve(Order order, Deadline deadline) {
     ReservationStatus answer;
     try {
       answer = inventory.reserve(order.orderId(), order.sku(), order.quantity(), deadline);
     } catch (InventoryUnavailableException unknown) {
       log.info("order {} stays PENDING: {}", order.orderId(), unknown.getMessage());
-      return new PlacedOrder(order, PlacedOrder.Outcome.ACCEPTED);
+      return null;
     } catch (InventoryRefusedException refused) {
-      return settled(order, OrderStatus.REJECTED, "Inventory refused the order: " + refused.getMessage());
+      return new Decision(OrderStatus.REJECTED, "Inventory refused the order: " + refused.getMessage());
     }
     if (deadline.isExpired()) {
       // The answer came in after the caller stopped waiting; the reconciler settles it instead,
       // so that it alone races with its own cancellation.
-      return new PlacedOrder(order, PlacedOrder.Outcome.ACCEPTED);
+      return null;
     }
     return switch (answer) {
-      case RESERVED -> settled(order, OrderStatus.CONFIRMED, OrderMessages.CONFIRMED);
-      case REJECTED -> settled(order, OrderStatus.REJECTED, OrderMessages.OUT_OF_STOCK);
-      case CANCELLED, RELEASED -> settled(order, OrderStatus.FAILED, OrderMessages.CANCELLED);
-      case NOT_FOUND -> new PlacedOrder(order, PlacedOrder.Outcome.ACCEPTED);
+      case RESERVED -> new Decision(OrderStatus.CONFIRMED, OrderMessages.CONFIRMED);
+      case REJECTED -> new Decision(OrderStatus.REJECTED, OrderMessages.OUT_OF_STOCK);
+      case CANCELLED, RELEASED -> new Decision(OrderStatus.FAILED, OrderMessages.CANCELLED);
+      case NOT_FOUND -> null;
     };
   }
 
-  private PlacedOrder settled(Order order, OrderStatus status, String message) {
-    store.settle(order.orderId(), status, message, clock.instant());
-    Order now = store.find(order.orderId()).orElseThrow();
+  /** Settles the order in {@code c}'s transaction and reads it back there. */
+  private PlacedOrder settled(Connection c, Order order, Decision decision) throws SQLException {
+    store.settle(c, order.orderId(), decision.status(), decision.message(), clock.instant());
+    Order now = store.find(c, order.orderId()).orElseThrow(() -> new SQLException("order " + order.orderId() + " vanished"));
     log.info("order {} is {}", order.orderId(), now.status());
     return new PlacedOrder(now, now.status().isFinal() ? PlacedOrder.Outcome.CREATED : PlacedOrder.Outcome.ACCEPTED);
   }
@@ -242,7 +338,7 @@ public final class OrderService {
 
   /** Builds an {@link OrderService}; validated in {@link #build()}. */
   public static final class Builder {
-    private DataSource dataSource;
+    private DeadlineBoundDataSource database;
     private InventoryClient inventory;
     private InstantSource clock = InstantSource.system();
     private Duration timeout = Duration.ofSeconds(2);
@@ -252,9 +348,17 @@ public final class OrderService {
 
     private Builder() {}
 
-    /** The order database; its schema is migrated on build. */
+    /**
+     * The order database; its schema is migrated on build. Every wait on it ends by the order's
+     * deadline, through a gate as large as its pool ({@link DeadlineBoundDataSource#of(DataSource)}).
+     */
     public Builder dataSource(DataSource dataSource) {
-      this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+      return database(DeadlineBoundDataSource.of(Objects.requireNonNull(dataSource, "dataSource")));
+    }
+
+    /** The order database behind the gate that its other users (the idempotency store) share. */
+    public Builder database(DeadlineBoundDataSource database) {
+      this.database = Objects.requireNonNull(database, "database");
       return this;
     }
 
@@ -296,7 +400,7 @@ public final class OrderService {
     }
 
     public OrderService build() {
-      Objects.requireNonNull(dataSource, "dataSource is required");
+      Objects.requireNonNull(database, "dataSource is required");
       Objects.requireNonNull(inventory, "inventory is required");
       if (timeout.toMillis() < 1) {
         throw new IllegalArgumentException("timeout must be at least 1 ms, but was " + timeout);

@@ -65,7 +65,7 @@ class OrderChaosAcceptanceTest {
         .seed(20_261_125)
         .timeout(TIMEOUT)
         .order(order -> order.settleAfter(SETTLE_AFTER).reconcileParallelism(ORDERS)));
-    placeConcurrently(services, "warm-up-", ORDERS);
+    int placed = placedOrToldToRetry(placeConcurrently(services, "warm-up-", ORDERS));
     awaitSettled(services);
 
     // When 20 clients place 100 orders at once, each with its own key
@@ -74,8 +74,10 @@ class OrderChaosAcceptanceTest {
     for (int burst = 1; burst <= MAX_BURSTS; burst++) {
       List<OrderHttp.Reply> replies = placeConcurrently(services, "chaos-" + burst + "-", ORDERS);
 
-      // Then every reply is 201 or 202 (and, in one burst at least, came within the timeout)
-      assertThat(replies).hasSize(ORDERS).allSatisfy(reply -> assertThat(reply.status()).as("%s", reply).isIn(201, 202));
+      // Then every reply is 201 or 202, or on a machine too loaded to write the order in time a
+      // documented 503 with Retry-After (and, in one burst at least, came within the timeout)
+      assertThat(replies).hasSize(ORDERS);
+      placed += placedOrToldToRetry(replies);
       assertThat(replies).as("the gremlin made some orders wait").anyMatch(reply -> reply.status() == 202);
       late = replies.stream().filter(reply -> reply.elapsed().compareTo(TIMEOUT.plus(OVERSHOOT)) > 0).toList();
       bursts.add("burst " + burst + ": " + percentiles(replies) + ", " + late.size() + " late");
@@ -87,7 +89,6 @@ class OrderChaosAcceptanceTest {
       }
       log.warn("{}; measuring again", bursts.get(bursts.size() - 1));
     }
-    int placed = (1 + bursts.size()) * ORDERS;
     Map<String, String> orders = services.orders();
     Map<String, String> reservations = services.reservations();
     assertThat(orders).hasSize(placed);
@@ -123,6 +124,27 @@ class OrderChaosAcceptanceTest {
     // And (checked last, so that a stalled machine does not hide the checks above) one burst had
     // every reply within the timeout
     assertThat(late).as("replies over %s ms in every burst (%s)", TIMEOUT.plus(OVERSHOOT).toMillis(), bursts).isEmpty();
+  }
+
+  /**
+   * Checks that every reply placed its order (201, 202) or was told to retry with nothing written
+   * (503 {@code order-store-unavailable} or {@code idempotency-store-unavailable}, with Retry-After:
+   * the order database did not answer within the timeout; or 503 {@code overloaded}: the request
+   * waited its whole timeout to be served); returns how many placed one.
+   */
+  private static int placedOrToldToRetry(List<OrderHttp.Reply> replies) {
+    int placed = 0;
+    for (OrderHttp.Reply reply : replies) {
+      if (reply.status() == 503) {
+        assertThat(reply.problemType()).as("%s", reply).isIn("urn:valerix:problem:overloaded",
+            "urn:valerix:problem:order-store-unavailable", "urn:valerix:problem:idempotency-store-unavailable");
+        assertThat(reply.header("Retry-After")).isEqualTo("1");
+      } else {
+        assertThat(reply.status()).as("%s", reply).isIn(201, 202);
+        placed++;
+      }
+    }
+    return placed;
   }
 
   private static void awaitSettled(RunningServices.Services services) {

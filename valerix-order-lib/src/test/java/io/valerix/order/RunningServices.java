@@ -21,6 +21,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
+import javax.sql.DataSource;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -51,6 +53,20 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
     private Transport transport = Transport.HTTP;
     private Duration timeout = Duration.ofMillis(300);
     private Consumer<OrderServer.Builder> order = builder -> {};
+    private UnaryOperator<DataSource> orderDatabase = UnaryOperator.identity();
+    private UnaryOperator<DataSource> inventoryDatabase = UnaryOperator.identity();
+
+    /** Wraps the order service's database as it sees it, for example to count its commits. */
+    Settings orderDatabase(UnaryOperator<DataSource> wrap) {
+      this.orderDatabase = wrap;
+      return this;
+    }
+
+    /** Wraps the inventory service's database as it sees it. */
+    Settings inventoryDatabase(UnaryOperator<DataSource> wrap) {
+      this.inventoryDatabase = wrap;
+      return this;
+    }
 
     Settings stock(String pairs) {
       this.stock = pairs;
@@ -216,7 +232,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
       AtomicInteger finishedReserves = new AtomicInteger();
 
       HikariDataSource inventoryDb = closing(H2Database.open(dir, "inventory", 16));
-      InventoryServer.Builder inventoryBuilder = InventoryServer.builder().dataSource(inventoryDb).stock(settings.stock);
+      InventoryServer.Builder inventoryBuilder = InventoryServer.builder().dataSource(settings.inventoryDatabase.apply(inventoryDb)).stock(settings.stock);
       if (settings.transport == Transport.HTTP) {
         inventoryBuilder
             .filter((request, next) -> {
@@ -233,7 +249,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
       InventoryServer inventory = closing(inventoryBuilder.build().start());
 
       HikariDataSource orderDb = closing(H2Database.open(dir, "orders", 16));
-      OrderServer.Builder orderBuilder = OrderServer.builder().dataSource(orderDb).timeout(settings.timeout);
+      OrderServer.Builder orderBuilder = OrderServer.builder().dataSource(settings.orderDatabase.apply(orderDb)).timeout(settings.timeout);
       if (settings.transport == Transport.HTTP) {
         orderBuilder.inventory(inventory.uri());
       } else {

@@ -56,6 +56,7 @@ public final class BenchReport {
     sections.add(micro.timeLimiter());
     sections.add(endToEnd.timeoutFiring());
     sections.add(micro.idempotency());
+    sections.add(micro.reconciler());
     sections.add(micro.gremlinAndLatency());
     sections.add(micro.json());
     sections.add(endToEnd.throughput());

@@ -2,6 +2,7 @@ package io.valerix.core.idempotency;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.valerix.core.http.Json;
+import io.valerix.core.http.Request;
 import io.valerix.core.time.NanoClock;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -47,8 +48,10 @@ public final class IdempotencyConfig {
   private final InstantSource clock;
   private final NanoClock nanoClock;
   private final ObjectMapper objectMapper;
+  private final boolean claimWithFirstWrite;
 
   private IdempotencyConfig(Builder builder) {
+    this.claimWithFirstWrite = builder.claimWithFirstWrite;
     this.lease = builder.lease;
     this.retention = builder.retention;
     this.inProgressWait = builder.inProgressWait;
@@ -129,6 +132,11 @@ public final class IdempotencyConfig {
     return nanoClock;
   }
 
+  /** Whether handlers claim the key in their first write's transaction; see {@link Builder#claimWithFirstWrite}. */
+  public boolean claimWithFirstWrite() {
+    return claimWithFirstWrite;
+  }
+
   /** The mapper that turns JSON entities into the bytes stored for replay. */
   public ObjectMapper objectMapper() {
     return objectMapper;
@@ -158,8 +166,28 @@ public final class IdempotencyConfig {
     private InstantSource clock = InstantSource.system();
     private NanoClock nanoClock = NanoClock.system();
     private ObjectMapper objectMapper;
+    private boolean claimWithFirstWrite;
 
     private Builder() {}
+
+    /**
+     * Whether the key is claimed in the same database transaction as the handler's first write,
+     * and the answer stored with its last, instead of in transactions of their own before and
+     * after the handler (default false). It saves two commits per request; the handler must then
+     * take part: before any write it calls {@link KeyClaim#claim} on {@link
+     * IdempotencyFilter#claimOf(Request) the request's claim}, and it may finish with {@link
+     * KeyClaim#complete}. A handler that writes nothing needs to do nothing. Needs a {@link
+     * IdempotencyStore#jdbc(io.valerix.core.jdbc.DeadlineBoundDataSource,
+     * io.valerix.core.backup.ChangeJournal) JDBC store} on the handler's database.
+     *
+     * <p>Until the handler claims, a second request with the key may run beside it; the claim
+     * decides which one writes, the loser's transaction is rolled back whole and it is answered as
+     * a retry (409, 422 or the replay).
+     */
+    public Builder claimWithFirstWrite(boolean claimWithFirstWrite) {
+      this.claimWithFirstWrite = claimWithFirstWrite;
+      return this;
+    }
 
     /**
      * How long a claim is held (default 60 s). A request still running

@@ -3,6 +3,7 @@ package io.valerix.core.idempotency;
 import io.valerix.core.backup.ChangeJournal;
 import io.valerix.core.idempotency.internal.InMemoryIdempotencyStore;
 import io.valerix.core.idempotency.internal.JdbcIdempotencyStore;
+import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import java.time.Instant;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -34,7 +35,7 @@ public interface IdempotencyStore {
    * runs unchanged on H2 ({@code MODE=PostgreSQL}) and PostgreSQL.
    */
   static IdempotencyStore jdbc(DataSource dataSource) {
-    return new JdbcIdempotencyStore(dataSource, ChangeJournal.off());
+    return jdbc(DeadlineBoundDataSource.of(dataSource), ChangeJournal.off());
   }
 
   /**
@@ -43,8 +44,18 @@ public interface IdempotencyStore {
    * ChangeJournal#off()} it is exactly {@link #jdbc(DataSource)}.
    */
   static IdempotencyStore jdbc(DataSource dataSource, ChangeJournal journal) {
-    journal.install(dataSource);
-    return new JdbcIdempotencyStore(dataSource, journal);
+    return jdbc(DeadlineBoundDataSource.of(dataSource), journal);
+  }
+
+  /**
+   * {@link #jdbc(DataSource, ChangeJournal)} through {@code database}, the gate every user of its
+   * pool shares. Only such a store can {@linkplain IdempotencyConfig.Builder#claimWithFirstWrite
+   * join a handler's transactions}; its request-path reads and writes end by the request's
+   * deadline.
+   */
+  static IdempotencyStore jdbc(DeadlineBoundDataSource database, ChangeJournal journal) {
+    journal.install(database.dataSource());
+    return new JdbcIdempotencyStore(database, journal);
   }
 
   /**

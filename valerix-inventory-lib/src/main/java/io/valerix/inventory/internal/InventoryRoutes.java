@@ -6,6 +6,7 @@ import io.valerix.core.http.Handler;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.http.Request;
 import io.valerix.core.http.Response;
+import io.valerix.inventory.InventoryDeadlineException;
 import io.valerix.inventory.InventoryProblems;
 import io.valerix.inventory.InventoryService;
 import io.valerix.inventory.Reservation;
@@ -88,7 +89,14 @@ public final class InventoryRoutes {
   private Response reserve(Request request, String orderId) {
     ReserveBody body = request.bodyAs(ReserveBody.class);
     InventoryInput.requireSku(body.sku());
-    Reservation answer = service.reserve(orderId, body.sku(), toInt(body.quantity()));
+    Reservation answer;
+    try {
+      answer = service.reserve(orderId, body.sku(), toInt(body.quantity()), request.deadline());
+    } catch (InventoryDeadlineException e) {
+      // The caller's budget ran out while the database was slow; it has stopped waiting.
+      log.info("reserve gave up at the caller's deadline: {}", e.getMessage());
+      throw ProblemType.DEADLINE_EXCEEDED.exception("the reservation did not finish within the caller's budget; nothing was taken");
+    }
     log.debug("PUT reservation: {}", answer.status());
     return Response.json(200, ReservationBody.of(answer));
   }

@@ -2,9 +2,12 @@ package io.valerix.inventory.internal;
 
 import io.valerix.core.backup.ChangeJournal;
 import io.valerix.core.backup.JournaledTable;
+import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.ProblemType;
+import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import io.valerix.core.jdbc.SchemaMigrations;
 import io.valerix.inventory.InventoryConfig;
+import io.valerix.inventory.InventoryDeadlineException;
 import io.valerix.inventory.InventoryProblems;
 import io.valerix.inventory.InventoryService;
 import io.valerix.inventory.InventoryStoreException;
@@ -50,12 +53,19 @@ public final class JdbcInventoryService implements InventoryService {
   static final JournaledTable STOCK = JournaledTable.of("inventory_stock", "sku");
   static final JournaledTable RESERVATIONS = JournaledTable.of("inventory_reservation", "order_id");
 
-  private final DataSource dataSource;
+  /**
+   * The most a call without a deadline of its own (everything but {@link #reserve(String, String,
+   * int, Deadline)}) waits for a connection. It goes through the same gate as the reserves, so
+   * the pool itself never makes a reserve wait.
+   */
+  private static final java.time.Duration UNBOUNDED_CALLS = java.time.Duration.ofSeconds(10);
+
+  private final DeadlineBoundDataSource database;
   private final int maxQuantity;
   private final ChangeJournal journal;
 
   private JdbcInventoryService(DataSource dataSource, int maxQuantity, ChangeJournal journal) {
-    this.dataSource = dataSource;
+    this.database = DeadlineBoundDataSource.of(dataSource);
     this.maxQuantity = maxQuantity;
     this.journal = journal;
   }
@@ -81,7 +91,7 @@ public final class JdbcInventoryService implements InventoryService {
     InventoryInput.requireSku(sku);
     InventoryInput.requireQuantity(quantity, maxQuantity);
     for (int attempt = 1; ; attempt++) {
-      try (Connection connection = dataSource.getConnection()) {
+      try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
         Reservation existing = InventorySql.findReservation(connection, orderId);
         if (existing != null) {
           return answerRepeat(existing, sku, quantity);
@@ -100,11 +110,42 @@ public final class JdbcInventoryService implements InventoryService {
     }
   }
 
+  /**
+   * The whole reserve (the reads included) is one transaction whose waits end by {@code deadline};
+   * a lost race starts a new one, within the same deadline.
+   */
+  @Override
+  public Reservation reserve(String orderId, String sku, int quantity, Deadline deadline) {
+    InventoryInput.requireOrderId(orderId);
+    InventoryInput.requireSku(sku);
+    InventoryInput.requireQuantity(quantity, maxQuantity);
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return database.inTransaction(deadline, connection -> {
+          Reservation existing = InventorySql.findReservation(connection, orderId);
+          if (existing != null) {
+            return answerRepeat(existing, sku, quantity);
+          }
+          if (!InventorySql.skuExists(connection, sku)) {
+            throw InventoryProblems.UNKNOWN_SKU.exception("sku '" + sku + "' is not stocked");
+          }
+          return takeStock(connection, orderId, sku, quantity);
+        });
+      } catch (SQLException e) {
+        if (DeadlineBoundDataSource.isTimeout(e)) {
+          throw new InventoryDeadlineException("reserve " + orderId + " gave up at its deadline (budget "
+              + deadline.budget().toMillis() + " ms): " + e.getMessage(), e);
+        }
+        retryOrThrow(e, attempt, "reserve " + orderId);
+      }
+    }
+  }
+
   @Override
   public Reservation release(String orderId) {
     InventoryInput.requireOrderId(orderId);
     for (int attempt = 1; ; attempt++) {
-      try (Connection connection = dataSource.getConnection()) {
+      try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
         Reservation existing = InventorySql.findReservation(connection, orderId);
         if (existing == null) {
           journal.write(connection, () -> InventorySql.insertTombstone(connection, orderId), RESERVATIONS.row(orderId));
@@ -133,7 +174,7 @@ public final class JdbcInventoryService implements InventoryService {
   @Override
   public Reservation find(String orderId) {
     InventoryInput.requireOrderId(orderId);
-    try (Connection connection = dataSource.getConnection()) {
+    try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
       Reservation found = InventorySql.findReservation(connection, orderId);
       return found == null ? Reservation.notFound(orderId) : found;
     } catch (SQLException e) {
@@ -144,7 +185,7 @@ public final class JdbcInventoryService implements InventoryService {
   @Override
   public Optional<StockLevel> stockLevel(String sku) {
     InventoryInput.requireSku(sku);
-    try (Connection connection = dataSource.getConnection()) {
+    try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
       return InventorySql.stockLevels(connection, sku).stream().findFirst();
     } catch (SQLException e) {
       throw new InventoryStoreException("reading the stock of " + sku + " failed: " + e.getMessage(), e);
@@ -153,7 +194,7 @@ public final class JdbcInventoryService implements InventoryService {
 
   @Override
   public List<StockLevel> stockLevels() {
-    try (Connection connection = dataSource.getConnection()) {
+    try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
       return List.copyOf(InventorySql.stockLevels(connection, null));
     } catch (SQLException e) {
       throw new InventoryStoreException("reading the stock failed: " + e.getMessage(), e);
@@ -173,7 +214,7 @@ public final class JdbcInventoryService implements InventoryService {
       throw ProblemType.INVALID_REQUEST.exception(
           "limit must be 1.." + MAX_PAGE + ", but was " + limit);
     }
-    try (Connection connection = dataSource.getConnection()) {
+    try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
       return List.copyOf(InventorySql.listReservations(connection, prefix, after, limit));
     } catch (SQLException e) {
       throw new InventoryStoreException("listing reservations failed: " + e.getMessage(), e);
@@ -195,18 +236,21 @@ public final class JdbcInventoryService implements InventoryService {
 
   private Reservation reserveNew(Connection connection, String orderId, String sku, int quantity)
       throws SQLException {
-    return Transactions.run(connection, () -> {
-      InventorySql.insertReservation(connection, orderId, sku, quantity);
-      boolean taken = InventorySql.takeStock(connection, sku, quantity);
-      if (!taken) {
-        // Recorded, not just answered: a retry must get REJECTED even if stock comes back later.
-        InventorySql.markRejected(connection, orderId);
-        journal.capture(connection, RESERVATIONS.row(orderId));
-      } else {
-        journal.capture(connection, STOCK.row(sku), RESERVATIONS.row(orderId));
-      }
-      return new Reservation(orderId, sku, quantity, taken ? ReservationStatus.RESERVED : ReservationStatus.REJECTED);
-    });
+    return Transactions.run(connection, () -> takeStock(connection, orderId, sku, quantity));
+  }
+
+  /** The reservation row and the stock it takes, in {@code connection}'s open transaction. */
+  private Reservation takeStock(Connection connection, String orderId, String sku, int quantity) throws SQLException {
+    InventorySql.insertReservation(connection, orderId, sku, quantity);
+    boolean taken = InventorySql.takeStock(connection, sku, quantity);
+    if (!taken) {
+      // Recorded, not just answered: a retry must get REJECTED even if stock comes back later.
+      InventorySql.markRejected(connection, orderId);
+      journal.capture(connection, RESERVATIONS.row(orderId));
+    } else {
+      journal.capture(connection, STOCK.row(sku), RESERVATIONS.row(orderId));
+    }
+    return new Reservation(orderId, sku, quantity, taken ? ReservationStatus.RESERVED : ReservationStatus.REJECTED);
   }
 
   private boolean releaseReserved(Connection connection, Reservation reserved) throws SQLException {
@@ -224,7 +268,7 @@ public final class JdbcInventoryService implements InventoryService {
 
   private void seed(Map<String, Integer> initialStock) {
     for (Map.Entry<String, Integer> entry : initialStock.entrySet()) {
-      try (Connection connection = dataSource.getConnection()) {
+      try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
         if (InventorySql.skuExists(connection, entry.getKey())) {
           continue;
         }

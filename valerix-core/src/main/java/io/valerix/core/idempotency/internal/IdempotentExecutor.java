@@ -33,6 +33,10 @@ public final class IdempotentExecutor {
   public static final String REPLAY_MODE_ATTRIBUTE = ReplayMode.class.getName();
   /** The request attribute holding the key as the filter parsed it, for the handler. */
   public static final String KEY_ATTRIBUTE = IdempotentExecutor.class.getName() + ".key";
+  /** The request attribute holding the {@link io.valerix.core.idempotency.KeyClaim} a handler claims with. */
+  public static final String CLAIM_ATTRIBUTE = IdempotentExecutor.class.getName() + ".claim";
+  /** A request that lost its joined claim looks again; more rounds only happen if winners keep giving the key back. */
+  private static final int MAX_JOINED_ROUNDS = 3;
 
   private static final Logger log = LoggerFactory.getLogger(IdempotentExecutor.class);
   /** Retry-After for 409 and 503: a running request usually finishes within a second. */
@@ -43,12 +47,14 @@ public final class IdempotentExecutor {
   private final IdempotencyConfig config;
   private final ClaimProtocol protocol;
   private final ResponseRecorder recorder;
+  private final JdbcIdempotencyStore joinedStore;
   private final AtomicBoolean warnedShortLease = new AtomicBoolean();
 
   public IdempotentExecutor(IdempotencyStore store, IdempotencyConfig config) {
     this.config = config;
     this.protocol = new ClaimProtocol(store, config);
     this.recorder = new ResponseRecorder(config);
+    this.joinedStore = config.claimWithFirstWrite() ? (JdbcIdempotencyStore) store : null;
   }
 
   public Response execute(Request request, Handler next) throws Exception {
@@ -56,14 +62,72 @@ public final class IdempotentExecutor {
     String key = IdempotencyKeys.resolve(request, config);
     request.attributes().put(KEY_ATTRIBUTE, key);
     String fingerprint = RequestFingerprint.of(request);
+    if (joinedStore != null) {
+      return executeJoined(request, next, scope, key, fingerprint);
+    }
     return switch (acquire(request, scope, key, fingerprint)) {
       case Claimed claim -> run(request, next, claim);
       case Replay replay -> ResponseRecorder.replay(replay.record().response());
-      case Mismatch mismatch -> throw IdempotencyProblems.KEY_REUSED.exception(
-          "idempotency key '" + key + "' was already used for a different request to " + scope
-              + "; the method, path or body differ. Use a new key for a new request");
+      case Mismatch mismatch -> throw mismatch(scope, key);
       case Busy busy -> throw inProgress(scope, key);
     };
+  }
+
+  /**
+   * The key is checked here but claimed by the handler, in its first write's transaction. A
+   * request that loses that claim to a concurrent one has written nothing, and looks again.
+   */
+  private Response executeJoined(Request request, Handler next, String scope, String key, String fingerprint) throws Exception {
+    for (int round = 1; ; round++) {
+      JoinedClaims.Check check = JoinedClaims.check(joinedStore, config, request, scope, key, fingerprint);
+      switch (check.outcome()) {
+        case Replay replay -> {
+          return ResponseRecorder.replay(replay.record().response());
+        }
+        case Mismatch mismatch -> throw mismatch(scope, key);
+        case Busy busy -> throw inProgress(scope, key);
+        case Claimed free -> { /* below */ }
+      }
+      JoinedClaim claim = new JoinedClaim(joinedStore, config, recorder, request, scope, key, fingerprint, check.previous());
+      request.attributes().put(CLAIM_ATTRIBUTE, claim);
+      warnIfTheLeaseIsShorterThan(request);
+      Response response;
+      try {
+        response = next.handle(request);
+      } catch (ClaimLostException lost) {
+        response = null;
+      } catch (Throwable failure) {
+        if (claim.isClaimed() && !claim.lost()) {
+          claim.finish(Response.dropConnection());
+        }
+        throw failure;
+      } finally {
+        request.attributes().remove(CLAIM_ATTRIBUTE);
+      }
+      // Filters inside this one may have turned a lost claim into an answer; the flag tells.
+      Response sent = response == null || claim.lost() ? null : claim.finish(response);
+      if (sent != null) {
+        return sent;
+      }
+      if (round >= MAX_JOINED_ROUNDS) {
+        throw inProgress(scope, key);
+      }
+    }
+  }
+
+  /** The mode chosen for {@code response}: the handler's, else by its status. */
+  static ReplayMode modeOf(Request request, Response response) {
+    if (response.dropsConnection()) {
+      return ReplayMode.FORGET;
+    }
+    Object chosen = request.attributes().get(REPLAY_MODE_ATTRIBUTE);
+    return chosen instanceof ReplayMode mode ? mode : ReplayMode.forStatus(response.status());
+  }
+
+  private static ProblemException mismatch(String scope, String key) {
+    return IdempotencyProblems.KEY_REUSED.exception(
+        "idempotency key '" + key + "' was already used for a different request to " + scope
+            + "; the method, path or body differ. Use a new key for a new request");
   }
 
   private Response run(Request request, Handler next, Claimed claim) throws Exception {
@@ -151,13 +215,6 @@ public final class IdempotentExecutor {
     return response;
   }
 
-  private ReplayMode modeOf(Request request, Response response) {
-    if (response.dropsConnection()) {
-      return ReplayMode.FORGET;
-    }
-    Object chosen = request.attributes().get(REPLAY_MODE_ATTRIBUTE);
-    return chosen instanceof ReplayMode mode ? mode : ReplayMode.forStatus(response.status());
-  }
 
   @FunctionalInterface
   private interface Write {

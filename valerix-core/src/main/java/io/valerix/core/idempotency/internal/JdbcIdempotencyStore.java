@@ -9,6 +9,7 @@ import io.valerix.core.idempotency.IdempotencyRecord;
 import io.valerix.core.idempotency.IdempotencyStore;
 import io.valerix.core.idempotency.IdempotencyStoreException;
 import io.valerix.core.idempotency.StoredResponse;
+import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -33,6 +34,9 @@ import javax.sql.DataSource;
  * for {@link #insert}, {@code WHERE fencing_token = ?} for {@link #replace} and {@link #delete}.
  * Thread-safe: it holds no state beyond the data source.
  *
+ * <p>The package-private {@code Connection} variants run in a caller's open transaction, for
+ * {@link JoinedClaim}: a claim or an answer committed together with the handler's own write.
+ *
  * <p>With a {@link ChangeJournal} on, each write runs in a transaction with its journal row, and a
  * purge deletes its batch key by key so that each delete is journaled.
  */
@@ -48,12 +52,19 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   private static final JournaledTable RECORDS = JournaledTable.of("idempotency_record", "scope", "idem_key");
 
+  private final DeadlineBoundDataSource database;
   private final DataSource dataSource;
   private final ChangeJournal journal;
 
-  public JdbcIdempotencyStore(DataSource dataSource, ChangeJournal journal) {
-    this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+  public JdbcIdempotencyStore(DeadlineBoundDataSource database, ChangeJournal journal) {
+    this.database = Objects.requireNonNull(database, "database");
+    this.dataSource = database.dataSource();
     this.journal = Objects.requireNonNull(journal, "journal");
+  }
+
+  /** The database, for transactions that join a claim with a handler's writes. */
+  public DeadlineBoundDataSource database() {
+    return database;
   }
 
   @FunctionalInterface
@@ -63,13 +74,33 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
   @Override
   public long nextFencingToken() {
-    return inConnection("taking the next fencing token", c -> {
-      try (PreparedStatement next = c.prepareStatement("SELECT nextval('idempotency_fencing_token')");
-          ResultSet rows = next.executeQuery()) {
-        rows.next();
-        return rows.getLong(1);
-      }
-    });
+    return inConnection("taking the next fencing token", JdbcIdempotencyStore::nextFencingToken);
+  }
+
+  /** The next fencing token, on {@code c} (a sequence: it takes no lock and costs no commit of its own). */
+  static long nextFencingToken(Connection c) throws SQLException {
+    try (PreparedStatement next = c.prepareStatement("SELECT nextval('idempotency_fencing_token')");
+        ResultSet rows = next.executeQuery()) {
+      rows.next();
+      return rows.getLong(1);
+    }
+  }
+
+  /**
+   * Inserts {@code record} in {@code c}'s open transaction unless its key is taken. {@code ON
+   * CONFLICT DO NOTHING} (PostgreSQL, and H2 in its PostgreSQL mode) loses the race without an
+   * error, so the transaction stays usable on PostgreSQL.
+   *
+   * @return true if inserted
+   */
+  boolean insertIfAbsent(Connection c, IdempotencyRecord record) throws SQLException {
+    try (PreparedStatement insert = c.prepareStatement(
+        "INSERT INTO idempotency_record (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+      insert.setString(1, record.scope());
+      insert.setString(2, record.key());
+      bindMutableColumns(insert, 3, record);
+      return journal.write(c, insert::executeUpdate, RECORDS.row(record.scope(), record.key())) == 1;
+    }
   }
 
   @Override
@@ -101,49 +132,58 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   public Optional<IdempotencyRecord> find(String scope, String key) {
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(key, "key");
-    return inConnection("reading the record of " + describe(scope, key), c -> {
-      try (PreparedStatement query = c.prepareStatement(
-          "SELECT " + COLUMNS + " FROM idempotency_record WHERE scope = ? AND idem_key = ?")) {
-        query.setString(1, scope);
-        query.setString(2, key);
-        try (ResultSet rows = query.executeQuery()) {
-          return rows.next() ? Optional.of(read(rows)) : Optional.empty();
-        }
+    return inConnection("reading the record of " + describe(scope, key), c -> find(c, scope, key));
+  }
+
+  /** {@link #find(String, String)} on {@code c}. */
+  Optional<IdempotencyRecord> find(Connection c, String scope, String key) throws SQLException {
+    try (PreparedStatement query = c.prepareStatement(
+        "SELECT " + COLUMNS + " FROM idempotency_record WHERE scope = ? AND idem_key = ?")) {
+      query.setString(1, scope);
+      query.setString(2, key);
+      try (ResultSet rows = query.executeQuery()) {
+        return rows.next() ? Optional.of(read(rows)) : Optional.empty();
       }
-    });
+    }
   }
 
   @Override
   public boolean replace(long expectedFencingToken, IdempotencyRecord record) {
     Objects.requireNonNull(record, "record");
-    return inConnection("replacing the record of " + describe(record.scope(), record.key()), c -> {
-      try (PreparedStatement update = c.prepareStatement(
-          "UPDATE idempotency_record SET fingerprint = ?, state = ?, fencing_token = ?, created_at = ?,"
-              + " lease_expires_at = ?, completed_at = ?, expires_at = ?,"
-              + " response_status = ?, response_headers = ?, response_body = ?"
-              + " WHERE scope = ? AND idem_key = ? AND fencing_token = ?")) {
-        int next = bindMutableColumns(update, 1, record);
-        update.setString(next, record.scope());
-        update.setString(next + 1, record.key());
-        update.setLong(next + 2, expectedFencingToken);
-        return journal.write(c, update::executeUpdate, RECORDS.row(record.scope(), record.key())) == 1;
-      }
-    });
+    return inConnection("replacing the record of " + describe(record.scope(), record.key()), c -> replace(c, expectedFencingToken, record));
+  }
+
+  /** {@link #replace(long, IdempotencyRecord)} on {@code c}. */
+  boolean replace(Connection c, long expectedFencingToken, IdempotencyRecord record) throws SQLException {
+    try (PreparedStatement update = c.prepareStatement(
+        "UPDATE idempotency_record SET fingerprint = ?, state = ?, fencing_token = ?, created_at = ?,"
+            + " lease_expires_at = ?, completed_at = ?, expires_at = ?,"
+            + " response_status = ?, response_headers = ?, response_body = ?"
+            + " WHERE scope = ? AND idem_key = ? AND fencing_token = ?")) {
+      int next = bindMutableColumns(update, 1, record);
+      update.setString(next, record.scope());
+      update.setString(next + 1, record.key());
+      update.setLong(next + 2, expectedFencingToken);
+      return journal.write(c, update::executeUpdate, RECORDS.row(record.scope(), record.key())) == 1;
+    }
   }
 
   @Override
   public boolean delete(String scope, String key, long expectedFencingToken) {
     Objects.requireNonNull(scope, "scope");
     Objects.requireNonNull(key, "key");
-    return inConnection("deleting the record of " + describe(scope, key), c -> {
-      try (PreparedStatement delete = c.prepareStatement(
-          "DELETE FROM idempotency_record WHERE scope = ? AND idem_key = ? AND fencing_token = ?")) {
-        delete.setString(1, scope);
-        delete.setString(2, key);
-        delete.setLong(3, expectedFencingToken);
-        return journal.write(c, delete::executeUpdate, RECORDS.row(scope, key)) == 1;
-      }
-    });
+    return inConnection("deleting the record of " + describe(scope, key), c -> delete(c, scope, key, expectedFencingToken));
+  }
+
+  /** {@link #delete(String, String, long)} on {@code c}. */
+  boolean delete(Connection c, String scope, String key, long expectedFencingToken) throws SQLException {
+    try (PreparedStatement delete = c.prepareStatement(
+        "DELETE FROM idempotency_record WHERE scope = ? AND idem_key = ? AND fencing_token = ?")) {
+      delete.setString(1, scope);
+      delete.setString(2, key);
+      delete.setLong(3, expectedFencingToken);
+      return journal.write(c, delete::executeUpdate, RECORDS.row(scope, key)) == 1;
+    }
   }
 
   @Override
