@@ -22,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -168,7 +170,7 @@ class OrderCrashRecoveryTest {
   private URI startChild(Duration timeout) throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
     orderDatabase = engine.create(Files.createDirectories(dir.resolve("orders")), OrderServer.DATABASE_NAME);
-    java.util.List<String> command = new java.util.ArrayList<>(java.util.List.of(
+    List<String> command = new ArrayList<>(List.of(
         java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("java.class.path"),
         CrashingOrderProcess.class.getName(),

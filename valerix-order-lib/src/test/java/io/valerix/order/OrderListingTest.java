@@ -46,7 +46,9 @@ class OrderListingTest {
     service = OrderService.builder()
         .dataSource(db)
         .inventory(new HttpInventoryClient(inventory.uri(), (d, r, o, n) -> {}))
-        .timeout(Duration.ofMillis(300))
+        // Generous: these orders must confirm in time; the listing, not the deadline, is under test
+        // (a PostgreSQL pool's first connections and a cold JVM took more than 300 ms here).
+        .timeout(Duration.ofSeconds(5))
         .build();
     for (String id : List.of("run_1-3", "run_1-1", "run_1-2", "runX1-9", "other-1")) {
       service.place(id, "A", 1, Deadline.after(Duration.ofSeconds(5)));
