@@ -43,7 +43,9 @@ import java.util.stream.Stream;
  *
  * <p>Run: {@code java -cp benchmarks/target/benchmarks.jar io.valerix.bench.H2CommitCost [orders]
  * [threads] [variant...]}; variants: {@code baseline}, {@code page2k}, {@code page8k},
- * {@code page16k}, {@code noidemidx} (the idempotency table without its two secondary indexes).
+ * {@code page16k}, {@code noidemidx} (the idempotency table without its two secondary indexes), {@code seqnocache}
+ * (the fencing-token sequence with CACHE 1, as before db/idempotency/V2), or
+ * H2 settings such as {@code RETENTION_TIME=1000+AUTO_COMPACT_FILL_RATE=50}.
  * Prints one line per variant. Commits stay durable in every variant ({@code WRITE_DELAY=0}).
  */
 public final class H2CommitCost {
@@ -59,7 +61,7 @@ public final class H2CommitCost {
   public static void main(String[] args) throws Exception {
     int orders = args.length > 0 ? Integer.parseInt(args[0]) : 3000;
     int threads = args.length > 1 ? Integer.parseInt(args[1]) : 8;
-    List<String> variants = args.length > 2 ? List.of(args).subList(2, args.length) : List.of("baseline", "page2k", "page8k", "noidemidx");
+    List<String> variants = args.length > 2 ? List.of(args).subList(2, args.length) : List.of("seqnocache", "baseline", "noidemidx");
     System.out.printf("%-10s %8s %10s %12s %12s %12s%n", "variant", "orders", "orders/s", "cpu ms/order", "KB written/order", "file KB");
     for (String variant : variants) {
       Result result = run(variant, orders, threads);
@@ -76,6 +78,12 @@ public final class H2CommitCost {
         HikariDataSource inventoryDb = open(dir, "inventory", variant, threads + 2)) {
       JdbcOrderStore orderStore = new JdbcOrderStore(orderDb);
       SchemaMigrations.migrate(orderDb, IdempotencyStore.SCHEMA);
+      if (variant.equals("seqnocache")) {
+        // As main had it before db/idempotency/V2: every nextval is a store commit of its own.
+        try (Connection c = orderDb.getConnection(); Statement s = c.createStatement()) {
+          s.execute("ALTER SEQUENCE idempotency_fencing_token CACHE 1");
+        }
+      }
       if (variant.equals("noidemidx")) {
         try (Connection c = orderDb.getConnection(); Statement s = c.createStatement()) {
           s.execute("DROP INDEX idempotency_record_expires_at");
@@ -90,11 +98,11 @@ public final class H2CommitCost {
       InventoryService inventory = InventoryService.create(inventoryDb, stock.build());
 
       AtomicLong next = new AtomicLong();
-      runOrders(variant + "-warm", Math.min(500, orders), threads, next, idempotency, orderStore, inventory);
+      runOrders("warm", Math.min(500, orders), threads, next, idempotency, orderStore, inventory);
       long cpuBefore = processCpuNanos();
       long writtenBefore = writtenBytes();
       long start = System.nanoTime();
-      runOrders(variant, orders, threads, next, idempotency, orderStore, inventory);
+      runOrders("order", orders, threads, next, idempotency, orderStore, inventory);
       double seconds = (System.nanoTime() - start) / 1e9;
       long cpu = processCpuNanos() - cpuBefore;
       long written = writtenBytes() - writtenBefore;
@@ -153,11 +161,17 @@ public final class H2CommitCost {
   private static HikariDataSource open(Path dir, String name, String variant, int poolSize) throws IOException {
     Path directory = Files.createDirectories(dir.resolve(name));
     String settings = switch (variant) {
-      case "baseline", "noidemidx" -> "";
+      case "baseline", "noidemidx", "seqnocache" -> "";
       case "page2k" -> ";PAGE_SIZE=2048";
       case "page8k" -> ";PAGE_SIZE=8192";
       case "page16k" -> ";PAGE_SIZE=16384";
-      default -> throw new IllegalArgumentException("unknown variant " + variant);
+      // Any other variant is H2 settings, e.g. RETENTION_TIME=1000+AUTO_COMPACT_FILL_RATE=50.
+      default -> {
+        if (!variant.matches("[A-Z_]+=[0-9A-Za-z]+(\\+[A-Z_]+=[0-9A-Za-z]+)*")) {
+          throw new IllegalArgumentException("unknown variant " + variant);
+        }
+        yield ";" + variant.replace('+', ';');
+      }
     };
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(H2Database.jdbcUrl(directory, name) + settings);

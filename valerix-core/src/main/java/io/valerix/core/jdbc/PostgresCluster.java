@@ -64,6 +64,8 @@ public final class PostgresCluster implements AutoCloseable {
   private final boolean asServiceAccount;
   private final String password;
   private final Thread shutdownHook;
+  private final java.time.Duration shutdownGrace;
+  private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
   private Path socketDirectory;
   private Path temporarySocketDirectory;
   private int port;
@@ -80,7 +82,8 @@ public final class PostgresCluster implements AutoCloseable {
     this.logFile = cluster.resolve("postgres.log");
     prepareDirectories(cluster);
     this.password = initdbIfNeeded(cluster);
-    this.shutdownHook = new Thread(this::stopQuietly, "postgres-cluster-stop");
+    this.shutdownGrace = builder.shutdownGrace;
+    this.shutdownHook = new Thread(this::stopAtExit, "postgres-cluster-stop");
   }
 
   /** A builder for a cluster in {@code directory} (created if missing; reused if it holds one). */
@@ -150,7 +153,11 @@ public final class PostgresCluster implements AutoCloseable {
     } catch (IllegalStateException alreadyShuttingDown) {
       // The hook is running or about to; stopping twice is harmless.
     }
-    stop();
+    try {
+      stop();
+    } finally {
+      closed.countDown();
+    }
   }
 
   private synchronized void stop() {
@@ -176,7 +183,19 @@ public final class PostgresCluster implements AutoCloseable {
     }
   }
 
-  private void stopQuietly() {
+  /**
+   * JVM shutdown hooks run concurrently: the owner's own hook (closing its services, then this
+   * cluster) gets the grace period to do it in order, so requests in flight are not cut off by the
+   * database going away first; if nobody closes the cluster by then, the hook stops it.
+   */
+  private void stopAtExit() {
+    try {
+      if (!shutdownGrace.isZero() && closed.await(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     try {
       stop();
     } catch (RuntimeException ignored) {
@@ -410,6 +429,7 @@ public final class PostgresCluster implements AutoCloseable {
     private PostgresBinaries binaries;
     private boolean deleteOnClose;
     private int maxConnections = DEFAULT_MAX_CONNECTIONS;
+    private java.time.Duration shutdownGrace = java.time.Duration.ZERO;
 
     private Builder(Path directory) {
       this.directory = Objects.requireNonNull(directory, "directory");
@@ -433,6 +453,20 @@ public final class PostgresCluster implements AutoCloseable {
         throw new IllegalArgumentException("maxConnections must be at least 10, but was " + maxConnections);
       }
       this.maxConnections = maxConnections;
+      return this;
+    }
+
+    /**
+     * How long the JVM shutdown hook waits for the owner to {@link #close()} the cluster before
+     * stopping it itself; default zero (stop at once). Give the owner's own shutdown (draining
+     * requests) time to finish first.
+     */
+    public Builder withShutdownGrace(java.time.Duration grace) {
+      java.util.Objects.requireNonNull(grace, "grace");
+      if (grace.isNegative()) {
+        throw new IllegalArgumentException("shutdown grace must not be negative, but was " + grace);
+      }
+      this.shutdownGrace = grace;
       return this;
     }
 

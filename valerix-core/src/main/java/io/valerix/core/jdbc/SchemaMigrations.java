@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Several instances starting at once are safe: Flyway serialises them with a lock
  * (an advisory lock on PostgreSQL, a lock on the history table on H2); the loser waits and then finds
- * the scripts applied. Write SQL that runs on H2 (PostgreSQL mode) and PostgreSQL.
+ * the scripts applied. Write SQL that runs on H2 (PostgreSQL mode) and PostgreSQL; where the engines
+ * need different values, scripts use the placeholders of {@link #placeholders}.
  */
 public final class SchemaMigrations {
 
@@ -66,6 +67,7 @@ public final class SchemaMigrations {
     }
     for (int attempt = 1; ; attempt++) {
       try {
+        SqlDialect dialect = SqlDialect.of(dataSource);
         Flyway flyway = Flyway.configure(loader)
             .dataSource(dataSource)
             .locations("classpath:db/" + schema)
@@ -79,6 +81,7 @@ public final class SchemaMigrations {
             // migration), which Flyway would otherwise accept.
             .ignoreMigrationPatterns(new String[0])
             .cleanDisabled(true)
+            .placeholders(placeholders(dialect))
             .load();
         MigrateResult result = flyway.migrate();
         if (result.migrationsExecuted > 0) {
@@ -94,6 +97,16 @@ public final class SchemaMigrations {
         log.debug("migrating {} failed (attempt {}), trying again: {}", schema, attempt, e.getMessage());
       }
     }
+  }
+
+  /**
+   * Values scripts may use as {@code ${name}} where the engines need different SQL:
+   * {@code sequence_cache}, the CACHE of sequences whose values must increase across sessions
+   * (1 on PostgreSQL, whose caches are per session; 64 on H2, whose one process shares a cache and
+   * would otherwise pay a store commit per value).
+   */
+  static java.util.Map<String, String> placeholders(SqlDialect dialect) {
+    return java.util.Map.of("sequence_cache", dialect == SqlDialect.H2 ? "64" : "1");
   }
 
   /** The name of {@code schema}'s history table. */

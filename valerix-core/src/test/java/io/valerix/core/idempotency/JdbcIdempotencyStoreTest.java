@@ -95,6 +95,21 @@ class JdbcIdempotencyStoreTest extends IdempotencyStoreContract {
   }
 
   @Test
+  void fencingTokensNeverRepeatAndKeepIncreasingAcrossAReopen() {
+    long last = 0;
+    for (int i = 0; i < 100; i++) {
+      long token = store.nextFencingToken();
+      assertThat(token).isGreaterThan(last);
+      last = token;
+    }
+    db.close();
+
+    // H2 caches the sequence (V2): a reopened database continues past the cached range, never inside it.
+    db = database.open(2);
+    assertThat(IdempotencyStore.jdbc(db).nextFencingToken()).isGreaterThan(last);
+  }
+
+  @Test
   void aMissingTableIsAStoreFailureNamingTheKey() throws Exception {
     try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
       s.execute("DROP TABLE idempotency_record");
