@@ -7,9 +7,11 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Objects;
 import javax.sql.DataSource;
+import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
+import org.flywaydb.core.api.configuration.FluentConfiguration;
 import org.flywaydb.core.api.output.MigrateResult;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,18 +30,24 @@ import org.slf4j.LoggerFactory;
  * version 0 and then applies V1 onwards. A database migrated by the runner this replaced
  * ({@code valerix_schema_history}) is baselined at the version recorded there, so nothing runs twice.
  *
- * <p>Several instances starting at once are safe: Flyway serialises them with a lock
- * (an advisory lock on PostgreSQL, a lock on the history table on H2); the loser waits and then finds
- * the scripts applied. Write SQL that runs on H2 (PostgreSQL mode) and PostgreSQL; where the engines
- * need different values, scripts use the placeholders of {@link #placeholders}.
+ * <p>Give it a data source that can hand out two connections at once (Flyway uses two), or a
+ * HikariCP pool of any size (then Flyway connects beside the pool).
+ *
+ * <p>Several instances starting at once are safe: on PostgreSQL Flyway serialises them with an
+ * advisory lock; on H2, where Flyway takes no lock, a lock in this JVM does (an H2 file can be open
+ * in one process only). The loser waits and then finds the scripts applied.
+ *
+ * <p>Write SQL that runs on H2 (PostgreSQL mode) and PostgreSQL; where the engines need different
+ * values, scripts use the placeholders of {@link #placeholders}.
  */
 public final class SchemaMigrations {
 
   private static final Logger log = LoggerFactory.getLogger(SchemaMigrations.class);
   private static final String LEGACY_HISTORY = "valerix_schema_history";
+  private static final Object H2_MIGRATIONS = new Object();
   /**
-   * On H2, two instances creating the history table at the same moment can collide before
-   * Flyway's lock exists; the loser tries again and then sees the winner's table and history.
+   * Two instances creating the history table at the same moment can collide before Flyway's lock
+   * exists; the loser tries again and then sees the winner's table and history.
    */
   private static final int MAX_ATTEMPTS = 3;
 
@@ -68,8 +76,7 @@ public final class SchemaMigrations {
     for (int attempt = 1; ; attempt++) {
       try {
         SqlDialect dialect = SqlDialect.of(dataSource);
-        Flyway flyway = Flyway.configure(loader)
-            .dataSource(dataSource)
+        Flyway flyway = connectedTo(Flyway.configure(loader), dataSource)
             .locations("classpath:db/" + schema)
             .table(historyTable(schema))
             .baselineOnMigrate(true)
@@ -83,7 +90,17 @@ public final class SchemaMigrations {
             .cleanDisabled(true)
             .placeholders(placeholders(dialect))
             .load();
-        MigrateResult result = flyway.migrate();
+        MigrateResult result;
+        if (dialect == SqlDialect.H2) {
+          // Flyway takes no lock on H2, and H2 runs DDL outside transactions: two migrators would
+          // both run V1, and the loser would record it as failed. An H2 file can be open in one
+          // process only, so a lock in this JVM serialises every migrator the file can have.
+          synchronized (H2_MIGRATIONS) {
+            result = flyway.migrate();
+          }
+        } else {
+          result = flyway.migrate();
+        }
         if (result.migrationsExecuted > 0) {
           log.info("applied {} migration(s) of {}; now at version {}", result.migrationsExecuted, schema, result.targetSchemaVersion);
         }
@@ -107,6 +124,18 @@ public final class SchemaMigrations {
    */
   static java.util.Map<String, String> placeholders(SqlDialect dialect) {
     return java.util.Map.of("sequence_cache", dialect == SqlDialect.H2 ? "64" : "1");
+  }
+
+  /**
+   * Flyway holds two connections at once (one for its lock and history, one for the scripts). From
+   * a small pool that starves, and from a pool of one it waits for the pool's timeout; so for a
+   * HikariCP pool it connects beside the pool with the pool's URL and credentials.
+   */
+  private static FluentConfiguration connectedTo(FluentConfiguration configuration, DataSource dataSource) {
+    if (dataSource instanceof HikariDataSource pool && pool.getJdbcUrl() != null) {
+      return configuration.dataSource(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
+    }
+    return configuration.dataSource(dataSource);
   }
 
   /** The name of {@code schema}'s history table. */

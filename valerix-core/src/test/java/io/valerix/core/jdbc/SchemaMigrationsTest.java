@@ -119,6 +119,15 @@ class SchemaMigrationsTest {
   }
 
   @Test
+  void aPoolOfOneConnectionMigratesWithoutWaitingForItself() throws Exception {
+    // Flyway holds two connections at once; from a pool of one it used to wait out the pool's timeout and fail.
+    try (HikariDataSource db = engine.create(dir, "single").open(1)) {
+      assertThat(SchemaMigrations.migrate(db, "sample")).isEqualTo(2);
+      assertThat(count(db, "SELECT COUNT(*) FROM sample_stock")).isEqualTo(1);
+    }
+  }
+
+  @Test
   void unknownSchemaIsReportedNotIgnored() {
     try (HikariDataSource db = engine.create(dir, "sample").open(1)) {
       assertThatThrownBy(() -> SchemaMigrations.migrate(db, "nothing_here")).hasMessageContaining("db/nothing_here/V1__");
