@@ -56,7 +56,7 @@ public final class BenchReport {
     String text = java.nio.file.Files.readString(markdown);
     StringBuilder kept = new StringBuilder();
     java.util.regex.Matcher section = java.util.regex.Pattern
-        .compile("<!-- ([a-z-]+):begin -->.*?<!-- \\1:end -->", java.util.regex.Pattern.DOTALL).matcher(text);
+        .compile("<!-- ([a-z0-9-]+):begin -->.*?<!-- \\1:end -->", java.util.regex.Pattern.DOTALL).matcher(text);
     while (section.find()) {
       kept.append('\n').append(section.group()).append('\n');
     }
