@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * and {@code synchronous_commit} on (an acknowledged commit survives power loss, not just
  * {@code kill -9}).
  *
- * <p>The cluster listens on 127.0.0.1 only and requires a password (SCAM-SHA-256) generated at
+ * <p>The cluster listens on 127.0.0.1 only and requires a password (SCRAM-SHA-256) generated at
  * {@code initdb} and kept beside the data in a file only the owner can read, so other local users
  * cannot connect. A directory that already holds a cluster is started again, with its data.
  *
@@ -301,13 +301,13 @@ public final class PostgresCluster implements AutoCloseable {
         "full_page_writes = on",
         "max_connections = " + maxConnections,
         "");
-    appendAsOwner(data.resolve("postgresql.conf"), settings);
+    append(data.resolve("postgresql.conf"), settings);
     log.info("initialised a PostgreSQL cluster in {} with {}", data, binaries);
     return generated;
   }
 
-  private void appendAsOwner(Path file, String text) throws IOException {
-    // Root may write the service account's file; ownership and mode are unchanged by an append.
+  private void append(Path file, String text) throws IOException {
+    // Root may write the service account's file; an append leaves its owner and mode as they were.
     Files.writeString(file, text, StandardCharsets.UTF_8, java.nio.file.StandardOpenOption.APPEND);
   }
 
