@@ -33,8 +33,10 @@ import java.util.function.Consumer;
 /**
  * The order and inventory services running side by side on loopback, wired the way Valerix is
  * meant to run: the gremlin in front of inventory, latency monitors and health lights on both,
- * {@code /health} and {@code /metrics} on both, admin routes behind one bearer token, and every
- * write journaled and archived continuously to {@code <dataDir>/archive} ({@link ServiceArchiving}).
+ * {@code /health} and {@code /metrics} on both, admin routes behind one bearer token, and, on H2,
+ * every write journaled and archived continuously to {@code <dataDir>/archive} ({@link ServiceArchiving}).
+ * The databases are what {@link Settings#storage()} says: H2 files, a private PostgreSQL cluster,
+ * or an existing PostgreSQL server.
  *
  * <p>Who starts it closes it.
  */
@@ -50,7 +52,14 @@ public final class ServicePair implements AutoCloseable {
       Map<String, Integer> stock,
       String adminToken,
       Path dataDir,
-      HealthConfig health) {
+      HealthConfig health,
+      Storage storage) {
+
+    /** Settings with the databases as H2 files under {@code dataDir}. */
+    public Settings(int orderPort, int inventoryPort, GremlinSpec gremlin, long seed, Duration timeout, Map<String, Integer> stock,
+        String adminToken, Path dataDir, HealthConfig health) {
+      this(orderPort, inventoryPort, gremlin, seed, timeout, stock, adminToken, dataDir, health, Storage.h2());
+    }
 
     public Settings {
       Objects.requireNonNull(gremlin, "gremlin");
@@ -59,6 +68,7 @@ public final class ServicePair implements AutoCloseable {
       Objects.requireNonNull(adminToken, "adminToken");
       Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(health, "health");
+      Objects.requireNonNull(storage, "storage");
       stock = Map.copyOf(stock);
     }
   }
@@ -111,7 +121,8 @@ public final class ServicePair implements AutoCloseable {
     LatencyMonitor inventoryMonitor = LatencyMonitor.create(settings.health(), clock);
     LatencyMonitor orderMonitor = LatencyMonitor.create(settings.health().toBuilder().dependencies("inventory").build(), clock);
 
-    ServiceArchiving archiving = ServiceArchiving.open(settings.dataDir(), ServiceArchiving.defaultArchive(settings.dataDir()));
+    ServiceArchiving archiving = ServiceArchiving.open(settings.storage(), settings.dataDir(),
+        ServiceArchiving.defaultArchive(settings.dataDir()), io.valerix.core.backup.JournalArchiver.DEFAULT_SEAL_INTERVAL);
     InventoryServer.Builder inventoryBuilder = InventoryServer.builder()
         .name("inventory")
         .dataSource(archiving.inventoryDatabase())

@@ -1,13 +1,12 @@
 package io.valerix.inventory;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.testing.TestDatabase;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
@@ -20,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  * commit) returned. The {@code END} marker tells a whole line from one cut short by the kill.
  * Everything else (logging) goes to stderr.
  *
- * <p>Arguments: data directory, a name for this life (prefix of its order ids), worker threads.
+ * <p>Arguments: a name for this life (prefix of its order ids), worker threads, then the database
+ * as {@link TestDatabase#toArguments()} wrote it (H2 files or a PostgreSQL URL).
  */
 public final class CrashingInventoryProcess {
 
@@ -34,13 +34,13 @@ public final class CrashingInventoryProcess {
   public static void main(String[] args) throws Exception {
     PrintStream acks = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     System.setOut(System.err);
-    Path directory = Path.of(args[0]);
-    String life = args[1];
-    int threads = Integer.parseInt(args[2]);
+    String life = args[0];
+    int threads = Integer.parseInt(args[1]);
+    TestDatabase database = TestDatabase.fromArguments(args, 2);
     exitWhenTheParentGoes();
 
     // Never closed: the process is meant to die with the pool open, as a crash would.
-    HikariDataSource db = H2Database.open(directory, "inventory", threads);
+    HikariDataSource db = database.open(threads);
     InventoryService inventory = InventoryService.create(db, InventoryConfig.builder().stock(STOCK).build());
     acks.println("READY");
 

@@ -1,7 +1,7 @@
 package io.valerix.inventory;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.testing.DatabaseEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -15,8 +15,10 @@ import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A running {@link InventoryServer} per test: a real port on 127.0.0.1 and real H2 files in a
- * fresh temporary directory. The test owns the data source, so it can read the tables directly.
+ * A running {@link InventoryServer} per test: a real port on 127.0.0.1 and a fresh database: H2
+ * files in a temporary directory, or, when the test class has a {@code DatabaseEngine} field (a
+ * {@code @ParameterizedClass} over the engines), a database on that engine. The test owns the data
+ * source, so it can read the tables directly.
  */
 final class InventoryServerExtension implements BeforeEachCallback, AfterEachCallback {
 
@@ -43,7 +45,7 @@ final class InventoryServerExtension implements BeforeEachCallback, AfterEachCal
   @Override
   public void beforeEach(ExtensionContext context) throws IOException {
     directory = Files.createTempDirectory("valerix-inventory-test");
-    dataSource = H2Database.open(directory, "inventory", 16);
+    dataSource = engineOf(context.getRequiredTestInstance()).create(directory, "inventory").open(16);
     server = InventoryServer.builder().dataSource(dataSource).stock(stock).maxQuantity(maxQuantity).build().start();
   }
 
@@ -59,6 +61,25 @@ final class InventoryServerExtension implements BeforeEachCallback, AfterEachCal
       }
       deleteRecursively(directory);
     }
+  }
+
+  private static DatabaseEngine engineOf(Object testInstance) {
+    for (Class<?> type = testInstance.getClass(); type != null; type = type.getSuperclass()) {
+      for (java.lang.reflect.Field field : type.getDeclaredFields()) {
+        if (field.getType() == DatabaseEngine.class) {
+          try {
+            field.setAccessible(true);
+            DatabaseEngine engine = (DatabaseEngine) field.get(testInstance);
+            if (engine != null) {
+              return engine;
+            }
+          } catch (IllegalAccessException e) {
+            throw new IllegalStateException("cannot read the test's database engine", e);
+          }
+        }
+      }
+    }
+    return DatabaseEngine.H2;
   }
 
   URI uri() {

@@ -11,7 +11,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.http.ProblemException;
 import io.valerix.core.http.ProblemType;
-import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.TestDatabase;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
@@ -23,17 +24,25 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The domain rules, in-process, on a real H2 file database. */
+@ParameterizedClass
+@EnumSource(DatabaseEngine.class)
 class InventoryServiceTest {
 
+  @Parameter DatabaseEngine engine;
   @TempDir Path dir;
+  private TestDatabase database;
   HikariDataSource db;
   InventoryService inventory;
 
   @BeforeEach
   void openInventory() {
-    db = H2Database.open(dir, "inventory", 8);
+    database = engine.create(dir, "inventory");
+    db = database.open(8);
     inventory = InventoryService.create(db, InventoryConfig.builder().stock("widget=10,gadget=3").maxQuantity(100).build());
   }
 

@@ -3,6 +3,7 @@ package io.valerix.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.valerix.core.testing.DatabaseEngine;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -14,10 +15,17 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** Many clients at once over HTTP, against a real server on real H2 files. */
+/** Many clients at once over HTTP, against a real server on each database engine. */
+@ParameterizedClass
+@EnumSource(DatabaseEngine.class)
 class ReservationConcurrencyTest {
+
+  @Parameter DatabaseEngine engine;
 
   private static final int THREADS = 64;
 

@@ -7,13 +7,21 @@ import ch.qos.logback.classic.Logger;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import io.valerix.core.http.ValerixHeaders;
+import io.valerix.core.testing.DatabaseEngine;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.LoggerFactory;
 
 /** The reservation lifecycle over HTTP: shapes, statuses, and what each call does to stock. */
+@ParameterizedClass
+@EnumSource(DatabaseEngine.class)
 class ReservationHttpTest {
+
+  @Parameter DatabaseEngine engine;
 
   @RegisterExtension
   final InventoryServerExtension inventory = InventoryServerExtension.withStock("widget=10,gadget=2");

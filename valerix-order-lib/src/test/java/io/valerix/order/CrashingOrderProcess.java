@@ -1,12 +1,12 @@
 package io.valerix.order;
 
+import io.valerix.core.testing.TestDatabase;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -16,8 +16,8 @@ import java.util.concurrent.TimeUnit;
  * until it is killed.
  *
  * <p>Prints {@code READY <port>} on stdout once it serves; everything else (logging) goes to
- * stderr. Arguments: data directory, inventory URI, order timeout and idempotency lease in
- * milliseconds.
+ * stderr. Arguments: inventory URI, order timeout and idempotency lease in milliseconds, then the
+ * order database as {@link TestDatabase#toArguments()} wrote it (H2 files or a PostgreSQL URL).
  */
 public final class CrashingOrderProcess {
 
@@ -33,10 +33,10 @@ public final class CrashingOrderProcess {
 
     // Never closed: the process is meant to die mid-request, as a crash would.
     OrderServer server = OrderServer.builder()
-        .dataDirectory(Path.of(args[0]))
-        .inventory(URI.create(args[1]))
-        .timeout(Duration.ofMillis(Long.parseLong(args[2])))
-        .idempotencyLease(Duration.ofMillis(Long.parseLong(args[3])))
+        .dataSource(TestDatabase.fromArguments(args, 3).open(16))
+        .inventory(URI.create(args[0]))
+        .timeout(Duration.ofMillis(Long.parseLong(args[1])))
+        .idempotencyLease(Duration.ofMillis(Long.parseLong(args[2])))
         .build()
         .start();
     protocol.println("READY " + server.port());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.valerix.inventory.StockLevel;
+import io.valerix.core.testing.DatabaseEngine;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -15,6 +16,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -35,7 +39,11 @@ import org.slf4j.LoggerFactory;
  * overshoot (a timeout counted late, a call not cancelled, a queue) shows in every burst.
  */
 @Tag("slow")
+@ParameterizedClass
+@EnumSource(DatabaseEngine.class)
 class OrderChaosAcceptanceTest {
+
+  @Parameter DatabaseEngine engine;
 
   private static final Duration TIMEOUT = Duration.ofMillis(300);
   /** What a reply may take beyond the timeout: HTTP both ways and the writes around the inventory call. */
@@ -60,6 +68,7 @@ class OrderChaosAcceptanceTest {
     // Given inventory behind the original gremlin (seeded), and a 300 ms order timeout; widget
     // and gadget have less stock than will be asked for, so some orders are rejected
     RunningServices.Services services = running.start(s -> s
+        .engine(engine)
         .stock("widget=50,gadget=40,gizmo=2000")
         .gremlin("uniform(0ms,5s) after")
         .seed(20_261_125)

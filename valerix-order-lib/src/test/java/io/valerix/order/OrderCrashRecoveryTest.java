@@ -10,7 +10,8 @@ import io.valerix.core.gremlin.Gremlin;
 import io.valerix.core.gremlin.GremlinDecision;
 import io.valerix.core.gremlin.GremlinFilter;
 import io.valerix.core.gremlin.GremlinSpec;
-import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.TestDatabase;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.inventory.ReservationStatus;
 import java.io.BufferedReader;
@@ -21,6 +22,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -33,6 +36,9 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * {@code kill -9} of an order-service JVM in the middle of a request: the idempotency claim it
@@ -41,13 +47,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 @Tag("slow")
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
+@ParameterizedClass
+@EnumSource(DatabaseEngine.class)
 class OrderCrashRecoveryTest {
 
   private static final String KEY = "crash-1";
   private static final String ORDER = OrderHttp.order("widget", 2);
   private static final Duration LEASE = Duration.ofSeconds(8);
 
+  @Parameter DatabaseEngine engine;
   @TempDir Path dir;
+  private TestDatabase orderDatabase;
 
   private final ExecutorService clients = Executors.newSingleThreadExecutor();
   private final AtomicInteger finishedReserves = new AtomicInteger();
@@ -138,7 +148,7 @@ class OrderCrashRecoveryTest {
 
   private void startInventory(String spec) throws IOException {
     gremlin = Gremlin.builder(7).withSpec(GremlinSpec.parse(spec)).build();
-    inventoryDb = H2Database.open(Files.createDirectories(dir.resolve("inventory")), "inventory", 8);
+    inventoryDb = engine.create(Files.createDirectories(dir.resolve("inventory")), "inventory").open(8);
     inventory = InventoryServer.builder()
         .dataSource(inventoryDb)
         .stock("widget=100")
@@ -159,11 +169,14 @@ class OrderCrashRecoveryTest {
   /** Starts the order service in a JVM of its own; returns its base URI once it serves. */
   private URI startChild(Duration timeout) throws Exception {
     String java = ProcessHandle.current().info().command().orElseThrow();
-    ProcessBuilder builder = new ProcessBuilder(
+    orderDatabase = engine.create(Files.createDirectories(dir.resolve("orders")), OrderServer.DATABASE_NAME);
+    List<String> command = new ArrayList<>(List.of(
         java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("java.class.path"),
         CrashingOrderProcess.class.getName(),
-        dir.resolve("orders").toString(), inventory.uri().toString(), Long.toString(timeout.toMillis()), Long.toString(LEASE.toMillis()));
+        inventory.uri().toString(), Long.toString(timeout.toMillis()), Long.toString(LEASE.toMillis())));
+    command.addAll(orderDatabase.toArguments());
+    ProcessBuilder builder = new ProcessBuilder(command);
     builder.redirectError(dir.resolve("child.stderr.log").toFile());
     child = builder.start();
     BufferedReader stdout = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
@@ -188,9 +201,9 @@ class OrderCrashRecoveryTest {
         .isInstanceOf(ExecutionException.class);
   }
 
-  /** The order service again, on the files the killed one left; the test owns the pool, to read the tables. */
+  /** The order service again, on the database the killed one left; the test owns the pool, to read the tables. */
   private void restart() {
-    restartedDb = H2Database.open(dir.resolve("orders"), OrderServer.DATABASE_NAME, 8);
+    restartedDb = orderDatabase.open(8);
     restarted = OrderServer.builder()
         .dataSource(restartedDb)
         .inventory(inventory.uri())

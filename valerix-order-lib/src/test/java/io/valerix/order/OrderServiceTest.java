@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.ProblemException;
-import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.time.ManualNanoClock;
+import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -17,7 +18,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
+@ParameterizedClass
+@EnumSource(DatabaseEngine.class)
 class OrderServiceTest {
 
   /**
@@ -26,7 +32,9 @@ class OrderServiceTest {
    */
   private static final Duration TIMEOUT = Duration.ofMillis(800);
 
+  @Parameter DatabaseEngine engine;
   @TempDir Path dir;
+  private TestDatabase database;
 
   private final MutableClock clock = new MutableClock();
   private ScriptedInventory inventory;
@@ -36,7 +44,8 @@ class OrderServiceTest {
   @BeforeEach
   void start() {
     inventory = new ScriptedInventory();
-    db = H2Database.open(dir, "orders", 8);
+    database = engine.create(dir, "orders");
+    db = database.open(8);
     service = OrderService.builder()
         .dataSource(db)
         .inventory(new HttpInventoryClient(inventory.uri(), (d, r, o, n) -> {}))

@@ -4,7 +4,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.gremlin.Gremlin;
 import io.valerix.core.gremlin.GremlinFilter;
 import io.valerix.core.gremlin.GremlinSpec;
-import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.testing.DatabaseEngine;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.inventory.StockLevel;
 import java.io.IOException;
@@ -29,8 +29,8 @@ import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A real inventory server and a real order server per test, on real ports of 127.0.0.1 and real
- * H2 files in a fresh directory, with the gremlin between them. The test owns both data sources,
+ * A real inventory server and a real order server per test, on real ports of 127.0.0.1 and fresh
+ * databases (H2 files in a fresh directory by default, or PostgreSQL, see {@link Settings#engine}), with the gremlin between them. The test owns both data sources,
  * so it can read the tables directly. Started by {@link #start(Consumer)}, closed after each test
  * (or after the class, see {@link #perClass()}).
  *
@@ -52,6 +52,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
     private long seed = 42;
     private Transport transport = Transport.HTTP;
     private Duration timeout = Duration.ofMillis(300);
+    private DatabaseEngine engine = DatabaseEngine.H2;
     private Consumer<OrderServer.Builder> order = builder -> {};
     private UnaryOperator<DataSource> orderDatabase = UnaryOperator.identity();
     private UnaryOperator<DataSource> inventoryDatabase = UnaryOperator.identity();
@@ -85,6 +86,12 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
 
     Settings transport(Transport transport) {
       this.transport = transport;
+      return this;
+    }
+
+    /** The engine both services' databases run on; default H2. */
+    Settings engine(DatabaseEngine engine) {
+      this.engine = engine;
       return this;
     }
 
@@ -231,7 +238,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
       Gremlin gremlin = Gremlin.builder(settings.seed).withSpec(GremlinSpec.parse(settings.gremlin)).build();
       AtomicInteger finishedReserves = new AtomicInteger();
 
-      HikariDataSource inventoryDb = closing(H2Database.open(dir, "inventory", 16));
+      HikariDataSource inventoryDb = closing(settings.engine.create(dir, "inventory").open(16));
       InventoryServer.Builder inventoryBuilder = InventoryServer.builder().dataSource(settings.inventoryDatabase.apply(inventoryDb)).stock(settings.stock);
       if (settings.transport == Transport.HTTP) {
         inventoryBuilder
@@ -248,7 +255,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
       }
       InventoryServer inventory = closing(inventoryBuilder.build().start());
 
-      HikariDataSource orderDb = closing(H2Database.open(dir, "orders", 16));
+      HikariDataSource orderDb = closing(settings.engine.create(dir, "orders").open(16));
       OrderServer.Builder orderBuilder = OrderServer.builder().dataSource(settings.orderDatabase.apply(orderDb)).timeout(settings.timeout);
       if (settings.transport == Transport.HTTP) {
         orderBuilder.inventory(inventory.uri());

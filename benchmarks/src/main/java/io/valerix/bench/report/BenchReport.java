@@ -38,10 +38,29 @@ public final class BenchReport {
     Path results = Path.of(options.getOrDefault("--results", "target/bench"));
     Report report = build(results, options);
     write(Path.of(options.getOrDefault("--html", results.resolve("report.html").toString())), HtmlPage.render(report));
-    write(Path.of(options.getOrDefault("--markdown", results.resolve("BENCHMARKS.md").toString())), MarkdownPage.render(report));
+    Path markdown = Path.of(options.getOrDefault("--markdown", results.resolve("BENCHMARKS.md").toString()));
+    write(markdown, MarkdownPage.render(report) + keptSections(markdown));
     for (Goal goal : report.goals()) {
       System.out.printf("%-60s %-14s %s%n", goal.what(), goal.verdict().label, goal.measured());
     }
+  }
+
+  /**
+   * Sections other scripts write into the same file between {@code <!-- NAME:begin -->} and
+   * {@code <!-- NAME:end -->} markers (bin/bench-throughput's), kept as they are.
+   */
+  static String keptSections(Path markdown) throws IOException {
+    if (!java.nio.file.Files.exists(markdown)) {
+      return "";
+    }
+    String text = java.nio.file.Files.readString(markdown);
+    StringBuilder kept = new StringBuilder();
+    java.util.regex.Matcher section = java.util.regex.Pattern
+        .compile("<!-- ([a-z0-9-]+):begin -->.*?<!-- \\1:end -->", java.util.regex.Pattern.DOTALL).matcher(text);
+    while (section.find()) {
+      kept.append('\n').append(section.group()).append('\n');
+    }
+    return kept.toString();
   }
 
   /** The report of the results in {@code results}, described by {@code options}. */

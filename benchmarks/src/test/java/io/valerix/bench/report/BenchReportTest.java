@@ -33,6 +33,19 @@ class BenchReportTest {
   }
 
   @Test
+  void sectionsOtherScriptsWroteBetweenMarkersAreKeptWhenTheFileIsRegenerated() throws Exception {
+    Path markdown = dir.resolve("BENCHMARKS.md");
+    String throughput = "<!-- bench-throughput:begin -->\n## Throughput\n| a | b |\n<!-- bench-throughput:end -->";
+    String h2 = "<!-- h2-commit-cost:begin -->\n## H2\n<!-- h2-commit-cost:end -->";
+    Files.writeString(markdown, "# old generated part\n\n" + throughput + "\n\nstray text\n\n" + h2 + "\n");
+
+    String kept = BenchReport.keptSections(markdown);
+
+    assertThat(kept).contains(throughput, h2).doesNotContain("old generated part", "stray text");
+    assertThat(BenchReport.keptSections(dir.resolve("missing.md"))).isEmpty();
+  }
+
+  @Test
   void goalsAreJudgedFromTheMeasuredFiguresAndMissesAreSaidPlainly() throws Exception {
     // Given results where the platform-caller limiter, the memory run and the latency meet their
     // goals, and the virtual-caller limiter and the throughput ratio do not

@@ -7,7 +7,8 @@ import io.valerix.core.backup.ChangeJournal;
 import io.valerix.core.backup.JournalArchiver;
 import io.valerix.core.backup.PointInTimeRestore;
 import io.valerix.core.http.JsonServer;
-import io.valerix.core.jdbc.H2Database;
+import io.valerix.harness.ServiceDatabases;
+import io.valerix.harness.Storage;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.order.OrderServer;
 import java.nio.file.Path;
@@ -25,10 +26,14 @@ import java.util.Objects;
  * <p>Lifecycle: {@link #open} opens the databases; the services are built on them; {@link #start()}
  * starts archiving once the services have set up their schemas; {@link #close()} (after the
  * services stopped) ships what is left and closes the databases. Who opens it closes it.
+ *
+ * <p>The journal and its archivers are for H2. On PostgreSQL the services write no journal and
+ * nothing is archived here: continuous archiving there is PostgreSQL's own WAL archiving and
+ * {@code pg_basebackup}, set up on the server; the backup admin routes are then absent.
  */
 public final class ServiceArchiving implements AutoCloseable {
 
-  /** The archive's name for the inventory database (also its H2 file name). */
+  /** The archive's name for the inventory database (also its H2 file name and its PostgreSQL database name). */
   public static final String INVENTORY = InventoryServer.DATABASE_NAME;
   /** The archive's name for the order database (also its H2 file name). */
   public static final String ORDERS = OrderServer.DATABASE_NAME;
@@ -37,38 +42,60 @@ public final class ServiceArchiving implements AutoCloseable {
 
   private final ArchiveStore archive;
   private final ChangeJournal journal;
+  private final ServiceDatabases databases;
   private final HikariDataSource inventoryDatabase;
   private final HikariDataSource ordersDatabase;
   private final JournalArchiver inventoryArchiver;
   private final JournalArchiver orderArchiver;
 
-  private ServiceArchiving(Path dataDir, Path archiveDir, Duration sealInterval) {
+  private ServiceArchiving(ServiceDatabases databases, Path archiveDir, Duration sealInterval) {
+    this.databases = databases;
     this.archive = ArchiveStore.directory(archiveDir);
-    this.journal = ChangeJournal.on(InstantSource.system());
-    HikariDataSource inventory = H2Database.open(dataDir.resolve(INVENTORY), INVENTORY, InventoryServer.DEFAULT_MAX_POOL_SIZE);
-    HikariDataSource orders;
-    try {
-      orders = H2Database.open(dataDir.resolve(ORDERS), ORDERS, 16);
-    } catch (RuntimeException e) {
-      inventory.close();
-      throw e;
+    this.inventoryDatabase = databases.inventory();
+    this.ordersDatabase = databases.orders();
+    if (databases.engine() == Storage.Engine.H2) {
+      this.journal = ChangeJournal.on(InstantSource.system());
+      this.inventoryArchiver = JournalArchiver.builder(archive).database(INVENTORY, inventoryDatabase).sealInterval(sealInterval).build();
+      this.orderArchiver = JournalArchiver.builder(archive).database(ORDERS, ordersDatabase).sealInterval(sealInterval).build();
+    } else {
+      this.journal = ChangeJournal.off();
+      this.inventoryArchiver = null;
+      this.orderArchiver = null;
     }
-    this.inventoryDatabase = inventory;
-    this.ordersDatabase = orders;
-    this.inventoryArchiver = JournalArchiver.builder(archive).database(INVENTORY, inventory).sealInterval(sealInterval).build();
-    this.orderArchiver = JournalArchiver.builder(archive).database(ORDERS, orders).sealInterval(sealInterval).build();
   }
 
-  /** Opens the two databases under {@code dataDir}, archiving to {@code archiveDir} every second. */
+  /** Opens the two H2 databases under {@code dataDir}, archiving to {@code archiveDir} every second. */
   public static ServiceArchiving open(Path dataDir, Path archiveDir) {
     return open(dataDir, archiveDir, JournalArchiver.DEFAULT_SEAL_INTERVAL);
   }
 
   /** As {@link #open(Path, Path)}, sealing every {@code sealInterval}. */
   public static ServiceArchiving open(Path dataDir, Path archiveDir, Duration sealInterval) {
+    return open(Storage.h2(), dataDir, archiveDir, sealInterval);
+  }
+
+  /** Opens the databases {@code storage} names (H2: archived to {@code archiveDir}; PostgreSQL: not archived here). */
+  public static ServiceArchiving open(Storage storage, Path dataDir, Path archiveDir, Duration sealInterval) {
+    Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(archiveDir, "archiveDir");
-    return new ServiceArchiving(dataDir, archiveDir, sealInterval);
+    ServiceDatabases databases = storage.open(dataDir);
+    try {
+      return new ServiceArchiving(databases, archiveDir, sealInterval);
+    } catch (RuntimeException e) {
+      databases.close();
+      throw e;
+    }
+  }
+
+  /** The databases and, on a private cluster, the cluster. */
+  public ServiceDatabases databases() {
+    return databases;
+  }
+
+  /** True if writes are journaled and archived here (H2); false on PostgreSQL. */
+  public boolean isArchiving() {
+    return orderArchiver != null;
   }
 
   /** The archive directory a data directory uses unless told otherwise: {@code <dataDir>/archive}. */
@@ -115,29 +142,39 @@ public final class ServiceArchiving implements AutoCloseable {
 
   /** Adds {@code /admin/backup/**} for the inventory database to the inventory server. */
   public void installInventoryRoutes(JsonServer.Builder server) {
-    BackupAdmin.install(server, inventoryArchiver);
+    if (inventoryArchiver != null) {
+      BackupAdmin.install(server, inventoryArchiver);
+    }
   }
 
   /** Adds {@code /admin/backup/**} for the order database to the order server. */
   public void installOrderRoutes(JsonServer.Builder server) {
-    BackupAdmin.install(server, orderArchiver);
+    if (orderArchiver != null) {
+      BackupAdmin.install(server, orderArchiver);
+    }
   }
 
   /** Starts both archivers; call once the services have created their tables. */
   public void start() {
-    inventoryArchiver.start();
-    orderArchiver.start();
+    if (isArchiving()) {
+      inventoryArchiver.start();
+      orderArchiver.start();
+    }
   }
 
   /** Ships what is left, then closes the databases. Call after the services stopped. */
   @Override
   public void close() {
     try {
-      orderArchiver.close();
-      inventoryArchiver.close();
+      if (isArchiving()) {
+        try {
+          orderArchiver.close();
+        } finally {
+          inventoryArchiver.close();
+        }
+      }
     } finally {
-      ordersDatabase.close();
-      inventoryDatabase.close();
+      databases.close();
     }
   }
 }

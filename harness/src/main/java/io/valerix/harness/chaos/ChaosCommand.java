@@ -131,7 +131,7 @@ public final class ChaosCommand implements Callable<Integer> {
           dashboard.watch(pair);
           try {
             intro(out, settings, runDir, "order " + pair.orderUri() + ", inventory " + pair.inventoryUri()
-                + " (started here; databases in " + pairSettings.dataDir() + ")",
+                + " (started here; " + pairSettings.storage() + " in " + pairSettings.dataDir() + ")",
                 Dashboard.url(pair.orderUri(), pairSettings.adminToken()).toString());
             result = new ChaosRun(settings, ServiceTarget.of(pair), runDir, out, isTerminal(), command).flushingBeforeReport(decisions).run();
           } finally {
@@ -155,7 +155,8 @@ public final class ChaosCommand implements Callable<Integer> {
         throw usage("--inventory-admin-token is needed with --inventory-url, to switch the gremlin and list reservations");
       }
       CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-      for (String local : List.of("--order-port", "--inventory-port", "--stock", "--admin-token", "--data-dir")) {
+      for (String local : List.of("--order-port", "--inventory-port", "--stock", "--admin-token", "--data-dir", "--db",
+          "--order-db-url", "--inventory-db-url")) {
         if (parsed.hasMatchedOption(local)) {
           throw usage(local + " applies to services started here; it cannot be used with --order-url");
         }
@@ -185,7 +186,7 @@ public final class ChaosCommand implements Callable<Integer> {
     // The gremlin is off until the chaos phase; started with it on, even the order service's
     // start-up catalog read would wait for it.
     return new ServicePair.Settings(s.orderPort(), s.inventoryPort(), GremlinSpec.none(), s.seed(), s.timeout(), s.stock(),
-        s.adminToken(), s.dataDir(), s.health());
+        s.adminToken(), s.dataDir(), s.health(), s.storage());
   }
 
   private ChaosSettings chaosSettings(long seed) {

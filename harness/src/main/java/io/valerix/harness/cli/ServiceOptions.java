@@ -1,5 +1,6 @@
 package io.valerix.harness.cli;
 
+import io.valerix.harness.Storage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +40,44 @@ public final class ServiceOptions {
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the two databases live (default: ${DEFAULT-VALUE}).")
   public Path dataDir = Path.of("valerix-data");
+
+  @Option(names = "--db", paramLabel = "ENGINE",
+      description = "Where the databases live: 'h2' (embedded files in the data dir) or 'postgres' (a private PostgreSQL cluster"
+          + " in <data-dir>/postgres, started and stopped here with the machine's PostgreSQL binaries) (default: h2).")
+  public String db;
+
+  @Option(names = "--order-db-url", paramLabel = "JDBC_URL",
+      description = "The order database on an existing PostgreSQL server (jdbc:postgresql://host:port/db); credentials from"
+          + " $" + Storage.ORDER_USER_ENV + " and $" + Storage.ORDER_PASSWORD_ENV + ". Goes with --inventory-db-url.")
+  public String orderDbUrl;
+
+  @Option(names = "--inventory-db-url", paramLabel = "JDBC_URL",
+      description = "The inventory database on an existing PostgreSQL server; credentials from $" + Storage.INVENTORY_USER_ENV
+          + " and $" + Storage.INVENTORY_PASSWORD_ENV + ". Goes with --order-db-url.")
+  public String inventoryDbUrl;
+
+  /**
+   * The storage the options name.
+   *
+   * @throws IllegalArgumentException for an unknown engine, one database URL without the other, or
+   *     URLs with {@code --db h2}
+   */
+  public Storage storage(Map<String, String> environment) {
+    String engine = db == null ? "h2" : db.strip().toLowerCase(java.util.Locale.ROOT);
+    if (!engine.equals("h2") && !engine.equals("postgres")) {
+      throw new IllegalArgumentException("--db must be h2 or postgres, but was '" + db + "'");
+    }
+    if ((orderDbUrl == null) != (inventoryDbUrl == null)) {
+      throw new IllegalArgumentException("--order-db-url and --inventory-db-url go together: give both, or neither");
+    }
+    if (orderDbUrl != null) {
+      if (db != null && engine.equals("h2")) {
+        throw new IllegalArgumentException("--order-db-url and --inventory-db-url name PostgreSQL databases; they cannot go with --db h2");
+      }
+      return Storage.existing(orderDbUrl, inventoryDbUrl, environment);
+    }
+    return engine.equals("h2") ? Storage.h2() : Storage.privatePostgres();
+  }
 
   /** The stock as SKU → quantity, in the order given. */
   public Map<String, Integer> stockMap() {

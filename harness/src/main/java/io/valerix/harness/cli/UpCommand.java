@@ -60,7 +60,7 @@ public final class UpCommand implements Callable<Integer> {
     out.printf("  health, metrics    %s/health  %s/metrics (and the same on inventory)%n", pair.orderUri(), pair.orderUri());
     out.printf("  dashboard          %s%n", Dashboard.url(pair.orderUri(), settings.adminToken()));
     out.printf("  admin token        %s%n", settings.adminToken());
-    out.printf("  data               %s%n", settings.dataDir().toAbsolutePath());
+    out.printf("  data               %s (%s)%n", settings.dataDir().toAbsolutePath(), settings.storage());
     out.println();
     out.printf("Try: curl -s -X POST %s/orders -H 'Content-Type: application/json' -H 'Idempotency-Key: try-1' -d '{\"sku\":\"widget\",\"quantity\":1}'%n", pair.orderUri());
     out.println("Press Ctrl-C to stop.");
@@ -79,8 +79,14 @@ public final class UpCommand implements Callable<Integer> {
     }
     long seed = options.seed != null ? options.seed : new SecureRandom().nextLong() & 0xFFFF_FFFFL;
     String token = options.adminToken != null ? options.adminToken : BearerTokenFilter.randomToken();
+    io.valerix.harness.Storage storage;
+    try {
+      storage = options.storage(System.getenv());
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(new CommandLine(new UpCommand()), e.getMessage());
+    }
     return new ServicePair.Settings(
         options.orderPort, options.inventoryPort, gremlin, seed, options.timeout, options.stockMap(), token, options.dataDir,
-        HealthConfig.defaults());
+        HealthConfig.defaults(), storage);
   }
 }

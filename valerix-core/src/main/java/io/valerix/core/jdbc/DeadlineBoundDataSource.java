@@ -159,16 +159,8 @@ public final class DeadlineBoundDataSource {
       if (t instanceof SQLTimeoutException) {
         return true;
       }
-      if (t instanceof SQLException sql && sql.getSQLState() != null) {
-        switch (sql.getSQLState()) {
-          case "57014", "HYT00", "55P03" -> {
-            return true;
-          }
-          default -> {}
-        }
-      }
     }
-    return false;
+    return SqlDialect.isTimeout(e);
   }
 
   private void enter(Deadline deadline) throws SQLException {

@@ -23,6 +23,13 @@ public final class H2Database {
 
   private H2Database() {}
 
+  /** The JDBC URL {@link #open} uses for the file database {@code name} in {@code directory}. */
+  public static String jdbcUrl(Path directory, String name) {
+    Path file = directory.toAbsolutePath().resolve(name);
+    return "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+        + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE";
+  }
+
   /**
    * A pooled data source for the H2 file database {@code name} in {@code directory} (created if
    * missing), in PostgreSQL compatibility mode so the SQL the stores write runs on both.
@@ -36,11 +43,9 @@ public final class H2Database {
     if (maxPoolSize < 1) {
       throw new IllegalArgumentException("maxPoolSize must be at least 1, but was " + maxPoolSize);
     }
-    Path file = directory.toAbsolutePath().resolve(name);
     HikariConfig config = new HikariConfig();
     config.setPoolName("h2-" + name);
-    config.setJdbcUrl("jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-        + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE");
+    config.setJdbcUrl(jdbcUrl(directory, name));
     config.setUsername("sa");
     config.setPassword("");
     config.setMaximumPoolSize(maxPoolSize);

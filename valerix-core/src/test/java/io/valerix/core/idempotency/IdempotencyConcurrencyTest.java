@@ -6,7 +6,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.http.Handler;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.http.Response;
-import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,18 +25,26 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Many requests with one key at once: one runs, the rest get its answer or 409. */
+@ParameterizedClass
+@EnumSource(DatabaseEngine.class)
 class IdempotencyConcurrencyTest {
 
   private static final String ORDER = "{\"orderId\":\"o-1\",\"sku\":\"apple\",\"quantity\":2}";
 
+  @Parameter DatabaseEngine engine;
   @TempDir Path dir;
+  private TestDatabase database;
   private HikariDataSource db;
 
   @BeforeEach
   void openDatabase() {
-    db = H2Database.open(dir, "orders", 16);
+    database = engine.create(dir, "orders");
+    db = database.open(16);
   }
 
   @AfterEach
@@ -132,7 +141,7 @@ class IdempotencyConcurrencyTest {
 
   @Test
   void twoServiceInstancesSharingOneDatabaseRunAKeyOnce() throws Exception {
-    try (HikariDataSource secondPool = H2Database.open(dir, "orders", 16);
+    try (HikariDataSource secondPool = database.open(16);
         EffectService first = EffectService.start(db, IdempotencyConfig.defaults(), r -> EffectService.placeOrder(db, r));
         EffectService second = EffectService.start(secondPool, IdempotencyConfig.defaults(), r -> EffectService.placeOrder(secondPool, r))) {
       List<EffectService> instances = List.of(first, second);

@@ -6,7 +6,8 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.http.Handler;
 import io.valerix.core.http.Response;
 import io.valerix.core.idempotency.IdempotencyRecord.State;
-import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,22 +22,30 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** Claims left behind by crashes, late finishers, and records past their retention. */
+@ParameterizedClass
+@EnumSource(DatabaseEngine.class)
 class IdempotencyRecoveryTest {
 
   private static final String ORDER = "{\"orderId\":\"o-1\",\"sku\":\"apple\",\"quantity\":2}";
   private static final String SCOPE = "POST /orders";
   private static final Duration LEASE = Duration.ofSeconds(30);
 
+  @Parameter DatabaseEngine engine;
   @TempDir Path dir;
+  private TestDatabase database;
   private HikariDataSource db;
   private final TestClock clock = new TestClock();
   private final IdempotencyConfig config = IdempotencyConfig.builder().lease(LEASE).clock(clock).build();
 
   @BeforeEach
   void openDatabase() {
-    db = H2Database.open(dir, "orders", 8);
+    database = engine.create(dir, "orders");
+    db = database.open(8);
   }
 
   @AfterEach

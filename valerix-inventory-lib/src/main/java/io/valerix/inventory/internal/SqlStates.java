@@ -1,30 +1,26 @@
 package io.valerix.inventory.internal;
 
+import io.valerix.core.jdbc.SqlDialect;
 import java.sql.SQLException;
 
 /**
- * Classifies database failures by SQLState, which H2 and PostgreSQL share for the cases that
- * matter here, so no driver-specific exception types are needed.
+ * Classifies database failures by SQLSTATE, on H2 and PostgreSQL alike, so no driver-specific
+ * exception types are needed. The codes themselves live in {@link SqlDialect}, shared by every store.
  */
 final class SqlStates {
 
-  private static final String UNIQUE_VIOLATION = "23505";
-  /** Serialization failure on PostgreSQL; deadlock on H2. Either way: roll back and try again. */
-  private static final String SERIALIZATION_FAILURE = "40001";
-  private static final String DEADLOCK_DETECTED = "40P01";
-  /** H2's "concurrent update": a row changed under a statement that had already read it. */
-  private static final String H2_CONCURRENT_UPDATE = "90131";
-
   private SqlStates() {}
 
-  /** True if another transaction inserted the same key first. */
+  /** True if another transaction inserted the same key first (23505 on both engines). */
   static boolean isUniqueViolation(SQLException e) {
-    return UNIQUE_VIOLATION.equals(e.getSQLState());
+    return SqlDialect.isUniqueViolation(e);
   }
 
-  /** True if the transaction lost a race the database resolved by failing it; a retry may succeed. */
+  /**
+   * True if the transaction lost a race the database resolved by failing it, so a retry may
+   * succeed: serialization failure (40001), deadlock (40P01), H2's concurrent update (90131).
+   */
   static boolean isTransient(SQLException e) {
-    String state = e.getSQLState();
-    return SERIALIZATION_FAILURE.equals(state) || DEADLOCK_DETECTED.equals(state) || H2_CONCURRENT_UPDATE.equals(state);
+    return SqlDialect.isTransient(e);
   }
 }

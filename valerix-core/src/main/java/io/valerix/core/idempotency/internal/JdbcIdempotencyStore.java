@@ -26,7 +26,7 @@ import javax.sql.DataSource;
 
 /**
  * {@link IdempotencyStore} over a JDBC {@link DataSource}: table {@code idempotency_record} and
- * sequence {@code idempotency_fencing_token} from {@code db/idempotency/V1.sql}.
+ * sequence {@code idempotency_fencing_token} from {@code db/idempotency/V1__create_idempotency_record.sql}.
  *
  * <p>Every method runs one statement on its own connection: in auto-commit mode as the pools in
  * {@code io.valerix.core.jdbc} hand them out, or committed (rolled back on failure) right away when

@@ -1,0 +1,12 @@
+-- Fencing tokens must never repeat; they need not be dense.
+--
+-- On H2, a sequence with CACHE 1 persists its new value at every nextval, and that write is a
+-- store commit of its own: at WRITE_DELAY=0 it cost a whole MVStore chunk (about 14 KB written,
+-- ~15% of an order's bytes; see BENCHMARKS.md, "What an H2 commit costs"). With a cache, H2
+-- persists the end of the cached range once per range; after a crash it continues past that end,
+-- so a token is still never handed out twice, and within the one process that can open an H2 file
+-- the values keep increasing.
+--
+-- On PostgreSQL a cache is per session, so tokens from different sessions would come out of
+-- order; it stays at 1 there (the placeholder is set by SchemaMigrations from the dialect).
+ALTER SEQUENCE idempotency_fencing_token CACHE ${sequence_cache};
