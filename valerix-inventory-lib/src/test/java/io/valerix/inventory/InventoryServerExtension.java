@@ -44,7 +44,7 @@ final class InventoryServerExtension implements BeforeEachCallback, AfterEachCal
   public void beforeEach(ExtensionContext context) throws IOException {
     directory = Files.createTempDirectory("valerix-inventory-test");
     dataSource = H2Database.open(directory, "inventory", 16);
-    server = InventoryServer.builder().dataSource(dataSource).stock(stock).maxQuantity(maxQuantity).build().start();
+    server = InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN).dataSource(dataSource).stock(stock).maxQuantity(maxQuantity).build().start();
   }
 
   @Override
