@@ -32,7 +32,7 @@ public final class CrashingOrderProcess {
     exitWhenTheParentGoes();
 
     // Never closed: the process is meant to die mid-request, as a crash would.
-    OrderServer server = OrderServer.builder()
+    OrderServer server = OrderServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN)
         .dataDirectory(Path.of(args[0]))
         .inventory(URI.create(args[1]))
         .timeout(Duration.ofMillis(Long.parseLong(args[2])))

@@ -139,7 +139,7 @@ class OrderCrashRecoveryTest {
   private void startInventory(String spec) throws IOException {
     gremlin = Gremlin.builder(7).withSpec(GremlinSpec.parse(spec)).build();
     inventoryDb = H2Database.open(Files.createDirectories(dir.resolve("inventory")), "inventory", 8);
-    inventory = InventoryServer.builder()
+    inventory = InventoryServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN)
         .dataSource(inventoryDb)
         .stock("widget=100")
         .filter((request, next) -> {
@@ -191,7 +191,7 @@ class OrderCrashRecoveryTest {
   /** The order service again, on the files the killed one left; the test owns the pool, to read the tables. */
   private void restart() {
     restartedDb = H2Database.open(dir.resolve("orders"), OrderServer.DATABASE_NAME, 8);
-    restarted = OrderServer.builder()
+    restarted = OrderServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN)
         .dataSource(restartedDb)
         .inventory(inventory.uri())
         .timeout(Duration.ofMillis(300))

@@ -36,7 +36,7 @@ class OrderListingTest {
     db = H2Database.open(dir, "orders", 8);
     service = OrderService.builder()
         .dataSource(db)
-        .inventory(new HttpInventoryClient(inventory.uri(), (d, r, o, n) -> {}))
+        .inventory(new HttpInventoryClient(inventory.uri(), ServiceTokens.SERVICE_TOKEN, (d, r, o, n) -> {}))
         .timeout(Duration.ofMillis(300))
         .build();
     for (String id : List.of("run_1-3", "run_1-1", "run_1-2", "runX1-9", "other-1")) {

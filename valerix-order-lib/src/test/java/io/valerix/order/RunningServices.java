@@ -216,7 +216,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
       AtomicInteger finishedReserves = new AtomicInteger();
 
       HikariDataSource inventoryDb = closing(H2Database.open(dir, "inventory", 16));
-      InventoryServer.Builder inventoryBuilder = InventoryServer.builder().dataSource(inventoryDb).stock(settings.stock);
+      InventoryServer.Builder inventoryBuilder = InventoryServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN).dataSource(inventoryDb).stock(settings.stock);
       if (settings.transport == Transport.HTTP) {
         inventoryBuilder
             .filter((request, next) -> {
@@ -233,7 +233,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
       InventoryServer inventory = closing(inventoryBuilder.build().start());
 
       HikariDataSource orderDb = closing(H2Database.open(dir, "orders", 16));
-      OrderServer.Builder orderBuilder = OrderServer.builder().dataSource(orderDb).timeout(settings.timeout);
+      OrderServer.Builder orderBuilder = OrderServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN).dataSource(orderDb).timeout(settings.timeout);
       if (settings.transport == Transport.HTTP) {
         orderBuilder.inventory(inventory.uri());
       } else {
