@@ -1,5 +1,6 @@
 package io.valerix.harness;
 
+import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.gremlin.Gremlin;
 import io.valerix.core.gremlin.GremlinFilter;
@@ -9,6 +10,7 @@ import io.valerix.core.health.LatencyMonitor;
 import io.valerix.core.health.LatencyRecordingFilter;
 import io.valerix.core.health.MonitoredCalls;
 import io.valerix.core.http.BearerTokenFilter;
+import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.time.NanoClock;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.order.OrderServer;
@@ -18,19 +20,15 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,8 +41,7 @@ import org.slf4j.LoggerFactory;
  * <ol>
  *   <li><b>The order path, compiled.</b> {@code orders} real orders run through a <em>scratch</em>
  *       pair of the same servers (the same HTTP server, filters, idempotency, JDBC stores, HTTP
- *       inventory client and H2 engine) on throwaway databases in a temporary directory, deleted
- *       afterwards. The JIT compiles code, not instances, so the real pair runs the compiled
+ *       inventory client and H2 engine) on throwaway in-memory databases, gone afterwards. The JIT compiles code, not instances, so the real pair runs the compiled
  *       code from its first request, while its databases, its change journal and archive, and
  *       its gremlin's request numbering (which a seed must reproduce) never see a warm-up order.
  *   <li><b>Pools filled.</b> Every connection of both real pools is borrowed at once, which makes
@@ -78,7 +75,7 @@ public final class Warmup {
 
     /** One line for the console. */
     public String summary() {
-      return orders + " warm-up orders on scratch databases (since deleted), pools open: order " + orderPool + "/" + orderPoolMax
+      return orders + " warm-up orders on scratch in-memory databases (gone now), pools open: order " + orderPool + "/" + orderPoolMax
           + ", inventory " + inventoryPool + "/" + inventoryPoolMax + ", inventory link " + (inventoryReachable ? "open" : "NOT open")
           + ", in " + took.toMillis() + " ms";
     }
@@ -127,19 +124,18 @@ public final class Warmup {
   }
 
   private static int exerciseOrderPath(int orders) {
-    Path scratch;
-    try {
-      scratch = Files.createTempDirectory("valerix-warmup");
-    } catch (IOException e) {
-      throw new UncheckedIOException("warm-up could not create its scratch directory", e);
-    }
     String serviceToken = BearerTokenFilter.randomToken();
+    // In-memory H2: the same SQL engine, JDBC driver and pools as the real pair's file databases,
+    // without a disk write per commit, which on a busy machine made warm-up ten times slower.
+    String name = "valerix-warmup-" + serviceToken.substring(0, 8);
     NanoClock clock = NanoClock.system();
     LatencyMonitor monitor = LatencyMonitor.create(HealthConfig.defaults(), clock);
     Gremlin gremlin = Gremlin.builder(1).build();
-    try (InventoryServer inventory = InventoryServer.builder()
+    try (HikariDataSource inventoryDb = scratchDatabase(name + "-inventory", InventoryServer.DEFAULT_MAX_POOL_SIZE);
+        HikariDataSource orderDb = scratchDatabase(name + "-orders", 16);
+        InventoryServer inventory = InventoryServer.builder()
             .name("warmup-inventory")
-            .dataDirectory(scratch.resolve("inventory"))
+            .dataSource(inventoryDb)
             .serviceToken(serviceToken)
             .stock(SKU, Integer.MAX_VALUE)
             .filter(new LatencyRecordingFilter(monitor, clock))
@@ -148,7 +144,7 @@ public final class Warmup {
             .start();
         OrderServer order = OrderServer.builder()
             .name("warmup-order")
-            .dataDirectory(scratch.resolve("orders"))
+            .dataSource(orderDb)
             .inventory(inventory.uri())
             .serviceToken(serviceToken)
             .inventoryCallListener(MonitoredCalls.into(monitor))
@@ -156,9 +152,20 @@ public final class Warmup {
             .build()
             .start()) {
       return placeOrders(order.uri(), orders);
-    } finally {
-      deleteQuietly(scratch);
     }
+  }
+
+  /** A private in-memory database, gone when its pool closes (DB_CLOSE_DELAY=0). */
+  private static HikariDataSource scratchDatabase(String name, int poolSize) {
+    HikariConfig config = new HikariConfig();
+    config.setPoolName(name);
+    config.setJdbcUrl("jdbc:h2:mem:" + name + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000");
+    config.setUsername("sa");
+    config.setPassword("");
+    config.setMaximumPoolSize(poolSize);
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(H2Database.CONNECTION_TIMEOUT.toMillis());
+    return new HikariDataSource(config);
   }
 
   private static int placeOrders(URI orderUri, int orders) {
@@ -208,11 +215,4 @@ public final class Warmup {
     }
   }
 
-  private static void deleteQuietly(Path root) {
-    try (Stream<Path> paths = Files.walk(root)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      log.debug("could not delete the warm-up directory {}", root, e);
-    }
-  }
 }
