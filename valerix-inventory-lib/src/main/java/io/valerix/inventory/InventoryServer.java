@@ -118,7 +118,7 @@ public final class InventoryServer implements AutoCloseable {
         JsonServer.Builder server = JsonServer.builder().name(name).bindAddress(bindAddress).port(port);
         // Outermost: a foreign Host or a write without the service token is refused before the
         // gremlin, the latency light or a route sees it.
-        server.filter(HostAllowListFilter.allowing(hostNames(allowedHosts, bindAddress)));
+        server.filter(HostAllowListFilter.forServer(allowedHosts, bindAddress));
         if (serviceToken != null) {
           server.filter(InventoryHttpApi.writeGuard(serviceToken));
         } else {
@@ -165,15 +165,6 @@ public final class InventoryServer implements AutoCloseable {
       running();
       return readiness;
     }
-  }
-
-  /** The allowed names plus the bind address's own literal when it is a specific address. */
-  static Set<String> hostNames(Set<String> allowed, InetAddress bindAddress) {
-    Set<String> names = new LinkedHashSet<>(allowed);
-    if (!bindAddress.isAnyLocalAddress()) {
-      names.add(HostAllowListFilter.hostLiteral(bindAddress));
-    }
-    return names;
   }
 
   /** Stops serving, then closes the database if the server opened it. Idempotent. */

@@ -129,11 +129,7 @@ public final class OrderServer implements AutoCloseable {
         readiness = ready.build().start();
         JsonServer.Builder server = JsonServer.builder().name(builder.name).bindAddress(builder.bindAddress).port(builder.port);
         // Outermost: a request for a foreign Host is refused before anything else sees it.
-        Set<String> hosts = new LinkedHashSet<>(builder.allowedHosts);
-        if (!builder.bindAddress.isAnyLocalAddress()) {
-          hosts.add(HostAllowListFilter.hostLiteral(builder.bindAddress));
-        }
-        server.filter(HostAllowListFilter.allowing(hosts));
+        server.filter(HostAllowListFilter.forServer(builder.allowedHosts, builder.bindAddress));
         builder.filters.forEach(server::filter);
         server.filter(idempotency);
         readiness.install(server);

@@ -61,6 +61,22 @@ public final class HostAllowListFilter implements Filter {
     return new HostAllowListFilter(Set.copyOf(all));
   }
 
+  /**
+   * Allows the loopback names, {@code names}, and {@code bindAddress}'s own literal when it is a
+   * specific address (not a wildcard such as {@code 0.0.0.0}): what a server bound there answers
+   * to.
+   *
+   * @throws IllegalArgumentException naming the first name that is not a host
+   */
+  public static HostAllowListFilter forServer(Set<String> names, InetAddress bindAddress) {
+    Objects.requireNonNull(bindAddress, "bindAddress");
+    Set<String> all = new LinkedHashSet<>(names);
+    if (!bindAddress.isAnyLocalAddress()) {
+      all.add(hostLiteral(bindAddress));
+    }
+    return allowing(all);
+  }
+
   /** How {@code address} is written in a {@code Host} header: IPv6 in brackets. */
   public static String hostLiteral(InetAddress address) {
     String host = address.getHostAddress();
