@@ -6,7 +6,6 @@ import io.valerix.core.gremlin.GremlinAdmin;
 import io.valerix.core.gremlin.GremlinFilter;
 import io.valerix.core.gremlin.GremlinMetrics;
 import io.valerix.core.gremlin.GremlinSpec;
-import io.valerix.core.health.HealthCheck;
 import io.valerix.core.health.HealthConfig;
 import io.valerix.core.health.HealthReporter;
 import io.valerix.core.health.HealthRoutes;
@@ -21,7 +20,6 @@ import io.valerix.harness.backup.ServiceArchiving;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.order.OrderMetrics;
 import io.valerix.order.OrderServer;
-import io.valerix.order.OrderStatus;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,16 +31,25 @@ import java.util.function.Consumer;
 /**
  * The order and inventory services running side by side on loopback, wired the way Valerix is
  * meant to run: the gremlin in front of inventory, latency monitors and health lights on both,
- * {@code /health} and {@code /metrics} on both, admin routes behind one bearer token, and, on H2,
- * every write journaled and archived continuously to {@code <dataDir>/archive} ({@link ServiceArchiving}).
- * The databases are what {@link Settings#storage()} says: H2 files, a private PostgreSQL cluster,
- * or an existing PostgreSQL server.
+ * {@code /health} and {@code /metrics} on both, admin routes behind one bearer token, reservation
+ * writes behind a separate service token, and, on H2, every write journaled and archived
+ * continuously to {@code <dataDir>/archive} ({@link ServiceArchiving}). The databases are what
+ * {@link Settings#storage()} says: H2 files, a private PostgreSQL cluster, or an existing PostgreSQL
+ * server. {@link #start} returns only once the pair is {@linkplain Warmup warm}.
  *
  * <p>Who starts it closes it.
  */
 public final class ServicePair implements AutoCloseable {
 
-  /** How the pair is set up. */
+  /**
+   * How the pair is set up.
+   *
+   * @param adminToken the operators' token: {@code /admin/**} on both services and the dashboard's API
+   * @param serviceToken the token the order service sends to write reservations at inventory;
+   *     separate from the admin token
+   * @param warmupOrders how many orders {@link Warmup} runs on scratch databases before {@link
+   *     #start} returns; 0 skips them (pools are filled and the inventory link opened anyway)
+   */
   public record Settings(
       int orderPort,
       int inventoryPort,
@@ -51,25 +58,57 @@ public final class ServicePair implements AutoCloseable {
       Duration timeout,
       Map<String, Integer> stock,
       String adminToken,
+      String serviceToken,
       Path dataDir,
       HealthConfig health,
+      int warmupOrders,
       Storage storage) {
-
-    /** Settings with the databases as H2 files under {@code dataDir}. */
-    public Settings(int orderPort, int inventoryPort, GremlinSpec gremlin, long seed, Duration timeout, Map<String, Integer> stock,
-        String adminToken, Path dataDir, HealthConfig health) {
-      this(orderPort, inventoryPort, gremlin, seed, timeout, stock, adminToken, dataDir, health, Storage.h2());
-    }
 
     public Settings {
       Objects.requireNonNull(gremlin, "gremlin");
       Objects.requireNonNull(timeout, "timeout");
       Objects.requireNonNull(stock, "stock");
       Objects.requireNonNull(adminToken, "adminToken");
+      Objects.requireNonNull(serviceToken, "serviceToken");
       Objects.requireNonNull(dataDir, "dataDir");
       Objects.requireNonNull(health, "health");
       Objects.requireNonNull(storage, "storage");
+      if (adminToken.equals(serviceToken)) {
+        throw new IllegalArgumentException("the service token must differ from the admin token");
+      }
+      if (warmupOrders < 0) {
+        throw new IllegalArgumentException("warmupOrders must not be negative, but was " + warmupOrders);
+      }
       stock = Map.copyOf(stock);
+    }
+
+    /**
+     * Settings with a fresh random service token, no warm-up orders (pools are still filled) and the
+     * databases as H2 files under {@code dataDir}.
+     */
+    public Settings(int orderPort, int inventoryPort, GremlinSpec gremlin, long seed, Duration timeout, Map<String, Integer> stock,
+        String adminToken, Path dataDir, HealthConfig health) {
+      this(orderPort, inventoryPort, gremlin, seed, timeout, stock, adminToken, BearerTokenFilter.randomToken(), dataDir, health, 0,
+          Storage.h2());
+    }
+
+    /** Settings with the databases as H2 files under {@code dataDir}. */
+    public Settings(int orderPort, int inventoryPort, GremlinSpec gremlin, long seed, Duration timeout, Map<String, Integer> stock,
+        String adminToken, String serviceToken, Path dataDir, HealthConfig health, int warmupOrders) {
+      this(orderPort, inventoryPort, gremlin, seed, timeout, stock, adminToken, serviceToken, dataDir, health, warmupOrders,
+          Storage.h2());
+    }
+
+    /** These settings with {@code orders} warm-up orders. */
+    public Settings withWarmupOrders(int orders) {
+      return new Settings(orderPort, inventoryPort, gremlin, seed, timeout, stock, adminToken, serviceToken, dataDir, health, orders,
+          storage);
+    }
+
+    /** These settings with the databases {@code storage} says. */
+    public Settings withStorage(Storage storage) {
+      return new Settings(orderPort, inventoryPort, gremlin, seed, timeout, stock, adminToken, serviceToken, dataDir, health,
+          warmupOrders, storage);
     }
   }
 
@@ -83,6 +122,7 @@ public final class ServicePair implements AutoCloseable {
   private final InventoryServer inventory;
   private final OrderServer order;
   private final ServiceArchiving archiving;
+  private volatile Warmup.Report warmup;
 
   private ServicePair(Settings settings, NanoClock clock, Instant startedAt, long startNanos, Gremlin gremlin,
       LatencyMonitor orderMonitor, LatencyMonitor inventoryMonitor, InventoryServer inventory, OrderServer order,
@@ -128,6 +168,7 @@ public final class ServicePair implements AutoCloseable {
         .dataSource(archiving.inventoryDatabase())
         .changeJournal(archiving.journal())
         .port(settings.inventoryPort())
+        .serviceToken(settings.serviceToken())
         .filter(new LatencyRecordingFilter(inventoryMonitor, clock))
         .filter(BearerTokenFilter.admin(settings.adminToken()))
         .filter(GremlinFilter.of(gremlin));
@@ -135,10 +176,8 @@ public final class ServicePair implements AutoCloseable {
     InventoryServer[] inventoryRef = new InventoryServer[1];
     inventoryBuilder.extraRoutes(server -> {
       HealthReporter reporter = HealthReporter.builder(inventoryMonitor)
-          .check("database", () -> {
-            inventoryRef[0].service().stockLevels();
-            return HealthCheck.Result.up();
-          })
+          // The readiness verdict, read from memory: /health never waits on the request pool.
+          .check("database", () -> inventoryRef[0].readiness().result("database"))
           .build();
       HealthRoutes.install(server, reporter,
           PrometheusExposition.builder().source(inventoryMonitor).source(new GremlinMetrics(gremlin)).build());
@@ -162,6 +201,7 @@ public final class ServicePair implements AutoCloseable {
           .dataSource(archiving.ordersDatabase())
           .changeJournal(archiving.journal())
           .inventory(inventory.uri())
+          .serviceToken(settings.serviceToken())
           .inventoryCallListener(MonitoredCalls.into(orderMonitor))
           .timeout(settings.timeout())
           .port(settings.orderPort())
@@ -169,10 +209,8 @@ public final class ServicePair implements AutoCloseable {
           .filter(BearerTokenFilter.admin(settings.adminToken()))
           .extraRoutes(server -> {
             HealthReporter reporter = HealthReporter.builder(orderMonitor)
-                .check("database", () -> {
-                  long pending = orderRef[0].service().countByStatus().get(OrderStatus.PENDING);
-                  return HealthCheck.Result.up(pending + " orders pending");
-                })
+                // The readiness verdict, read from memory: /health never waits on the request pool.
+                .check("database", () -> orderRef[0].readiness().result("database"))
                 .build();
             HealthRoutes.install(server, reporter, PrometheusExposition.builder()
                 .source(orderMonitor)
@@ -193,7 +231,19 @@ public final class ServicePair implements AutoCloseable {
       archiving.close();
       throw e;
     }
-    return new ServicePair(settings, clock, startedAt, startNanos, gremlin, orderMonitor, inventoryMonitor, inventory, order, archiving);
+    ServicePair pair = new ServicePair(settings, clock, startedAt, startNanos, gremlin, orderMonitor, inventoryMonitor, inventory, order, archiving);
+    try {
+      pair.warmup = Warmup.run(pair, settings.warmupOrders());
+    } catch (RuntimeException e) {
+      pair.close();
+      throw e;
+    }
+    return pair;
+  }
+
+  /** What warm-up did before {@link #start} returned: the pair is announced only after it. */
+  public Warmup.Report warmup() {
+    return warmup;
   }
 
   public URI orderUri() {

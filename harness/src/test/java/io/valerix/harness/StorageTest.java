@@ -108,7 +108,7 @@ class StorageTest {
 
   private static ServicePair.Settings settings(Path data, Storage storage) {
     return new ServicePair.Settings(0, 0, GremlinSpec.none(), 1, Duration.ofSeconds(5), Map.of("widget", 100), TOKEN, data,
-        HealthConfig.defaults(), storage);
+        HealthConfig.defaults()).withStorage(storage);
   }
 
   private static int placeOrder(URI orders, String key) throws Exception {

@@ -1,7 +1,10 @@
 package io.valerix.inventory;
 
+import io.valerix.core.http.BearerTokenFilter;
+import io.valerix.core.http.Filter;
 import io.valerix.core.http.JsonServer;
 import io.valerix.inventory.internal.InventoryRoutes;
+import java.util.Set;
 
 /**
  * The inventory's HTTP API, installable on any {@link JsonServer.Builder}, so a service can add
@@ -29,7 +32,23 @@ import io.valerix.inventory.internal.InventoryRoutes;
  */
 public final class InventoryHttpApi {
 
+  /** The routes that change stock, which need the service token: {@code PUT} and {@code DELETE /reservations/{orderId}}. */
+  public static final Set<String> WRITE_ROUTES = Set.of("PUT /reservations/{orderId}", "DELETE /reservations/{orderId}");
+
   private InventoryHttpApi() {}
+
+  /**
+   * The filter that lets only callers with the service token write reservations: {@link
+   * #WRITE_ROUTES} without {@code Authorization: Bearer <serviceToken>} are 401 {@code
+   * unauthorized}, with another token 403 {@code forbidden}, and change nothing. Reads pass.
+   * {@link InventoryServer} installs it; install it first when serving the API yourself.
+   *
+   * @throws IllegalArgumentException if the token is shorter than {@value
+   *     BearerTokenFilter#MIN_TOKEN_LENGTH} characters or not a bearer token
+   */
+  public static Filter writeGuard(String serviceToken) {
+    return BearerTokenFilter.of("service", serviceToken, request -> WRITE_ROUTES.contains(request.route()));
+  }
 
   /**
    * Adds the inventory routes, served by {@code service}, to {@code builder}.

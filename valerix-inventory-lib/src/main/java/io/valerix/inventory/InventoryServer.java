@@ -2,15 +2,21 @@ package io.valerix.inventory;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.health.DatabaseHealthCheck;
+import io.valerix.core.health.Readiness;
+import io.valerix.core.http.BearerTokenFilter;
 import io.valerix.core.http.Filter;
+import io.valerix.core.http.HostAllowListFilter;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.jdbc.H2Database;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.Consumer;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -23,6 +29,14 @@ import org.slf4j.LoggerFactory;
  * <p>The database is an embedded H2 file database in {@link Builder#dataDirectory(Path)}, which
  * the server opens and closes, or a {@link Builder#dataSource(DataSource)} the caller owns and
  * closes. Binds loopback unless told otherwise.
+ *
+ * <p>Security: every route answers only requests whose {@code Host} is loopback or an {@linkplain
+ * Builder#allowedHosts allowed name} ({@link HostAllowListFilter}); the reservation writes need
+ * the {@linkplain Builder#serviceToken service token} ({@link InventoryHttpApi#writeGuard}) unless
+ * {@linkplain Builder#allowUnauthenticatedWrites() explicitly opened}.
+ *
+ * <p>Health: {@code GET /health/live} and {@code GET /health/ready} ({@link Readiness}), whose
+ * database check runs on a dedicated connection ({@link DatabaseHealthCheck}), never the pool.
  *
  * <p>Lifecycle: {@link #start()} opens the database, migrates and seeds it, and binds; {@link
  * #close()} stops serving (letting in-flight requests finish) and then closes what it opened.
@@ -46,8 +60,13 @@ public final class InventoryServer implements AutoCloseable {
   private final InetAddress bindAddress;
   private final List<Filter> filters;
   private final Consumer<JsonServer.Builder> extraRoutes;
+  private final String serviceToken;
+  private final Set<String> allowedHosts;
+  private final DataSource healthDataSource;
   private final Object lifecycle = new Object();
   private HikariDataSource ownedDataSource;
+  private DatabaseHealthCheck databaseCheck;
+  private Readiness readiness;
   private InventoryService service;
   private JsonServer http;
   private boolean started;
@@ -63,6 +82,9 @@ public final class InventoryServer implements AutoCloseable {
     this.bindAddress = builder.bindAddress;
     this.filters = List.copyOf(builder.filters);
     this.extraRoutes = builder.extraRoutes;
+    this.serviceToken = builder.serviceToken;
+    this.allowedHosts = Set.copyOf(builder.allowedHosts);
+    this.healthDataSource = builder.healthDataSource;
   }
 
   public static Builder builder() {
@@ -89,8 +111,22 @@ public final class InventoryServer implements AutoCloseable {
           dataSource = ownedDataSource;
         }
         service = InventoryService.create(dataSource, config);
+        databaseCheck = healthDataSource != null
+            ? DatabaseHealthCheck.using(healthDataSource)
+            : DatabaseHealthCheck.dedicatedTo(dataSource);
+        readiness = Readiness.builder().check("database", databaseCheck).build().start();
         JsonServer.Builder server = JsonServer.builder().name(name).bindAddress(bindAddress).port(port);
+        // Outermost: a foreign Host or a write without the service token is refused before the
+        // gremlin, the latency light or a route sees it.
+        server.filter(HostAllowListFilter.forServer(allowedHosts, bindAddress));
+        if (serviceToken != null) {
+          server.filter(InventoryHttpApi.writeGuard(serviceToken));
+        } else {
+          log.warn("{}: reservation writes are NOT authenticated (allowUnauthenticatedWrites): anything that reaches"
+              + " {} can take and release stock", name, bindAddress.getHostAddress());
+        }
         filters.forEach(server::filter);
+        readiness.install(server);
         extraRoutes.accept(server);
         http = InventoryHttpApi.install(server, service).build().start();
       } catch (RuntimeException | Error e) {
@@ -120,6 +156,17 @@ public final class InventoryServer implements AutoCloseable {
     }
   }
 
+  /**
+   * The readiness behind {@code /health/ready}; its {@code database} verdict is read from memory,
+   * so {@code /health} can show it without touching the database.
+   */
+  public Readiness readiness() {
+    synchronized (lifecycle) {
+      running();
+      return readiness;
+    }
+  }
+
   /** Stops serving, then closes the database if the server opened it. Idempotent. */
   @Override
   public void close() {
@@ -136,6 +183,12 @@ public final class InventoryServer implements AutoCloseable {
     // The HTTP server first: in-flight requests drain while the database is still there.
     if (http != null) {
       http.close();
+    }
+    if (readiness != null) {
+      readiness.close();
+    }
+    if (databaseCheck != null) {
+      databaseCheck.close();
     }
     if (ownedDataSource != null) {
       ownedDataSource.close();
@@ -165,8 +218,54 @@ public final class InventoryServer implements AutoCloseable {
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private final List<Filter> filters = new ArrayList<>();
     private Consumer<JsonServer.Builder> extraRoutes = server -> {};
+    private String serviceToken;
+    private boolean unauthenticatedWrites;
+    private final Set<String> allowedHosts = new LinkedHashSet<>();
+    private DataSource healthDataSource;
 
     private Builder() {}
+
+    /**
+     * The token the order service must send as {@code Authorization: Bearer <token>} to write
+     * reservations ({@code PUT} and {@code DELETE /reservations/{orderId}}); at least {@value
+     * io.valerix.core.http.BearerTokenFilter#MIN_TOKEN_LENGTH} characters. Separate from the admin
+     * token. Required unless {@link #allowUnauthenticatedWrites()}.
+     */
+    public Builder serviceToken(String token) {
+      this.serviceToken = Objects.requireNonNull(token, "token");
+      return this;
+    }
+
+    /**
+     * Lets anyone who reaches the port write reservations, without a service token. Only for a
+     * process that nothing else on the host can reach; the server logs a warning at start.
+     */
+    public Builder allowUnauthenticatedWrites() {
+      this.unauthenticatedWrites = true;
+      return this;
+    }
+
+    /**
+     * Names this server answers to besides the loopback names ({@code 127.0.0.1}, {@code
+     * localhost}, {@code [::1]}) and its bind address: host names or IP literals, without port.
+     * Requests with any other {@code Host} get 421 {@code host-not-allowed}.
+     */
+    public Builder allowedHosts(String... names) {
+      for (String name : names) {
+        allowedHosts.add(Objects.requireNonNull(name, "name"));
+      }
+      return this;
+    }
+
+    /**
+     * Where the readiness check gets its connection; by default a dedicated one-connection pool
+     * next to the request pool (see {@link DatabaseHealthCheck#dedicatedTo}). Give one when the
+     * data source is a pool other than HikariCP. The caller owns and closes it.
+     */
+    public Builder healthDataSource(DataSource dataSource) {
+      this.healthDataSource = Objects.requireNonNull(dataSource, "dataSource");
+      return this;
+    }
 
     /** The name in thread names and logs; {@code inventory} unless set. */
     public Builder name(String name) {
@@ -256,9 +355,20 @@ public final class InventoryServer implements AutoCloseable {
      *
      * @throws IllegalArgumentException for an out-of-range setting or bad stock
      * @throws IllegalStateException if neither or both of a data directory and a data source are
-     *     set, or a pool size is set for a given data source
+     *     set, a pool size is set for a given data source, or neither or both of a service token
+     *     and {@link #allowUnauthenticatedWrites()} are set
      */
     public InventoryServer build() {
+      if ((serviceToken == null) != unauthenticatedWrites) {
+        // Neither: fail instead of guessing; both: the caller contradicts itself.
+        throw new IllegalStateException(serviceToken == null
+            ? "set serviceToken(...) (the order service sends it to write reservations), or allowUnauthenticatedWrites() to serve writes to anyone"
+            : "serviceToken and allowUnauthenticatedWrites() exclude each other");
+      }
+      if (serviceToken != null) {
+        BearerTokenFilter.validToken("service", serviceToken);
+      }
+      HostAllowListFilter.allowing(allowedHosts);
       if ((dataDirectory == null) == (dataSource == null)) {
         throw new IllegalStateException(
             "exactly one of dataDirectory and dataSource must be set, but "

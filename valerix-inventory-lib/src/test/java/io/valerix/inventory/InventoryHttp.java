@@ -22,6 +22,9 @@ final class InventoryHttp {
       new OkHttpClient.Builder().retryOnConnectionFailure(false).callTimeout(Duration.ofSeconds(30)).build();
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
+  /** The service token every test server is started with, and every request here sends unless told otherwise. */
+  static final String SERVICE_TOKEN = "test-service-token-0123456789";
+
   record Reply(int status, String contentType, String body, Map<String, List<String>> headers) {
     JsonNode json() {
       try {
@@ -60,14 +63,23 @@ final class InventoryHttp {
     return send(base, "GET", "/inventory/" + encode(sku), null, null);
   }
 
-  /** Any request; {@code rawPath} is sent as given, already percent-encoded. */
+  /**
+   * Any request; {@code rawPath} is sent as given, already percent-encoded. It carries the {@link
+   * #SERVICE_TOKEN} unless {@code headers} set another {@code Authorization}, or set it to the
+   * empty string to send none.
+   */
   static Reply send(URI base, String method, String rawPath, String contentType, String body, String... headers) {
     RequestBody requestBody = body == null
         ? (method.equals("PUT") || method.equals("POST") ? RequestBody.create(new byte[0]) : null)
         : RequestBody.create(body, contentType == null ? null : MediaType.get(contentType));
-    Request.Builder request = new Request.Builder().url(base + rawPath).method(method, requestBody);
+    Request.Builder request = new Request.Builder().url(base + rawPath).method(method, requestBody)
+        .header("Authorization", "Bearer " + SERVICE_TOKEN);
     for (int i = 0; i < headers.length; i += 2) {
-      request.header(headers[i], headers[i + 1]);
+      if (headers[i].equalsIgnoreCase("Authorization") && headers[i + 1].isEmpty()) {
+        request.removeHeader("Authorization");
+      } else {
+        request.header(headers[i], headers[i + 1]);
+      }
     }
     try (Response response = CLIENT.newCall(request.build()).execute()) {
       return new Reply(response.code(), response.header("Content-Type"), response.body().string(), response.headers().toMultimap());

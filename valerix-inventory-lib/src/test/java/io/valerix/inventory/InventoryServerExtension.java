@@ -46,7 +46,7 @@ final class InventoryServerExtension implements BeforeEachCallback, AfterEachCal
   public void beforeEach(ExtensionContext context) throws IOException {
     directory = Files.createTempDirectory("valerix-inventory-test");
     dataSource = engineOf(context.getRequiredTestInstance()).create(directory, "inventory").open(16);
-    server = InventoryServer.builder().dataSource(dataSource).stock(stock).maxQuantity(maxQuantity).build().start();
+    server = InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN).dataSource(dataSource).stock(stock).maxQuantity(maxQuantity).build().start();
   }
 
   @Override

@@ -21,12 +21,12 @@ class InventoryServerTest {
 
   @Test
   void serverOnADataDirectoryKeepsStockAcrossRestarts() {
-    try (InventoryServer server = InventoryServer.builder().dataDirectory(dir).stock("widget=10").build().start()) {
+    try (InventoryServer server = InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN).dataDirectory(dir).stock("widget=10").build().start()) {
       assertThat(server.uri().getHost()).isEqualTo("127.0.0.1");
       assertThat(InventoryHttp.reserve(server.uri(), "o-1", "widget", 4).reservationStatus()).isEqualTo("RESERVED");
     }
 
-    try (InventoryServer restarted = InventoryServer.builder().dataDirectory(dir).stock("widget=10").build().start()) {
+    try (InventoryServer restarted = InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN).dataDirectory(dir).stock("widget=10").build().start()) {
       assertThat(InventoryHttp.find(restarted.uri(), "o-1").reservationStatus()).isEqualTo("RESERVED");
       assertThat(restarted.service().stockLevel("widget")).contains(new StockLevel("widget", 6, 4, 10));
     }
@@ -34,7 +34,7 @@ class InventoryServerTest {
 
   @Test
   void serverClosesTheDatabaseItOpened() throws Exception {
-    InventoryServer server = InventoryServer.builder().dataDirectory(dir).stock("widget=10").build().start();
+    InventoryServer server = InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN).dataDirectory(dir).stock("widget=10").build().start();
 
     server.close();
 
@@ -49,7 +49,7 @@ class InventoryServerTest {
   @Test
   void serverLeavesAGivenDataSourceOpen() {
     try (HikariDataSource db = H2Database.open(dir, "inventory", 2)) {
-      InventoryServer.builder().dataSource(db).stock("widget=10").build().start().close();
+      InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN).dataSource(db).stock("widget=10").build().start().close();
 
       assertThat(db.isClosed()).isFalse();
       assertThat(InventoryService.create(db, InventoryConfig.builder().build()).stockLevel("widget")).isPresent();
@@ -59,7 +59,7 @@ class InventoryServerTest {
   @Test
   void extraFiltersWrapTheInventoryRoutesInTheOrderAdded() {
     List<String> trace = new CopyOnWriteArrayList<>();
-    try (InventoryServer server = InventoryServer.builder()
+    try (InventoryServer server = InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN)
         .dataDirectory(dir)
         .stock("widget=10")
         .filter((request, next) -> {
@@ -80,32 +80,32 @@ class InventoryServerTest {
 
   @Test
   void builderRefusesConflictingOrMissingSettingsNamingThem() {
-    assertThatThrownBy(() -> InventoryServer.builder().build())
+    assertThatThrownBy(() -> InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessage("exactly one of dataDirectory and dataSource must be set, but neither was");
     try (HikariDataSource db = H2Database.open(dir, "inventory", 1)) {
-      assertThatThrownBy(() -> InventoryServer.builder().dataDirectory(dir).dataSource(db).build())
+      assertThatThrownBy(() -> InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN).dataDirectory(dir).dataSource(db).build())
           .isInstanceOf(IllegalStateException.class)
           .hasMessageStartingWith("exactly one of dataDirectory and dataSource must be set, but both were");
-      assertThatThrownBy(() -> InventoryServer.builder().dataSource(db).maxPoolSize(4).build())
+      assertThatThrownBy(() -> InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN).dataSource(db).maxPoolSize(4).build())
           .isInstanceOf(IllegalStateException.class)
           .hasMessageContaining("maxPoolSize");
     }
-    assertThatThrownBy(() -> InventoryServer.builder().dataDirectory(dir).port(70000).build())
+    assertThatThrownBy(() -> InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN).dataDirectory(dir).port(70000).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("port must be 0..65535, but was 70000");
-    assertThatThrownBy(() -> InventoryServer.builder().dataDirectory(dir).maxPoolSize(0).build())
+    assertThatThrownBy(() -> InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN).dataDirectory(dir).maxPoolSize(0).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxPoolSize must be at least 1, but was 0");
-    assertThatThrownBy(() -> InventoryServer.builder().dataDirectory(dir).maxQuantity(0).build())
+    assertThatThrownBy(() -> InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN).dataDirectory(dir).maxQuantity(0).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("maxQuantity must be at least 1, but was 0");
   }
 
   @Test
   void serverThatCannotBindClosesTheDatabaseItOpened() throws Exception {
-    try (InventoryServer first = InventoryServer.builder().dataDirectory(dir.resolve("a")).build().start()) {
-      InventoryServer second = InventoryServer.builder()
+    try (InventoryServer first = InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN).dataDirectory(dir.resolve("a")).build().start()) {
+      InventoryServer second = InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN)
           .dataDirectory(dir.resolve("b"))
           .bindAddress(InetAddress.getLoopbackAddress())
           .port(first.port())

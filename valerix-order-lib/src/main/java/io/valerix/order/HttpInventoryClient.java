@@ -3,6 +3,7 @@ package io.valerix.order;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.deadline.DeadlineExceededException;
+import io.valerix.core.http.BearerTokenFilter;
 import io.valerix.core.http.CallListener;
 import io.valerix.core.http.JsonClient;
 import io.valerix.core.http.JsonRequest;
@@ -46,15 +47,21 @@ public final class HttpInventoryClient implements InventoryClient {
       .collect(Collectors.toUnmodifiableSet());
 
   private final JsonClient client;
+  private final String authorization;
 
   /**
    * A client of the inventory service at {@code baseUri}.
    *
+   * @param serviceToken sent as {@code Authorization: Bearer <serviceToken>} with every call;
+   *     inventory's reservation writes need it (an inventory that allows unauthenticated writes
+   *     ignores it)
    * @param listener told about every call, for the latency monitor
+   * @throws IllegalArgumentException if the token is not a bearer token Valerix accepts
    */
-  public HttpInventoryClient(URI baseUri, CallListener listener) {
+  public HttpInventoryClient(URI baseUri, String serviceToken, CallListener listener) {
     Objects.requireNonNull(baseUri, "baseUri");
     Objects.requireNonNull(listener, "listener");
+    this.authorization = "Bearer " + BearerTokenFilter.validToken("service", serviceToken);
     this.client = JsonClient.builder(baseUri)
         .name("inventory")
         .retryPolicy(RetryPolicy.builder().maxAttempts(3).build())
@@ -76,13 +83,13 @@ public final class HttpInventoryClient implements InventoryClient {
   @Override
   public ReservationStatus reserve(String orderId, String sku, int quantity, Deadline deadline) {
     return status(() -> client.send(
-        JsonRequest.put(new ReserveBody(sku, quantity), "/reservations/{orderId}", orderId), ReservationReply.class, deadline).body());
+        authorized(JsonRequest.put(new ReserveBody(sku, quantity), "/reservations/{orderId}", orderId)), ReservationReply.class, deadline).body());
   }
 
   @Override
   public ReservationStatus find(String orderId, Deadline deadline) {
     try {
-      return status(() -> client.send(JsonRequest.get("/reservations/{orderId}", orderId), ReservationReply.class, deadline).body());
+      return status(() -> client.send(authorized(JsonRequest.get("/reservations/{orderId}", orderId)), ReservationReply.class, deadline).body());
     } catch (InventoryRefusedException refused) {
       if (NOT_FOUND_TYPE.equals(refused.problemType())) {
         return ReservationStatus.NOT_FOUND;
@@ -93,13 +100,17 @@ public final class HttpInventoryClient implements InventoryClient {
 
   @Override
   public ReservationStatus cancel(String orderId, Deadline deadline) {
-    return status(() -> client.send(JsonRequest.delete("/reservations/{orderId}", orderId), ReservationReply.class, deadline).body());
+    return status(() -> client.send(authorized(JsonRequest.delete("/reservations/{orderId}", orderId)), ReservationReply.class, deadline).body());
   }
 
   @Override
   public Set<String> skus(Deadline deadline) {
-    StockList list = call(() -> client.send(JsonRequest.get("/inventory"), StockList.class, deadline).body());
+    StockList list = call(() -> client.send(authorized(JsonRequest.get("/inventory")), StockList.class, deadline).body());
     return list.items().stream().map(StockItem::sku).collect(Collectors.toUnmodifiableSet());
+  }
+
+  private JsonRequest authorized(JsonRequest request) {
+    return request.withHeader("Authorization", authorization);
   }
 
   private static ReservationStatus status(Supplier<ReservationReply> call) {

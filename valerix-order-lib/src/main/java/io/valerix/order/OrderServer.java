@@ -4,7 +4,11 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.backup.ChangeJournal;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.CallListener;
+import io.valerix.core.health.DatabaseHealthCheck;
+import io.valerix.core.health.Readiness;
+import io.valerix.core.http.BearerTokenFilter;
 import io.valerix.core.http.Filter;
+import io.valerix.core.http.HostAllowListFilter;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.idempotency.IdempotencyConfig;
 import io.valerix.core.idempotency.IdempotencyFilter;
@@ -13,13 +17,16 @@ import io.valerix.core.idempotency.KeyExtractor;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.jdbc.SchemaMigrations;
+import io.valerix.order.internal.InventoryLivenessCheck;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -35,8 +42,17 @@ import org.slf4j.LoggerFactory;
  * <pre>{@code
  * try (OrderServer orders = OrderServer.builder()
  *     .dataDirectory(Path.of("valerix-data/orders")).inventory(URI.create("http://127.0.0.1:8081"))
+ *     .serviceToken(System.getenv("VALERIX_SERVICE_TOKEN"))
  *     .build().start()) { ... }
  * }</pre>
+ *
+ * <p>Security: every route answers only requests whose {@code Host} is loopback or an {@linkplain
+ * Builder#allowedHosts allowed name} ({@link HostAllowListFilter}); calls to inventory carry the
+ * {@linkplain Builder#serviceToken service token}.
+ *
+ * <p>Health: {@code GET /health/live} and {@code GET /health/ready} ({@link Readiness}): the
+ * database on a dedicated connection ({@link DatabaseHealthCheck}, never the request pool) and,
+ * with an HTTP inventory, inventory's {@code /health/live}.
  *
  * <p>Who starts it closes it; it closes the database only if it opened it. Thread-safe.
  */
@@ -50,6 +66,8 @@ public final class OrderServer implements AutoCloseable {
   private final Builder builder;
   private final Object lifecycle = new Object();
   private HikariDataSource ownedDataSource;
+  private DatabaseHealthCheck databaseCheck;
+  private Readiness readiness;
   private InventoryClient inventory;
   private OrderService service;
   private OrderReconciler reconciler;
@@ -85,7 +103,7 @@ public final class OrderServer implements AutoCloseable {
         }
         inventory = builder.inventoryClient != null
             ? builder.inventoryClient
-            : new HttpInventoryClient(builder.inventoryUri, builder.callListener);
+            : new HttpInventoryClient(builder.inventoryUri, builder.serviceToken, builder.callListener);
         // One gate for every user of the pool, so that no one waits on the pool itself.
         DeadlineBoundDataSource database = DeadlineBoundDataSource.of(dataSource);
         service = OrderService.builder()
@@ -105,11 +123,22 @@ public final class OrderServer implements AutoCloseable {
                 .fallbackKey(KeyExtractor.bodyField("orderId"))
                 .lease(builder.idempotencyLease)
                 .build());
+        databaseCheck = builder.healthDataSource != null
+            ? DatabaseHealthCheck.using(builder.healthDataSource)
+            : DatabaseHealthCheck.dedicatedTo(dataSource);
+        Readiness.Builder ready = Readiness.builder().check("database", databaseCheck);
+        if (builder.inventoryUri != null) {
+          ready.check("inventory", new InventoryLivenessCheck(builder.inventoryUri));
+        }
+        readiness = ready.build().start();
         // Every wait a request makes (the idempotency check included) ends by the order timeout.
         JsonServer.Builder server = JsonServer.builder().name(builder.name).bindAddress(builder.bindAddress).port(builder.port)
             .maxDeadline(builder.timeout);
+        // Outermost: a request for a foreign Host is refused before anything else sees it.
+        server.filter(HostAllowListFilter.forServer(builder.allowedHosts, builder.bindAddress));
         builder.filters.forEach(server::filter);
         server.filter(idempotency);
+        readiness.install(server);
         builder.extraRoutes.accept(server);
         http = OrderHttpApi.install(server, service).build().start();
         OrderReconciler.Builder reconcile = OrderReconciler.builder(service)
@@ -163,6 +192,15 @@ public final class OrderServer implements AutoCloseable {
     return reconciler;
   }
 
+  /**
+   * The readiness behind {@code /health/ready}; its verdicts are read from memory, so {@code
+   * /health} can show them without touching the database or inventory.
+   */
+  public Readiness readiness() {
+    http();
+    return readiness;
+  }
+
   private JsonServer http() {
     synchronized (lifecycle) {
       if (http == null) {
@@ -190,6 +228,12 @@ public final class OrderServer implements AutoCloseable {
     }
     if (housekeeping != null) {
       housekeeping.shutdownNow();
+    }
+    if (readiness != null) {
+      readiness.close();
+    }
+    if (databaseCheck != null) {
+      databaseCheck.close();
     }
     if (reconciler != null) {
       reconciler.close();
@@ -227,8 +271,43 @@ public final class OrderServer implements AutoCloseable {
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private final List<Filter> filters = new ArrayList<>();
     private Consumer<JsonServer.Builder> extraRoutes = server -> {};
+    private String serviceToken;
+    private final Set<String> allowedHosts = new LinkedHashSet<>();
+    private DataSource healthDataSource;
 
     private Builder() {}
+
+    /**
+     * The token sent to inventory as {@code Authorization: Bearer <token>}: inventory's
+     * reservation writes need it. Required with {@link #inventory(URI)}; an inventory that allows
+     * unauthenticated writes ignores it.
+     */
+    public Builder serviceToken(String token) {
+      this.serviceToken = Objects.requireNonNull(token, "token");
+      return this;
+    }
+
+    /**
+     * Names this server answers to besides the loopback names ({@code 127.0.0.1}, {@code
+     * localhost}, {@code [::1]}) and its bind address: host names or IP literals, without port.
+     * Requests with any other {@code Host} get 421 {@code host-not-allowed}.
+     */
+    public Builder allowedHosts(String... names) {
+      for (String name : names) {
+        allowedHosts.add(Objects.requireNonNull(name, "name"));
+      }
+      return this;
+    }
+
+    /**
+     * Where the readiness check gets its database connection; by default a dedicated
+     * one-connection pool next to the request pool ({@link DatabaseHealthCheck#dedicatedTo}). The
+     * caller owns and closes it.
+     */
+    public Builder healthDataSource(DataSource dataSource) {
+      this.healthDataSource = Objects.requireNonNull(dataSource, "dataSource");
+      return this;
+    }
 
     public Builder name(String name) {
       this.name = Objects.requireNonNull(name, "name");
@@ -365,6 +444,13 @@ public final class OrderServer implements AutoCloseable {
       if ((inventoryUri == null) == (inventoryClient == null)) {
         throw new IllegalStateException("exactly one of an inventory URI and an inventory client must be set");
       }
+      if (inventoryUri != null && serviceToken == null) {
+        throw new IllegalStateException("set serviceToken(...): inventory at " + inventoryUri + " refuses reservation writes without it");
+      }
+      if (serviceToken != null) {
+        BearerTokenFilter.validToken("service", serviceToken);
+      }
+      HostAllowListFilter.allowing(allowedHosts);
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0..65535, but was " + port);
       }

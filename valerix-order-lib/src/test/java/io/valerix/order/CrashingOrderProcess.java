@@ -32,7 +32,7 @@ public final class CrashingOrderProcess {
     exitWhenTheParentGoes();
 
     // Never closed: the process is meant to die mid-request, as a crash would.
-    OrderServer server = OrderServer.builder()
+    OrderServer server = OrderServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN)
         .dataSource(TestDatabase.fromArguments(args, 3).open(16))
         .inventory(URI.create(args[0]))
         .timeout(Duration.ofMillis(Long.parseLong(args[1])))

@@ -149,7 +149,7 @@ class OrderCrashRecoveryTest {
   private void startInventory(String spec) throws IOException {
     gremlin = Gremlin.builder(7).withSpec(GremlinSpec.parse(spec)).build();
     inventoryDb = engine.create(Files.createDirectories(dir.resolve("inventory")), "inventory").open(8);
-    inventory = InventoryServer.builder()
+    inventory = InventoryServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN)
         .dataSource(inventoryDb)
         .stock("widget=100")
         .filter((request, next) -> {
@@ -204,7 +204,7 @@ class OrderCrashRecoveryTest {
   /** The order service again, on the database the killed one left; the test owns the pool, to read the tables. */
   private void restart() {
     restartedDb = orderDatabase.open(8);
-    restarted = OrderServer.builder()
+    restarted = OrderServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN)
         .dataSource(restartedDb)
         .inventory(inventory.uri())
         .timeout(Duration.ofMillis(300))

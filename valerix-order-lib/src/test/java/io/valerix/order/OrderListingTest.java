@@ -45,7 +45,7 @@ class OrderListingTest {
     db = database.open(8);
     service = OrderService.builder()
         .dataSource(db)
-        .inventory(new HttpInventoryClient(inventory.uri(), (d, r, o, n) -> {}))
+        .inventory(new HttpInventoryClient(inventory.uri(), ServiceTokens.SERVICE_TOKEN, (d, r, o, n) -> {}))
         // Generous: these orders must confirm in time; the listing, not the deadline, is under test
         // (a PostgreSQL pool's first connections and a cold JVM took more than 300 ms here).
         .timeout(Duration.ofSeconds(5))

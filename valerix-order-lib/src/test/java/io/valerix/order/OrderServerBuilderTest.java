@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class OrderServerBuilderTest {
 
   private static OrderServer.Builder builder() {
-    return OrderServer.builder().dataDirectory(Path.of("unused")).inventory(URI.create("http://127.0.0.1:1")).timeout(Duration.ofSeconds(2));
+    return OrderServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN).dataDirectory(Path.of("unused")).inventory(URI.create("http://127.0.0.1:1")).timeout(Duration.ofSeconds(2));
   }
 
   @Test

@@ -48,7 +48,7 @@ class OrderServiceTest {
     db = database.open(8);
     service = OrderService.builder()
         .dataSource(db)
-        .inventory(new HttpInventoryClient(inventory.uri(), (d, r, o, n) -> {}))
+        .inventory(new HttpInventoryClient(inventory.uri(), ServiceTokens.SERVICE_TOKEN, (d, r, o, n) -> {}))
         .clock(clock)
         .timeout(TIMEOUT)
         .build();
@@ -170,7 +170,7 @@ class OrderServiceTest {
   void pastTheBoundOnInventoryCallsARequestIsRefusedAtOnceAndNothingIsWritten() throws Exception {
     OrderService bounded = OrderService.builder()
         .dataSource(db)
-        .inventory(new HttpInventoryClient(inventory.uri(), (d, r, o, n) -> {}))
+        .inventory(new HttpInventoryClient(inventory.uri(), ServiceTokens.SERVICE_TOKEN, (d, r, o, n) -> {}))
         .timeout(Duration.ofSeconds(3))
         .maxConcurrentInventoryCalls(2)
         .build();

@@ -239,7 +239,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
       AtomicInteger finishedReserves = new AtomicInteger();
 
       HikariDataSource inventoryDb = closing(settings.engine.create(dir, "inventory").open(16));
-      InventoryServer.Builder inventoryBuilder = InventoryServer.builder().dataSource(settings.inventoryDatabase.apply(inventoryDb)).stock(settings.stock);
+      InventoryServer.Builder inventoryBuilder = InventoryServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN).dataSource(settings.inventoryDatabase.apply(inventoryDb)).stock(settings.stock);
       if (settings.transport == Transport.HTTP) {
         inventoryBuilder
             .filter((request, next) -> {
@@ -256,7 +256,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
       InventoryServer inventory = closing(inventoryBuilder.build().start());
 
       HikariDataSource orderDb = closing(settings.engine.create(dir, "orders").open(16));
-      OrderServer.Builder orderBuilder = OrderServer.builder().dataSource(settings.orderDatabase.apply(orderDb)).timeout(settings.timeout);
+      OrderServer.Builder orderBuilder = OrderServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN).dataSource(settings.orderDatabase.apply(orderDb)).timeout(settings.timeout);
       if (settings.transport == Transport.HTTP) {
         orderBuilder.inventory(inventory.uri());
       } else {

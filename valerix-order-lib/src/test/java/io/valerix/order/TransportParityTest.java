@@ -27,7 +27,9 @@ class TransportParityTest {
   @ParameterizedTest
   @EnumSource(Transport.class)
   void anOrderInventoryAnswersInTimeIsConfirmed(Transport transport) {
-    RunningServices.Services services = running.start(s -> s.transport(transport).stock("widget=10").timeout(TIMEOUT));
+    // In time on any machine: a cold first call on a busy machine can take longer than TIMEOUT,
+    // and this test is about the outcome being the same on both transports, not about speed.
+    RunningServices.Services services = running.start(s -> s.transport(transport).stock("widget=10").timeout(Duration.ofSeconds(20)));
 
     OrderHttp.Reply placed = services.place("fast", "widget", 3);
 

@@ -127,7 +127,7 @@ class UncertainOutcomeHttpTest {
     // And a reserve for that order arriving late, now that the link works, takes nothing
     services.gremlin("none");
     OrderHttp.Reply late = OrderHttp.send(services.inventory().uri(), "PUT", "/reservations/" + orderId, OrderHttp.JSON,
-        OrderHttp.order("widget", 2));
+        OrderHttp.order("widget", 2), "Authorization", "Bearer " + ServiceTokens.SERVICE_TOKEN);
     assertThat(late.status()).isEqualTo(200);
     assertThat(late.orderStatus()).isEqualTo("CANCELLED");
     assertThat(services.stock("widget").available()).isEqualTo(100);

@@ -167,7 +167,7 @@ public final class BenchCommand implements Callable<Integer> {
     ClosedLoopLoad load = new ClosedLoopLoad(gremlinUsers * 2);
     Path dataDir = Files.createTempDirectory(out.toAbsolutePath(), "gremlin-data");
     try (ServicePair pair = ServicePair.start(settings(gremlinSpec, timeout, dataDir), server -> {});
-        NaiveOrderFront naive = NaiveOrderFront.start(pair.inventoryUri())) {
+        NaiveOrderFront naive = NaiveOrderFront.start(pair.inventoryUri(), pair.settings().serviceToken())) {
       Map<String, Object> inside = new LinkedHashMap<>();
       List<ClosedLoopLoad.Outcome> outcomes = load.run(List.of(
               new ClosedLoopLoad.Target("valerix", pair.orderUri().resolve("/orders").toString(), gremlinUsers, 3),

@@ -2,6 +2,7 @@ package io.valerix.harness.bench;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.management.GarbageCollectionNotificationInfo;
+import io.valerix.core.http.BearerTokenFilter;
 import io.valerix.core.http.Response;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.order.InProcessInventoryClient;
@@ -60,6 +61,8 @@ public final class InFlightMemoryProbe {
         .dataDirectory(dataDir.resolve("inventory"))
         .stock("widget", 1_000_000_000)
         .port(0)
+        // Reached in-process only; the token just keeps its HTTP port closed to writes.
+        .serviceToken(BearerTokenFilter.randomToken())
         .build()
         .start();
     InProcessInventoryClient inProcess = new InProcessInventoryClient(inventory.service());

@@ -32,7 +32,8 @@ final class NaiveOrderFront implements AutoCloseable {
     this.http = http;
   }
 
-  static NaiveOrderFront start(URI inventory) {
+  /** A front for {@code inventory}, whose reservation writes need {@code serviceToken}. */
+  static NaiveOrderFront start(URI inventory, String serviceToken) {
     OkHttpClient http = new OkHttpClient.Builder()
         .connectionPool(new ConnectionPool(256, 30, TimeUnit.SECONDS))
         // No deadline anywhere: this is the point. (Zero means no limit in OkHttp.)
@@ -50,6 +51,7 @@ final class NaiveOrderFront implements AutoCloseable {
           Request reserve = new Request.Builder()
               .url(inventory.resolve("/reservations/" + orderId).toString())
               .put(RequestBody.create(body.getBytes(StandardCharsets.UTF_8), JSON))
+              .header("Authorization", "Bearer " + serviceToken)
               .build();
           try (okhttp3.Response response = http.newCall(reserve).execute()) {
             return Response.bytes(response.code() == 200 ? 201 : 502, "application/json", response.body().bytes());

@@ -91,7 +91,8 @@ public final class ChaosCommand implements Callable<Integer> {
   URI inventoryUrl;
 
   @Option(names = "--inventory-admin-token", paramLabel = "TOKEN",
-      description = "Admin token of the inventory at --inventory-url (switches its gremlin, lists its reservations).")
+      description = "Admin token of the inventory at --inventory-url (switches its gremlin, lists its reservations);"
+          + " default: the " + ServiceOptions.ADMIN_TOKEN_ENV + " environment variable, which keeps it out of ps.")
   String inventoryAdminToken;
 
   @Option(names = "--order-admin-token", paramLabel = "TOKEN",
@@ -125,7 +126,7 @@ public final class ChaosCommand implements Callable<Integer> {
           result = new ChaosRun(settings, target, runDir, out, isTerminal(), command).run();
         }
       } else {
-        Dashboard dashboard = Dashboard.builder().build();
+        Dashboard dashboard = Dashboard.builder().adminToken(pairSettings.adminToken()).build();
         try (DecisionLog decisions = DecisionLog.writingTo(Files.newBufferedWriter(runDir.resolve(RunFiles.GREMLIN), StandardCharsets.UTF_8));
             ServicePair pair = ServicePair.start(pairSettings, dashboard::install, decisions)) {
           dashboard.watch(pair);
@@ -152,11 +153,15 @@ public final class ChaosCommand implements Callable<Integer> {
         throw usage("--order-url and --inventory-url go together: give both, or neither to start the services here");
       }
       if (inventoryAdminToken == null) {
-        throw usage("--inventory-admin-token is needed with --inventory-url, to switch the gremlin and list reservations");
+        String fromEnvironment = System.getenv(ServiceOptions.ADMIN_TOKEN_ENV);
+        inventoryAdminToken = fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment.strip();
+      }
+      if (inventoryAdminToken == null) {
+        throw usage("--inventory-admin-token (or " + ServiceOptions.ADMIN_TOKEN_ENV + ") is needed with --inventory-url, to switch the gremlin and list reservations");
       }
       CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
-      for (String local : List.of("--order-port", "--inventory-port", "--stock", "--admin-token", "--data-dir", "--db",
-          "--order-db-url", "--inventory-db-url")) {
+      for (String local : List.of("--order-port", "--inventory-port", "--stock", "--admin-token", "--service-token", "--data-dir",
+          "--db", "--order-db-url", "--inventory-db-url")) {
         if (parsed.hasMatchedOption(local)) {
           throw usage(local + " applies to services started here; it cannot be used with --order-url");
         }
@@ -186,7 +191,7 @@ public final class ChaosCommand implements Callable<Integer> {
     // The gremlin is off until the chaos phase; started with it on, even the order service's
     // start-up catalog read would wait for it.
     return new ServicePair.Settings(s.orderPort(), s.inventoryPort(), GremlinSpec.none(), s.seed(), s.timeout(), s.stock(),
-        s.adminToken(), s.dataDir(), s.health(), s.storage());
+        s.adminToken(), s.serviceToken(), s.dataDir(), s.health(), s.warmupOrders(), s.storage());
   }
 
   private ChaosSettings chaosSettings(long seed) {
@@ -293,7 +298,8 @@ public final class ChaosCommand implements Callable<Integer> {
     boolean seedGiven = false;
     for (int i = 0; i < args.size(); i++) {
       String arg = args.get(i);
-      if (arg.equals("--out") || arg.equals("--admin-token") || arg.equals("--inventory-admin-token") || arg.equals("--order-admin-token")) {
+      if (arg.equals("--out") || arg.equals("--admin-token") || arg.equals("--service-token") || arg.equals("--inventory-admin-token")
+          || arg.equals("--order-admin-token")) {
         if (!arg.equals("--out")) {
           kept.add(arg);
           kept.add("<token>");
@@ -304,7 +310,8 @@ public final class ChaosCommand implements Callable<Integer> {
       if (arg.startsWith("--out=")) {
         continue;
       }
-      if (arg.startsWith("--admin-token=") || arg.startsWith("--inventory-admin-token=") || arg.startsWith("--order-admin-token=")) {
+      if (arg.startsWith("--admin-token=") || arg.startsWith("--service-token=") || arg.startsWith("--inventory-admin-token=")
+          || arg.startsWith("--order-admin-token=")) {
         kept.add(arg.substring(0, arg.indexOf('=') + 1) + "<token>");
         continue;
       }

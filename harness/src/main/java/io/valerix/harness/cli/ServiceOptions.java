@@ -35,8 +35,25 @@ public final class ServiceOptions {
   @Option(names = "--seed", paramLabel = "N", description = "The gremlin's seed; the same seed and requests give the same chaos (default: random, printed).")
   public Long seed;
 
-  @Option(names = "--admin-token", paramLabel = "TOKEN", description = "Bearer token for /admin routes, at least 16 characters (default: random, printed).")
+  /** The environment variable the admin token is read from when {@code --admin-token} is not given. */
+  public static final String ADMIN_TOKEN_ENV = "VALERIX_ADMIN_TOKEN";
+  /** The environment variable the service token is read from when {@code --service-token} is not given. */
+  public static final String SERVICE_TOKEN_ENV = "VALERIX_SERVICE_TOKEN";
+
+  @Option(names = "--admin-token", paramLabel = "TOKEN",
+      description = {"Bearer token for /admin routes and the dashboard, at least 16 characters.",
+          "Taken from, in order: this option, the " + ADMIN_TOKEN_ENV + " environment variable, a random one (printed).",
+          "Prefer the variable: a command line is visible to every user of the machine (ps)."})
   public String adminToken;
+
+  @Option(names = "--service-token", paramLabel = "TOKEN",
+      description = {"Bearer token the order service sends to write reservations at inventory; not the admin token.",
+          "Taken from, in order: this option, the " + SERVICE_TOKEN_ENV + " environment variable, a random one (not printed)."})
+  public String serviceToken;
+
+  @Option(names = "--warmup-orders", paramLabel = "N",
+      description = "Orders run on scratch databases before the services are announced, so the first real ones find the code compiled; 0 skips them (default: ${DEFAULT-VALUE}).")
+  public int warmupOrders = io.valerix.harness.Warmup.DEFAULT_ORDERS;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the two databases live (default: ${DEFAULT-VALUE}).")
   public Path dataDir = Path.of("valerix-data");

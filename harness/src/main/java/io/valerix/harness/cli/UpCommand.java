@@ -8,6 +8,7 @@ import io.valerix.harness.ServicePair;
 import io.valerix.harness.dashboard.Dashboard;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -20,7 +21,10 @@ import picocli.CommandLine.Mixin;
     mixinStandardHelpOptions = true,
     description = {
       "Starts the inventory service (with its gremlin) and the order service on loopback, prints",
-      "where they are and the admin token, and runs until Ctrl-C or SIGTERM, then stops gracefully."
+      "where they are and the admin token, and runs until Ctrl-C or SIGTERM, then stops gracefully.",
+      "They are announced only once warm: warm-up orders run on scratch databases, pools filled, inventory link open.",
+      "Tokens: --admin-token, else $VALERIX_ADMIN_TOKEN, else random; --service-token, else $VALERIX_SERVICE_TOKEN, else random.",
+      "Prefer the environment variables: a command line is visible to every user of the machine (ps)."
     })
 public final class UpCommand implements Callable<Integer> {
 
@@ -32,7 +36,7 @@ public final class UpCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     ServicePair.Settings settings = settings(options);
-    Dashboard dashboard = Dashboard.builder().build();
+    Dashboard dashboard = Dashboard.builder().adminToken(settings.adminToken()).build();
     ServicePair pair;
     try {
       pair = ServicePair.start(settings, dashboard::install);
@@ -51,6 +55,7 @@ public final class UpCommand implements Callable<Integer> {
       pair.close();
       stopped.countDown();
     }, "valerix-shutdown"));
+    // Announced only now: ServicePair.start returned after warm-up (Warmup).
     out.println("Valerix is up.");
     out.printf("  order service      %s   POST /orders, GET /orders/{orderId}%n", pair.orderUri());
     out.printf("  inventory service  %s   GET /inventory, PUT|GET|DELETE /reservations/{orderId}%n", pair.inventoryUri());
@@ -59,7 +64,12 @@ public final class UpCommand implements Callable<Integer> {
     out.printf("  order timeout      %d ms%n", settings.timeout().toMillis());
     out.printf("  health, metrics    %s/health  %s/metrics (and the same on inventory)%n", pair.orderUri(), pair.orderUri());
     out.printf("  dashboard          %s%n", Dashboard.url(pair.orderUri(), settings.adminToken()));
-    out.printf("  admin token        %s%n", settings.adminToken());
+    out.printf("  admin token        %s   (send as 'Authorization: Bearer <token>'; or set %s)%n",
+        settings.adminToken(), ServiceOptions.ADMIN_TOKEN_ENV);
+    out.printf("  service token      held by both services (reservation writes need it; set %s to choose it)%n",
+        ServiceOptions.SERVICE_TOKEN_ENV);
+    out.printf("  health             %s/health/live  %s/health/ready%n", pair.orderUri(), pair.orderUri());
+    out.printf("  warm               %s%n", pair.warmup().summary());
     out.printf("  data               %s (%s)%n", settings.dataDir().toAbsolutePath(), settings.storage());
     out.println();
     out.printf("Try: curl -s -X POST %s/orders -H 'Content-Type: application/json' -H 'Idempotency-Key: try-1' -d '{\"sku\":\"widget\",\"quantity\":1}'%n", pair.orderUri());
@@ -69,8 +79,17 @@ public final class UpCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The services' settings from the command line, with random seed and token when not given. */
+  /** The services' settings from the command line and the process environment; see {@link #settings(ServiceOptions, Map)}. */
   public static ServicePair.Settings settings(ServiceOptions options) {
+    return settings(options, System.getenv());
+  }
+
+  /**
+   * The services' settings from the command line, with tokens from {@code environment} ({@value
+   * ServiceOptions#ADMIN_TOKEN_ENV}, {@value ServiceOptions#SERVICE_TOKEN_ENV}) when not given as
+   * options, and a random seed and tokens when given neither way.
+   */
+  public static ServicePair.Settings settings(ServiceOptions options, Map<String, String> environment) {
     GremlinSpec gremlin;
     try {
       gremlin = GremlinSpec.parse(options.gremlin);
@@ -78,15 +97,36 @@ public final class UpCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(new UpCommand()), "--gremlin: " + e.getMessage());
     }
     long seed = options.seed != null ? options.seed : new SecureRandom().nextLong() & 0xFFFF_FFFFL;
-    String token = options.adminToken != null ? options.adminToken : BearerTokenFilter.randomToken();
+    String adminToken = token("--admin-token", options.adminToken, environment.get(ServiceOptions.ADMIN_TOKEN_ENV), "admin");
+    String serviceToken = token("--service-token", options.serviceToken, environment.get(ServiceOptions.SERVICE_TOKEN_ENV), "service");
+    if (adminToken.equals(serviceToken)) {
+      throw new CommandLine.ParameterException(new CommandLine(new UpCommand()),
+          "the service token must differ from the admin token: the service token opens stock writes, the admin token the operators' routes");
+    }
+    if (options.warmupOrders < 0) {
+      throw new CommandLine.ParameterException(new CommandLine(new UpCommand()), "--warmup-orders must not be negative, but was " + options.warmupOrders);
+    }
     io.valerix.harness.Storage storage;
     try {
-      storage = options.storage(System.getenv());
+      storage = options.storage(environment);
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(new CommandLine(new UpCommand()), e.getMessage());
     }
     return new ServicePair.Settings(
-        options.orderPort, options.inventoryPort, gremlin, seed, options.timeout, options.stockMap(), token, options.dataDir,
-        HealthConfig.defaults(), storage);
+        options.orderPort, options.inventoryPort, gremlin, seed, options.timeout, options.stockMap(), adminToken, serviceToken,
+        options.dataDir, HealthConfig.defaults(), options.warmupOrders, storage);
+  }
+
+  /** The option's value, else the environment's (blank counts as unset), else a random token; checked. */
+  private static String token(String option, String fromOption, String fromEnvironment, String kind) {
+    String token = fromOption != null ? fromOption
+        : fromEnvironment != null && !fromEnvironment.isBlank() ? fromEnvironment.strip()
+        : BearerTokenFilter.randomToken();
+    try {
+      return BearerTokenFilter.validToken(kind, token);
+    } catch (IllegalArgumentException e) {
+      String source = fromOption != null ? option : "the " + kind + " token's environment variable";
+      throw new CommandLine.ParameterException(new CommandLine(new UpCommand()), source + ": " + e.getMessage());
+    }
   }
 }

@@ -1,6 +1,8 @@
 package io.valerix.harness.dashboard;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.valerix.core.http.BearerTokenFilter;
+import io.valerix.core.http.Handler;
 import io.valerix.core.http.Json;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.http.ProblemType;
@@ -26,7 +28,7 @@ import java.util.Objects;
  * panel whose Buy button never places an order twice.
  *
  * <pre>{@code
- * Dashboard dashboard = Dashboard.builder().build();
+ * Dashboard dashboard = Dashboard.builder().adminToken(settings.adminToken()).build();
  * ServicePair pair = ServicePair.start(settings, dashboard::install);
  * dashboard.watch(pair);
  * print(Dashboard.url(pair.orderUri(), settings.adminToken()));
@@ -48,9 +50,13 @@ import java.util.Objects;
  *       with the caller's {@code Authorization} header (inventory checks the admin token).
  * </ul>
  *
- * <p>The admin token is never part of the page: the operator brings it, in the URL printed at
- * start ({@code ?token=…}, which the page removes from the address bar) or pasted into the page,
- * and the page keeps it in memory only.
+ * <p>The API ({@code /dashboard/api/*}) and the event stream ({@code /dashboard/events}) need the
+ * admin token as {@code Authorization: Bearer <token>}: without it 401, with another 403. The page
+ * and its assets hold no data and no secret, so they are served to anyone. The admin token is never
+ * part of the page: the operator brings it in the URL printed at start, in the <em>fragment</em>
+ * ({@code #token=…}, which browsers never send to a server, so it reaches no log; the page removes
+ * it from the address bar and history at once), or pastes it into the page, which keeps it in
+ * memory only and reads the event stream with {@code fetch()} so it can send the header.
  *
  * <p>Thread-safe. Who creates it closes it. Failures: {@link #watch} throws {@link
  * IllegalStateException} if called twice or after {@link #close()}; routes that need the
@@ -72,6 +78,7 @@ public final class Dashboard implements AutoCloseable {
 
   private final Sampler sampler;
   private final Assets assets;
+  private final BearerTokenFilter adminGuard;
   private final ObjectMapper mapper = Json.newMapper();
   private final Object lifecycle = new Object();
   private volatile ServicePair pair;
@@ -81,6 +88,7 @@ public final class Dashboard implements AutoCloseable {
   private Dashboard(Builder builder) {
     this.sampler = new Sampler(builder.interval, builder.history, builder.maxStreams);
     this.assets = Assets.load();
+    this.adminGuard = BearerTokenFilter.of("admin", builder.adminToken, request -> true);
   }
 
   public static Builder builder() {
@@ -88,13 +96,14 @@ public final class Dashboard implements AutoCloseable {
   }
 
   /**
-   * The page's address on an order service at {@code orderUri}, with the admin token in the
-   * query so the operator's browser can change the gremlin.
+   * The page's address on an order service at {@code orderUri}, with the admin token in the URL
+   * fragment ({@code /dashboard#token=…}): the browser keeps it to itself, so it reaches no server
+   * log, and the page takes it out of the address bar at once. Never in the query.
    */
   public static URI url(URI orderUri, String adminToken) {
     Objects.requireNonNull(orderUri, "orderUri");
     Objects.requireNonNull(adminToken, "adminToken");
-    return URI.create(orderUri.toString().replaceAll("/+$", "") + PATH + "?token="
+    return URI.create(orderUri.toString().replaceAll("/+$", "") + PATH + "#token="
         + URLEncoder.encode(adminToken, StandardCharsets.UTF_8));
   }
 
@@ -103,11 +112,16 @@ public final class Dashboard implements AutoCloseable {
     Objects.requireNonNull(server, "server");
     server.route("GET", PATH, request -> page());
     server.route("GET", PATH + "/assets/{name}", request -> asset(request.pathParam("name")));
-    server.route("GET", PATH + "/events", request -> events());
-    server.route("GET", PATH + "/api/snapshot", request -> snapshot());
-    server.route("GET", PATH + "/api/stock", request -> stock());
-    server.route("GET", PATH + "/api/gremlin", this::gremlin);
-    server.route("PUT", PATH + "/api/gremlin", this::gremlin);
+    server.route("GET", PATH + "/events", guarded(request -> events()));
+    server.route("GET", PATH + "/api/snapshot", guarded(request -> snapshot()));
+    server.route("GET", PATH + "/api/stock", guarded(request -> stock()));
+    server.route("GET", PATH + "/api/gremlin", guarded(this::gremlin));
+    server.route("PUT", PATH + "/api/gremlin", guarded(this::gremlin));
+  }
+
+  /** {@code handler} behind the admin token, whatever filters the server has. */
+  private Handler guarded(Handler handler) {
+    return request -> adminGuard.filter(request, handler);
   }
 
   /**
@@ -153,7 +167,7 @@ public final class Dashboard implements AutoCloseable {
         // Everything the page needs comes from here; nothing inline, no other origin.
         .withHeader("Content-Security-Policy", "default-src 'self'; img-src 'self' data:; object-src 'none';"
             + " base-uri 'none'; form-action 'none'; frame-ancestors 'none'")
-        // The address may carry ?token=…; never send it anywhere in a Referer.
+        // Belt and braces: a fragment is never in a Referer, and no query token is either.
         .withHeader("Referrer-Policy", "no-referrer")
         .withHeader("X-Content-Type-Options", "nosniff");
   }
@@ -210,8 +224,15 @@ public final class Dashboard implements AutoCloseable {
     private Duration interval = DEFAULT_INTERVAL;
     private Duration history = DEFAULT_HISTORY;
     private int maxStreams = DEFAULT_MAX_STREAMS;
+    private String adminToken;
 
     private Builder() {}
+
+    /** The admin token the API and event stream require; required. */
+    public Builder adminToken(String adminToken) {
+      this.adminToken = Objects.requireNonNull(adminToken, "adminToken");
+      return this;
+    }
 
     /** How often a sample is taken and pushed to every open page; 10 ms to 10 s. */
     public Builder interval(Duration interval) {
@@ -235,7 +256,8 @@ public final class Dashboard implements AutoCloseable {
      * Validates and builds.
      *
      * @throws IllegalArgumentException naming the setting and its bad value
-     * @throws IllegalStateException if the page's files are missing from the class path
+     * @throws IllegalStateException if no admin token is set, or the page's files are missing from
+     *     the class path
      */
     public Dashboard build() {
       if (interval.compareTo(Duration.ofMillis(10)) < 0 || interval.compareTo(Duration.ofSeconds(10)) > 0) {
@@ -247,6 +269,10 @@ public final class Dashboard implements AutoCloseable {
       if (maxStreams < 1 || maxStreams > 1000) {
         throw new IllegalArgumentException("maxStreams must be 1 to 1000, but was " + maxStreams);
       }
+      if (adminToken == null) {
+        throw new IllegalStateException("set adminToken(...): the dashboard's API and event stream are for operators only");
+      }
+      BearerTokenFilter.validToken("admin", adminToken);
       return new Dashboard(this);
     }
   }

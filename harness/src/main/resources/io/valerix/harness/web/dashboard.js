@@ -2,7 +2,12 @@
  * Valerix dashboard. Everything it shows arrives as server-sent events from /dashboard/events
  * (one "history" event, then a "sample" every second); the storefront talks to the order
  * service's own POST /orders and GET /orders/{id}; gremlin changes go through
- * /dashboard/api/gremlin with the admin token, which lives in this script's memory only.
+ * /dashboard/api/gremlin.
+ *
+ * The dashboard's API and event stream need the admin token. It comes in the URL fragment
+ * (#token=…), which browsers never send to a server, is removed from the address bar at once,
+ * and lives in this script's memory only; every call sends it as an Authorization header. The
+ * event stream is read with fetch() for that reason: EventSource cannot send headers.
  */
 (function () {
   'use strict';
@@ -249,7 +254,9 @@
 
   // ---------------------------------------------------------------- live connection
 
-  var source = null;
+  var stream = null; // the AbortController of the open event stream
+  var reconnectTimer = null;
+  var retryMs = 2000;
 
   function setConnection(state, text) {
     var el = $('connection');
@@ -257,18 +264,77 @@
     el.textContent = text;
   }
 
+  function authHeaders(extra) {
+    var headers = extra || {};
+    if (adminToken) headers['Authorization'] = 'Bearer ' + adminToken;
+    return headers;
+  }
+
+  function disconnect() {
+    if (reconnectTimer) { clearTimeout(reconnectTimer); reconnectTimer = null; }
+    if (stream) { stream.abort(); stream = null; }
+  }
+
+  function scheduleReconnect() {
+    if (reconnectTimer || !adminToken) return;
+    reconnectTimer = setTimeout(function () { reconnectTimer = null; connect(); }, retryMs);
+  }
+
+  /** One server-sent event block: "event:", "data:", "id:" and "retry:" lines. */
+  function dispatch(block) {
+    var name = 'message';
+    var data = [];
+    block.split('\n').forEach(function (line) {
+      if (line.indexOf('event:') === 0) name = line.substring(6).trim();
+      else if (line.indexOf('data:') === 0) data.push(line.substring(5).replace(/^ /, ''));
+      else if (line.indexOf('retry:') === 0) retryMs = parseInt(line.substring(6), 10) || retryMs;
+    });
+    if (!data.length) return;
+    var value = JSON.parse(data.join('\n'));
+    if (name === 'history') onHistory(value);
+    else if (name === 'sample') onSample(value);
+  }
+
   function connect() {
-    if (source) source.close();
+    disconnect();
+    if (!adminToken) {
+      setConnection('locked', 'Locked: enter the admin token');
+      return;
+    }
     setConnection('connecting', 'Connecting…');
-    source = new EventSource('/dashboard/events');
-    source.addEventListener('history', function (e) { onHistory(JSON.parse(e.data)); });
-    source.addEventListener('sample', function (e) { onSample(JSON.parse(e.data)); });
-    source.onerror = function () {
+    var controller = new AbortController();
+    stream = controller;
+    fetch('/dashboard/events', { cache: 'no-store', signal: controller.signal,
+      headers: authHeaders({ 'Accept': 'text/event-stream' }) }).then(function (res) {
+      if (res.status === 401 || res.status === 403) {
+        setToken(null);
+        showResult('error', 'The admin token was not accepted; paste it again.');
+        return;
+      }
+      if (!res.ok || !res.body) throw new Error('HTTP ' + res.status);
+      var reader = res.body.getReader();
+      var decoder = new TextDecoder();
+      var buffer = '';
+      function pump() {
+        return reader.read().then(function (chunk) {
+          if (chunk.done) throw new Error('stream ended');
+          buffer += decoder.decode(chunk.value, { stream: true }).replace(/\r\n?/g, '\n');
+          var end;
+          while ((end = buffer.indexOf('\n\n')) >= 0) {
+            var block = buffer.substring(0, end);
+            buffer = buffer.substring(end + 2);
+            dispatch(block);
+          }
+          return pump();
+        });
+      }
+      return pump();
+    }).catch(function () {
+      if (stream !== controller) return; // replaced or stopped on purpose
+      stream = null;
       setConnection('reconnecting', 'Reconnecting…');
-      // The browser retries a broken stream by itself (the server sends retry:), but gives up for
-      // good on an error status; start over then.
-      if (source.readyState === EventSource.CLOSED) setTimeout(connect, 2000);
-    };
+      scheduleReconnect();
+    });
   }
 
   setInterval(function () {
@@ -289,14 +355,26 @@
   }
 
   function setToken(token) {
+    var changed = adminToken !== token;
     adminToken = token;
     $('token-form').hidden = !!token;
     $('gremlin-form').hidden = !token;
     $('token-input').value = '';
+    if (changed) {
+      connect();
+      if (token) loadStock();
+    }
+  }
+
+  function loadStock() {
+    fetch('/dashboard/api/stock', { cache: 'no-store', headers: authHeaders() })
+      .then(function (res) { return res.ok ? res.json() : null; })
+      .then(function (body) { if (body) renderStock(body.items); })
+      .catch(function () { /* the event stream brings the stock too */ });
   }
 
   function adminCall(method, body) {
-    var init = { method: method, cache: 'no-store', headers: { 'Authorization': 'Bearer ' + adminToken } };
+    var init = { method: method, cache: 'no-store', headers: authHeaders() };
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);
@@ -347,14 +425,19 @@
 
   function takeTokenFromAddress() {
     var url = new URL(window.location.href);
-    var token = url.searchParams.get('token');
-    if (token === null) return;
-    // Out of the address bar, history and any bookmark at once.
+    var fragment = new URLSearchParams(url.hash.replace(/^#/, ''));
+    var token = fragment.get('token');
+    // A token in the query has already reached the server's logs; never use it, only remove it.
+    var queried = url.searchParams.has('token');
     url.searchParams.delete('token');
-    window.history.replaceState(null, '', url.pathname + url.search + url.hash);
+    if (token === null && !queried) return;
+    // Out of the address bar, history and any bookmark at once.
+    window.history.replaceState(null, '', url.pathname + url.search);
     if (token) {
       setToken(token);
       checkToken();
+    } else if (queried) {
+      showResult('error', 'A token in the address query is not accepted (it ends up in logs); open the printed URL with #token=…');
     }
   }
 
@@ -495,6 +578,7 @@
   // ---------------------------------------------------------------- start
 
   function start() {
+    SCOPES.forEach(chartFor);
     takeTokenFromAddress();
     $('token-form').addEventListener('submit', function (e) {
       e.preventDefault();
@@ -522,12 +606,7 @@
       e.preventDefault();
       buy();
     });
-    fetch('/dashboard/api/stock', { cache: 'no-store' })
-      .then(function (res) { return res.ok ? res.json() : null; })
-      .then(function (body) { if (body) renderStock(body.items); })
-      .catch(function () { /* the event stream brings the stock too */ });
-    SCOPES.forEach(chartFor);
-    connect();
+    if (!adminToken) connect(); // shows "Locked"; setToken connected otherwise
   }
 
   if (document.readyState === 'loading') {

@@ -57,7 +57,7 @@ final class BrokenServices implements AutoCloseable {
 
     orderDb = H2Database.open(dir.resolve("orders"), "orders", 16);
     closing.add(0, orderDb);
-    OrderServer.Builder order = OrderServer.builder().name("order-under-test").dataSource(orderDb).inventory(inventoryUri)
+    OrderServer.Builder order = OrderServer.builder().name("order-under-test").dataSource(orderDb).inventory(inventoryUri).serviceToken(TOKEN)
         .timeout(Duration.ofMillis(200)).port(0).filter(BearerTokenFilter.admin(TOKEN));
     if (orderFilter != null) {
       order.filter(orderFilter);

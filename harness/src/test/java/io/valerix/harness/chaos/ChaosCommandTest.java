@@ -39,7 +39,7 @@ class ChaosCommandTest {
 
     assertThat(run(err, "chaos", "--order-url", "http://127.0.0.1:1", "--inventory-url", "http://127.0.0.1:2"))
         .isEqualTo(ValerixCli.EXIT_ERROR);
-    assertThat(err.toString()).contains("--inventory-admin-token is needed");
+    assertThat(err.toString()).contains("--inventory-admin-token (or VALERIX_ADMIN_TOKEN) is needed");
   }
 
   @Test

@@ -122,11 +122,8 @@ class DashboardBrowserTest {
     long ordersBefore = ordersPlaced();
     long postsBefore = postOrderRequests();
 
-    browser.get(running.order("/dashboard").toString());
+    browser.get(Dashboard.url(running.pair.orderUri(), RunningDashboard.TOKEN).toString());
     waitFor(Duration.ofSeconds(10)).until(textToBe(By.id("connection"), "Live"));
-    // Loaded without the token: the controls ask for it, and it is nowhere in the page.
-    assertThat(browser.findElement(By.id("token-form")).isDisplayed()).isTrue();
-    assertThat(browser.findElement(By.id("gremlin-form")).isDisplayed()).isFalse();
     assertThat(browser.getPageSource()).doesNotContain(RunningDashboard.TOKEN);
 
     waitFor(Duration.ofSeconds(10)).until(d -> new Select(d.findElement(By.id("sku"))).getOptions().size() == 3);
@@ -165,8 +162,35 @@ class DashboardBrowserTest {
   }
 
   @Test
-  void pageReconnectsByItselfWhenTheServerRestarts() {
+  void withoutTheTokenThePageIsLockedAndUnlocksWithThePastedToken() {
     browser.get(running.order("/dashboard").toString());
+
+    // Nothing from the API without the token: locked, and the controls ask for it.
+    waitFor(Duration.ofSeconds(10)).until(textToBe(By.id("connection"), "Locked: enter the admin token"));
+    assertThat(browser.findElement(By.id("token-form")).isDisplayed()).isTrue();
+    assertThat(browser.findElement(By.id("gremlin-form")).isDisplayed()).isFalse();
+    assertThat(browser.findElements(By.cssSelector("#stock-table tr[data-sku]"))).isEmpty();
+
+    browser.findElement(By.id("token-input")).sendKeys(RunningDashboard.TOKEN);
+    browser.findElement(By.cssSelector("#token-form button[type='submit']")).click();
+
+    waitFor(Duration.ofSeconds(10)).until(textToBe(By.id("connection"), "Live"));
+    waitFor(Duration.ofSeconds(10)).until(d -> !d.findElements(By.cssSelector("#stock-table tr[data-sku]")).isEmpty());
+    assertThat(browser.getCurrentUrl()).doesNotContain("token");
+    assertThat(browser.getPageSource()).doesNotContain(RunningDashboard.TOKEN);
+  }
+
+  @Test
+  void aTokenInTheQueryIsNeverUsedAndIsRemovedFromTheAddress() {
+    browser.get(running.order("/dashboard?token=" + RunningDashboard.TOKEN).toString());
+
+    waitFor(Duration.ofSeconds(10)).until(textToBe(By.id("connection"), "Locked: enter the admin token"));
+    assertThat(browser.getCurrentUrl()).doesNotContain("token");
+  }
+
+  @Test
+  void pageReconnectsByItselfWhenTheServerRestarts() {
+    browser.get(Dashboard.url(running.pair.orderUri(), RunningDashboard.TOKEN).toString());
     waitFor(Duration.ofSeconds(10)).until(textToBe(By.id("connection"), "Live"));
     int orderPort = running.pair.order().port();
     int inventoryPort = running.pair.inventory().port();

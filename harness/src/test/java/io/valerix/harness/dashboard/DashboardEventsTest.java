@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.valerix.core.health.HealthConfig;
 import io.valerix.inventory.StockLevel;
+import java.net.URI;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -26,6 +27,8 @@ class DashboardEventsTest {
   @TempDir Path dir;
 
   private RunningDashboard running;
+
+  private static final String ADMIN = "Bearer " + RunningDashboard.TOKEN;
 
   @BeforeEach
   void start() {
@@ -132,7 +135,7 @@ class DashboardEventsTest {
     // a /health read between two calls see the same window: same light, count and percentiles.
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
       JsonNode health = TestHttp.json(TestHttp.get(running.order("/health"))).at("/dependencies/inventory");
-      JsonNode seen = scope(TestHttp.json(TestHttp.get(running.order("/dashboard/api/snapshot"))), "inventory-from-order");
+      JsonNode seen = scope(TestHttp.json(TestHttp.get(running.order("/dashboard/api/snapshot"), ADMIN)), "inventory-from-order");
       assertThat(seen.get("light").asText()).isEqualTo(health.get("light").asText());
       assertThat(seen.get("count").asLong()).isEqualTo(health.get("count").asLong());
       assertThat(seen.get("p50Ms").asDouble()).isEqualTo(health.get("p50Ms").asDouble());
@@ -144,8 +147,8 @@ class DashboardEventsTest {
   @Test
   void aNewPageGetsTheChartHistoryFirstThenTheLatestSample() throws Exception {
     await().atMost(Duration.ofSeconds(10)).until(() -> running.dashboard != null
-        && TestHttp.get(running.order("/dashboard/api/snapshot")).statusCode() == 200
-        && TestHttp.json(TestHttp.get(running.order("/dashboard/api/snapshot"))).get("seq").asLong() >= 3);
+        && TestHttp.get(running.order("/dashboard/api/snapshot"), ADMIN).statusCode() == 200
+        && TestHttp.json(TestHttp.get(running.order("/dashboard/api/snapshot"), ADMIN)).get("seq").asLong() >= 3);
 
     try (EventStreamClient events = new EventStreamClient(running.order("/dashboard/events"))) {
       JsonNode history = events.next("history", Duration.ofSeconds(5)).json();
@@ -216,7 +219,7 @@ class DashboardEventsTest {
 
   @Test
   void pageAndEveryFileItNeedsComeFromTheOrderServiceAndThePageNeverHoldsTheToken() {
-    HttpResponse<String> page = TestHttp.get(running.order("/dashboard?token=" + RunningDashboard.TOKEN));
+    HttpResponse<String> page = TestHttp.get(running.order("/dashboard"));
     assertThat(page.statusCode()).isEqualTo(200);
     assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
     assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
@@ -247,7 +250,7 @@ class DashboardEventsTest {
 
   @Test
   void stockRouteListsEverySkuFromTheSameOrigin() {
-    JsonNode items = TestHttp.json(TestHttp.get(running.order("/dashboard/api/stock"))).get("items");
+    JsonNode items = TestHttp.json(TestHttp.get(running.order("/dashboard/api/stock"), ADMIN)).get("items");
 
     List<String> skus = new ArrayList<>();
     items.forEach(item -> skus.add(item.get("sku").asText()));
@@ -268,7 +271,7 @@ class DashboardEventsTest {
       EventStreamClient first = new EventStreamClient(small.order("/dashboard/events"));
       first.next("history", Duration.ofSeconds(5));
 
-      HttpResponse<String> second = TestHttp.get(small.order("/dashboard/events"));
+      HttpResponse<String> second = TestHttp.get(small.order("/dashboard/events"), ADMIN);
       assertThat(second.statusCode()).isEqualTo(503);
       assertThat(TestHttp.json(second).get("type").asText()).isEqualTo("urn:valerix:problem:overloaded");
 
@@ -283,6 +286,31 @@ class DashboardEventsTest {
   }
 
   @Test
+  void apiAndEventStreamWithoutTheAdminTokenAre401AndWithAnotherTokenAre403() throws Exception {
+    for (String path : List.of("/dashboard/api/snapshot", "/dashboard/api/stock", "/dashboard/api/gremlin", "/dashboard/events")) {
+      HttpResponse<String> none = TestHttp.get(running.order(path));
+      assertThat(none.statusCode()).as(path).isEqualTo(401);
+      assertThat(none.headers().firstValue("Content-Type")).as(path).hasValue("application/problem+json");
+      assertThat(TestHttp.json(none).get("type").asText()).isEqualTo("urn:valerix:problem:unauthorized");
+      assertThat(TestHttp.get(running.order(path), "Bearer not-the-token-at-all-0000").statusCode()).as(path).isEqualTo(403);
+    }
+    try (EventStreamClient anonymous = new EventStreamClient(running.order("/dashboard/events"), null)) {
+      assertThat(anonymous.response.statusCode()).isEqualTo(401);
+    }
+    // The page itself holds nothing secret and loads without the token.
+    assertThat(TestHttp.get(running.order("/dashboard")).statusCode()).isEqualTo(200);
+  }
+
+  @Test
+  void thePrintedAddressCarriesTheTokenInTheFragmentNeverTheQuery() {
+    URI url = Dashboard.url(running.pair.orderUri(), RunningDashboard.TOKEN);
+
+    assertThat(url.getRawQuery()).isNull();
+    assertThat(url.getRawFragment()).isEqualTo("token=" + RunningDashboard.TOKEN);
+    assertThat(url.getPath()).isEqualTo("/dashboard");
+  }
+
+  @Test
   void builderRejectsSettingsItCannotKeepNamingTheSettingAndTheValue() {
     assertThatThrownBy(() -> Dashboard.builder().interval(Duration.ZERO).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("interval").hasMessageContaining("PT0S");
@@ -290,6 +318,10 @@ class DashboardEventsTest {
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("history").hasMessageContaining("PT2H");
     assertThatThrownBy(() -> Dashboard.builder().maxStreams(0).build())
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("maxStreams").hasMessageContaining("0");
+    assertThatThrownBy(() -> Dashboard.builder().build())
+        .isInstanceOf(IllegalStateException.class).hasMessageContaining("adminToken");
+    assertThatThrownBy(() -> Dashboard.builder().adminToken("short").build())
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("admin token must be at least 16");
     assertThatThrownBy(() -> running.dashboard.watch(running.pair))
         .isInstanceOf(IllegalStateException.class);
   }

@@ -44,10 +44,19 @@ final class EventStreamClient implements AutoCloseable {
   private final HttpClient client;
   private final Thread reader;
 
+  /** A stream opened with the test dashboard's admin token, as the page sends it. */
   EventStreamClient(URI uri) throws IOException, InterruptedException {
+    this(uri, "Bearer " + RunningDashboard.TOKEN);
+  }
+
+  /** A stream opened with {@code authorization} as the {@code Authorization} header, or none if null. */
+  EventStreamClient(URI uri, String authorization) throws IOException, InterruptedException {
     client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    response = client.send(HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET().build(),
-        HttpResponse.BodyHandlers.ofInputStream());
+    HttpRequest.Builder request = HttpRequest.newBuilder(uri).header("Accept", "text/event-stream").GET();
+    if (authorization != null) {
+      request.header("Authorization", authorization);
+    }
+    response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
     reader = Thread.ofVirtual().name("sse-test-reader").start(this::read);
   }
 

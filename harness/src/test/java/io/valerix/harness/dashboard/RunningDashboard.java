@@ -43,7 +43,7 @@ final class RunningDashboard implements AutoCloseable {
     stock.put("gizmo", 5);
     ServicePair.Settings settings = new ServicePair.Settings(
         orderPort, inventoryPort, GremlinSpec.none(), 42, timeout, stock, TOKEN, dataDir, health);
-    Dashboard dashboard = dashboardSettings.build();
+    Dashboard dashboard = dashboardSettings.adminToken(TOKEN).build();
     ServicePair pair = ServicePair.start(settings, dashboard::install);
     dashboard.watch(pair);
     return new RunningDashboard(pair, dashboard);
