@@ -56,7 +56,9 @@ class RequestTargetFuzzTest {
 
     assertThat(reply.status()).as("%s %s -> %s", method, target, reply).isBetween(200, 499);
     if (reply.status() >= 400) {
-      assertThat(reply.contentType()).as("%s %s -> %s", method, target, reply).startsWith(Problem.MEDIA_TYPE);
+      if (!refusedByTheJdkServer(reply)) {
+        assertThat(reply.contentType()).as("%s %s -> %s", method, target, reply).startsWith(Problem.MEDIA_TYPE);
+      }
       assertThat(handled.get()).as("handler calls for refused %s %s", method, target).isEqualTo(handledBefore);
       return;
     }
@@ -65,6 +67,16 @@ class RequestTargetFuzzTest {
     RawSocketHttp.Reply again = RawSocketHttp.send(server.uri(), "GET", "/items/" + PathCodec.encode(id), null);
     assertThat(again.status()).as("GET /items/%s", PathCodec.encode(id)).isEqualTo(200);
     assertThat(JSON.readTree(again.body()).path("id").asText()).isEqualTo(id);
+  }
+
+  /**
+   * The JDK's built-in server refuses a request target that is not a valid URI (a malformed
+   * percent-escape such as {@code %ZZ}) itself, with a text/html 400, before any Valerix code
+   * runs; nothing can hook that. The Jetty-based server answers problem+json at every layer, so
+   * once it replaces the JDK server this exception must go (the bad-escape input pins it).
+   */
+  private static boolean refusedByTheJdkServer(RawSocketHttp.Reply reply) {
+    return reply.status() == 400 && reply.contentType().startsWith("text/html") && reply.body().contains("URISyntaxException");
   }
 
   /** The fuzz bytes as a request target: visible ASCII only, as RFC 9112 allows on the wire. */
