@@ -133,7 +133,7 @@ class OrderServiceTest {
   }
 
   @Test
-  void orderWhoseReserveNeverArrivedIsCancelledThenFailedAndALateReserveTakesNothing() {
+  void orderWhoseReserveNeverArrivedIsCancelledThenFailed() {
     inventory.dropReserves = true;
     inventory.answerDelay.set(Duration.ofSeconds(1));
     service.place("o-1", "A", 2, Deadline.after(Duration.ofSeconds(5)));

@@ -51,12 +51,20 @@ class RequestTargetFuzzTest {
     String target = "/" + visibleAscii(input);
     int handledBefore = handled.get();
 
-    RawSocketHttp.Reply reply = RawSocketHttp.send(server.uri(), method, target, method.equals("PUT") ? "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8) : null,
-        "Content-Type", "application/json");
+    RawSocketHttp.Reply reply;
+    try {
+      reply = RawSocketHttp.send(server.uri(), method, target, method.equals("PUT") ? "{}".getBytes(java.nio.charset.StandardCharsets.UTF_8) : null,
+          "Content-Type", "application/json");
+    } catch (java.io.UncheckedIOException reset) {
+      // See refusedByTheJdkServer: with a body unread, its refusal can arrive as a reset.
+      assertThat(isUri(target)).as("%s %s was reset: %s", method, target, reset).isFalse();
+      assertThat(handled.get()).isEqualTo(handledBefore);
+      return;
+    }
 
     assertThat(reply.status()).as("%s %s -> %s", method, target, reply).isBetween(200, 499);
     if (reply.status() >= 400) {
-      if (!refusedByTheJdkServer(reply)) {
+      if (isUri(target) || !refusedByTheJdkServer(reply)) {
         assertThat(reply.contentType()).as("%s %s -> %s", method, target, reply).startsWith(Problem.MEDIA_TYPE);
       }
       assertThat(handled.get()).as("handler calls for refused %s %s", method, target).isEqualTo(handledBefore);
@@ -71,12 +79,21 @@ class RequestTargetFuzzTest {
 
   /**
    * The JDK's built-in server refuses a request target that is not a valid URI (a malformed
-   * percent-escape such as {@code %ZZ}) itself, with a text/html 400, before any Valerix code
-   * runs; nothing can hook that. The Jetty-based server answers problem+json at every layer, so
+   * percent-escape such as {@code %ZZ}) itself, with a text/html 400 (or, when a body is left
+   * unread, a connection reset), before any Valerix code runs; nothing can hook that. The Jetty-based server answers problem+json at every layer, so
    * once it replaces the JDK server this exception must go (the bad-escape input pins it).
    */
   private static boolean refusedByTheJdkServer(RawSocketHttp.Reply reply) {
     return reply.status() == 400 && reply.contentType().startsWith("text/html") && reply.body().contains("URISyntaxException");
+  }
+
+  private static boolean isUri(String target) {
+    try {
+      new java.net.URI(target);
+      return true;
+    } catch (java.net.URISyntaxException e) {
+      return false;
+    }
   }
 
   /** The fuzz bytes as a request target: visible ASCII only, as RFC 9112 allows on the wire. */
