@@ -14,7 +14,6 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -61,20 +60,8 @@ class BenchmarkSmokeTest {
         .result(results.resolve("jmh.json").toString())
         .build();
 
-    // When they run. JMH allows one run per machine (/tmp/jmh.lock) so that benchmarks do not
-    // disturb each other; this run measures nothing, and on a shared machine another build may be
-    // benchmarking right now, which must not fail this test.
-    String ignoreLock = System.setProperty("jmh.ignoreLock", "true");
-    Collection<RunResult> runs;
-    try {
-      runs = new Runner(smoke).run();
-    } finally {
-      if (ignoreLock == null) {
-        System.clearProperty("jmh.ignoreLock");
-      } else {
-        System.setProperty("jmh.ignoreLock", ignoreLock);
-      }
-    }
+    // When they run (see JmhSmoke for the machine-wide lock)
+    Collection<RunResult> runs = JmhSmoke.run(smoke);
 
     // Then each produced a score, with its allocation per operation
     assertThat(runs).extracting(run -> run.getParams().getBenchmark()).containsExactlyInAnyOrderElementsOf(expected);

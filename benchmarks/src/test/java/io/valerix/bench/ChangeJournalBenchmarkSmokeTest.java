@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.Collection;
 import org.junit.jupiter.api.Test;
 import org.openjdk.jmh.results.RunResult;
-import org.openjdk.jmh.runner.Runner;
 import org.openjdk.jmh.runner.options.Options;
 import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
@@ -24,7 +23,7 @@ class ChangeJournalBenchmarkSmokeTest {
         .shouldFailOnError(true)
         .build();
 
-    Collection<RunResult> results = new Runner(options).run();
+    Collection<RunResult> results = JmhSmoke.run(options);
 
     assertThat(results).hasSize(4);
     assertThat(results).allSatisfy(result -> assertThat(result.getPrimaryResult().getScore()).isPositive());

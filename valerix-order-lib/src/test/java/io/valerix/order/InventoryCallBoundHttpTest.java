@@ -32,7 +32,7 @@ class InventoryCallBoundHttpTest {
     List<Future<OrderHttp.Reply>> waiting = List.of(
         clients.submit(() -> services.place("first", "widget", 1)),
         clients.submit(() -> services.place("second", "widget", 1)));
-    await().atMost(Duration.ofSeconds(5)).until(() -> reservesAtInventory(services) == 2);
+    await().atMost(Duration.ofSeconds(30)).until(() -> reservesAtInventory(services) == 2);
     List<String> orderTables = Tables.orderSnapshot(services.orderDb());
 
     // When a third order comes
@@ -42,7 +42,9 @@ class InventoryCallBoundHttpTest {
     assertThat(third.status()).as("%s", third).isEqualTo(503);
     assertThat(third.problemType()).isEqualTo("urn:valerix:problem:overloaded");
     assertThat(third.header("Retry-After")).isEqualTo("1");
-    assertThat(third.elapsed()).isLessThan(Duration.ofMillis(500));
+    // Refused, not queued: a queued request would have waited out the 2 s hold. The 503 is the proof;
+    // the bound only has to stay below the hold on a loaded machine.
+    assertThat(third.elapsed()).isLessThan(Duration.ofMillis(1_500));
     assertThat(Tables.orderSnapshot(services.orderDb())).isEqualTo(orderTables);
     assertThat(reservesAtInventory(services)).isEqualTo(2);
 

@@ -46,8 +46,13 @@ class OrderChaosAcceptanceTest {
   @Parameter DatabaseEngine engine;
 
   private static final Duration TIMEOUT = Duration.ofMillis(300);
-  /** What a reply may take beyond the timeout: HTTP both ways and the writes around the inventory call. */
-  private static final Duration OVERSHOOT = Duration.ofMillis(50);
+  /**
+   * What a reply may take beyond the timeout. Not a speed target (the benchmarks measure the
+   * overshoot): a reply that waited for the gremlin would take up to 5 s, and of 100 such replies
+   * some are sure to pass TIMEOUT + 2 s, while a deadline-bounded reply stays under it even when
+   * the machine is busy with other work.
+   */
+  private static final Duration OVERSHOOT = Duration.ofSeconds(2);
   private static final int ORDERS = 100;
   private static final int THREADS = 20;
   private static final int MAX_BURSTS = 3;
@@ -157,7 +162,7 @@ class OrderChaosAcceptanceTest {
   }
 
   private static void awaitSettled(RunningServices.Services services) {
-    await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(200)).until(() -> services.pendingOrders() == 0);
+    await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200)).until(() -> services.pendingOrders() == 0);
   }
 
   /** The replies' latencies: p50, p90, p99 and max in milliseconds. */

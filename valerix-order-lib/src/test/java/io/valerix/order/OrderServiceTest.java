@@ -88,7 +88,8 @@ class OrderServiceTest {
 
     PlacedOrder placed = service.place("o-1", "A", 2, Deadline.after(Duration.ofSeconds(5)));
 
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.plusMillis(50));
+    // Inventory answers after 3 s; the call must come back at the timeout, far before that.
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(TIMEOUT.plusMillis(1_500));
     assertThat(placed.outcome()).isEqualTo(PlacedOrder.Outcome.ACCEPTED);
     assertThat(placed.order().status()).isEqualTo(OrderStatus.PENDING);
     assertThat(placed.order().message()).contains("pending", "/orders/o-1");
@@ -142,7 +143,7 @@ class OrderServiceTest {
   }
 
   @Test
-  void orderWhoseReserveNeverArrivedIsCancelledThenFailedAndALateReserveTakesNothing() {
+  void orderWhoseReserveNeverArrivedIsCancelledThenFailed() {
     inventory.dropReserves = true;
     inventory.answerDelay.set(Duration.ofSeconds(1));
     service.place("o-1", "A", 2, Deadline.after(Duration.ofSeconds(5)));
@@ -180,7 +181,7 @@ class OrderServiceTest {
         Thread.ofVirtual().start(() -> { busy.countDown(); bounded.place("o-1", "A", 1, Deadline.after(Duration.ofSeconds(5))); }),
         Thread.ofVirtual().start(() -> { busy.countDown(); bounded.place("o-2", "A", 1, Deadline.after(Duration.ofSeconds(5))); }));
     busy.await(2, TimeUnit.SECONDS);
-    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(2)).until(() -> inventory.reserveCalls.get() == 2);
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> inventory.reserveCalls.get() == 2);
 
     assertThatThrownBy(() -> bounded.place("o-3", "A", 1, Deadline.after(Duration.ofSeconds(5))))
         .isInstanceOfSatisfying(ProblemException.class, e -> {

@@ -129,17 +129,36 @@ final class InFlightMemoryRun {
     }
   }
 
+  /**
+   * Places one order and returns the final status. A 503 (the child shedding load or its
+   * connection pool busy, which a loaded machine makes likely) is retried with the same key after
+   * its Retry-After, as a client should: the figure needs every order held at once, and an order
+   * given up on would never arrive at inventory, so the target would never be reached.
+   */
   private static String send(OkHttpClient http, String url, String key) {
     Request request = new Request.Builder()
         .url(url)
         .header("Idempotency-Key", key)
         .post(RequestBody.create("{\"sku\":\"widget\",\"quantity\":1}".getBytes(StandardCharsets.UTF_8), JSON))
         .build();
-    try (okhttp3.Response response = http.newCall(request).execute()) {
-      response.body().bytes();
-      return Integer.toString(response.code());
-    } catch (IOException e) {
-      return "transport-error";
+    long giveUpAt = System.nanoTime() + InFlightMemoryProbe.WAIT.toNanos();
+    while (true) {
+      String retryAfter;
+      try (okhttp3.Response response = http.newCall(request).execute()) {
+        response.body().bytes();
+        if (response.code() != 503 || System.nanoTime() > giveUpAt) {
+          return Integer.toString(response.code());
+        }
+        retryAfter = response.header("Retry-After", "1");
+      } catch (IOException e) {
+        return "transport-error";
+      }
+      try {
+        Thread.sleep(Duration.ofSeconds(retryAfter.matches("[0-9]{1,3}") ? Long.parseLong(retryAfter) : 1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return "503";
+      }
     }
   }
 

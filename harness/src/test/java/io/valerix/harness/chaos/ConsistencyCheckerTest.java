@@ -90,6 +90,8 @@ class ConsistencyCheckerTest {
 
     Verdict verdict = check();
 
+    assertThat(verdict.passed()).isFalse();
+    assertThat(verdict.name()).isEqualTo("FAIL");
     assertThat(verdict.lost()).isEqualTo(1);
     assertThat(verdict.disagreements()).isEqualTo(1);
     assertThat(verdict.unconserved()).isZero();
@@ -104,6 +106,8 @@ class ConsistencyCheckerTest {
 
     Verdict verdict = check();
 
+    assertThat(verdict.passed()).isFalse();
+    assertThat(verdict.name()).isEqualTo("FAIL");
     assertThat(verdict.duplicated()).isEqualTo(2);
     assertThat(verdict.findings()).extracting(Finding::subject).contains("r-1-dup1", "r-99");
     assertThat(verdict.unconserved()).isZero();
@@ -116,6 +120,8 @@ class ConsistencyCheckerTest {
 
     Verdict verdict = check();
 
+    assertThat(verdict.passed()).isFalse();
+    assertThat(verdict.name()).isEqualTo("FAIL");
     assertThat(verdict.unconserved()).isEqualTo(1);
     assertThat(verdict.findings()).extracting(Finding::subject).containsExactly("widget");
   }
@@ -123,11 +129,12 @@ class ConsistencyCheckerTest {
   @Test
   void stockTakenWithoutAReservationIsUnconserved() {
     consistentRun();
-    after.set(0, new StockRow("widget", 5, 3, 10));
     after.set(0, new StockRow("widget", 5, 5, 10));
 
     Verdict verdict = check();
 
+    assertThat(verdict.passed()).isFalse();
+    assertThat(verdict.name()).isEqualTo("FAIL");
     assertThat(verdict.unconserved()).isEqualTo(1);
   }
 
@@ -141,6 +148,8 @@ class ConsistencyCheckerTest {
 
     Verdict verdict = check();
 
+    assertThat(verdict.passed()).isFalse();
+    assertThat(verdict.name()).isEqualTo("FAIL");
     assertThat(verdict.oversold()).isEqualTo(1);
   }
 
@@ -153,6 +162,8 @@ class ConsistencyCheckerTest {
 
     Verdict verdict = check();
 
+    assertThat(verdict.passed()).isFalse();
+    assertThat(verdict.name()).isEqualTo("FAIL");
     assertThat(verdict.pending()).isEqualTo(1);
     assertThat(verdict.disagreements()).isEqualTo(1);
     assertThat(verdict.findings()).extracting(Finding::category).contains("pending", "disagreements");
@@ -168,6 +179,8 @@ class ConsistencyCheckerTest {
 
     Verdict verdict = check();
 
+    assertThat(verdict.passed()).isFalse();
+    assertThat(verdict.name()).isEqualTo("FAIL");
     assertThat(verdict.disagreements()).isEqualTo(1);
     assertThat(verdict.lost()).isZero();
   }

@@ -7,8 +7,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -21,16 +24,44 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 final class HeadlessChromium {
 
-  static final Path BROWSER = Path.of(System.getProperty("valerix.chromium", "/usr/bin/chromium"));
-  static final Path DRIVER = Path.of(System.getProperty("valerix.chromedriver", "/usr/bin/chromedriver"));
+  /** Looked for as {@code .ci/run} looks: the names on the PATH first, then the fixed paths. */
+  static final List<String> BROWSER_NAMES = List.of("chromium", "chromium-browser", "google-chrome");
+  static final List<Path> BROWSER_PATHS = List.of(Path.of("/usr/bin/chromium"), Path.of("/usr/lib/chromium/chromium"));
+  static final List<String> DRIVER_NAMES = List.of("chromedriver");
+  static final List<Path> DRIVER_PATHS = List.of(Path.of("/usr/bin/chromedriver"), Path.of("/usr/lib/chromium/chromedriver"));
+
+  static final Path BROWSER = Optional.ofNullable(System.getProperty("valerix.chromium")).map(Path::of)
+      .orElseGet(() -> find(System.getenv("PATH"), BROWSER_NAMES, BROWSER_PATHS).orElse(BROWSER_PATHS.getFirst()));
+  static final Path DRIVER = Optional.ofNullable(System.getProperty("valerix.chromedriver")).map(Path::of)
+      .orElseGet(() -> find(System.getenv("PATH"), DRIVER_NAMES, DRIVER_PATHS).orElse(DRIVER_PATHS.getFirst()));
 
   private HeadlessChromium() {}
+
+  /**
+   * The first of {@code names} that is an executable file in a directory of {@code path} (the
+   * PATH variable's syntax, as {@code command -v} reads it), else the first executable of {@code
+   * fixed}.
+   */
+  static Optional<Path> find(String path, List<String> names, List<Path> fixed) {
+    List<Path> directories = path == null ? List.of()
+        : Arrays.stream(path.split(File.pathSeparator)).filter(dir -> !dir.isEmpty()).map(Path::of).toList();
+    for (String name : names) {
+      for (Path directory : directories) {
+        Path candidate = directory.resolve(name);
+        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
+          return Optional.of(candidate);
+        }
+      }
+    }
+    return fixed.stream().filter(Files::isExecutable).findFirst();
+  }
 
   /** A new headless browser whose profile lives in {@code profile}; the caller quits it. */
   static ChromeDriver start(Path profile) {
     if (!Files.isExecutable(BROWSER) || !Files.isExecutable(DRIVER)) {
-      String message = "headless browser tests need " + BROWSER + " and " + DRIVER
-          + " (Debian packages: chromium chromium-driver)";
+      String message = "headless browser tests need a browser (" + String.join(", ", BROWSER_NAMES) + " on the PATH, or "
+          + BROWSER_PATHS + ") and " + String.join(", ", DRIVER_NAMES) + " (on the PATH, or " + DRIVER_PATHS
+          + "); Debian packages: chromium chromium-driver";
       if ("true".equalsIgnoreCase(System.getenv("CI"))) {
         fail(message + "; CI=true, so this is a failure, not a skip");
       }

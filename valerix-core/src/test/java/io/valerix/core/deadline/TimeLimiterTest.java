@@ -44,13 +44,16 @@ class TimeLimiterTest {
         .isInstanceOf(DeadlineExceededException.class)
         .hasCauseInstanceOf(InterruptedException.class);
 
+    // Control comes back at the deadline, long before the 5 s of work would end. How soon after
+    // it is a speed figure (TimeoutFiringMeasurement in the benchmarks); on a loaded machine the
+    // thread may wait for a core, so the bound here only separates "interrupted" from "waited".
     long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    assertThat(elapsedMillis).isBetween(100L, 150L);
+    assertThat(elapsedMillis).isBetween(100L, 2_500L);
     assertThat(workSawInterrupt).isTrue();
     assertThat(Thread.currentThread().isInterrupted()).as("interrupt flag left clean").isFalse();
     assertThat(events).singleElement().satisfies(event -> {
       assertThat(event.budget()).isBetween(Duration.ofMillis(90), Duration.ofMillis(100));
-      assertThat(event.overshoot()).isLessThan(Duration.ofMillis(50));
+      assertThat(event.overshoot()).isLessThan(Duration.ofMillis(2_400));
     });
   }
 
@@ -101,7 +104,8 @@ class TimeLimiterTest {
           return null;
         }))
         .isInstanceOf(DeadlineExceededException.class);
-    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(500);
+    // The 60 ms deadline, not the 10 s timeout nor the 5 s of work (with room for a loaded machine).
+    assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_500);
   }
 
   @Test

@@ -70,7 +70,7 @@ class GremlinFilterTest {
         .isInstanceOf(DeadlineExceededException.class);
 
     // The request arrived with a 200 ms budget and waited 400 ms in the gremlin: refused unrun.
-    org.awaitility.Awaitility.await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(1)).until(() -> sideEffects.get() == 0);
+    org.awaitility.Awaitility.await().during(Duration.ofMillis(400)).atMost(Duration.ofSeconds(10)).until(() -> sideEffects.get() == 0);
   }
 
   @Test
@@ -103,7 +103,8 @@ class GremlinFilterTest {
 
     assertThatThrownBy(() -> client.send(JsonRequest.put(Map.of(), "/work/{id}", "1"), Map.class, Deadline.after(Duration.ofMillis(300))))
         .isInstanceOf(DeadlineExceededException.class);
-    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(400));
+    // The caller's 300 ms, not the gremlin's 10 s (with room for a loaded machine to schedule it).
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300)).isLessThan(Duration.ofSeconds(5));
   }
 
   @Test

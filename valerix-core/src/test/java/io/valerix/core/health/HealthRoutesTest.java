@@ -55,7 +55,9 @@ class HealthRoutesTest {
           .contains("le=\"1.0\"")
           // watching the service is not traffic of the service
           .doesNotContain("route=\"/metrics\"", "route=\"/health\"");
-      assertThat(Promtool.checkMetrics(page).output()).as(page).isEmpty();
+      Promtool.Verdict promtool = Promtool.checkMetrics(page);
+      assertThat(promtool.exitCode()).as("promtool check metrics exit code; output: %s; page:%n%s", promtool.output(), page).isZero();
+      assertThat(promtool.output()).as(page).isEmpty();
 
       try (okhttp3.Response health = get(http, server, "/health")) {
         JsonNode json = new ObjectMapper().readTree(health.body().string());

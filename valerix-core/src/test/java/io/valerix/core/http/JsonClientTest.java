@@ -64,11 +64,13 @@ class JsonClientTest {
         .isInstanceOf(DeadlineExceededException.class)
         .hasMessageContaining("GET /slow");
 
+    // The handler never answers, so any return proves the deadline cut the call; how soon after
+    // 200 ms is a speed figure (the benchmarks'), and a loaded machine may take its time.
     long elapsedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-    assertThat(elapsedMillis).isBetween(190L, 250L);
+    assertThat(elapsedMillis).isBetween(190L, 2_500L);
     // The call was cancelled, not abandoned: OkHttp counts no running call, and no thread is
     // left reading the socket.
-    await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).atMost(Duration.ofMillis(100)).until(() -> http.dispatcher().runningCallsCount() == 0);
+    await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(5)).until(() -> http.dispatcher().runningCallsCount() == 0);
     assertThat(threadsInsideOkHttp()).isEmpty();
     assertThat(outcomes).containsExactly("timeout");
   }

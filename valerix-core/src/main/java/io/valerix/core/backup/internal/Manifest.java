@@ -12,6 +12,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.NoSuchFileException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -71,6 +72,12 @@ public final class Manifest {
     if (manifest.format != FORMAT || !database.equals(manifest.database)) {
       throw new ArchiveDamagedException(name, "manifest " + name + " is for database '" + manifest.database
           + "' in format " + manifest.format + ", not '" + database + "' in format " + FORMAT);
+    }
+    // JSON null parses into a field or a list element; the restore would trip over it later.
+    for (List<?> list : Arrays.asList(manifest.baseBackups, manifest.segmentLists, manifest.segments)) {
+      if (list == null || list.contains(null)) {
+        throw new ArchiveDamagedException(name, "manifest " + name + " in " + store.location() + " is damaged: it lists null");
+      }
     }
     return Optional.of(manifest);
   }
