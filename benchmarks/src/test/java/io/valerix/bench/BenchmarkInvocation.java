@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.TearDown;
@@ -16,7 +18,8 @@ import org.openjdk.jmh.annotations.TearDown;
 /**
  * Calls one {@code @Benchmark} method directly, in this JVM, the way JMH would for one thread: its
  * states created (each {@code @Param} at its first value) and set up, the method called a few
- * times, the states torn down. JMH's own run happens in a fork whose results are only scores; this
+ * times (a single-shot benchmark: once per fresh state, as JMH does per iteration), the states
+ * torn down. JMH's own run happens in a fork whose results are only scores; this
  * lets a test see what the method returned and what it did to its state.
  */
 final class BenchmarkInvocation {
@@ -29,6 +32,29 @@ final class BenchmarkInvocation {
   private BenchmarkInvocation() {}
 
   static Outcome call(Method method, int times) throws Exception {
+    if (isSingleShot(method)) {
+      // JMH runs a single-shot benchmark once per iteration, with its iteration-level setup and
+      // teardown around each call: the call consumes what the setup prepared (a backlog, say).
+      List<Object> results = new ArrayList<>();
+      Outcome last = null;
+      for (int i = 0; i < times; i++) {
+        last = callOnce(method, 1);
+        results.addAll(last.results());
+      }
+      return new Outcome(results, last.benchmark());
+    }
+    return callOnce(method, times);
+  }
+
+  private static boolean isSingleShot(Method method) {
+    BenchmarkMode mode = method.getAnnotation(BenchmarkMode.class);
+    if (mode == null) {
+      mode = method.getDeclaringClass().getAnnotation(BenchmarkMode.class);
+    }
+    return mode != null && Arrays.asList(mode.value()).equals(List.of(Mode.SingleShotTime));
+  }
+
+  private static Outcome callOnce(Method method, int times) throws Exception {
     BenchmarkInvocation invocation = new BenchmarkInvocation();
     Object benchmark = invocation.state(method.getDeclaringClass());
     try {
