@@ -118,6 +118,68 @@ final class EndToEndSections {
         gremlinTables(g, rows, bars));
   }
 
+  Section coldStart() {
+    JsonNode c = e2e == null ? null : e2e.get("coldstart");
+    if (c == null) {
+      goals.add(new Goal("Order p99 and max in the first second after start", "≤ timeout + 25 ms, max ≤ timeout + 50 ms", "not measured",
+          Verdict.NOT_MEASURED));
+      return notMeasured("End to end: latency in the first second after start");
+    }
+    long timeout = c.path("timeoutMillis").asLong();
+    long goalP99 = c.path("goalP99Millis").asLong();
+    long goalMax = c.path("goalMaxMillis").asLong();
+    double p99 = c.path("p99Millis").asDouble();
+    double max = c.path("maxMillis").asDouble();
+    long sent = c.path("sent").asLong();
+    boolean allAnswered = c.path("error").isNull() && sent > 0 && c.path("answered").asLong() == sent;
+    List<String> roundMaxima = new ArrayList<>();
+    for (JsonNode round : c.path("perRound")) {
+      roundMaxima.add(Numbers.format(round.path("maxMillis").asDouble()));
+    }
+    goals.add(new Goal("Order p99 and max in the first second after start (" + c.path("ordersPerRound").asInt() + " at once, "
+            + c.path("perRound").size() + " fresh starts)",
+        "≤ timeout + 25 ms = " + goalP99 + " ms, max ≤ timeout + 50 ms = " + goalMax + " ms",
+        (allAnswered ? "" : "NOT ALL ANSWERED (" + c.path("answered").asLong() + " of " + sent
+            + (c.path("error").isNull() ? "" : "; " + c.path("error").asText()) + "); ")
+            + "p99 " + Numbers.format(p99) + " ms, max " + Numbers.format(max) + " ms (per start: " + String.join(", ", roundMaxima) + " ms)",
+        Verdict.of(allAnswered && p99 <= goalP99 && max <= goalMax)));
+    List<Row> overall = List.of(Row.of(true, "all " + Numbers.format(sent) + " orders",
+        Numbers.format(c.path("p50Millis").asDouble()), Numbers.format(p99), Numbers.format(max), statuses(c)));
+    List<Row> rounds = new ArrayList<>();
+    List<Bar> bars = new ArrayList<>();
+    for (JsonNode round : c.path("perRound")) {
+      JsonNode server = round.path("server").path("server");
+      JsonNode inventory = round.path("server").path("inventory");
+      rounds.add(Row.of(true, Integer.toString(round.path("round").asInt()),
+          Numbers.format(round.path("startMillis").asDouble() / 1000),
+          Numbers.format(round.path("p50Millis").asDouble()), Numbers.format(round.path("p99Millis").asDouble()),
+          Numbers.format(round.path("maxMillis").asDouble()),
+          server.isMissingNode() ? "–" : Numbers.format(server.path("p99Millis").asDouble()) + " / " + Numbers.format(server.path("maxMillis").asDouble()),
+          inventory.isMissingNode() ? "–" : Numbers.format(inventory.path("p99Millis").asDouble()) + " / " + Numbers.format(inventory.path("maxMillis").asDouble()),
+          statuses(round) + (round.path("error").isNull() ? "" : "; ERROR: " + round.path("error").asText())));
+      bars.add(new Bar("start " + round.path("round").asInt() + " max", round.path("maxMillis").asDouble(), true));
+    }
+    bars.add(new Bar("goal: max ≤ timeout + 50 ms", goalMax, false));
+    String warm = c.path("perRound").path(0).path("warm").asText("");
+    return new Section("End to end: latency in the first second after start",
+        "valerix bench, part coldstart: each round starts a fresh JVM running `valerix up` (gremlin '" + c.path("spec").asText()
+            + "', timeout " + timeout + " ms, " + c.path("warmupOrders").asInt() + " warm-up orders, new temporary data directory, "
+            + "free ports) and, the moment it prints the order service's address, fires " + c.path("ordersPerRound").asInt()
+            + " POST /orders at once (virtual threads released by one latch, new connections, a new Idempotency-Key each); "
+            + "the bench JVM's HTTP client was warmed on a local echo chain first, so only the server is cold. Latency is what "
+            + "the client saw, from sending to the whole answer. Then the order service's own latency monitor is read "
+            + "(GET /health: its window holds the burst alone, since warm-up runs on a scratch pair), and the JVM is killed."
+            + (warm.isEmpty() ? "" : " Warm-up in round 1: " + warm + "."),
+        List.of(new Table("Order latency as the clients saw it, all rounds", List.of("orders", "p50 ms", "p99 ms", "max ms", "answers"),
+                overall, null, null),
+            new Table("Each fresh start", List.of("round", "start to announcement s", "p50 ms", "p99 ms", "max ms",
+                    "order service's own p99 / max ms", "its calls to inventory p99 / max ms", "answers"), rounds,
+                "The order service measures from reading the request to answering it; the client also sees connecting and "
+                    + "the request's way in. Its calls to inventory are every call in its window: the burst's reservations and the "
+                    + "follow-ups on those that timed out.",
+                new Chart("ms (lower is better)", bars))));
+  }
+
   private static List<Table> gremlinTables(JsonNode g, List<Row> rows, List<Bar> bars) {
     List<Table> tables = new ArrayList<>();
     tables.add(new Table("Order latency as the users saw it", List.of("client", "orders/s", "p50 ms", "p99 ms", "max ms", "failed"), rows, null,
