@@ -114,6 +114,12 @@ public final class BenchCommand implements Callable<Integer> {
           + " (default: up's, ${DEFAULT-VALUE}).")
   int coldStartWarmupOrders = io.valerix.harness.Warmup.DEFAULT_ORDERS;
 
+  @Option(names = "--coldstart-later-after", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = {"In each coldstart round, how long after the first burst's last answer the same services get a second burst"
+          + " (the warm control, beside the cold figure); 0 skips it.",
+          "The default, 11s, outlasts the order service's 10 s latency window, so its own figures then hold the second burst alone."})
+  Duration coldStartLaterAfter = Duration.ofSeconds(11);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -155,6 +161,10 @@ public final class BenchCommand implements Callable<Integer> {
       console.printf("coldstart: %d rounds, each a fresh 'valerix up' (gremlin '%s', timeout %d ms, %d warm-up orders), "
               + "%d orders at once the moment it is announced...%n",
           coldStartRounds, gremlinSpec.toText(), coldStartTimeout.toMillis(), coldStartWarmupOrders, coldStartOrders);
+      if (!coldStartLaterAfter.isZero()) {
+        console.printf("coldstart: and %d more, %d ms after each burst's last answer, at the same services (the warm control)...%n",
+            coldStartOrders, coldStartLaterAfter.toMillis());
+      }
       console.flush();
       result.put("coldstart", coldStart(gremlinSpec));
       print(console, result.get("coldstart"));
@@ -182,6 +192,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (coldStartTimeout.isNegative() || coldStartTimeout.toMillis() < 1) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--coldstart-timeout must be at least 1ms, but was " + coldStartTimeout);
+    }
+    if (coldStartLaterAfter.isNegative()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--coldstart-later-after must not be negative, but was " + coldStartLaterAfter);
     }
     if (coldStartWarmupOrders < 0) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--coldstart-warmup-orders must not be negative, but was " + coldStartWarmupOrders);
@@ -272,7 +285,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   private ColdStartRun.Outcome coldStart(GremlinSpec gremlinSpec) throws Exception {
     return ColdStartRun.run(new ColdStartRun.Plan(coldStartRounds, coldStartOrders, coldStartTimeout, gremlinSpec.toText(),
-        coldStartWarmupOrders, out.toAbsolutePath(), out.resolve("coldstart-child.log").toAbsolutePath()));
+        coldStartWarmupOrders, coldStartLaterAfter, out.toAbsolutePath(), out.resolve("coldstart-child.log").toAbsolutePath()));
   }
 
   private static ServicePair.Settings settings(GremlinSpec gremlinSpec, Duration timeout, Path dataDir) {

@@ -67,10 +67,10 @@ class BenchCommandTest {
   @Test
   void coldStartFiresEveryOrderAtAFreshlyStartedUpAndRecordsEachAnswer() throws Exception {
     // Given one round of a scaled-down burst: 6 orders at a fresh 'valerix up' (20 warm-up
-    // orders), a 1 s gremlin against a 300 ms timeout
+    // orders), a 1 s gremlin against a 300 ms timeout, and 6 more 1 s after the last answer
     int exit = ValerixCli.execute("bench", "--out", out.toString(), "--parts", "coldstart",
         "--coldstart-rounds", "1", "--coldstart-orders", "6", "--coldstart-warmup-orders", "20",
-        "--coldstart-timeout", "300ms", "--gremlin", "uniform(0ms,1s) after");
+        "--coldstart-timeout", "300ms", "--gremlin", "uniform(0ms,1s) after", "--coldstart-later-after", "1s");
 
     // Then it ran only that part and wrote it for the report
     assertThat(exit).isZero();
@@ -96,13 +96,25 @@ class BenchCommandTest {
     // And the round came from a child that announced itself warm with the warm-up asked for
     JsonNode round = coldStart.path("perRound").path(0);
     assertThat(coldStart.path("perRound")).hasSize(1);
-    assertThat(round.path("answered").asLong()).isEqualTo(6);
     assertThat(round.path("warm").asText()).contains("warm-up orders");
-    assertThat(round.path("maxMillis").asDouble()).isEqualTo(coldStart.path("maxMillis").asDouble());
+    JsonNode cold = round.path("cold");
+    assertThat(cold.path("answered").asLong()).isEqualTo(6);
+    assertThat(cold.path("maxMillis").asDouble()).isEqualTo(coldStart.path("maxMillis").asDouble());
+    // And each answer's time was split into its phases
+    assertThat(cold.path("phases").path("waiting").path("maxMillis").asDouble()).isPositive()
+        .isLessThanOrEqualTo(cold.path("maxMillis").asDouble());
     // And the order service's own window held the burst, and not the warm-up orders (run on a
     // scratch pair), which would be more than the burst
-    assertThat(round.path("server").path("server").path("count").asLong()).isPositive().isLessThanOrEqualTo(6);
-    assertThat(round.path("server").path("inventory").path("count").asLong()).isPositive();
+    assertThat(cold.path("server").path("server").path("count").asLong()).isPositive().isLessThanOrEqualTo(6);
+    assertThat(cold.path("server").path("inventory").path("count").asLong()).isPositive();
+
+    // And the later burst hit the same services and every order of it was answered too
+    JsonNode later = round.path("later");
+    assertThat(later.path("answered").asLong()).isEqualTo(6);
+    assertThat(coldStart.path("later").path("sent").asLong()).isEqualTo(6);
+    assertThat(coldStart.path("later").path("answered").asLong()).isEqualTo(6);
+    assertThat(coldStart.path("later").path("afterMillis").asLong()).isEqualTo(1000);
+    assertThat(later.path("server").path("server").path("count").asLong()).isPositive();
 
     // And the child JVM is gone
     assertThat(ProcessHandle.current().descendants()
