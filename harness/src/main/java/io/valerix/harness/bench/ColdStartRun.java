@@ -54,7 +54,7 @@ final class ColdStartRun {
   private static final Pattern WARM_LINE = Pattern.compile("^\\s*warm\\s+(.*)$");
   /** Bounds a child's start, warm-up included, on a machine busy with other builds. */
   private static final Duration START_LIMIT = Duration.ofMinutes(3);
-  private static final String END_OF_OUTPUT = "\u0000EOF";
+  static final String END_OF_OUTPUT = "\u0000EOF";
 
   /**
    * What to run.
@@ -219,7 +219,7 @@ final class ColdStartRun {
       BlockingQueue<String> lines = readLines(child);
       // The burst is ready before the child is: every order thread parked on the latch.
       cold.awaitReady();
-      Optional<URI> order = awaitAnnouncement(lines, child);
+      Optional<URI> order = awaitAnnouncement(lines);
       long startMillis = (System.nanoTime() - launched) / 1_000_000;
       if (order.isEmpty()) {
         cold.cancel();
@@ -447,7 +447,7 @@ final class ColdStartRun {
    * {@code "  order service      http://127.0.0.1:PORT ..."} after {@value #ANNOUNCEMENT}. Empty
    * if the child ends or does not announce itself within {@link #START_LIMIT}.
    */
-  static Optional<URI> awaitAnnouncement(BlockingQueue<String> lines, Process child) throws InterruptedException {
+  static Optional<URI> awaitAnnouncement(BlockingQueue<String> lines) throws InterruptedException {
     long until = System.nanoTime() + START_LIMIT.toNanos();
     boolean announced = false;
     while (true) {
