@@ -135,6 +135,8 @@ final class ColdStartRun {
     Totals later = new Totals();
     List<Round> rounds = new ArrayList<>();
     String error = null;
+    // This run's children only: a log that grows across runs mixes up whose warning is whose.
+    Files.deleteIfExists(plan.childLog());
     try {
       warmClient(base, plan.orders());
       for (int r = 1; r <= plan.rounds(); r++) {
