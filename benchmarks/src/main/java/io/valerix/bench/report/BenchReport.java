@@ -80,6 +80,7 @@ public final class BenchReport {
     sections.add(micro.json());
     sections.add(endToEnd.throughput());
     sections.add(endToEnd.gremlin());
+    sections.add(endToEnd.coldStart());
     sections.add(endToEnd.memory());
     Environment environment = environment(jmh, options);
     return new Report(environment, goals, sections, caveat(environment));

@@ -118,6 +118,91 @@ final class EndToEndSections {
         gremlinTables(g, rows, bars));
   }
 
+  Section coldStart() {
+    JsonNode c = e2e == null ? null : e2e.get("coldstart");
+    if (c == null) {
+      goals.add(new Goal("Order p99 and max in the first second after start", "≤ timeout + 25 ms, max ≤ timeout + 50 ms", "not measured",
+          Verdict.NOT_MEASURED));
+      return notMeasured("End to end: latency in the first second after start");
+    }
+    long timeout = c.path("timeoutMillis").asLong();
+    long goalP99 = c.path("goalP99Millis").asLong();
+    long goalMax = c.path("goalMaxMillis").asLong();
+    double p99 = c.path("p99Millis").asDouble();
+    double max = c.path("maxMillis").asDouble();
+    long sent = c.path("sent").asLong();
+    boolean allAnswered = c.path("error").isNull() && sent > 0 && c.path("answered").asLong() == sent;
+    JsonNode later = c.path("later");
+    boolean hasLater = later.isObject();
+    List<String> roundMaxima = new ArrayList<>();
+    for (JsonNode round : c.path("perRound")) {
+      roundMaxima.add(Numbers.format(round.path("cold").path("maxMillis").asDouble()));
+    }
+    goals.add(new Goal("Order p99 and max in the first second after start (" + c.path("ordersPerRound").asInt() + " at once, "
+            + c.path("perRound").size() + " fresh starts)",
+        "≤ timeout + 25 ms = " + goalP99 + " ms, max ≤ timeout + 50 ms = " + goalMax + " ms",
+        (allAnswered ? "" : "NOT ALL ANSWERED (" + c.path("answered").asLong() + " of " + sent
+            + (c.path("error").isNull() ? "" : "; " + c.path("error").asText()) + "); ")
+            + "p99 " + Numbers.format(p99) + " ms, max " + Numbers.format(max) + " ms (per start: " + String.join(", ", roundMaxima) + " ms"
+            + (hasLater ? "; a later burst at the same services: p99 " + Numbers.format(later.path("p99Millis").asDouble()) + " ms, max "
+                + Numbers.format(later.path("maxMillis").asDouble()) + " ms" : "") + ")",
+        Verdict.of(allAnswered && p99 <= goalP99 && max <= goalMax)));
+    List<Row> overall = new ArrayList<>();
+    overall.add(Row.of(true, "the moment it is announced (" + Numbers.format(sent) + " orders)",
+        Numbers.format(c.path("p50Millis").asDouble()), Numbers.format(p99), Numbers.format(max), statuses(c)));
+    if (hasLater) {
+      overall.add(Row.of(false, Numbers.format(later.path("afterMillis").asDouble() / 1000) + " s after the first burst's last answer ("
+              + Numbers.format(later.path("sent").asDouble()) + " orders)",
+          Numbers.format(later.path("p50Millis").asDouble()), Numbers.format(later.path("p99Millis").asDouble()),
+          Numbers.format(later.path("maxMillis").asDouble()), statuses(later)));
+    }
+    List<Row> rounds = new ArrayList<>();
+    List<Bar> bars = new ArrayList<>();
+    for (JsonNode round : c.path("perRound")) {
+      int number = round.path("round").asInt();
+      for (String burst : List.of("cold", "later")) {
+        JsonNode b = round.path(burst);
+        if (!b.isObject()) {
+          continue;
+        }
+        boolean cold = burst.equals("cold");
+        JsonNode server = b.path("server").path("server");
+        JsonNode waiting = b.path("phases").path("waiting");
+        rounds.add(Row.of(cold, number + (cold ? ", at announcement" : ", later"),
+            cold ? Numbers.format(round.path("startMillis").asDouble() / 1000) : "",
+            Numbers.format(b.path("p50Millis").asDouble()), Numbers.format(b.path("p99Millis").asDouble()),
+            Numbers.format(b.path("maxMillis").asDouble()),
+            waiting.isMissingNode() ? "–" : Numbers.format(waiting.path("maxMillis").asDouble()),
+            server.isMissingNode() ? "–" : Numbers.format(server.path("p99Millis").asDouble()) + " / " + Numbers.format(server.path("maxMillis").asDouble()),
+            statuses(b)));
+        bars.add(new Bar("round " + number + (cold ? " at announcement" : " later") + ", max", b.path("maxMillis").asDouble(), cold));
+      }
+      if (!round.path("error").isNull()) {
+        rounds.add(Row.of(true, number + ", ERROR", round.path("error").asText(), "", "", "", "", "", ""));
+      }
+    }
+    bars.add(new Bar("goal: max ≤ timeout + 50 ms", goalMax, false));
+    String warm = c.path("perRound").path(0).path("warm").asText("");
+    return new Section("End to end: latency in the first second after start",
+        "valerix bench, part coldstart: each round starts a fresh JVM running `valerix up` (gremlin '" + c.path("spec").asText()
+            + "', timeout " + timeout + " ms, " + c.path("warmupOrders").asInt() + " warm-up orders, new temporary data directory, "
+            + "free ports) and, the moment it prints the order service's address, fires " + c.path("ordersPerRound").asInt()
+            + " POST /orders at once (virtual threads released by one latch, new connections, a new Idempotency-Key each)"
+            + (hasLater ? "; " + Numbers.format(later.path("afterMillis").asDouble() / 1000) + " s after the last answer, as many again at "
+                + "the same, now warm, services (the control)" : "")
+            + ". The bench JVM's HTTP client was warmed on a local echo chain first, so only the server is cold. Latency is what "
+            + "the client saw, from sending to the whole answer. After each burst the order service's own latency monitor is read "
+            + "(GET /health: its window holds that burst alone, since warm-up runs on a scratch pair); then the JVM is killed."
+            + (warm.isEmpty() ? "" : " Warm-up in round 1: " + warm + "."),
+        List.of(new Table("Order latency as the clients saw it, all rounds", List.of("burst", "p50 ms", "p99 ms", "max ms", "answers"),
+                overall, null, null),
+            new Table("Each fresh start", List.of("round, burst", "start to announcement s", "p50 ms", "p99 ms", "max ms",
+                    "max ms from request sent to first byte of reply", "order service's own p99 / max ms", "answers"), rounds,
+                "The order service measures from reading the request to answering it; the client also sees connecting, the "
+                    + "request's way in (the server accepting the connection and reading the request) and the reply's way out.",
+                new Chart("ms (lower is better)", bars))));
+  }
+
   private static List<Table> gremlinTables(JsonNode g, List<Row> rows, List<Bar> bars) {
     List<Table> tables = new ArrayList<>();
     tables.add(new Table("Order latency as the users saw it", List.of("client", "orders/s", "p50 ms", "p99 ms", "max ms", "failed"), rows, null,

@@ -20,7 +20,8 @@ final class MarkdownPage {
         `java -jar benchmarks/target/benchmarks.jar TimeLimiterBenchmark -prof gc`.
       - The timeout-firing measurement alone:
         `java -cp benchmarks/target/benchmarks.jar io.valerix.bench.TimeoutFiringMeasurement 40 20`.
-      - The end-to-end figures alone: `./valerix bench` (`./valerix bench --help` for the knobs).
+      - The end-to-end figures alone: `./valerix bench` (`./valerix bench --help` for the knobs); the cold-start
+        figure alone: `./valerix bench --parts coldstart`.
       - `./mvnw verify` runs only a smoke pass of every benchmark (one short iteration each).
 
       """;

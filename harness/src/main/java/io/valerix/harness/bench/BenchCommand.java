@@ -35,6 +35,11 @@ import picocli.CommandLine.Option;
  *       calling the same inventory at the same time with as many users.
  *   <li>{@code memory}: 10,000 orders in flight at once in a child JVM with {@code -Xmx512m}:
  *       whether every order was answered, and the heap's high-water marks.
+ *   <li>{@code coldstart}: 60 concurrent orders fired the moment a freshly started {@code valerix up}
+ *       (a new JVM per round, default gremlin, timeout 1 s) announces itself: latency as the
+ *       clients saw it and as the order service measured it, against timeout + 25 ms (p99) and
+ *       timeout + 50 ms (max), beside a later burst at the same services. Not in the default parts
+ *       (a JVM start and warm-up per round: minutes); {@code bin/bench} names it.
  * </ul>
  *
  * <p>Exit code 0 when the figures were measured, whether or not they meet their goals (the report
@@ -44,9 +49,13 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Measures end-to-end figures on loopback: orders/s against a bare echo chain, latency under the",
-      "default gremlin against a naive client, and 10,000 orders in flight in a 512 MB child JVM.",
-      "Writes OUT/e2e.json (bin/bench turns it into the benchmark report)."
+      "Measures end-to-end figures on loopback: orders/s against a bare echo chain,",
+      "latency under the default gremlin against a naive client, 10,000 orders in",
+      "flight in a 512 MB child JVM, and (part coldstart, only when named: a JVM",
+      "start per round, 2-3 minutes) 60 orders at once the moment a freshly started",
+      "'valerix up' announces itself, beside 60 more at the same services later.",
+      "Writes OUT/e2e.json (bin/bench turns it into the benchmark report; it names",
+      "all four parts)."
     })
 public final class BenchCommand implements Callable<Integer> {
 
@@ -57,7 +66,8 @@ public final class BenchCommand implements Callable<Integer> {
   Path out = Path.of("target", "bench");
 
   @Option(names = "--parts", split = ",", paramLabel = "PART",
-      description = "Which parts to run: throughput, gremlin, memory (default: all).")
+      description = "Which parts to run: throughput, gremlin, memory, coldstart (default: throughput,gremlin,memory; "
+          + "coldstart starts a JVM per round and takes 2-3 minutes, so it runs only when named, as bin/bench does).")
   List<String> parts = List.of("throughput", "gremlin", "memory");
 
   @Option(names = "--users", paramLabel = "N", description = "Concurrent users of the throughput part (default: 16).")
@@ -78,7 +88,7 @@ public final class BenchCommand implements Callable<Integer> {
       description = "Measured time of the gremlin part (default: 20s quick, 60s full).")
   Duration gremlinSeconds;
 
-  @Option(names = "--gremlin", paramLabel = "SPEC", description = "The inventory's gremlin in the gremlin part (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--gremlin", paramLabel = "SPEC", description = "The inventory's gremlin in the gremlin and coldstart parts (default: ${DEFAULT-VALUE}).")
   String gremlin = "uniform(0ms,5s) after";
 
   @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -91,11 +101,35 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--max-heap", paramLabel = "SIZE", description = "The memory part's child JVM -Xmx (default: ${DEFAULT-VALUE}).")
   String maxHeap = "512m";
 
+  @Option(names = "--coldstart-rounds", paramLabel = "N",
+      description = "Rounds of the coldstart part, each with a freshly started 'valerix up' in a new JVM (default: ${DEFAULT-VALUE}).")
+  int coldStartRounds = 5;
+
+  @Option(names = "--coldstart-orders", paramLabel = "N",
+      description = "Concurrent orders fired in each coldstart round the moment the services are announced (default: ${DEFAULT-VALUE}).")
+  int coldStartOrders = 60;
+
+  @Option(names = "--coldstart-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = "The order service's timeout in the coldstart part (default: 1s); its gremlin is --gremlin's.")
+  Duration coldStartTimeout = Duration.ofSeconds(1);
+
+  @Option(names = "--coldstart-warmup-orders", paramLabel = "N",
+      description = "--warmup-orders of each 'valerix up' in the coldstart part; 0 measures a start without warm-up orders"
+          + " (default: up's, ${DEFAULT-VALUE}).")
+  int coldStartWarmupOrders = io.valerix.harness.Warmup.DEFAULT_ORDERS;
+
+  @Option(names = "--coldstart-later-after", paramLabel = "DURATION", converter = DurationConverter.class,
+      description = {"In each coldstart round, how long after the first burst's last answer the same services get a second burst"
+          + " (the warm control, beside the cold figure); 0 skips it.",
+          "The default, 11s, outlasts the order service's 10 s latency window, so its own figures then hold the second burst alone."})
+  Duration coldStartLaterAfter = Duration.ofSeconds(11);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter console = spec.commandLine().getOut();
+    validate();
     Files.createDirectories(out);
     Duration measured = seconds != null ? seconds : Duration.ofSeconds(full ? 30 : 10);
     Duration warm = warmup != null ? warmup : Duration.ofSeconds(full ? 10 : 5);
@@ -127,12 +161,48 @@ public final class BenchCommand implements Callable<Integer> {
       result.put("memory", memory());
       print(console, result.get("memory"));
     }
+    if (parts.contains("coldstart")) {
+      console.printf("coldstart: %d rounds, each a fresh 'valerix up' (gremlin '%s', timeout %d ms, %d warm-up orders), "
+              + "%d orders at once the moment it is announced...%n",
+          coldStartRounds, gremlinSpec.toText(), coldStartTimeout.toMillis(), coldStartWarmupOrders, coldStartOrders);
+      if (!coldStartLaterAfter.isZero()) {
+        console.printf("coldstart: and %d more, %d ms after each burst's last answer, at the same services (the warm control)...%n",
+            coldStartOrders, coldStartLaterAfter.toMillis());
+      }
+      console.flush();
+      result.put("coldstart", coldStart(gremlinSpec));
+      print(console, result.get("coldstart"));
+    }
     result.put("finishedAt", Instant.now().toString());
     Path file = out.resolve("e2e.json");
     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), result);
     console.printf("wrote %s%n", file);
     console.flush();
     return 0;
+  }
+
+  private void validate() {
+    List<String> known = List.of("throughput", "gremlin", "memory", "coldstart");
+    for (String part : parts) {
+      if (!known.contains(part)) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "--parts: unknown part '" + part + "'; the parts are " + String.join(", ", known));
+      }
+    }
+    if (coldStartRounds < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--coldstart-rounds must be at least 1, but was " + coldStartRounds);
+    }
+    if (coldStartOrders < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--coldstart-orders must be at least 1, but was " + coldStartOrders);
+    }
+    if (coldStartTimeout.isNegative() || coldStartTimeout.toMillis() < 1) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--coldstart-timeout must be at least 1ms, but was " + coldStartTimeout);
+    }
+    if (coldStartLaterAfter.isNegative()) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--coldstart-later-after must not be negative, but was " + coldStartLaterAfter);
+    }
+    if (coldStartWarmupOrders < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--coldstart-warmup-orders must not be negative, but was " + coldStartWarmupOrders);
+    }
   }
 
   private Map<String, Object> throughput(Duration measured, Duration warm) throws Exception {
@@ -215,6 +285,11 @@ public final class BenchCommand implements Callable<Integer> {
     } finally {
       deleteQuietly(dataDir);
     }
+  }
+
+  private ColdStartRun.Outcome coldStart(GremlinSpec gremlinSpec) throws Exception {
+    return ColdStartRun.run(new ColdStartRun.Plan(coldStartRounds, coldStartOrders, coldStartTimeout, gremlinSpec.toText(),
+        coldStartWarmupOrders, coldStartLaterAfter, out.toAbsolutePath(), out.resolve("coldstart-child.log").toAbsolutePath()));
   }
 
   private static ServicePair.Settings settings(GremlinSpec gremlinSpec, Duration timeout, Path dataDir) {

@@ -19,7 +19,7 @@ class BenchCommandTest {
   void benchMeasuresEveryEndToEndFigureAndWritesThemForTheReport() throws Exception {
     // Given a scaled-down run: short windows, few users, a 1 s gremlin against a 300 ms timeout,
     // 200 orders in flight in the child JVM
-    int exit = ValerixCli.execute("bench", "--out", out.toString(),
+    int exit = ValerixCli.execute("bench", "--out", out.toString(), "--parts", "throughput,gremlin,memory",
         "--users", "4", "--warmup", "1s", "--seconds", "2s",
         "--gremlin-users", "10", "--gremlin-seconds", "3s", "--gremlin", "uniform(0ms,1s) after", "--timeout", "300ms",
         "--in-flight", "200");
@@ -62,6 +62,66 @@ class BenchCommandTest {
     assertThat(memory.path("child").path("liveAtPeak").path("liveMb").asDouble())
         .isGreaterThan(memory.path("child").path("heapBaselineMb").asDouble());
     assertThat(memory.path("child").path("liveAtPeak").path("top")).isNotEmpty();
+  }
+
+  @Test
+  void coldStartFiresEveryOrderAtAFreshlyStartedUpAndRecordsEachAnswer() throws Exception {
+    // Given one round of a scaled-down burst: 6 orders at a fresh 'valerix up' (20 warm-up
+    // orders), a 1 s gremlin against a 300 ms timeout, and 6 more 1 s after the last answer
+    int exit = ValerixCli.execute("bench", "--out", out.toString(), "--parts", "coldstart",
+        "--coldstart-rounds", "1", "--coldstart-orders", "6", "--coldstart-warmup-orders", "20",
+        "--coldstart-timeout", "300ms", "--gremlin", "uniform(0ms,1s) after", "--coldstart-later-after", "1s");
+
+    // Then it ran only that part and wrote it for the report
+    assertThat(exit).isZero();
+    JsonNode result = new ObjectMapper().readTree(out.resolve("e2e.json").toFile());
+    assertThat(result.has("throughput")).isFalse();
+    JsonNode coldStart = result.path("coldstart");
+    assertThat(coldStart.path("error").isNull()).as("error of %s", coldStart).isTrue();
+
+    // And every order was sent and answered with an HTTP status, each status counted
+    assertThat(coldStart.path("sent").asLong()).isEqualTo(6);
+    assertThat(coldStart.path("answered").asLong()).isEqualTo(6);
+    assertThat(statuses(coldStart)).allMatch(status -> status.matches("20[12]|503"));
+    long counted = 0;
+    for (JsonNode count : coldStart.path("statuses")) {
+      counted += count.asLong();
+    }
+    assertThat(counted).isEqualTo(6);
+    assertThat(coldStart.path("p50Millis").asDouble()).isPositive().isLessThanOrEqualTo(coldStart.path("p99Millis").asDouble());
+    assertThat(coldStart.path("p99Millis").asDouble()).isLessThanOrEqualTo(coldStart.path("maxMillis").asDouble());
+    assertThat(coldStart.path("goalP99Millis").asLong()).isEqualTo(325);
+    assertThat(coldStart.path("goalMaxMillis").asLong()).isEqualTo(350);
+
+    // And the round came from a child that announced itself warm with the warm-up asked for
+    JsonNode round = coldStart.path("perRound").path(0);
+    assertThat(coldStart.path("perRound")).hasSize(1);
+    assertThat(round.path("warm").asText()).contains("warm-up orders");
+    JsonNode cold = round.path("cold");
+    assertThat(cold.path("answered").asLong()).isEqualTo(6);
+    assertThat(cold.path("maxMillis").asDouble()).isEqualTo(coldStart.path("maxMillis").asDouble());
+    // And each answer's time was split into its phases
+    assertThat(cold.path("phases").path("waiting").path("maxMillis").asDouble()).isPositive()
+        .isLessThanOrEqualTo(cold.path("maxMillis").asDouble());
+    // And the order service's own window held the burst, and not the warm-up orders (run on a
+    // scratch pair), which would be more than the burst
+    assertThat(cold.path("server").path("server").path("count").asLong()).isPositive().isLessThanOrEqualTo(6);
+    assertThat(cold.path("server").path("inventory").path("count").asLong()).isPositive();
+
+    // And the later burst hit the same services and every order of it was answered too
+    JsonNode later = round.path("later");
+    assertThat(later.path("answered").asLong()).isEqualTo(6);
+    assertThat(coldStart.path("later").path("sent").asLong()).isEqualTo(6);
+    assertThat(coldStart.path("later").path("answered").asLong()).isEqualTo(6);
+    assertThat(coldStart.path("later").path("afterMillis").asLong()).isEqualTo(1000);
+    assertThat(later.path("server").path("server").path("count").asLong()).isPositive();
+
+    // And the child JVM is gone
+    assertThat(ProcessHandle.current().descendants()
+        .filter(ProcessHandle::isAlive)
+        .filter(process -> process.info().arguments().map(java.util.Arrays::asList).orElse(java.util.List.of())
+            .contains(UpTiedToParent.class.getName())))
+        .isEmpty();
   }
 
   private static java.util.List<String> statuses(JsonNode outcome) {
