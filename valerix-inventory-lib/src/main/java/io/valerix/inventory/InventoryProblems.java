@@ -1,6 +1,7 @@
 package io.valerix.inventory;
 
 import io.valerix.core.http.ProblemType;
+import java.util.Set;
 
 /**
  * The problem types the inventory answers with, beyond the server's own ({@code malformed-json},
@@ -27,6 +28,19 @@ public final class InventoryProblems {
   /** Nothing is recorded for the order id. */
   public static final ProblemType RESERVATION_NOT_FOUND =
       ProblemType.of("reservation-not-found", "Reservation not found", 404);
+
+  /**
+   * Every 4xx answer after which inventory has changed nothing: its own problems above, and its
+   * server's for a request it could not take. A client may treat these, and only these, as a
+   * refusal. Any other 4xx (one a proxy or a fault injector sent in place of inventory's answer,
+   * perhaps after a reservation was made) leaves the outcome unknown. A new problem type above
+   * must be added here; {@code InventoryProblemsTest} fails until it is.
+   */
+  public static final Set<ProblemType> NOTHING_CHANGED = Set.of(
+      INVALID_ORDER_ID, INVALID_SKU, INVALID_QUANTITY, UNKNOWN_SKU, SKU_NOT_FOUND, RESERVATION_CONFLICT,
+      RESERVATION_NOT_FOUND,
+      ProblemType.MALFORMED_JSON, ProblemType.INVALID_REQUEST, ProblemType.UNSUPPORTED_MEDIA_TYPE,
+      ProblemType.PAYLOAD_TOO_LARGE, ProblemType.HEADER_TOO_LARGE, ProblemType.NOT_FOUND, ProblemType.METHOD_NOT_ALLOWED);
 
   private InventoryProblems() {}
 }

@@ -10,6 +10,7 @@ import io.valerix.core.http.JsonRequest;
 import io.valerix.core.http.RemoteProblemException;
 import io.valerix.core.http.TransportException;
 import io.valerix.core.retry.RetryPolicy;
+import io.valerix.inventory.InventoryProblems;
 import java.net.URI;
 import java.util.List;
 import java.util.Objects;
@@ -30,20 +31,16 @@ import java.util.stream.Collectors;
  */
 public final class HttpInventoryClient implements InventoryClient {
 
-  private static final String NOT_FOUND_TYPE = "urn:valerix:problem:reservation-not-found";
+  private static final String NOT_FOUND_TYPE = InventoryProblems.RESERVATION_NOT_FOUND.type().toString();
 
   /**
-   * The 4xx problems after which inventory has changed nothing: its own (InventoryProblems) and its
-   * server's for a request it could not take. Any other 4xx (one a proxy or the gremlin sent in
-   * place of inventory's answer, perhaps after a reservation was made) leaves the outcome unknown:
-   * taken for a refusal, it made a reserved order REJECTED and a reconciled one FAILED, with the
-   * stock held for neither.
+   * The 4xx problems after which inventory has changed nothing ({@link
+   * InventoryProblems#NOTHING_CHANGED}). Any other 4xx leaves the outcome unknown on purpose:
+   * taken for a refusal, a forged or unknown one made a reserved order REJECTED and a reconciled
+   * one FAILED, with the stock held for neither.
    */
-  private static final Set<String> REFUSALS = Set.of(
-      "invalid-order-id", "invalid-sku", "invalid-quantity", "unknown-sku", "sku-not-found", "reservation-conflict",
-      "reservation-not-found", "malformed-json", "invalid-request", "unsupported-media-type", "payload-too-large",
-      "header-too-large", "not-found", "method-not-allowed").stream()
-      .map(slug -> "urn:valerix:problem:" + slug)
+  private static final Set<String> REFUSALS = InventoryProblems.NOTHING_CHANGED.stream()
+      .map(problem -> problem.type().toString())
       .collect(Collectors.toUnmodifiableSet());
 
   private final JsonClient client;
