@@ -12,7 +12,16 @@
 (function () {
   'use strict';
 
-  var SCOPES = ['order', 'inventory', 'inventory-from-order'];
+  /** The lights, in the order of their cards; each card is cloned from the page's one template. */
+  var SCOPE_CARDS = [
+    { id: 'order', title: 'Order service', what: 'every request it answered', rate: 'req/s', pending: true,
+      chart: 'Order service p50 and p99 latency over the last minutes' },
+    { id: 'inventory', title: 'Inventory service', what: 'every request it answered', rate: 'req/s', pending: false,
+      chart: 'Inventory service p50 and p99 latency over the last minutes' },
+    { id: 'inventory-from-order', title: 'Inventory, seen from orders', what: "the order service's calls to inventory",
+      rate: 'calls/s', pending: false, chart: "Latency of the order service's calls to inventory over the last minutes" }
+  ];
+  var SCOPES = SCOPE_CARDS.map(function (card) { return card.id; });
   var CHART_HEIGHT = 170;
 
   function $(id) { return document.getElementById(id); }
@@ -577,7 +586,28 @@
 
   // ---------------------------------------------------------------- start
 
+  function buildScopeCards() {
+    var template = $('scope-card');
+    var section = $('scopes');
+    SCOPE_CARDS.forEach(function (scope) {
+      var card = template.content.firstElementChild.cloneNode(true);
+      function slot(name) { return card.querySelector('[data-slot="' + name + '"]'); }
+      card.id = 'scope-' + scope.id;
+      slot('title').textContent = scope.title;
+      slot('what').textContent = scope.what;
+      slot('light').id = 'light-' + scope.id;
+      slot('why').id = 'why-' + scope.id;
+      slot('rate').textContent = scope.rate;
+      if (!scope.pending) slot('pending').remove();
+      var chart = card.querySelector('.chart');
+      chart.setAttribute('data-chart', scope.id);
+      chart.setAttribute('aria-label', scope.chart);
+      section.appendChild(card);
+    });
+  }
+
   function start() {
+    buildScopeCards();
     SCOPES.forEach(chartFor);
     takeTokenFromAddress();
     $('token-form').addEventListener('submit', function (e) {
