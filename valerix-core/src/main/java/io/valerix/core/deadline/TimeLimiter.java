@@ -3,6 +3,7 @@ package io.valerix.core.deadline;
 import io.valerix.core.deadline.internal.DeadlineTimer;
 import io.valerix.core.deadline.internal.LimitedExecution;
 import io.valerix.core.time.NanoClock;
+import io.valerix.core.time.TimerClock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
@@ -13,12 +14,16 @@ import java.util.function.Consumer;
  * <p>The limiter never hands the call to another thread. It arms a timer, runs the call, and
  * disarms the timer. If the deadline passes first, the timer runs the cancel actions the call
  * registered on its {@link CancelToken} (for OkHttp, {@code Call.cancel()}, which unblocks a
- * socket read on any thread) and, unless {@linkplain Builder#withInterrupt(boolean) disabled},
+ * socket read on any thread) and, unless {@linkplain Builder#interrupt(boolean) disabled},
  * interrupts the caller (which unblocks sleeps, locks and, on virtual threads, socket reads). The
  * caller then gets a {@link DeadlineExceededException}; its interrupt flag is left as it was
  * before the call.
  *
  * <p>Each call is limited by the earlier of the limiter's timeout and the deadline passed in.
+ *
+ * <p>On the system clock, deadlines fire on one shared timer thread. On a {@link TimerClock}
+ * (a {@link io.valerix.core.time.ManualNanoClock} in tests) they fire when that clock reaches
+ * them, so a test decides when a deadline passes.
  *
  * <p>Immutable and thread-safe; share one instance.
  */
@@ -28,14 +33,14 @@ public final class TimeLimiter {
   private final boolean interrupt;
   private final NanoClock clock;
   private final Consumer<TimeoutEvent> timeoutListener;
-  private final DeadlineTimer timer;
+  private final DeadlineTimer timer; // null when the clock fires deadlines itself
 
   private TimeLimiter(Builder builder) {
     this.timeout = builder.timeout;
     this.interrupt = builder.interrupt;
     this.clock = builder.clock;
     this.timeoutListener = builder.timeoutListener;
-    this.timer = DeadlineTimer.shared();
+    this.timer = clock == NanoClock.system() ? DeadlineTimer.shared() : null;
   }
 
   /** A limiter that gives each call at most {@code timeout} and interrupts on expiry. */
@@ -70,7 +75,12 @@ public final class TimeLimiter {
       throw exceeded(effective, 0, null);
     }
     LimitedExecution execution = new LimitedExecution(Thread.currentThread(), interrupt);
-    execution.arm(timer, remaining);
+    long deadlineNanos = clock.nanoTime() + remaining;
+    if (timer != null) {
+      execution.arm(timer, deadlineNanos);
+    } else {
+      execution.arm((TimerClock) clock, deadlineNanos);
+    }
     T result;
     try {
       result = call.call(execution);
@@ -142,13 +152,17 @@ public final class TimeLimiter {
      * off when the call registers a cancel action that is enough on its own, or when the call
      * touches something an interrupt damages (H2 closes its file channel on interrupt).
      */
-    public Builder withInterrupt(boolean interrupt) {
+    public Builder interrupt(boolean interrupt) {
       this.interrupt = interrupt;
       return this;
     }
 
-    /** The clock deadlines are measured on; the system clock by default. */
-    public Builder withClock(NanoClock clock) {
+    /**
+     * The clock deadlines are measured on and fire by: {@link NanoClock#system()} (the default)
+     * or a {@link TimerClock}. Checked by {@link #build()}: any other clock could measure a
+     * deadline but not fire it.
+     */
+    public Builder clock(NanoClock clock) {
       this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
@@ -159,8 +173,16 @@ public final class TimeLimiter {
       return this;
     }
 
-    /** A limiter with these settings. */
+    /**
+     * A limiter with these settings.
+     *
+     * @throws IllegalArgumentException if the clock is neither the system clock nor a {@link TimerClock}
+     */
     public TimeLimiter build() {
+      if (clock != NanoClock.system() && !(clock instanceof TimerClock)) {
+        throw new IllegalArgumentException("a TimeLimiter's clock must fire its deadlines: NanoClock.system() or a TimerClock"
+            + " (such as ManualNanoClock), but was " + clock.getClass().getName());
+      }
       return new TimeLimiter(this);
     }
   }

@@ -7,6 +7,7 @@ import io.valerix.core.deadline.DeadlineExceededException;
 import io.valerix.core.deadline.TimeLimiter;
 import io.valerix.core.http.internal.SharedOkHttp;
 import io.valerix.core.retry.RetryPolicy;
+import io.valerix.core.time.NanoClock;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -46,6 +47,7 @@ public final class JsonClient {
   private final OkHttpClient http;
   private final ObjectMapper mapper;
   private final TimeLimiter limiter;
+  private final NanoClock clock;
   private final RetryPolicy retryPolicy;
   private final CallListener listener;
 
@@ -55,7 +57,8 @@ public final class JsonClient {
     this.http = builder.http;
     this.mapper = builder.mapper;
     // The cancel action stops the socket; interrupting as well would only add a second race.
-    this.limiter = TimeLimiter.builder(builder.maxTimeout).withInterrupt(false).build();
+    this.clock = builder.clock;
+    this.limiter = TimeLimiter.builder(builder.maxTimeout).interrupt(false).clock(builder.clock).build();
     this.retryPolicy = builder.retryPolicy;
     this.listener = builder.listener;
   }
@@ -102,7 +105,7 @@ public final class JsonClient {
     request.headers().forEach(http::header);
     http.method(request.method(), body(request));
     Call call = this.http.newCall(http.build());
-    long start = System.nanoTime();
+    long start = clock.nanoTime();
     String outcome = "transport-error";
     try {
       Reply reply = limiter.call(deadline, cancel -> {
@@ -116,7 +119,7 @@ public final class JsonClient {
       throw new DeadlineExceededException(
           request.route() + " to " + name, timeout.budget(), timeout.elapsed(), timeout.overshoot(), timeout.getCause());
     } finally {
-      listener.onCall(name, request.route(), outcome, System.nanoTime() - start);
+      listener.onCall(name, request.route(), outcome, clock.nanoTime() - start);
     }
   }
 
@@ -199,6 +202,7 @@ public final class JsonClient {
     private Duration maxTimeout = Duration.ofSeconds(30);
     private RetryPolicy retryPolicy;
     private CallListener listener = (dependency, route, outcome, nanos) -> {};
+    private NanoClock clock = NanoClock.system();
 
     private Builder(URI baseUri) {
       Objects.requireNonNull(baseUri, "baseUri");
@@ -243,6 +247,15 @@ public final class JsonClient {
     }
 
     /** Told about every call, for latency monitoring. */
+    /**
+     * The clock calls are timed and limited on: {@link NanoClock#system()} (the default) or a
+     * {@link io.valerix.core.time.TimerClock}, so a test can drive when a call's deadline fires.
+     */
+    public Builder clock(NanoClock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
     public Builder callListener(CallListener listener) {
       this.listener = Objects.requireNonNull(listener, "listener");
       return this;

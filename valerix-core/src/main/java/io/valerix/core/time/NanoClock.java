@@ -15,8 +15,8 @@ public interface NanoClock {
   /** The current reading; only differences between readings mean anything. */
   long nanoTime();
 
-  /** The system's monotonic clock, {@link System#nanoTime()}. */
+  /** The system's monotonic clock, {@link System#nanoTime()}: always the same instance. */
   static NanoClock system() {
-    return System::nanoTime;
+    return SystemNanoClock.INSTANCE;
   }
 }

@@ -1,2 +1,7 @@
-/** Time sources: {@link io.valerix.core.time.NanoClock} and its manual variant for tests. */
+/**
+ * Time sources: {@link io.valerix.core.time.NanoClock}, the only way Valerix reads elapsed time;
+ * {@link io.valerix.core.time.TimerClock}, a clock that can also fire tasks; and {@link
+ * io.valerix.core.time.ManualNanoClock}, the clock tests advance by hand. Depends on nothing else
+ * in Valerix.
+ */
 package io.valerix.core.time;

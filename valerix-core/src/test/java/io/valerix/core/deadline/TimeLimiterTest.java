@@ -11,6 +11,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import io.valerix.core.time.ManualNanoClock;
+import io.valerix.core.time.NanoClock;
 import org.junit.jupiter.api.Test;
 
 class TimeLimiterTest {
@@ -59,7 +61,7 @@ class TimeLimiterTest {
 
   @Test
   void registeredCancelActionRunsWhenTheDeadlinePassesAndNotOtherwise() {
-    TimeLimiter limiter = TimeLimiter.builder(Duration.ofMillis(50)).withInterrupt(false).build();
+    TimeLimiter limiter = TimeLimiter.builder(Duration.ofMillis(50)).interrupt(false).build();
     AtomicInteger cancels = new AtomicInteger();
     CountDownLatch released = new CountDownLatch(1);
 
@@ -191,5 +193,57 @@ class TimeLimiterTest {
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("at least 1 ms");
     assertThatThrownBy(() -> TimeLimiter.of(Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void onAManualClockTheDeadlineFiresExactlyWhenTheClockPassesItAndNotBefore() {
+    ManualNanoClock clock = new ManualNanoClock();
+    List<TimeoutEvent> events = new CopyOnWriteArrayList<>();
+    TimeLimiter limiter = TimeLimiter.builder(Duration.ofSeconds(2)).clock(clock).interrupt(false).onTimeout(events::add).build();
+    AtomicInteger cancels = new AtomicInteger();
+    AtomicBoolean cancelledEarly = new AtomicBoolean();
+
+    assertThatThrownBy(() -> limiter.call(cancel -> {
+          cancel.onCancel(cancels::incrementAndGet);
+          clock.advance(Duration.ofMillis(1_999));
+          cancelledEarly.set(cancel.isCancelled());
+          clock.advance(Duration.ofMillis(1)); // the deadline: the timer fires on this thread, now
+          return cancel.isCancelled() ? "cancelled" : "ran on";
+        }))
+        .isInstanceOf(DeadlineExceededException.class);
+
+    assertThat(cancelledEarly).as("not fired 1 ms before the deadline").isFalse();
+    assertThat(cancels).hasValue(1);
+    assertThat(events).singleElement().satisfies(event -> {
+      assertThat(event.budget()).isEqualTo(Duration.ofSeconds(2));
+      assertThat(event.elapsed()).isEqualTo(Duration.ofSeconds(2));
+    });
+  }
+
+  @Test
+  void onAManualClockACallThatEndsBeforeTheDeadlineIsNeverCancelledLater() {
+    ManualNanoClock clock = new ManualNanoClock();
+    TimeLimiter limiter = TimeLimiter.builder(Duration.ofSeconds(1)).clock(clock).build();
+    AtomicInteger cancels = new AtomicInteger();
+
+    String result = limiter.call(cancel -> {
+      cancel.onCancel(cancels::incrementAndGet);
+      clock.advance(Duration.ofMillis(999));
+      return "in time";
+    });
+    clock.advance(Duration.ofSeconds(5));
+
+    assertThat(result).isEqualTo("in time");
+    assertThat(cancels).hasValue(0);
+    assertThat(Thread.currentThread().isInterrupted()).isFalse();
+  }
+
+  @Test
+  void aClockThatCannotFireDeadlinesIsRefusedAtBuild() {
+    NanoClock measuresOnly = () -> 42L;
+
+    assertThatThrownBy(() -> TimeLimiter.builder(Duration.ofSeconds(1)).clock(measuresOnly).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("TimerClock");
   }
 }

@@ -1,6 +1,7 @@
 package io.valerix.core.deadline.internal;
 
 import io.valerix.core.deadline.CancelToken;
+import io.valerix.core.time.TimerClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -37,13 +38,22 @@ public final class LimitedExecution implements CancelToken, Runnable {
     this.callerWasInterrupted = caller.isInterrupted();
   }
 
-  /** Arms the timer to fire {@code delayNanos} from now; call once, before the call starts. */
-  public void arm(DeadlineTimer deadlineTimer, long delayNanos) {
-    deadlineNanos = System.nanoTime() + delayNanos;
+  /**
+   * Arms the shared timer to fire at {@code deadlineNanos} on the {@link System#nanoTime()} scale;
+   * call once, before the call starts.
+   */
+  public void arm(DeadlineTimer deadlineTimer, long deadlineNanos) {
+    this.deadlineNanos = deadlineNanos;
     deadlineTimer.arm(this);
   }
 
-  /** When the timer fires, on the {@link System#nanoTime()} scale. */
+  /** Arms {@code clock} to fire at {@code deadlineNanos} on its own scale; call once, before the call starts. */
+  public void arm(TimerClock clock, long deadlineNanos) {
+    this.deadlineNanos = deadlineNanos;
+    clock.runAt(deadlineNanos, this);
+  }
+
+  /** When the timer fires, on the scale of the clock it was armed on. */
   long deadlineNanos() {
     return deadlineNanos;
   }
