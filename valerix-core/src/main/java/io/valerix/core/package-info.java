@@ -10,7 +10,10 @@
  *   <li>{@link io.valerix.core.health} rolling latency windows, the health light, {@code /health}
  *       and Prometheus {@code /metrics};</li>
  *   <li>{@link io.valerix.core.idempotency} {@code Idempotency-Key} semantics on any route;</li>
- *   <li>{@link io.valerix.core.jdbc} schema migrations and durable embedded H2;</li>
+ *   <li>{@link io.valerix.core.jdbc} schema migrations, durable embedded H2, PostgreSQL clusters
+ *       and transactions whose waits end by a deadline;</li>
+ *   <li>{@link io.valerix.core.backup} base backups under a one-call-a-day quota, continuous
+ *       archiving and point-in-time restore;</li>
  *   <li>{@link io.valerix.core.time} clocks, and a manual one for tests.</li>
  * </ul>
  */

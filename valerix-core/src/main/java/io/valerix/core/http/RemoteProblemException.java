@@ -1,5 +1,6 @@
 package io.valerix.core.http;
 
+import io.valerix.core.retry.TransientFailure;
 import java.net.URI;
 import java.util.Objects;
 
@@ -8,7 +9,7 @@ import java.util.Objects;
  * {@code application/problem+json}, its {@code type}, title and detail; for any other error body,
  * the type is {@code about:blank} and the detail is the start of the body.
  */
-public class RemoteProblemException extends RuntimeException {
+public class RemoteProblemException extends RuntimeException implements TransientFailure {
 
   private static final long serialVersionUID = 1L;
 
@@ -49,5 +50,16 @@ public class RemoteProblemException extends RuntimeException {
   /** The {@code Retry-After} header, or null. */
   public String retryAfter() {
     return retryAfter;
+  }
+
+  /**
+   * HTTP's rule for a problem answer: transient if the server said so by its status, 429 (too many
+   * requests), 502 (bad gateway), 503 (unavailable, overloaded) or 504 (gateway timeout). Any
+   * other status is the server's considered answer, the same on every try.
+   */
+  @Override
+  public boolean isTransient() {
+    int status = status();
+    return status == 429 || status == 502 || status == 503 || status == 504;
   }
 }

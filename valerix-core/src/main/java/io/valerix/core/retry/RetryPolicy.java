@@ -2,8 +2,6 @@ package io.valerix.core.retry;
 
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.deadline.DeadlineExceededException;
-import io.valerix.core.http.RemoteProblemException;
-import io.valerix.core.http.TransportException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -25,16 +23,15 @@ import java.util.function.Predicate;
 public final class RetryPolicy {
 
   /**
-   * The default notion of transient: a transport failure, or a remote 429, 502, 503 or 504. A
-   * {@link DeadlineExceededException} is never retried: the deadline it hit is the caller's.
+   * The default notion of transient: an I/O failure, or a {@link TransientFailure} that says it is
+   * (for HTTP calls: a transport failure, or a remote 429, 502, 503 or 504). A {@link
+   * DeadlineExceededException} is never retried: the deadline it hit is the caller's.
    */
   public static final Predicate<Throwable> TRANSIENT =
       failure ->
-          failure instanceof TransportException
-              || failure instanceof IOException
+          failure instanceof IOException
               || failure instanceof UncheckedIOException
-              || (failure instanceof RemoteProblemException remote
-                  && (remote.status() == 429 || remote.status() == 502 || remote.status() == 503 || remote.status() == 504));
+              || (failure instanceof TransientFailure classified && classified.isTransient());
 
   private final int maxAttempts;
   private final Duration baseBackoff;
