@@ -22,7 +22,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Acceptance: a fresh Maven project outside the reactor, which knows Valerix only through the
- * published artifacts and the BOM, compiles and runs an example.
+ * published artifacts and the BOM, compiles and runs two examples (the second on a plain H2
+ * {@code DataSource}, with no HikariCP on the class path).
  *
  * <p>"Published" means what a release deploys: each library's packaged jar, sources jar and
  * flattened POM (the parent and the BOM too), laid out in a private local repository under
@@ -40,13 +41,17 @@ class PublishedArtifactsIT {
   private static final Path WORK = ROOT.resolve("examples/target/acceptance");
   private static final Path REPOSITORY = WORK.resolve("repository");
   private static final Path PROJECT = WORK.resolve("fresh-project");
-  private static final String EXAMPLE = "io/valerix/examples/DeadlineAroundBlockingCall.java";
+  private static final String H2_VERSION = System.getProperty("valerix.h2.version");
+  /** The examples the fresh project compiles: they need valerix-core, and H2 for the second. */
+  private static final List<String> EXAMPLES = List.of(
+      "io/valerix/examples/DeadlineAroundBlockingCall.java", "io/valerix/examples/BringYourOwnDataSource.java");
 
   private static final List<String> moduleNames = new ArrayList<>();
 
   @BeforeAll
   static void publishIntoAPrivateRepository() throws IOException {
     assertThat(VERSION).as("-Dvalerix.version (set by the examples POM)").isNotBlank();
+    assertThat(H2_VERSION).as("-Dvalerix.h2.version (set by the examples POM)").isNotBlank();
     deleteRecursively(REPOSITORY.resolve("io/valerix"));
     publish(ROOT, "valerix-parent", false);
     publish(ROOT.resolve("valerix-bom"), "valerix-bom", false);
@@ -64,11 +69,14 @@ class PublishedArtifactsIT {
 
   @Test
   void aFreshProjectBuiltAgainstTheBomCompilesAndRunsAnExample() throws Exception {
-    // given a project that imports the BOM and declares valerix-core without a version
+    // given a project that imports the BOM, declares valerix-core without a version, and brings
+    // its own database driver (H2) but no pool
     deleteRecursively(PROJECT);
-    Path source = PROJECT.resolve("src/main/java").resolve(EXAMPLE);
-    Files.createDirectories(source.getParent());
-    Files.copy(ROOT.resolve("examples/src/main/java").resolve(EXAMPLE), source);
+    for (String example : EXAMPLES) {
+      Path source = PROJECT.resolve("src/main/java").resolve(example);
+      Files.createDirectories(source.getParent());
+      Files.copy(ROOT.resolve("examples/src/main/java").resolve(example), source);
+    }
     Files.writeString(PROJECT.resolve("pom.xml"), freshPom());
 
     // when Maven builds it offline from the private repository (plus the shared one, read-only)
@@ -79,17 +87,20 @@ class PublishedArtifactsIT {
         "-Dmdep.outputFile=" + classpathFile), WORK.resolve("fresh-build.log"), 300);
     String classpath = Files.readString(classpathFile).trim();
 
-    // then valerix-core came from the published artifacts, without the optional database jars
+    // then valerix-core came from the published artifacts, without its optional dependencies
     assertThat(classpath).contains(REPOSITORY.resolve("io/valerix/valerix-core/" + VERSION).toString());
     assertThat(classpath.split(File.pathSeparator))
-        .noneMatch(jar -> jar.contains("/com/h2database/") || jar.contains("/com/zaxxer/")
-            || jar.contains("/org/postgresql/") || jar.contains("/io/micrometer/"));
+        .noneMatch(jar -> jar.contains("/com/zaxxer/") || jar.contains("/org/postgresql/") || jar.contains("/io/micrometer/"));
+    String run = PROJECT.resolve("target/classes") + File.pathSeparator + classpath;
 
-    // and the example runs: a 300 ms deadline around a call to a server that answers after 5 s
-    Path runLog = WORK.resolve("fresh-run.log");
-    run(List.of(java(), "-cp", PROJECT.resolve("target/classes") + File.pathSeparator + classpath,
-        "io.valerix.examples.DeadlineAroundBlockingCall"), runLog, 120);
-    assertThat(Files.readString(runLog)).contains("deadlineExceeded=true callCancelled=true");
+    // and the examples run: a 300 ms deadline around a call to a server that answers after 5 s,
+    Path deadlineLog = WORK.resolve("fresh-run-deadline.log");
+    run(List.of(java(), "-cp", run, "io.valerix.examples.DeadlineAroundBlockingCall"), deadlineLog, 120);
+    assertThat(Files.readString(deadlineLog)).contains("deadlineExceeded=true callCancelled=true");
+    // and idempotency and the database health check on a plain DataSource, with no HikariCP at all
+    Path dataSourceLog = WORK.resolve("fresh-run-datasource.log");
+    run(List.of(java(), "-cp", run, "io.valerix.examples.BringYourOwnDataSource"), dataSourceLog, 120);
+    assertThat(Files.readString(dataSourceLog)).contains("hikari=false first=201 replayed=true runs=1 database=UP");
   }
 
   /** Copies a module's published files into the private repository, checking each. */
@@ -171,6 +182,11 @@ class PublishedArtifactsIT {
               <groupId>io.valerix</groupId>
               <artifactId>valerix-core</artifactId>
             </dependency>
+            <dependency>
+              <groupId>com.h2database</groupId>
+              <artifactId>h2</artifactId>
+              <version>%s</version>
+            </dependency>
           </dependencies>
           <build>
             <plugins>
@@ -183,7 +199,7 @@ class PublishedArtifactsIT {
             </plugins>
           </build>
         </project>
-        """.formatted(VERSION);
+        """.formatted(VERSION, H2_VERSION);
   }
 
   private static String maven() {
