@@ -1,12 +1,13 @@
 package io.valerix.core.health;
 
-import com.zaxxer.hikari.HikariConfig;
-import com.zaxxer.hikari.HikariDataSource;
+import io.valerix.core.jdbc.internal.HikariPools;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.Objects;
 import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A readiness check of a database that never borrows from the service's request pool: it keeps
@@ -19,7 +20,7 @@ import javax.sql.DataSource;
  * <p>Where it comes from ({@link #dedicatedTo(DataSource)}):
  *
  * <ul>
- *   <li>the request pool is a {@link HikariDataSource}: a second Hikari pool of one connection
+ *   <li>the request pool is a HikariCP {@code HikariDataSource}: a second Hikari pool of one connection
  *       with the same URL and credentials (named {@code <pool>-health}), which reconnects by
  *       itself after the database comes back;
  *   <li>any other {@link DataSource}: used as it is, which is right for a plain, unpooled data
@@ -31,13 +32,15 @@ import javax.sql.DataSource;
  */
 public final class DatabaseHealthCheck implements HealthCheck, AutoCloseable {
 
+  private static final Logger log = LoggerFactory.getLogger(DatabaseHealthCheck.class);
+
   /** How long one check may take: connecting plus {@code isValid}. */
   public static final Duration CHECK_TIMEOUT = Duration.ofSeconds(1);
 
   private final DataSource dataSource;
-  private final HikariDataSource owned;
+  private final AutoCloseable owned;
 
-  private DatabaseHealthCheck(DataSource dataSource, HikariDataSource owned) {
+  private DatabaseHealthCheck(DataSource dataSource, AutoCloseable owned) {
     this.dataSource = dataSource;
     this.owned = owned;
   }
@@ -45,24 +48,10 @@ public final class DatabaseHealthCheck implements HealthCheck, AutoCloseable {
   /** A check on its own connection to the database behind {@code requestPool}; see the class comment. */
   public static DatabaseHealthCheck dedicatedTo(DataSource requestPool) {
     Objects.requireNonNull(requestPool, "requestPool");
-    if (requestPool instanceof HikariDataSource hikari) {
-      HikariConfig config = new HikariConfig();
-      hikari.copyStateTo(config);
-      config.setPoolName((hikari.getPoolName() == null ? "pool" : hikari.getPoolName()) + "-health");
-      config.setMaximumPoolSize(1);
-      config.setMinimumIdle(1);
-      config.setConnectionTimeout(CHECK_TIMEOUT.toMillis());
-      config.setValidationTimeout(Math.min(CHECK_TIMEOUT.toMillis(), config.getValidationTimeout()));
-      // Start even while the database is down: that is what the check is there to report.
-      config.setInitializationFailTimeout(-1);
-      config.setMetricRegistry(null);
-      config.setMetricsTrackerFactory(null);
-      config.setHealthCheckRegistry(null);
-      config.setRegisterMbeans(false);
-      HikariDataSource health = new HikariDataSource(config);
-      return new DatabaseHealthCheck(health, health);
-    }
-    return new DatabaseHealthCheck(requestPool, null);
+    // HikariCP is optional: without it on the class path every pool is "any other DataSource".
+    return HikariPools.healthPoolFor(requestPool, CHECK_TIMEOUT)
+        .map(pool -> new DatabaseHealthCheck(pool.dataSource(), pool.owner()))
+        .orElseGet(() -> new DatabaseHealthCheck(requestPool, null));
   }
 
   /** A check on connections from {@code healthDataSource}, which the caller owns and closes. */
@@ -83,7 +72,11 @@ public final class DatabaseHealthCheck implements HealthCheck, AutoCloseable {
   @Override
   public void close() {
     if (owned != null) {
-      owned.close();
+      try {
+        owned.close();
+      } catch (Exception e) {
+        log.warn("Closing the health check's own connection pool failed", e);
+      }
     }
   }
 }

@@ -1,7 +1,7 @@
 package io.valerix.core.jdbc;
 
-import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.deadline.Deadline;
+import io.valerix.core.jdbc.internal.HikariPools;
 import io.valerix.core.jdbc.internal.SessionTimeouts;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Proxy;
@@ -55,12 +55,12 @@ public final class DeadlineBoundDataSource {
   }
 
   /**
-   * Bounds {@code dataSource} with a gate as large as its pool: a {@link HikariDataSource}'s
+   * Bounds {@code dataSource} with a gate as large as its pool: a HikariCP pool's
    * maximum pool size, else {@value #DEFAULT_MAX_CONNECTIONS}.
    */
   public static DeadlineBoundDataSource of(DataSource dataSource) {
     Objects.requireNonNull(dataSource, "dataSource");
-    int size = dataSource instanceof HikariDataSource pool ? pool.getMaximumPoolSize() : DEFAULT_MAX_CONNECTIONS;
+    int size = HikariPools.maximumPoolSize(dataSource).orElse(DEFAULT_MAX_CONNECTIONS);
     return of(dataSource, size);
   }
 

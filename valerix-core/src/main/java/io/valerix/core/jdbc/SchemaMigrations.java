@@ -1,5 +1,6 @@
 package io.valerix.core.jdbc;
 
+import io.valerix.core.jdbc.internal.HikariPools;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
 import java.sql.PreparedStatement;
@@ -7,7 +8,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.Objects;
 import javax.sql.DataSource;
-import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
 import org.flywaydb.core.api.MigrationInfo;
@@ -132,10 +132,9 @@ public final class SchemaMigrations {
    * HikariCP pool it connects beside the pool with the pool's URL and credentials.
    */
   private static FluentConfiguration connectedTo(FluentConfiguration configuration, DataSource dataSource) {
-    if (dataSource instanceof HikariDataSource pool && pool.getJdbcUrl() != null) {
-      return configuration.dataSource(pool.getJdbcUrl(), pool.getUsername(), pool.getPassword());
-    }
-    return configuration.dataSource(dataSource);
+    return HikariPools.connectionSettings(dataSource)
+        .map(own -> configuration.dataSource(own.jdbcUrl(), own.username(), own.password()))
+        .orElseGet(() -> configuration.dataSource(dataSource));
   }
 
   /** The name of {@code schema}'s history table. */
