@@ -17,7 +17,6 @@ import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
@@ -225,8 +224,9 @@ public final class S3ArchiveStore implements ArchiveStore, AutoCloseable {
     }
 
     /**
-     * The bucket's region; unset, the SDK's chain ({@code AWS_REGION}, profile), and {@value
-     * #FALLBACK_REGION} if that finds none (S3-compatible servers mostly ignore it).
+     * The bucket's region; unset, {@code aws.region} (system property), {@code AWS_REGION} or
+     * {@code AWS_DEFAULT_REGION}, else {@value #FALLBACK_REGION} (S3-compatible servers mostly
+     * ignore it).
      */
     public Builder region(String region) {
       this.region = Objects.requireNonNull(region, "region");
@@ -272,12 +272,19 @@ public final class S3ArchiveStore implements ArchiveStore, AutoCloseable {
       return new S3ArchiveStore(described, client.build());
     }
 
+    /**
+     * {@code aws.region}, {@code AWS_REGION}, {@code AWS_DEFAULT_REGION}, else the fallback. Not the
+     * SDK's whole chain: its last link asks the EC2 instance metadata service, a network call
+     * that takes seconds to fail anywhere but on EC2.
+     */
     private static Region regionFromEnvironment() {
-      try {
-        return DefaultAwsRegionProviderChain.builder().build().getRegion();
-      } catch (SdkException none) {
-        return Region.of(FALLBACK_REGION);
+      for (String candidate : new String[] {
+          System.getProperty("aws.region"), System.getenv("AWS_REGION"), System.getenv("AWS_DEFAULT_REGION")}) {
+        if (candidate != null && !candidate.isBlank()) {
+          return Region.of(candidate.strip());
+        }
       }
+      return Region.of(FALLBACK_REGION);
     }
   }
 }
