@@ -16,6 +16,7 @@ import io.valerix.core.health.PrometheusExposition;
 import io.valerix.core.http.BearerTokenFilter;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.time.NanoClock;
+import io.valerix.harness.backup.ArchiveLocation;
 import io.valerix.harness.backup.ServiceArchiving;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.order.OrderMetrics;
@@ -49,6 +50,7 @@ public final class ServicePair implements AutoCloseable {
    *     separate from the admin token
    * @param warmupOrders how many orders {@link Warmup} runs on scratch databases before {@link
    *     #start} returns; 0 skips them (pools are filled and the inventory link opened anyway)
+   * @param archive where H2's journal is archived; null for {@code <dataDir>/archive}
    */
   public record Settings(
       int orderPort,
@@ -62,7 +64,8 @@ public final class ServicePair implements AutoCloseable {
       Path dataDir,
       HealthConfig health,
       int warmupOrders,
-      Storage storage) {
+      Storage storage,
+      ArchiveLocation archive) {
 
     public Settings {
       Objects.requireNonNull(gremlin, "gremlin");
@@ -80,6 +83,24 @@ public final class ServicePair implements AutoCloseable {
         throw new IllegalArgumentException("warmupOrders must not be negative, but was " + warmupOrders);
       }
       stock = Map.copyOf(stock);
+    }
+
+    /** Settings archiving to {@code <dataDir>/archive}. */
+    public Settings(int orderPort, int inventoryPort, GremlinSpec gremlin, long seed, Duration timeout, Map<String, Integer> stock,
+        String adminToken, String serviceToken, Path dataDir, HealthConfig health, int warmupOrders, Storage storage) {
+      this(orderPort, inventoryPort, gremlin, seed, timeout, stock, adminToken, serviceToken, dataDir, health, warmupOrders, storage,
+          null);
+    }
+
+    /** These settings archiving to {@code archive} (null: {@code <dataDir>/archive}). */
+    public Settings withArchive(ArchiveLocation archive) {
+      return new Settings(orderPort, inventoryPort, gremlin, seed, timeout, stock, adminToken, serviceToken, dataDir, health,
+          warmupOrders, storage, archive);
+    }
+
+    /** Where the journal is archived: {@link #archive()}, or {@code <dataDir>/archive}. */
+    public ArchiveLocation archiveLocation() {
+      return archive != null ? archive : ArchiveLocation.directory(ServiceArchiving.defaultArchive(dataDir));
     }
 
     /**
@@ -102,13 +123,13 @@ public final class ServicePair implements AutoCloseable {
     /** These settings with {@code orders} warm-up orders. */
     public Settings withWarmupOrders(int orders) {
       return new Settings(orderPort, inventoryPort, gremlin, seed, timeout, stock, adminToken, serviceToken, dataDir, health, orders,
-          storage);
+          storage, archive);
     }
 
     /** These settings with the databases {@code storage} says. */
     public Settings withStorage(Storage storage) {
       return new Settings(orderPort, inventoryPort, gremlin, seed, timeout, stock, adminToken, serviceToken, dataDir, health,
-          warmupOrders, storage);
+          warmupOrders, storage, archive);
     }
   }
 
@@ -162,7 +183,7 @@ public final class ServicePair implements AutoCloseable {
     LatencyMonitor orderMonitor = LatencyMonitor.create(settings.health().toBuilder().dependencies("inventory").build(), clock);
 
     ServiceArchiving archiving = ServiceArchiving.open(settings.storage(), settings.dataDir(),
-        ServiceArchiving.defaultArchive(settings.dataDir()), io.valerix.core.backup.JournalArchiver.DEFAULT_SEAL_INTERVAL);
+        settings.archiveLocation(), io.valerix.core.backup.JournalArchiver.DEFAULT_SEAL_INTERVAL);
     InventoryServer.Builder inventoryBuilder = InventoryServer.builder()
         .name("inventory")
         .dataSource(archiving.inventoryDatabase())
@@ -175,10 +196,11 @@ public final class ServicePair implements AutoCloseable {
     settings.stock().forEach(inventoryBuilder::stock);
     InventoryServer[] inventoryRef = new InventoryServer[1];
     inventoryBuilder.extraRoutes(server -> {
-      HealthReporter reporter = HealthReporter.builder(inventoryMonitor)
+      HealthReporter.Builder health = HealthReporter.builder(inventoryMonitor)
           // The readiness verdict, read from memory: /health never waits on the request pool.
-          .check("database", () -> inventoryRef[0].readiness().result("database"))
-          .build();
+          .check("database", () -> inventoryRef[0].readiness().result("database"));
+      archiving.addInventoryHealth(health);
+      HealthReporter reporter = health.build();
       HealthRoutes.install(server, reporter,
           PrometheusExposition.builder().source(inventoryMonitor).source(new GremlinMetrics(gremlin)).build());
       GremlinAdmin.install(server, gremlin);
@@ -208,10 +230,11 @@ public final class ServicePair implements AutoCloseable {
           .filter(new LatencyRecordingFilter(orderMonitor, clock))
           .filter(BearerTokenFilter.admin(settings.adminToken()))
           .extraRoutes(server -> {
-            HealthReporter reporter = HealthReporter.builder(orderMonitor)
+            HealthReporter.Builder health = HealthReporter.builder(orderMonitor)
                 // The readiness verdict, read from memory: /health never waits on the request pool.
-                .check("database", () -> orderRef[0].readiness().result("database"))
-                .build();
+                .check("database", () -> orderRef[0].readiness().result("database"));
+            archiving.addOrderHealth(health);
+            HealthReporter reporter = health.build();
             HealthRoutes.install(server, reporter, PrometheusExposition.builder()
                 .source(orderMonitor)
                 .source(writer -> new OrderMetrics(orderRef[0].service(), orderRef[0].reconciler()).writeTo(writer))

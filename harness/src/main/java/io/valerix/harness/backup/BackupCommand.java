@@ -48,7 +48,12 @@ public final class BackupCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     String token = options.adminToken();
-    ArchiveStore archive = ArchiveStore.directory(options.archive());
+    try (ArchiveLocation.Opened opened = options.archive().open()) {
+      return call(opened.store(), out, err, token);
+    }
+  }
+
+  private int call(ArchiveStore archive, PrintWriter out, PrintWriter err, String token) {
     DailyBackup daily = DailyBackup.builder(archive, BackupService.http(service, serviceTimeout)).build();
     BackupReceipt receipt;
     try {

@@ -2,6 +2,7 @@ package io.valerix.harness.backup;
 
 import java.net.URI;
 import java.nio.file.Path;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the archive is and how to reach the running services; shared by the backup commands. */
@@ -10,8 +11,7 @@ public final class BackupOptions {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "The services' data directory (default: ${DEFAULT-VALUE}).")
   public Path dataDir = Path.of("valerix-data");
 
-  @Option(names = "--archive", paramLabel = "DIR", description = "The archive directory (default: <data-dir>/archive).")
-  public Path archive;
+  @Mixin public ArchiveOptions archive = new ArchiveOptions();
 
   @Option(names = "--order", paramLabel = "URL", description = "The running order service (default: ${DEFAULT-VALUE}).")
   public URI order = URI.create("http://127.0.0.1:8080");
@@ -23,9 +23,14 @@ public final class BackupOptions {
       description = "The services' admin token, as 'valerix up' printed it (default: $VALERIX_ADMIN_TOKEN).")
   public String adminToken;
 
-  /** The archive directory: {@code --archive}, or {@code <data-dir>/archive}. */
-  public Path archive() {
-    return archive != null ? archive : ServiceArchiving.defaultArchive(dataDir);
+  /**
+   * The archive: {@code --archive} (a directory or {@code s3://BUCKET/PREFIX}), or {@code
+   * <data-dir>/archive}.
+   *
+   * @throws IllegalArgumentException if {@code --archive} or its endpoint is malformed
+   */
+  public ArchiveLocation archive() {
+    return archive.location(dataDir);
   }
 
   /**

@@ -40,7 +40,12 @@ public final class BackupVerifyCommand implements Callable<Integer> {
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
     String token = options.adminToken();
-    ArchiveStore archive = ArchiveStore.directory(options.archive());
+    try (ArchiveLocation.Opened opened = options.archive().open()) {
+      return verify(opened.store(), out, token);
+    }
+  }
+
+  private int verify(ArchiveStore archive, PrintWriter out, String token) throws IOException {
     boolean pass = true;
     for (URI uri : List.of(options.order, options.inventory)) {
       ServiceAdminClient service = new ServiceAdminClient(uri, token);

@@ -1,6 +1,5 @@
 package io.valerix.harness.backup;
 
-import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.RestorePoint;
 import io.valerix.core.backup.RestoreResult;
 import java.io.PrintWriter;
@@ -10,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code valerix restore}: the databases as they were at a point in time, from the archive. */
@@ -34,8 +34,7 @@ public final class RestoreCommand implements Callable<Integer> {
   @Option(names = "--data-dir", paramLabel = "DIR", description = "The services' data directory, for the default archive (default: ${DEFAULT-VALUE}).")
   Path dataDir = Path.of("valerix-data");
 
-  @Option(names = "--archive", paramLabel = "DIR", description = "The archive directory (default: <data-dir>/archive).")
-  Path archive;
+  @Mixin ArchiveOptions archive = new ArchiveOptions();
 
   @Option(names = "--database", paramLabel = "NAME", description = "Restore only this database: orders or inventory; repeatable (default: both).")
   List<String> databases = new ArrayList<>();
@@ -56,9 +55,17 @@ public final class RestoreCommand implements Callable<Integer> {
             "--database must be one of " + ServiceArchiving.DATABASES + ", but was '" + database + "'");
       }
     }
-    Path archiveDir = archive != null ? archive : ServiceArchiving.defaultArchive(dataDir);
+    ArchiveLocation location;
+    try {
+      location = archive.location(dataDir);
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     List<String> chosen = databases.isEmpty() ? ServiceArchiving.DATABASES : databases;
-    RestoreResult result = ServiceArchiving.restore(ArchiveStore.directory(archiveDir), chosen).to(point).into(into).build().run();
+    RestoreResult result;
+    try (ArchiveLocation.Opened opened = location.open()) {
+      result = ServiceArchiving.restore(opened.store(), chosen).to(point).into(into).build().run();
+    }
 
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Restored to %s into %s:%n", point, result.directory());

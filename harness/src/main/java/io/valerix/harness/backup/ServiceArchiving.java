@@ -6,6 +6,7 @@ import io.valerix.core.backup.BackupAdmin;
 import io.valerix.core.backup.ChangeJournal;
 import io.valerix.core.backup.JournalArchiver;
 import io.valerix.core.backup.PointInTimeRestore;
+import io.valerix.core.health.HealthReporter;
 import io.valerix.core.http.JsonServer;
 import io.valerix.harness.ServiceDatabases;
 import io.valerix.harness.Storage;
@@ -20,8 +21,9 @@ import java.util.Objects;
 /**
  * Backup as the harness runs it: both services' databases opened here (so the archivers can reach
  * them), one {@link ChangeJournal} that both services write through, and one {@link
- * JournalArchiver} per service shipping to one archive directory, with the archiver's admin
- * routes on each service.
+ * JournalArchiver} per service shipping to one archive (a directory, or an S3-compatible bucket:
+ * {@link ArchiveLocation}), with the archiver's admin routes and its advisory {@code archive}
+ * health check on each service.
  *
  * <p>Lifecycle: {@link #open} opens the databases; the services are built on them; {@link #start()}
  * starts archiving once the services have set up their schemas; {@link #close()} (after the
@@ -40,6 +42,7 @@ public final class ServiceArchiving implements AutoCloseable {
   /** Both databases, in the order a restore builds them. */
   public static final List<String> DATABASES = List.of(ORDERS, INVENTORY);
 
+  private final ArchiveLocation.Opened opened;
   private final ArchiveStore archive;
   private final ChangeJournal journal;
   private final ServiceDatabases databases;
@@ -48,9 +51,10 @@ public final class ServiceArchiving implements AutoCloseable {
   private final JournalArchiver inventoryArchiver;
   private final JournalArchiver orderArchiver;
 
-  private ServiceArchiving(ServiceDatabases databases, Path archiveDir, Duration sealInterval) {
+  private ServiceArchiving(ServiceDatabases databases, ArchiveLocation.Opened opened, Duration sealInterval) {
     this.databases = databases;
-    this.archive = ArchiveStore.directory(archiveDir);
+    this.opened = opened;
+    this.archive = opened.store();
     this.inventoryDatabase = databases.inventory();
     this.ordersDatabase = databases.orders();
     if (databases.engine() == Storage.Engine.H2) {
@@ -76,13 +80,23 @@ public final class ServiceArchiving implements AutoCloseable {
 
   /** Opens the databases {@code storage} names (H2: archived to {@code archiveDir}; PostgreSQL: not archived here). */
   public static ServiceArchiving open(Storage storage, Path dataDir, Path archiveDir, Duration sealInterval) {
+    return open(storage, dataDir, ArchiveLocation.directory(Objects.requireNonNull(archiveDir, "archiveDir")), sealInterval);
+  }
+
+  /** Opens the databases {@code storage} names (H2: archived to {@code archive}; PostgreSQL: not archived here). */
+  public static ServiceArchiving open(Storage storage, Path dataDir, ArchiveLocation archive, Duration sealInterval) {
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(dataDir, "dataDir");
-    Objects.requireNonNull(archiveDir, "archiveDir");
+    Objects.requireNonNull(archive, "archive");
     ServiceDatabases databases = storage.open(dataDir);
+    ArchiveLocation.Opened opened = null;
     try {
-      return new ServiceArchiving(databases, archiveDir, sealInterval);
+      opened = archive.open();
+      return new ServiceArchiving(databases, opened, sealInterval);
     } catch (RuntimeException e) {
+      if (opened != null) {
+        opened.close();
+      }
       databases.close();
       throw e;
     }
@@ -140,6 +154,23 @@ public final class ServiceArchiving implements AutoCloseable {
     return archive;
   }
 
+  /**
+   * Adds the inventory archiver's advisory {@code archive} check to {@code health}: DOWN while
+   * archiving fails, without taking the service out of rotation. Nothing on PostgreSQL.
+   */
+  public void addInventoryHealth(HealthReporter.Builder health) {
+    if (inventoryArchiver != null) {
+      health.advisoryCheck("archive", inventoryArchiver.healthCheck());
+    }
+  }
+
+  /** As {@link #addInventoryHealth}, for the order archiver. */
+  public void addOrderHealth(HealthReporter.Builder health) {
+    if (orderArchiver != null) {
+      health.advisoryCheck("archive", orderArchiver.healthCheck());
+    }
+  }
+
   /** Adds {@code /admin/backup/**} for the inventory database to the inventory server. */
   public void installInventoryRoutes(JsonServer.Builder server) {
     if (inventoryArchiver != null) {
@@ -174,7 +205,11 @@ public final class ServiceArchiving implements AutoCloseable {
         }
       }
     } finally {
-      databases.close();
+      try {
+        databases.close();
+      } finally {
+        opened.close();
+      }
     }
   }
 }

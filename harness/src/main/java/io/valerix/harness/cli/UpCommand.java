@@ -5,6 +5,7 @@ import io.valerix.core.gremlin.GremlinSpecException;
 import io.valerix.core.health.HealthConfig;
 import io.valerix.core.http.BearerTokenFilter;
 import io.valerix.harness.ServicePair;
+import io.valerix.harness.backup.ArchiveOptions;
 import io.valerix.harness.dashboard.Dashboard;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
@@ -30,12 +31,19 @@ public final class UpCommand implements Callable<Integer> {
 
   @Mixin ServiceOptions options;
 
+  @Mixin ArchiveOptions archive = new ArchiveOptions();
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    ServicePair.Settings settings = settings(options);
+    ServicePair.Settings settings;
+    try {
+      settings = settings(options).withArchive(archive.location(options.dataDir));
+    } catch (IllegalArgumentException e) {
+      throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
     Dashboard dashboard = Dashboard.builder().adminToken(settings.adminToken()).build();
     ServicePair pair;
     try {
@@ -71,6 +79,9 @@ public final class UpCommand implements Callable<Integer> {
     out.printf("  health             %s/health/live  %s/health/ready%n", pair.orderUri(), pair.orderUri());
     out.printf("  warm               %s%n", pair.warmup().summary());
     out.printf("  data               %s (%s)%n", settings.dataDir().toAbsolutePath(), settings.storage());
+    if (pair.archiving().isArchiving()) {
+      out.printf("  archive            %s%n", pair.archiving().archive().location());
+    }
     out.println();
     out.printf("Try: curl -s -X POST %s/orders -H 'Content-Type: application/json' -H 'Idempotency-Key: try-1' -d '{\"sku\":\"widget\",\"quantity\":1}'%n", pair.orderUri());
     out.println("Press Ctrl-C to stop.");

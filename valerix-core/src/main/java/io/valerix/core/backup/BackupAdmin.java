@@ -16,8 +16,9 @@ import java.util.Objects;
  *   <li>{@code POST /admin/backup/base}: takes a base backup of every database into the archive
  *       ({@code {"baseBackups":[…]}}).
  *   <li>{@code POST /admin/backup/seal}: seals and ships now ({@code {"archived":{"db":seq}}}).
- *   <li>{@code GET /admin/backup/status}: per database, the journal and archive positions and the
- *       last error ({@code {"databases":[…]}}).
+ *   <li>{@code GET /admin/backup/status}: per database, the journal and archive positions, the
+ *       gap between them, and while archiving fails its reason, since when and the next attempt
+ *       ({@code {"databases":[…]}}, {@link JournalArchiver.DatabaseStatus}).
  *   <li>{@code GET /admin/backup/digest}: per database, a {@link DatabaseDigest} of the live data.
  * </ul>
  *

@@ -15,13 +15,15 @@ import java.time.Instant;
 import java.time.InstantSource;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import io.valerix.core.health.HealthCheck;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
@@ -49,9 +51,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Run one archiver per database (like one {@code archive_command} per PostgreSQL primary); the
  * archiver is its manifest's only writer. It reads and deletes rows of {@code valerix_journal}
- * only, so it never blocks the writers' counter row. Failures (archive or database unreachable)
- * are logged and retried at the next seal; {@link #status()} shows them. Thread-safe. The caller
- * owns the data sources and closes them after the archiver.
+ * only, so it never blocks the writers' counter row.
+ *
+ * <p><b>Failures.</b> When the archive or the database fails (a bucket that refuses writes, a
+ * full disk), the writers go on: their changes wait in the journal, which is emptied only once
+ * archived. The archiver logs the failure once and retries with backoff, doubling the wait from
+ * the seal interval up to {@link Builder#maxRetryDelay(Duration)} (30 s by default), so a broken
+ * archive is not hammered once a second and a healed one is caught up within that bound.
+ * {@link #status()} shows the gap (unarchived changes, failing since, next attempt) and {@link
+ * #healthCheck()} reports it from memory for {@code /health}. Thread-safe. The caller owns the data
+ * sources and closes them after the archiver.
  */
 public final class JournalArchiver implements AutoCloseable {
 
@@ -64,22 +73,42 @@ public final class JournalArchiver implements AutoCloseable {
   public static final int DEFAULT_MAX_SEGMENT_CHANGES = 10_000;
   /** The default number of segments the manifest lists before they move into a list file. */
   public static final int DEFAULT_MAX_MANIFEST_SEGMENTS = 1_000;
+  /** The default longest wait between retries of a failing archive. */
+  public static final Duration DEFAULT_MAX_RETRY_DELAY = Duration.ofSeconds(30);
 
-  /** How archiving one database stands. */
+  /**
+   * How archiving one database stands.
+   *
+   * @param journalSeq the last journal row committed (-1 if the database cannot be read)
+   * @param archivedSeq the last journal row archived
+   * @param lastError the latest failure, null while archiving succeeds
+   * @param unarchivedChanges committed changes not archived yet: the gap a crash now would lose
+   * @param failedSeals seals failed in a row, 0 while archiving succeeds
+   * @param failingSince when the current run of failures began, null while archiving succeeds
+   * @param nextSealAt when the archiver tries next (later than usual while it backs off)
+   */
   public record DatabaseStatus(
-      String database, long journalSeq, long archivedSeq, Instant archivedAt, int baseBackups, Instant lastSuccess, String lastError) {}
+      String database, long journalSeq, long archivedSeq, Instant archivedAt, int baseBackups, Instant lastSuccess, String lastError,
+      long unarchivedChanges, int failedSeals, Instant failingSince, Instant nextSealAt) {}
+
+  /** A database's current run of failed seals. */
+  private record FailureRun(int seals, Instant since) {}
 
   private final ArchiveStore store;
   private final Map<String, DatabaseShipper> shippers;
   private final Duration sealInterval;
+  private final Duration maxRetryDelay;
   private final InstantSource clock;
+  private final Map<String, FailureRun> failures = new ConcurrentHashMap<>();
   private final Object lifecycle = new Object();
-  private ScheduledExecutorService scheduler;
-  private boolean closed;
+  private ScheduledThreadPoolExecutor scheduler;
+  private volatile Instant nextSealAt;
+  private volatile boolean closed;
 
   private JournalArchiver(Builder builder) {
     this.store = builder.store;
     this.sealInterval = builder.sealInterval;
+    this.maxRetryDelay = builder.maxRetryDelay;
     this.clock = builder.clock;
     Map<String, DatabaseShipper> byName = new LinkedHashMap<>();
     builder.databases.forEach((name, dataSource) -> byName.put(name,
@@ -110,13 +139,14 @@ public final class JournalArchiver implements AutoCloseable {
           throw new BackupException("archiving database '" + shipper.database() + "' cannot start: " + e.getMessage(), e);
         }
       }
-      scheduler = Executors.newSingleThreadScheduledExecutor(runnable -> {
+      scheduler = new ScheduledThreadPoolExecutor(1, runnable -> {
         Thread thread = new Thread(runnable, "journal-archiver");
         thread.setDaemon(true);
         return thread;
       });
-      long period = sealInterval.toNanos();
-      scheduler.scheduleWithFixedDelay(this::sealQuietly, period, period, TimeUnit.NANOSECONDS);
+      // A pending retry may be 30 s away: shutdown must drop it, not wait for it.
+      scheduler.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
+      scheduleSeal(sealInterval);
       log.info("archiving {} to {} every {} ms", shippers.keySet(), store.location(), sealInterval.toMillis());
       return this;
     }
@@ -133,7 +163,9 @@ public final class JournalArchiver implements AutoCloseable {
     for (DatabaseShipper shipper : shippers.values()) {
       try {
         shipped.put(shipper.database(), shipper.ship());
+        failures.remove(shipper.database());
       } catch (SQLException | IOException e) {
+        recordFailure(shipper.database());
         throw new BackupException("archiving database '" + shipper.database() + "' failed: " + e.getMessage(), e);
       }
     }
@@ -209,15 +241,49 @@ public final class JournalArchiver implements AutoCloseable {
       } catch (SQLException e) {
         error = error != null ? error : "reading the journal counter failed: " + e.getMessage();
       }
+      FailureRun run = failures.get(shipper.database());
       try {
         Manifest manifest = shipper.manifestSnapshot();
+        long unarchived = journalSeq < 0 ? -1 : Math.max(0, journalSeq - manifest.lastSeq());
         statuses.add(new DatabaseStatus(shipper.database(), journalSeq, manifest.lastSeq(), manifest.lastAt(),
-            manifest.baseBackups.size(), shipper.lastSuccess(), error));
+            manifest.baseBackups.size(), shipper.lastSuccess(), error, unarchived,
+            run == null ? 0 : run.seals(), run == null ? null : run.since(), nextSealAt));
       } catch (IOException e) {
         throw new UncheckedIOException("reading the manifest of '" + shipper.database() + "' failed", e);
       }
     }
     return statuses;
+  }
+
+  /**
+   * A check for {@code /health}, answered from memory (no database, no archive call): DOWN while
+   * seals fail, saying since when, how often, the latest error and when the next try is; UP with
+   * the time of the last successful seal otherwise. Register it as an advisory check ({@link
+   * io.valerix.core.health.HealthReporter.Builder#advisoryCheck}): the service keeps serving while
+   * its archive is behind, so a load balancer must not pull it.
+   */
+  public HealthCheck healthCheck() {
+    return () -> {
+      StringBuilder failing = new StringBuilder();
+      Instant lastSuccess = null;
+      for (DatabaseShipper shipper : shippers.values()) {
+        FailureRun run = failures.get(shipper.database());
+        if (run != null) {
+          failing.append(failing.isEmpty() ? "" : "; ").append("archiving '").append(shipper.database()).append("' to ")
+              .append(store.location()).append(" fails since ").append(run.since()).append(" (").append(run.seals())
+              .append(run.seals() == 1 ? " attempt" : " attempts").append("): ").append(shipper.lastError());
+        }
+        Instant success = shipper.lastSuccess();
+        if (success != null && (lastSuccess == null || success.isBefore(lastSuccess))) {
+          lastSuccess = success;
+        }
+      }
+      Instant next = nextSealAt;
+      if (!failing.isEmpty()) {
+        return HealthCheck.Result.down(failing + (next == null ? "" : "; next attempt at " + next));
+      }
+      return lastSuccess == null ? HealthCheck.Result.up("not archived yet") : HealthCheck.Result.up("archived at " + lastSuccess);
+    };
   }
 
   /**
@@ -246,18 +312,59 @@ public final class JournalArchiver implements AutoCloseable {
     }
   }
 
-  private void sealQuietly() {
+  /** One scheduled seal, then the next one: after the seal interval, or later while failing. */
+  private void sealAndReschedule() {
+    boolean shipped = sealQuietly();
+    int failedSeals = failures.values().stream().mapToInt(FailureRun::seals).max().orElse(0);
+    scheduleSeal(shipped ? sealInterval : retryDelay(failedSeals));
+  }
+
+  private void scheduleSeal(Duration delay) {
+    if (closed) {
+      return;
+    }
+    nextSealAt = clock.instant().plus(delay);
+    try {
+      scheduler.schedule(this::sealAndReschedule, delay.toNanos(), TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException stopping) {
+      // close() shut the scheduler down between the check and here; it seals once more itself.
+    }
+  }
+
+  /** The seal interval doubled per failure in a row, up to the maximum retry delay. */
+  Duration retryDelay(int failedSeals) {
+    Duration delay = sealInterval;
+    for (int i = 0; i < failedSeals && delay.compareTo(maxRetryDelay) < 0; i++) {
+      delay = delay.multipliedBy(2);
+    }
+    return delay.compareTo(maxRetryDelay) < 0 ? delay : maxRetryDelay;
+  }
+
+  /** Seals every database once; true if all of them shipped. */
+  private boolean sealQuietly() {
+    boolean all = true;
     for (DatabaseShipper shipper : shippers.values()) {
-      boolean wasFailing = shipper.lastError() != null;
       try {
         shipper.ship();
+        FailureRun ended = failures.remove(shipper.database());
+        if (ended != null) {
+          log.info("archiving database '{}' works again after {} failed seals since {}", shipper.database(), ended.seals(), ended.since());
+        }
       } catch (SQLException | IOException | RuntimeException e) {
-        // Logged once per failure streak; the status keeps the latest message.
-        if (!wasFailing) {
-          log.warn("archiving database '{}' failed; retrying every {} ms: {}", shipper.database(), sealInterval.toMillis(), e.toString());
+        all = false;
+        FailureRun run = recordFailure(shipper.database());
+        // Logged once per run of failures; the status keeps the latest message.
+        if (run.seals() == 1) {
+          log.warn("archiving database '{}' to {} failed; the changes wait in the journal, retrying with backoff up to {} ms: {}",
+              shipper.database(), store.location(), maxRetryDelay.toMillis(), e.toString());
         }
       }
     }
+    return all;
+  }
+
+  private FailureRun recordFailure(String database) {
+    return failures.merge(database, new FailureRun(1, clock.instant()), (run, first) -> new FailureRun(run.seals() + 1, run.since()));
   }
 
   private DatabaseShipper shipper(String database) {
@@ -273,6 +380,7 @@ public final class JournalArchiver implements AutoCloseable {
     private final ArchiveStore store;
     private final Map<String, DataSource> databases = new LinkedHashMap<>();
     private Duration sealInterval = DEFAULT_SEAL_INTERVAL;
+    private Duration maxRetryDelay;
     private int maxSegmentChanges = DEFAULT_MAX_SEGMENT_CHANGES;
     private int maxManifestSegments = DEFAULT_MAX_MANIFEST_SEGMENTS;
     private InstantSource clock = InstantSource.system();
@@ -300,6 +408,16 @@ public final class JournalArchiver implements AutoCloseable {
     /** The most time between a commit and the seal that ships it; at least 10 ms, 1 s by default. */
     public Builder sealInterval(Duration interval) {
       this.sealInterval = Objects.requireNonNull(interval, "interval");
+      return this;
+    }
+
+    /**
+     * The longest wait between retries while archiving fails: the wait starts at the seal interval
+     * and doubles per failed seal up to this. At least the seal interval; by default 30 s (or the
+     * seal interval, if that is longer).
+     */
+    public Builder maxRetryDelay(Duration delay) {
+      this.maxRetryDelay = Objects.requireNonNull(delay, "delay");
       return this;
     }
 
@@ -331,6 +449,12 @@ public final class JournalArchiver implements AutoCloseable {
       }
       if (sealInterval.compareTo(Duration.ofMillis(10)) < 0) {
         throw new IllegalArgumentException("sealInterval must be at least 10 ms, but was " + sealInterval);
+      }
+      if (maxRetryDelay == null) {
+        maxRetryDelay = sealInterval.compareTo(DEFAULT_MAX_RETRY_DELAY) > 0 ? sealInterval : DEFAULT_MAX_RETRY_DELAY;
+      }
+      if (maxRetryDelay.compareTo(sealInterval) < 0) {
+        throw new IllegalArgumentException("maxRetryDelay must be at least the seal interval (" + sealInterval + "), but was " + maxRetryDelay);
       }
       if (maxSegmentChanges < 1 || maxSegmentChanges > 1_000_000) {
         throw new IllegalArgumentException("maxSegmentChanges must be 1..1000000, but was " + maxSegmentChanges);

@@ -24,13 +24,14 @@ import java.util.TreeMap;
  * 200 for UP and 503 for DOWN. DOWN means a registered {@link HealthCheck} failed (the service
  * cannot do its job: its database does not answer); slowness is not DOWN. A RED light is still
  * UP, so a load balancer does not pull a slow but working instance, while the dashboard shows
- * RED.
+ * RED. An advisory check (an archive that is behind) shows DOWN in {@code checks} and leaves the
+ * status UP.
  *
  * <p>Latencies are in milliseconds rounded to the microsecond, rates rounded to 3 decimals, the
  * error rate to 4. Maps are sorted by name. Immutable and thread-safe; serializes with a plain
  * Jackson {@code ObjectMapper} in component order, and reads back.
  *
- * @param status UP unless a check is DOWN
+ * @param status UP unless a required (not advisory) check is DOWN
  * @param light the server's light
  * @param thresholdMs the p99 at or above which a light turns RED
  * @param windowMs the rolling window's length
@@ -63,9 +64,9 @@ public record HealthReport(
 
   /** Whether the service can do its job; see {@link HealthReport}. */
   public enum Status {
-    /** Every check passed (or none is registered). */
+    /** Every required check passed (or none is registered). */
     UP,
-    /** At least one check failed. */
+    /** At least one required check failed. */
     DOWN
   }
 

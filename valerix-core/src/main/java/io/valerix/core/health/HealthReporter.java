@@ -1,8 +1,10 @@
 package io.valerix.core.health;
 
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 import org.slf4j.Logger;
@@ -20,6 +22,11 @@ import org.slf4j.LoggerFactory;
  * exchange.respondJson(report.httpStatus(), report);   // 200 UP, 503 DOWN
  * }</pre>
  *
+ * <p>A check is required ({@link Builder#check}: DOWN makes the report DOWN, 503) or advisory
+ * ({@link Builder#advisoryCheck}: shown with its own status, the report stays UP), for something
+ * an operator must see but that does not stop the service doing its job, such as an archive that
+ * is behind.
+ *
  * <p>Immutable after {@link Builder#build()} and thread-safe if the checks are. Each
  * {@link #report()} judges the lights now and runs every check, in registration order.
  */
@@ -29,10 +36,12 @@ public final class HealthReporter {
 
   private final LatencyMonitor monitor;
   private final Map<String, HealthCheck> checks;
+  private final Set<String> advisory;
 
   private HealthReporter(Builder builder) {
     this.monitor = builder.monitor;
     this.checks = new LinkedHashMap<>(builder.checks);
+    this.advisory = Set.copyOf(builder.advisory);
   }
 
   /** A builder reporting on {@code monitor}, with no check yet. */
@@ -47,7 +56,7 @@ public final class HealthReporter {
     for (Map.Entry<String, HealthCheck> e : checks.entrySet()) {
       HealthCheck.Result result = run(e.getKey(), e.getValue());
       results.put(e.getKey(), result);
-      if (result.status() == HealthReport.Status.DOWN) {
+      if (result.status() == HealthReport.Status.DOWN && !advisory.contains(e.getKey())) {
         status = HealthReport.Status.DOWN;
       }
     }
@@ -83,6 +92,7 @@ public final class HealthReporter {
   public static final class Builder {
     private final LatencyMonitor monitor;
     private final Map<String, HealthCheck> checks = new LinkedHashMap<>();
+    private final Set<String> advisory = new HashSet<>();
 
     private Builder(LatencyMonitor monitor) {
       this.monitor = monitor;
@@ -102,6 +112,18 @@ public final class HealthReporter {
       if (checks.putIfAbsent(name, check) != null) {
         throw new IllegalArgumentException("check '" + name + "' is already registered");
       }
+      return this;
+    }
+
+    /**
+     * Registers an advisory check under {@code name}: shown in the report's {@code checks} with
+     * its own status, but a DOWN does not make the report DOWN (the service still does its job).
+     *
+     * @throws IllegalArgumentException if the name is blank or already registered
+     */
+    public Builder advisoryCheck(String name, HealthCheck check) {
+      check(name, check);
+      advisory.add(name);
       return this;
     }
 

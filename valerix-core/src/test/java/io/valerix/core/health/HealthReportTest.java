@@ -114,6 +114,31 @@ class HealthReportTest {
   }
 
   @Test
+  void aDownAdvisoryCheckShowsDownButLeavesTheReportUpWhileARequiredOneStillCounts() {
+    // given an archive that is behind (advisory) and a database that answers (required)
+    HealthReporter reporter = HealthReporter.builder(monitor)
+        .check("database", HealthCheck.Result::up)
+        .advisoryCheck("archive", () -> HealthCheck.Result.down("archiving fails since 12:00: 403 AccessDenied"))
+        .build();
+
+    // when
+    HealthReport report = reporter.report();
+
+    // then the gap shows, and the service is not pulled for it
+    assertThat(report.status()).isEqualTo(Status.UP);
+    assertThat(report.httpStatus()).isEqualTo(200);
+    assertThat(report.checks()).containsEntry("archive", HealthCheck.Result.down("archiving fails since 12:00: 403 AccessDenied"));
+
+    // and a failing required check still makes it DOWN
+    HealthReport down = HealthReporter.builder(monitor)
+        .check("database", () -> HealthCheck.Result.down("ping failed"))
+        .advisoryCheck("archive", HealthCheck.Result::up)
+        .build()
+        .report();
+    assertThat(down.status()).isEqualTo(Status.DOWN);
+  }
+
+  @Test
   void passingChecksKeepTheReportUp() {
     HealthReport report = HealthReporter.builder(monitor)
         .check("database", HealthCheck.Result::up)
