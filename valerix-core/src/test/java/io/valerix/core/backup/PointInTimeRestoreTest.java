@@ -266,7 +266,8 @@ class PointInTimeRestoreTest {
     archiver.takeBaseBackup(DB);
 
     assertThatThrownBy(() -> restore(RestorePoint.at(T0.plusSeconds(5)), "restored"))
-        .isInstanceOf(BackupException.class)
+        .isInstanceOf(NoBaseBackupException.class)
+        .isNotInstanceOf(ArchiveDamagedException.class)
         .hasMessageContaining("no base backup of database 'widgets' is old enough");
   }
 
