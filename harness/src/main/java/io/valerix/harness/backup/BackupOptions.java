@@ -1,22 +1,31 @@
 package io.valerix.harness.backup;
 
+import io.valerix.core.backup.ArchiveStore;
+import io.valerix.core.backup.BackupException;
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /** Where the archive is and how to reach the running services; shared by the backup commands. */
 public final class BackupOptions {
 
-  @Option(names = "--data-dir", paramLabel = "DIR", description = "The services' data directory (default: ${DEFAULT-VALUE}).")
-  public Path dataDir = Path.of("valerix-data");
+  /** The data directory when {@code --data-dir} is not given, as {@code valerix up} uses it. */
+  public static final Path DEFAULT_DATA_DIR = Path.of("valerix-data");
+
+  @Option(names = "--data-dir", paramLabel = "DIR", description = "The services' data directory (default: valerix-data).")
+  public Path dataDir;
 
   @Option(names = "--archive", paramLabel = "DIR", description = "The archive directory (default: <data-dir>/archive).")
   public Path archive;
 
-  @Option(names = "--order", paramLabel = "URL", description = "The running order service (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--order", paramLabel = "URL", description = {"The running order service.", "Default: ${DEFAULT-VALUE}."})
   public URI order = URI.create("http://127.0.0.1:8080");
 
-  @Option(names = "--inventory", paramLabel = "URL", description = "The running inventory service (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--inventory", paramLabel = "URL", description = {"The running inventory service.", "Default: ${DEFAULT-VALUE}."})
   public URI inventory = URI.create("http://127.0.0.1:8081");
 
   @Option(names = "--admin-token", paramLabel = "TOKEN",
@@ -25,7 +34,7 @@ public final class BackupOptions {
 
   /** The archive directory: {@code --archive}, or {@code <data-dir>/archive}. */
   public Path archive() {
-    return archive != null ? archive : ServiceArchiving.defaultArchive(dataDir);
+    return archive != null ? archive : ServiceArchiving.defaultArchive(dataDir != null ? dataDir : DEFAULT_DATA_DIR);
   }
 
   /**
@@ -39,5 +48,65 @@ public final class BackupOptions {
       throw new IllegalArgumentException("give the services' admin token with --admin-token or VALERIX_ADMIN_TOKEN ('valerix up' prints it)");
     }
     return token;
+  }
+
+  /** The running services, order first. */
+  List<ServiceAdminClient> services() {
+    String token = adminToken();
+    return List.of(new ServiceAdminClient(order, token), new ServiceAdminClient(inventory, token));
+  }
+
+  /**
+   * The archive this command works on, after checking that the running services archive into it:
+   * a command that read one archive while the services wrote another would fail later on a path
+   * that is missing for a reason it cannot name.
+   *
+   * @throws BackupException naming both directories and the option to pass, if they differ
+   */
+  ArchiveStore archiveOfServices(List<ServiceAdminClient> services) {
+    ArchiveStore mine = ArchiveStore.directory(archive());
+    List<String> elsewhere = new ArrayList<>();
+    String theirs = null;
+    for (ServiceAdminClient service : services) {
+      String location = service.archiveLocation();
+      if (!sameLocation(mine.location(), location)) {
+        elsewhere.add("the service at " + service.uri() + " archives into " + location);
+        theirs = location;
+      }
+    }
+    if (theirs == null) {
+      return mine;
+    }
+    throw new BackupException("this command uses the archive " + mine.location() + " (" + whereMineComesFrom() + "), but "
+        + String.join(" and ", elsewhere) + ". " + remedy(theirs));
+  }
+
+  private String whereMineComesFrom() {
+    if (archive != null) {
+      return "--archive";
+    }
+    return dataDir != null ? "<data-dir>/archive of --data-dir " + dataDir : "<data-dir>/archive of the default --data-dir " + DEFAULT_DATA_DIR;
+  }
+
+  private static String remedy(String theirs) {
+    Path archive = Path.of(theirs);
+    Path parent = archive.getParent();
+    if (parent != null && archive.getFileName().toString().equals("archive")) {
+      return "Pass --data-dir " + parent + " (the services' data directory), or --archive " + archive + ".";
+    }
+    return "Pass --archive " + theirs + ".";
+  }
+
+  private static boolean sameLocation(String mine, String theirs) {
+    if (mine.equals(theirs)) {
+      return true;
+    }
+    try {
+      Path a = Path.of(mine);
+      Path b = Path.of(theirs);
+      return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+    } catch (IOException | RuntimeException notAPath) {
+      return false;
+    }
   }
 }
