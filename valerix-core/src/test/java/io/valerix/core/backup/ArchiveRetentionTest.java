@@ -129,6 +129,37 @@ class ArchiveRetentionTest {
   }
 
   @Test
+  void retentionNeedsOnlyTheManifestSoAnyEnginesFilesArePrunedAlike() throws Exception {
+    // Given an archive no database wrote: base backups as tar files and WAL-like segments, listed in a manifest by hand
+    archiver.close();
+    Manifest manifest = Manifest.empty("pg");
+    Instant day = Instant.parse("2025-06-01T00:00:00Z");
+    for (int i = 0; i < 3; i++) {
+      Instant at = day.plus(Duration.ofDays(i));
+      String name = String.format("pg/base/%020d.tar", i * 10L);
+      archive.put(name, new byte[] {(byte) i});
+      manifest.baseBackups.add(new BaseBackupInfo("pg", name, i * 10L, at, at, "00", 1));
+    }
+    for (long seq = 1; seq <= 25; seq += 5) {
+      String name = String.format("pg/wal/%024d", seq);
+      archive.put(name, new byte[] {1});
+      manifest.append(archive, new SegmentInfo(name, seq, seq + 4, day.plus(Duration.ofHours(seq)), day.plus(Duration.ofHours(seq + 4)),
+          "00", 1), 1_000);
+    }
+    manifest.write(archive);
+
+    // When pruned to what a restore to the middle of the second day needs
+    PrunedArchive pruned = ArchiveRetention.prune(archive, "pg", day.plus(Duration.ofHours(36)));
+
+    // Then the second base backup (row 10) is the oldest kept, and only segments wholly before it are gone
+    assertThat(pruned.oldestKept().name()).isEqualTo("pg/base/00000000000000000010.tar");
+    assertThat(pruned.removedFiles()).containsExactlyInAnyOrder("pg/base/00000000000000000000.tar",
+        "pg/wal/000000000000000000000001", "pg/wal/000000000000000000000006");
+    assertThat(archive.exists("pg/wal/000000000000000000000011")).isTrue();
+    assertThat(ArchiveManifest.read(archive, "pg").orElseThrow().segments()).extracting(SegmentInfo::firstSeq).containsExactly(11L, 16L, 21L);
+  }
+
+  @Test
   void aNegativeKeepIsRefused() {
     assertThatThrownBy(() -> archiver.prune(Duration.ofDays(-1)))
         .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PT-24H");
