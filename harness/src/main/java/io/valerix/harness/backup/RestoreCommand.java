@@ -1,10 +1,12 @@
 package io.valerix.harness.backup;
 
+import io.valerix.core.backup.ArchiveDamagedException;
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.DailyBackup;
 import io.valerix.core.backup.RestorePoint;
 import io.valerix.core.backup.RestoreResult;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.time.LocalDate;
@@ -73,6 +75,12 @@ public final class RestoreCommand implements Callable<Integer> {
       }
     }
     Path archiveDir = archive != null ? archive : ServiceArchiving.defaultArchive(dataDir);
+    if (!Files.isDirectory(archiveDir)) {
+      // Exit 2 like any missing archive, but saying where the path came from and what to pass.
+      throw new ArchiveDamagedException(archiveDir.toString(), "there is no archive at " + archiveDir.toAbsolutePath() + " ("
+          + (archive != null ? "--archive" : "<data-dir>/archive of --data-dir " + dataDir) + "). Pass --data-dir with the"
+          + " services' data directory, or --archive with their archive directory.");
+    }
     ArchiveStore source = ArchiveStore.directory(archiveDir);
     List<String> chosen = databases.isEmpty() ? ServiceArchiving.DATABASES : databases;
     RestoreResult result = ServiceArchiving.restore(source, chosen).to(point).into(into).build().run();

@@ -154,7 +154,7 @@ class BackupCommandTest {
     BackupAcceptanceTest.CliRun missing = cliRun("restore", "--to", "latest", "--into", dir.resolve("none").toString(),
         "--archive", dir.resolve("no-archive-here").toString());
     assertThat(missing.exit()).as(missing.err()).isEqualTo(ValerixCli.EXIT_ERROR).isEqualTo(2);
-    assertThat(missing.err()).contains("has no manifest");
+    assertThat(missing.err()).contains("there is no archive at " + dir.resolve("no-archive-here").toAbsolutePath()).contains("--archive");
     assertThat(dir.resolve("old")).doesNotExist();
     assertThat(dir.resolve("none")).doesNotExist();
 
