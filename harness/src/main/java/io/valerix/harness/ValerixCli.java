@@ -1,5 +1,6 @@
 package io.valerix.harness;
 
+import io.valerix.core.backup.NoBaseBackupException;
 import io.valerix.harness.backup.BackupCommand;
 import io.valerix.harness.backup.RestoreCommand;
 import io.valerix.harness.bench.BenchCommand;
@@ -12,13 +13,21 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code valerix} command. Exit codes: 0 success (or a PASS verdict), 1 a FAIL verdict,
- * 2 a usage error or a failure to run.
+ * 2 a usage error or a failure to run (a missing or corrupt archive among them), 3 a restore
+ * with no base backup old enough.
  */
 @Command(
     name = "valerix",
     mixinStandardHelpOptions = true,
     versionProvider = ValerixCli.Version.class,
     description = "Resilient order processing: run the order and inventory services, with chaos.",
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:Success, or a PASS verdict.",
+      "1:A FAIL verdict, or a backup refused by the day's quota.",
+      "2:A usage error or a failure to run, among them a missing or corrupt archive.",
+      "3:A restore found no base backup old enough for the time asked."
+    },
     subcommands = {
       ChaosCommand.class, ReportCommand.class, UpCommand.class, BenchCommand.class, BackupCommand.class, RestoreCommand.class,
       CommandLine.HelpCommand.class
@@ -27,8 +36,13 @@ public final class ValerixCli implements Runnable {
 
   /** Exit code of a run whose verdict is FAIL. */
   public static final int EXIT_FAILED_VERDICT = 1;
-  /** Exit code of a usage error or a failure to run. */
+  /** Exit code of a usage error or a failure to run, a missing or corrupt archive among them. */
   public static final int EXIT_ERROR = 2;
+  /**
+   * Exit code of a restore that found no base backup old enough for its point: nothing is broken,
+   * the archive does not reach back that far (a later point, or another archive, may work).
+   */
+  public static final int EXIT_NO_BASE_BACKUP = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -52,7 +66,7 @@ public final class ValerixCli implements Runnable {
     cli.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
       err.println("valerix: " + message(exception));
-      return EXIT_ERROR;
+      return exception instanceof NoBaseBackupException ? EXIT_NO_BASE_BACKUP : EXIT_ERROR;
     });
     cli.setParameterExceptionHandler((exception, args) -> {
       PrintWriter err = exception.getCommandLine().getErr();

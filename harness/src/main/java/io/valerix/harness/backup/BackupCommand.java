@@ -24,17 +24,25 @@ import picocli.CommandLine.Option;
     name = "backup",
     mixinStandardHelpOptions = true,
     description = {
-      "Takes a base backup of both running services' databases into the archive and ships them,",
-      "with the manifests, to the backup service in the day's one call. A second attempt on the",
-      "same UTC day is refused before anything is taken or called (exit 1). Continuous archiving",
-      "runs inside the services all along; see docs/backup.md."
+      "Ships today's base backups to the backup service, in the day's one call.",
+      "Takes a base backup of both running services' databases into the archive and ships them, with the manifests, to the"
+          + " backup service.",
+      "A second attempt on the same UTC day is refused before anything is taken or called (exit 1). Continuous archiving"
+          + " runs inside the services all along, and each service takes a local base backup when it starts (no call), so a"
+          + " restore works before the first daily call. See docs/backup.md."
     },
-    subcommands = {BackupVerifyCommand.class, BackupStandInCommand.class})
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:The bundle was shipped.",
+      "1:Refused: the day's call was already made (no call was made), or the backup service answered 429.",
+      "2:A usage error or a failure, for example the services archive into another directory than this command."
+    },
+    subcommands = {BackupVerifyCommand.class, BackupPruneCommand.class, BackupStandInCommand.class})
 public final class BackupCommand implements Callable<Integer> {
 
   @Mixin BackupOptions options;
 
-  @Option(names = "--service", paramLabel = "URL", description = "The backup service's endpoint (default: ${DEFAULT-VALUE}).")
+  @Option(names = "--service", paramLabel = "URL", description = {"The backup service's endpoint.", "Default: ${DEFAULT-VALUE}."})
   URI service = URI.create("http://127.0.0.1:8090/backups");
 
   @Option(names = "--service-timeout", paramLabel = "DURATION", converter = DurationConverter.class,
@@ -47,20 +55,22 @@ public final class BackupCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    String token = options.adminToken();
-    try (ArchiveLocation.Opened opened = options.archive().open()) {
-      return call(opened.store(), out, err, token);
+    List<ServiceAdminClient> services = options.services();
+    // Checked before the claim, so a wrong archive neither spends the day nor names a missing file.
+    ArchiveLocation location = options.archiveOfServices(services);
+    try (ArchiveLocation.Opened opened = location.open()) {
+      return call(opened.store(), out, err, services);
     }
   }
 
-  private int call(ArchiveStore archive, PrintWriter out, PrintWriter err, String token) {
+  private int call(ArchiveStore archive, PrintWriter out, PrintWriter err, List<ServiceAdminClient> services) {
     DailyBackup daily = DailyBackup.builder(archive, BackupService.http(service, serviceTimeout)).build();
     BackupReceipt receipt;
     try {
       receipt = daily.run(() -> {
         List<BaseBackupInfo> bases = new ArrayList<>();
-        for (URI uri : List.of(options.order, options.inventory)) {
-          bases.addAll(new ServiceAdminClient(uri, token).takeBaseBackups());
+        for (ServiceAdminClient admin : services) {
+          bases.addAll(admin.takeBaseBackups());
         }
         return bases;
       });

@@ -14,8 +14,8 @@ import picocli.CommandLine.Option;
     name = "stand-in",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs a stand-in for the off-site backup service on loopback until Ctrl-C: it accepts one",
-      "POST /backups per UTC day and answers 429 to every further call that day."
+      "Runs a stand-in for the off-site backup service on loopback until Ctrl-C.",
+      "It accepts one POST /backups per UTC day and answers 429 to every further call that day."
     })
 public final class BackupStandInCommand implements Callable<Integer> {
 

@@ -9,7 +9,6 @@ import io.valerix.core.jdbc.H2Database;
 import io.valerix.harness.ValerixCli;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
@@ -25,10 +24,17 @@ import picocli.CommandLine.Mixin;
     name = "verify",
     mixinStandardHelpOptions = true,
     description = {
-      "Proves the archive restores: reads each running service's tables (row counts and SHA-256,",
-      "at one journal position, in one snapshot), has it archive up to there, restores the archive",
-      "to exactly that position in a scratch directory, and compares. PASS (exit 0) if every table",
-      "matches; FAIL (exit 1) naming the tables that do not."
+      "Proves the archive restores to what the running services hold.",
+      "It reads each running service's tables (row counts and SHA-256, at one journal position,"
+          + " in one snapshot), has it archive up to there, restores the archive to exactly that position in a scratch"
+          + " directory, and compares."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:PASS: every table matches.",
+      "1:FAIL: the tables named do not match.",
+      "2:The archive is missing or corrupt (the file is named), or a usage error or failure.",
+      "3:No base backup is old enough for the services' journal position."
     })
 public final class BackupVerifyCommand implements Callable<Integer> {
 
@@ -39,16 +45,15 @@ public final class BackupVerifyCommand implements Callable<Integer> {
   @Override
   public Integer call() throws IOException {
     PrintWriter out = spec.commandLine().getOut();
-    String token = options.adminToken();
-    try (ArchiveLocation.Opened opened = options.archive().open()) {
-      return verify(opened.store(), out, token);
+    List<ServiceAdminClient> services = options.services();
+    try (ArchiveLocation.Opened opened = options.archiveOfServices(services).open()) {
+      return verify(opened.store(), out, services);
     }
   }
 
-  private int verify(ArchiveStore archive, PrintWriter out, String token) throws IOException {
+  private int verify(ArchiveStore archive, PrintWriter out, List<ServiceAdminClient> services) throws IOException {
     boolean pass = true;
-    for (URI uri : List.of(options.order, options.inventory)) {
-      ServiceAdminClient service = new ServiceAdminClient(uri, token);
+    for (ServiceAdminClient service : services) {
       List<DatabaseDigest> live = service.digests();
       // Sealed after the digest was read, so the archive holds at least the digest's position.
       service.seal();

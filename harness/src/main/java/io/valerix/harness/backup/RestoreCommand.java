@@ -1,11 +1,19 @@
 package io.valerix.harness.backup;
 
+import io.valerix.core.backup.ArchiveDamagedException;
+import io.valerix.core.backup.ArchiveStore;
+import io.valerix.core.backup.DailyBackup;
 import io.valerix.core.backup.RestorePoint;
 import io.valerix.core.backup.RestoreResult;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,15 +25,23 @@ import picocli.CommandLine.Option;
     name = "restore",
     mixinStandardHelpOptions = true,
     description = {
-      "Rebuilds the order and inventory databases from the archive: the newest base backup before",
-      "TIME plus every archived change up to TIME. Builds in a temporary directory and moves it",
-      "into place only if everything restored; a missing or corrupt file stops it with its name.",
-      "The result is a data directory: run it with 'valerix up --data-dir DIR'."
+      "Rebuilds the databases as they were at TIME, from the archive.",
+      "Each database starts from its newest base backup before TIME, and every archived change up to TIME is applied.",
+      "Builds in a temporary directory and moves it into place only if everything restored; a missing or corrupt file"
+          + " stops it with its name. The result is a data directory: run it with 'valerix up --data-dir DIR'. Its archive,"
+          + " DIR/archive, inherits today's backup claim from the archive restored from, so a backup there makes no second"
+          + " call the same day."
+    },
+    exitCodeListHeading = "%nExit codes:%n",
+    exitCodeList = {
+      "0:Restored.",
+      "2:The archive is missing or corrupt (the file is named; nothing is created), or a usage error or failure.",
+      "3:No base backup is old enough for TIME: the archive does not reach back that far (nothing is created)."
     })
 public final class RestoreCommand implements Callable<Integer> {
 
   @Option(names = "--to", required = true, paramLabel = "TIME",
-      description = "'latest', or an ISO-8601 instant such as 2025-06-01T12:00:00Z: every change committed at or before it.")
+      description = {"'latest', or an ISO-8601 instant: every change committed at or before it.", "Example: 2025-06-01T12:00:00Z."})
   String to;
 
   @Option(names = "--into", required = true, paramLabel = "DIR", description = "The directory to create; it must not exist or be empty.")
@@ -40,6 +56,9 @@ public final class RestoreCommand implements Callable<Integer> {
   List<String> databases = new ArrayList<>();
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** Whose UTC date is "today" for the backup claim. */
+  private final InstantSource clock = InstantSource.system();
 
   @Override
   public Integer call() {
@@ -61,10 +80,26 @@ public final class RestoreCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
+    if (!location.isBucket() && !Files.isDirectory(location.directory())) {
+      // Exit 2 like any missing archive, but saying where the path came from and what to pass.
+      Path archiveDir = location.directory();
+      throw new ArchiveDamagedException(archiveDir.toString(), "there is no archive at " + archiveDir.toAbsolutePath() + " ("
+          + (archive.archive != null ? "--archive" : "<data-dir>/archive of --data-dir " + dataDir) + "). Pass --data-dir with the"
+          + " services' data directory, or --archive with their archive directory.");
+    }
     List<String> chosen = databases.isEmpty() ? ServiceArchiving.DATABASES : databases;
     RestoreResult result;
+    ArchiveStore restoredArchive;
+    Optional<DailyBackup.Claim> inherited;
+    String sourceLocation;
     try (ArchiveLocation.Opened opened = location.open()) {
-      result = ServiceArchiving.restore(opened.store(), chosen).to(point).into(into).build().run();
+      ArchiveStore source = opened.store();
+      sourceLocation = source.location();
+      result = ServiceArchiving.restore(source, chosen).to(point).into(into).build().run();
+      // The backup service counts calls, not archives: without the day's claim, the restored
+      // services' archive would make a second call today.
+      restoredArchive = ArchiveStore.directory(ServiceArchiving.defaultArchive(result.directory()));
+      inherited = DailyBackup.inheritTodaysClaim(source, restoredArchive, clock);
     }
 
     PrintWriter out = spec.commandLine().getOut();
@@ -74,8 +109,16 @@ public final class RestoreCommand implements Callable<Integer> {
           db.database(), db.baseBackup().name(), db.baseBackup().coversSeq(), db.changesApplied(), db.restoredSeq(), db.restoredAt(),
           db.archiveEndsAt() > db.restoredSeq() ? "" : " (the last archived change)");
     }
-    out.printf("Run it with: valerix up --data-dir %s (it archives into %s, a new archive; take a base backup there first).%n",
-        result.directory(), ServiceArchiving.defaultArchive(result.directory()));
+    out.printf("Run it with: valerix up --data-dir %s (it archives into %s, a new archive, and takes a local base backup there"
+        + " when it starts).%n", result.directory(), restoredArchive.location());
+    LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    if (inherited.isPresent()) {
+      out.printf("Today's backup call (%s, UTC) was already made from %s; the new archive inherits that claim, so"
+          + " 'valerix backup' there is refused without a call until %sT00:00:00Z.%n", today, sourceLocation, today.plusDays(1));
+    } else {
+      out.printf("Today's backup call (%s, UTC) has not been made from %s. Either archive may make it, and the backup"
+          + " service allows one: run 'valerix backup' today against only one of them.%n", today, sourceLocation);
+    }
     out.flush();
     return 0;
   }

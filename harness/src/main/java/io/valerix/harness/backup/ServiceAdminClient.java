@@ -3,6 +3,7 @@ package io.valerix.harness.backup;
 import io.valerix.core.backup.BackupException;
 import io.valerix.core.backup.BaseBackupInfo;
 import io.valerix.core.backup.DatabaseDigest;
+import io.valerix.core.backup.PrunedArchive;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.JsonClient;
 import io.valerix.core.http.JsonRequest;
@@ -28,6 +29,10 @@ final class ServiceAdminClient {
 
   record Sealed(Map<String, Long> archived) {}
 
+  record Status(String archive) {}
+
+  record Pruned(List<PrunedArchive> pruned) {}
+
   private final URI uri;
   private final String token;
   private final JsonClient client;
@@ -48,6 +53,19 @@ final class ServiceAdminClient {
 
   Map<String, Long> seal() {
     return call(JsonRequest.post(Map.of(), "/admin/backup/seal"), Sealed.class).archived();
+  }
+
+  /** Where the service archives: a directory path or a bucket URI, as its {@code ArchiveStore} names it. */
+  String archiveLocation() {
+    return call(JsonRequest.get("/admin/backup/status"), Status.class).archive();
+  }
+
+  List<PrunedArchive> prune(long keepDays) {
+    return call(JsonRequest.post(Map.of(), "/admin/backup/prune?keepDays=" + keepDays), Pruned.class).pruned();
+  }
+
+  URI uri() {
+    return uri;
   }
 
   private <T> T call(JsonRequest request, Class<T> type) {

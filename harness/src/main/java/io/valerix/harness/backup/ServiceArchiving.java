@@ -3,6 +3,8 @@ package io.valerix.harness.backup;
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.BackupAdmin;
+import io.valerix.core.backup.BaseBackupInfo;
+import io.valerix.core.backup.BaseBackupTaker;
 import io.valerix.core.backup.ChangeJournal;
 import io.valerix.core.backup.JournalArchiver;
 import io.valerix.core.backup.PointInTimeRestore;
@@ -17,6 +19,8 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
 import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Backup as the harness runs it: both services' databases opened here (so the archivers can reach
@@ -34,6 +38,8 @@ import java.util.Objects;
  * {@code pg_basebackup}, set up on the server; the backup admin routes are then absent.
  */
 public final class ServiceArchiving implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(ServiceArchiving.class);
 
   /** The archive's name for the inventory database (also its H2 file name and its PostgreSQL database name). */
   public static final String INVENTORY = InventoryServer.DATABASE_NAME;
@@ -185,12 +191,33 @@ public final class ServiceArchiving implements AutoCloseable {
     }
   }
 
-  /** Starts both archivers; call once the services have created their tables. */
+  /**
+   * Starts both archivers, then takes a local base backup of every database whose archive has
+   * none yet ({@link BaseBackupTaker#takeMissingBaseBackups()}), so a restore works from the first
+   * minute. That costs no call to the backup service: the day's call stays for {@code valerix
+   * backup}. Call once the services have created their tables.
+   *
+   * @throws io.valerix.core.backup.BackupException if archiving cannot start or the base backup
+   *     fails: a service that could not be restored should not pretend it could
+   */
   public void start() {
     if (isArchiving()) {
       inventoryArchiver.start();
       orderArchiver.start();
     }
+    for (BaseBackupTaker taker : baseBackupTakers()) {
+      for (BaseBackupInfo base : taker.takeMissingBaseBackups()) {
+        log.info("the archive had no base backup of '{}'; took one locally at start (no backup call): {}", base.database(), base.name());
+      }
+    }
+  }
+
+  /**
+   * Who takes this engine's local base backups: the journal archivers on H2. On PostgreSQL none
+   * yet; a {@code pg_basebackup} taker into the same archive plugs in here.
+   */
+  private List<BaseBackupTaker> baseBackupTakers() {
+    return isArchiving() ? List.of(inventoryArchiver, orderArchiver) : List.of();
   }
 
   /** Ships what is left, then closes the databases. Call after the services stopped. */

@@ -49,13 +49,11 @@ import picocli.CommandLine.Option;
     name = "bench",
     mixinStandardHelpOptions = true,
     description = {
-      "Measures end-to-end figures on loopback: orders/s against a bare echo chain,",
-      "latency under the default gremlin against a naive client, 10,000 orders in",
-      "flight in a 512 MB child JVM, and (part coldstart, only when named: a JVM",
-      "start per round, 2-3 minutes) 60 orders at once the moment a freshly started",
-      "'valerix up' announces itself, beside 60 more at the same services later.",
-      "Writes OUT/e2e.json (bin/bench turns it into the benchmark report; it names",
-      "all four parts)."
+      "Measures end-to-end figures on loopback and writes them to a JSON file in OUT.",
+      "The parts: orders/s against a bare echo chain, latency under the default gremlin against a naive client, 10,000"
+          + " orders in flight in a 512 MB child JVM, and (part coldstart, only when named: a JVM start per round, 2-3"
+          + " minutes) 60 orders at once the moment a freshly started 'valerix up' announces itself, beside 60 more at the"
+          + " same services later. bin/bench turns e2e.json into the benchmark report; it names all four parts."
     })
 public final class BenchCommand implements Callable<Integer> {
 

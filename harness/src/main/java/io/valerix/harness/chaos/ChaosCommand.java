@@ -42,13 +42,14 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     sortOptions = false,
     description = {
-      "Sends orders through three phases: baseline (no gremlin), chaos (the inventory gremlin on) and recovery (off),",
-      "with duplicates and impatient users who retry; waits for the reconciler; then checks both databases against",
-      "what the client was told: nothing lost, nothing duplicated, nothing oversold, stock conserved, nothing pending,",
-      "the two databases agreeing. Writes a run directory with report.html and summary.json.",
+      "Sends orders through baseline, chaos and recovery, then checks both databases against what the client was told.",
+      "The three phases are baseline (no gremlin), chaos (the inventory gremlin on) and recovery (off), with duplicates and"
+          + " impatient users who retry. After waiting for the reconciler, it checks: nothing lost, nothing duplicated,"
+          + " nothing oversold, stock conserved, nothing pending, the two databases agreeing. Writes a run directory with"
+          + " report.html and summary.json.",
       "",
-      "Starts both services itself (ephemeral ports, databases in the run directory) unless given --order-url and",
-      "--inventory-url. Exit status: 0 PASS, 1 FAIL, 2 usage error or no verdict.",
+      "Starts both services itself (ephemeral ports, databases in the run directory) unless given --order-url and"
+          + " --inventory-url. Exit status: 0 PASS, 1 FAIL, 2 usage error or no verdict.",
       ""
     })
 public final class ChaosCommand implements Callable<Integer> {

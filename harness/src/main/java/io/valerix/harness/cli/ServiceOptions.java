@@ -22,7 +22,8 @@ public final class ServiceOptions {
   public int inventoryPort = 8081;
 
   @Option(names = "--gremlin", paramLabel = "SPEC",
-      description = "The inventory service's gremlin, e.g. 'none', 'fixed(1500ms)', 'uniform(0ms,5s) after p=0.5 route=\"PUT /reservations/*\"' (default: ${DEFAULT-VALUE}).")
+      description = {"The inventory service's gremlin; 'none' for none, see docs/gremlin.md.", "Default: ${DEFAULT-VALUE}.",
+          "Example: 'fixed(1500ms)'.", "Example: 'uniform(0ms,5s) after p=0.5 route=\"PUT /reservations/*\"'."})
   public String gremlin = "uniform(0ms,5s) after";
 
   @Option(names = "--timeout", paramLabel = "DURATION", converter = DurationConverter.class,

@@ -21,11 +21,14 @@ import picocli.CommandLine.Mixin;
     name = "up",
     mixinStandardHelpOptions = true,
     description = {
-      "Starts the inventory service (with its gremlin) and the order service on loopback, prints",
-      "where they are and the admin token, and runs until Ctrl-C or SIGTERM, then stops gracefully.",
+      "Starts the inventory and order services on loopback and runs them until Ctrl-C or SIGTERM.",
+      "The inventory service runs with its gremlin. It prints where the services are and the admin token, and stops"
+          + " gracefully.",
       "They are announced only once warm: warm-up orders run on scratch databases, pools filled, inventory link open.",
       "Tokens: --admin-token, else $VALERIX_ADMIN_TOKEN, else random; --service-token, else $VALERIX_SERVICE_TOKEN, else random.",
-      "Prefer the environment variables: a command line is visible to every user of the machine (ps)."
+      "Prefer the environment variables: a command line is visible to every user of the machine (ps).",
+      "On H2, every write is archived to DATA_DIR/archive within a second, and a local base backup is taken there at start"
+          + " when the archive has none (no call to the backup service), so 'valerix restore' works from the first minute."
     })
 public final class UpCommand implements Callable<Integer> {
 

@@ -12,8 +12,9 @@ import picocli.CommandLine.Parameters;
     name = "report",
     mixinStandardHelpOptions = true,
     description = {
-      "Renders RUN_DIR/report.html again from the run's saved data files (run.json, summary.json, client.jsonl,",
-      "health.jsonl, gremlin.jsonl), for example after an upgrade of the report. Needs no running service."
+      "Renders RUN_DIR/report.html again from the run's saved data files.",
+      "It reads run.json, summary.json, client.jsonl, health.jsonl and gremlin.jsonl, for example after an upgrade of the"
+          + " report. Needs no running service."
     })
 public final class ReportCommand implements Callable<Integer> {
 

@@ -130,6 +130,102 @@ class BackupCommandTest {
     assertThat(run.err()).contains("--to").contains("'latest' or an ISO-8601 instant");
   }
 
+  @Test
+  void beforeTheFirstDailyCallARestoreWorksAndTheCommandsSayPlainlyWhatIsWrong() throws Exception {
+    // Given services that only started (their start took local base backups) and no daily call
+    pair.archiving().orderArchiver().sealNow();
+    pair.archiving().inventoryArchiver().sealNow();
+
+    // When restored to the latest point
+    BackupAcceptanceTest.CliRun latest = cliRun("restore", "--to", "latest", "--into", dir.resolve("restored").toString(),
+        "--archive", archive.toString());
+
+    // Then it restores every order acknowledged so far, without a call to the backup service
+    assertThat(latest.exit()).as(latest.err()).isZero();
+    assertThat(standIn.calls()).isZero();
+    assertThat(ArchiveManifest.read(ArchiveStore.directory(archive), ServiceArchiving.ORDERS).orElseThrow().baseBackups()).hasSize(1);
+    assertThat(dir.resolve("restored/orders/orders.mv.db")).exists();
+
+    // and a time before every base backup is exit 3, a missing archive exit 2, both creating nothing
+    BackupAcceptanceTest.CliRun tooOld = cliRun("restore", "--to", "2000-01-01T00:00:00Z", "--into", dir.resolve("old").toString(),
+        "--archive", archive.toString());
+    assertThat(tooOld.exit()).as(tooOld.err()).isEqualTo(ValerixCli.EXIT_NO_BASE_BACKUP).isEqualTo(3);
+    assertThat(tooOld.err()).contains("is old enough");
+    BackupAcceptanceTest.CliRun missing = cliRun("restore", "--to", "latest", "--into", dir.resolve("none").toString(),
+        "--archive", dir.resolve("no-archive-here").toString());
+    assertThat(missing.exit()).as(missing.err()).isEqualTo(ValerixCli.EXIT_ERROR).isEqualTo(2);
+    assertThat(missing.err()).contains("there is no archive at " + dir.resolve("no-archive-here").toAbsolutePath()).contains("--archive");
+    assertThat(dir.resolve("old")).doesNotExist();
+    assertThat(dir.resolve("none")).doesNotExist();
+
+    // and a backup that looks at another archive than the services' names both directories and the option, before any claim or call
+    BackupAcceptanceTest.CliRun elsewhere = cliRun("backup", "--order", pair.orderUri().toString(),
+        "--inventory", pair.inventoryUri().toString(), "--admin-token", TOKEN, "--service", standIn.endpoint().toString());
+    assertThat(elsewhere.exit()).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(elsewhere.err())
+        .contains(Path.of("valerix-data", "archive").toAbsolutePath().toString())
+        .contains("the default --data-dir valerix-data")
+        .contains("archives into " + archive.toAbsolutePath())
+        .contains("Pass --data-dir " + archive.getParent().toAbsolutePath());
+    assertThat(standIn.calls()).isZero();
+    assertThat(archive.resolve("quota/" + LocalDate.now(ZoneOffset.UTC) + ".json")).doesNotExist();
+  }
+
+  @Test
+  void aRestoredDirectoryInheritsTheDaysClaimSoABackupThereMakesNoSecondCall() throws Exception {
+    // Given the day's call made, then a restore
+    assertThat(backup().exit()).isZero();
+    Path restored = dir.resolve("restored");
+    BackupAcceptanceTest.CliRun restore = cliRun("restore", "--to", "latest", "--into", restored.toString(), "--archive", archive.toString());
+    assertThat(restore.exit()).as(restore.err()).isZero();
+    assertThat(restore.out()).contains("the new archive inherits that claim");
+    pair.close();
+
+    // When services run on the restored directory and a backup is taken there the same day
+    pair = ServicePair.start(new ServicePair.Settings(0, 0, GremlinSpec.none(), 1, Duration.ofSeconds(5),
+        Map.of("widget", 1000), TOKEN, restored, HealthConfig.defaults()), server -> {});
+    BackupAcceptanceTest.CliRun second = cliRun("backup", "--data-dir", restored.toString(), "--order", pair.orderUri().toString(),
+        "--inventory", pair.inventoryUri().toString(), "--admin-token", TOKEN, "--service", standIn.endpoint().toString());
+
+    // Then the guard refuses it before any call: the stand-in saw one call, not two
+    assertThat(second.exit()).isEqualTo(ValerixCli.EXIT_FAILED_VERDICT);
+    assertThat(second.err()).contains("inherited from the archive").contains("No call was made");
+    assertThat(standIn.calls()).isEqualTo(1);
+    // and the restored services' own archive restores from the first minute (their start took a local base backup)
+    BackupAcceptanceTest.CliRun again = cliRun("restore", "--to", "latest", "--into", dir.resolve("again").toString(),
+        "--data-dir", restored.toString());
+    assertThat(again.exit()).as(again.err()).isZero();
+  }
+
+  @Test
+  void pruneRemovesWhatNoKeptBaseBackupNeedsAndVerifyStillPasses() throws Exception {
+    // Given the start's base backups, orders after them, then the day's base backups
+    ArchiveStore store = ArchiveStore.directory(archive);
+    String startBase = ArchiveManifest.read(store, ServiceArchiving.ORDERS).orElseThrow().baseBackups().getFirst().name();
+    assertThat(backup().exit()).isZero();
+
+    // When pruned to keep only the newest base backup and what follows it
+    BackupAcceptanceTest.CliRun prune = cliRun("backup", "prune", "--keep-days", "0", "--archive", archive.toString(),
+        "--order", pair.orderUri().toString(), "--inventory", pair.inventoryUri().toString(), "--admin-token", TOKEN);
+
+    // Then the start's base backup and the segments only it needed are gone, and verify still passes
+    assertThat(prune.exit()).as(prune.err()).isZero();
+    assertThat(prune.out()).contains("removed 1 base backups").contains(startBase);
+    assertThat(archive.resolve(startBase)).doesNotExist();
+    ArchiveManifest orders = ArchiveManifest.read(store, ServiceArchiving.ORDERS).orElseThrow();
+    assertThat(orders.baseBackups()).hasSize(1);
+    for (SegmentInfo segment : orders.segments()) {
+      assertThat(archive.resolve(segment.name())).exists();
+    }
+    BackupAcceptanceTest.CliRun verified = verify();
+    assertThat(verified.exit()).as(verified.out() + verified.err()).isZero();
+    assertThat(verified.out()).contains("PASS");
+
+    // and a negative day count is a usage error
+    assertThat(cliRun("backup", "prune", "--keep-days", "-1", "--archive", archive.toString(), "--admin-token", TOKEN).exit())
+        .isEqualTo(ValerixCli.EXIT_ERROR);
+  }
+
   private BackupAcceptanceTest.CliRun backup() {
     return cliRun("backup", "--archive", archive.toString(), "--order", pair.orderUri().toString(),
         "--inventory", pair.inventoryUri().toString(), "--admin-token", TOKEN, "--service", standIn.endpoint().toString());

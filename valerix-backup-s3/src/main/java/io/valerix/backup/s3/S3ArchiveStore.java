@@ -19,6 +19,7 @@ import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
+import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.HeadObjectRequest;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -141,6 +142,17 @@ public final class S3ArchiveStore implements ArchiveStore, AutoCloseable {
       return client.getObject(GetObjectRequest.builder().bucket(location.bucket()).key(key).build());
     } catch (SdkException e) {
       throw S3Failures.io("GET", location.uri(key), e);
+    }
+  }
+
+  /** Deletes the object; deleting a key that is not there is no error (S3 answers 204 either way). */
+  @Override
+  public void delete(String name) throws IOException {
+    String key = key(name);
+    try {
+      client.deleteObject(DeleteObjectRequest.builder().bucket(location.bucket()).key(key).build());
+    } catch (SdkException e) {
+      throw S3Failures.io("DELETE", location.uri(key), e);
     }
   }
 

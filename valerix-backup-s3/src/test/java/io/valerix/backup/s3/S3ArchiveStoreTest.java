@@ -93,6 +93,16 @@ class S3ArchiveStoreTest {
   }
 
   @Test
+  void deleteRemovesTheObjectAndDeletingAMissingOneIsNoError() throws IOException {
+    store.put("orders/old-segment.json", new byte[] {7});
+
+    store.delete("orders/old-segment.json");
+    store.delete("orders/old-segment.json");
+
+    assertThat(store.exists("orders/old-segment.json")).isFalse();
+  }
+
+  @Test
   void createIfAbsentRefusesEveryLaterClaimAndKeepsTheFirst() throws IOException {
     // Given a claim made through one client
     assertThat(store.createIfAbsent("quota/2025-06-01.json", "first".getBytes(StandardCharsets.UTF_8))).isTrue();

@@ -57,6 +57,18 @@ public interface ArchiveStore {
    */
   InputStream open(String name) throws IOException;
 
+  /**
+   * Removes what is stored under {@code name}; nothing if nothing is. Only retention ({@code
+   * valerix backup prune}) deletes, and only files no manifest lists any more.
+   *
+   * @throws UnsupportedOperationException if this store cannot delete (the default, so that a store
+   *     written before retention existed still compiles; such an archive cannot be pruned)
+   */
+  default void delete(String name) throws IOException {
+    throw new UnsupportedOperationException("the archive at " + location() + " (" + getClass().getName() + ") cannot delete files,"
+        + " so it cannot be pruned; implement ArchiveStore.delete");
+  }
+
   /** Whether something is stored under {@code name}. */
   boolean exists(String name) throws IOException;
 

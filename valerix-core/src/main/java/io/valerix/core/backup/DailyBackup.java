@@ -76,6 +76,10 @@ public final class DailyBackup {
 
   /** The claim of {@code day}, if its call was made or attempted. */
   public Optional<Claim> claimOf(LocalDate day) {
+    return readClaim(archive, day);
+  }
+
+  private static Optional<Claim> readClaim(ArchiveStore archive, LocalDate day) {
     try (InputStream in = archive.open(claimName(day))) {
       return Optional.of(ArchiveJson.MAPPER.readValue(in, Claim.class));
     } catch (java.nio.file.NoSuchFileException e) {
@@ -141,6 +145,41 @@ public final class DailyBackup {
         }
       }
     }
+  }
+
+  /**
+   * Carries today's claim (the UTC day of {@code clock}) from {@code archive} into {@code target},
+   * for an archive that continues it (a restore's): the backup service counts calls per service, not per archive, so a
+   * fresh archive that did not know of today's call would make a second one. The outcome is copied
+   * too. A claim already in {@code target} is left as it is.
+   *
+   * @return the claim carried over; empty if today's call has not been claimed in {@code archive}
+   *     (then either archive may make it: make it from one of them only)
+   * @throws BackupException if {@code target} cannot be written
+   */
+  public static Optional<Claim> inheritTodaysClaim(ArchiveStore archive, ArchiveStore target, InstantSource clock) {
+    Objects.requireNonNull(archive, "archive");
+    Objects.requireNonNull(target, "target");
+    LocalDate day = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    Optional<Claim> claim = readClaim(archive, day);
+    if (claim.isEmpty()) {
+      return Optional.empty();
+    }
+    Claim original = claim.get();
+    Claim inherited = new Claim(original.day(), original.claimedAt(),
+        original.claimedBy() + ", inherited from the archive " + archive.location(), original.bundleSha256(),
+        original.bundleBytes(), original.baseBackups());
+    try {
+      target.createIfAbsent(claimName(day), ArchiveJson.MAPPER.writeValueAsBytes(inherited));
+      try (InputStream outcome = archive.open(outcomeName(day))) {
+        target.put(outcomeName(day), outcome.readAllBytes());
+      } catch (java.nio.file.NoSuchFileException noOutcomeYet) {
+        // The call is still running, or its process died: the claim alone spends the day.
+      }
+    } catch (IOException e) {
+      throw new BackupException("carrying the backup claim of " + day + " into " + target.location() + " failed: " + e.getMessage(), e);
+    }
+    return Optional.of(inherited);
   }
 
   private void refuseIfClaimed(LocalDate day) {

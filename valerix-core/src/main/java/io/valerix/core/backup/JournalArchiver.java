@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * #healthCheck()} reports it from memory for {@code /health}. Thread-safe. The caller owns the data
  * sources and closes them after the archiver.
  */
-public final class JournalArchiver implements AutoCloseable {
+public final class JournalArchiver implements BaseBackupTaker, AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(JournalArchiver.class);
   private static final DateTimeFormatter COMPACT = DateTimeFormatter.ofPattern("uuuuMMdd't'HHmmss'z'").withZone(ZoneOffset.UTC);
@@ -179,6 +179,7 @@ public final class JournalArchiver implements AutoCloseable {
    * @throws BackupException if the database is unknown, is not H2, has no journal, or the backup
    *     or the archive fails
    */
+  @Override
   public BaseBackupInfo takeBaseBackup(String database) {
     DatabaseShipper shipper = shipper(database);
     Path work = null;
@@ -206,13 +207,36 @@ public final class JournalArchiver implements AutoCloseable {
     }
   }
 
-  /** {@link #takeBaseBackup} of every database, in the order they were added. */
-  public List<BaseBackupInfo> takeBaseBackups() {
-    List<BaseBackupInfo> taken = new ArrayList<>();
-    for (String database : shippers.keySet()) {
-      taken.add(takeBaseBackup(database));
+  @Override
+  public boolean hasBaseBackup(String database) {
+    try {
+      return !shipper(database).manifestSnapshot().baseBackups.isEmpty();
+    } catch (IOException e) {
+      throw new BackupException("reading the manifest of database '" + database + "' from " + store.location() + " failed: "
+          + e.getMessage(), e);
     }
-    return taken;
+  }
+
+  /**
+   * Retention: removes from the archive the base backups and segments that no restore to an
+   * instant within the last {@code keep} (by this archiver's clock) needs; see {@link
+   * ArchiveRetention}. Archiving goes on meanwhile.
+   *
+   * @return what was removed, per database
+   * @throws IllegalArgumentException if {@code keep} is negative
+   * @throws BackupException if the archive cannot be read or written
+   */
+  public List<PrunedArchive> prune(Duration keep) {
+    Instant keepFrom = ArchiveRetention.keepFrom(keep, clock);
+    List<PrunedArchive> pruned = new ArrayList<>();
+    for (DatabaseShipper shipper : shippers.values()) {
+      try {
+        pruned.add(shipper.retain(keepFrom));
+      } catch (IOException e) {
+        throw new BackupException("pruning the archive of database '" + shipper.database() + "' failed: " + e.getMessage(), e);
+      }
+    }
+    return pruned;
   }
 
   /** A digest of {@code database} as it is now; see {@link DatabaseDigest}. */
@@ -221,6 +245,7 @@ public final class JournalArchiver implements AutoCloseable {
   }
 
   /** The databases this archiver ships, in the order they were added. */
+  @Override
   public List<String> databases() {
     return List.copyOf(shippers.keySet());
   }

@@ -72,8 +72,9 @@ public final class PointInTimeRestore {
    * Restores every database and moves them into place.
    *
    * @throws ArchiveDamagedException if a needed file is missing or damaged, or rows are missing
-   * @throws BackupException if the target exists and is not empty, there is no base backup old
-   *     enough, the archive ends before a requested journal row, or a step fails
+   * @throws NoBaseBackupException if a database has no base backup that is not past the point
+   * @throws BackupException if the target exists and is not empty, the archive ends before a
+   *     requested journal row, or a step fails
    */
   public RestoreResult run() {
     requireFreeTarget();

@@ -12,6 +12,9 @@
  *       io.valerix.core.backup.BackupService}, guarded by a claim file in the archive.
  *   <li>{@link io.valerix.core.backup.PointInTimeRestore}: a base backup plus the journal up to a
  *       {@link io.valerix.core.backup.RestorePoint}, built aside and moved into place whole.
+ *   <li>{@link io.valerix.core.backup.BaseBackupTaker}: the engine's local base backup, taken
+ *       when a service starts and its archive has none, so a restore works from the first minute.
+ *   <li>{@link io.valerix.core.backup.ArchiveRetention}: removes what no kept restore needs.
  *   <li>{@link io.valerix.core.backup.DatabaseDigest}: compares a restore with a live database.
  * </ul>
  *

@@ -202,6 +202,38 @@ class DailyBackupTest {
             refused -> assertThat(refused.refusedBy()).isEqualTo(BackupQuotaExceededException.RefusedBy.SERVICE));
   }
 
+  @Test
+  void anArchiveThatInheritsTheDaysClaimMakesNoSecondCall() {
+    // Given the day's call made from the archive
+    daily().run(this::takeBases);
+    ArchiveStore restored = ArchiveStore.directory(dir.resolve("restored-archive"));
+
+    // When a restore's new archive inherits the claim, and a backup runs from it the same day
+    assertThat(DailyBackup.inheritTodaysClaim(archive, restored, clock)).hasValueSatisfying(claim ->
+        assertThat(claim.claimedBy()).contains("inherited from the archive " + archive.location()));
+    DailyBackup fromRestored = DailyBackup.builder(restored, service).clock(clock).build();
+
+    // Then it is refused by the guard, before anything is taken or called, naming the first call's outcome
+    assertThatThrownBy(() -> fromRestored.run(this::takeBases))
+        .isInstanceOfSatisfying(BackupQuotaExceededException.class,
+            refused -> assertThat(refused.refusedBy()).isEqualTo(BackupQuotaExceededException.RefusedBy.GUARD))
+        .hasMessageContaining("ACCEPTED: backup-1")
+        .hasMessageContaining("No call was made");
+    assertThat(service.calls).hasSize(1);
+    assertThat(baseBackupsTaken).hasValue(1);
+
+    // and only that day: the next day's call is the restored archive's own
+    assertThat(fromRestored.claimOf(LocalDate.parse("2025-06-02"))).isEmpty();
+  }
+
+  @Test
+  void nothingIsInheritedBeforeTheDaysCallIsMade() {
+    ArchiveStore restored = ArchiveStore.directory(dir.resolve("restored-archive"));
+
+    assertThat(DailyBackup.inheritTodaysClaim(archive, restored, clock)).isEmpty();
+    assertThat(DailyBackup.builder(restored, service).clock(clock).build().claimOfToday()).isEmpty();
+  }
+
   private DailyBackup daily() {
     return DailyBackup.builder(archive, service).clock(clock).build();
   }

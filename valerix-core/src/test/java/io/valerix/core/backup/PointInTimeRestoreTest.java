@@ -260,13 +260,31 @@ class PointInTimeRestoreTest {
   }
 
   @Test
+  void aStartTakesALocalBaseBackupOnlyWhenTheArchiveHasNoneAndRestoreWorksFromThere() throws Exception {
+    widgets.put("a", 1);
+
+    // When a service starts on an archive without a base backup, and again on one with
+    List<BaseBackupInfo> first = archiver.takeMissingBaseBackups();
+    List<BaseBackupInfo> second = archiver.takeMissingBaseBackups();
+
+    // Then the first takes one, the second nothing, and a restore works from the first minute
+    assertThat(first).singleElement().satisfies(base -> assertThat(base.coversSeq()).isEqualTo(1));
+    assertThat(second).isEmpty();
+    assertThat(archiver.hasBaseBackup(DB)).isTrue();
+    widgets.put("b", 2);
+    archiver.sealNow();
+    assertThat(contentsAt(T0, "restored")).containsOnlyKeys("a", "b");
+  }
+
+  @Test
   void aTimeBeforeEveryBaseBackupIsRefusedClearly() throws Exception {
     clock.set(T0.plusSeconds(10));
     widgets.put("a", 1);
     archiver.takeBaseBackup(DB);
 
     assertThatThrownBy(() -> restore(RestorePoint.at(T0.plusSeconds(5)), "restored"))
-        .isInstanceOf(BackupException.class)
+        .isInstanceOf(NoBaseBackupException.class)
+        .isNotInstanceOf(ArchiveDamagedException.class)
         .hasMessageContaining("no base backup of database 'widgets' is old enough");
   }
 

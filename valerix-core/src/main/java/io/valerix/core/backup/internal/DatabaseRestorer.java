@@ -5,6 +5,7 @@ import io.valerix.core.backup.ArchiveDamagedException;
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.BackupException;
 import io.valerix.core.backup.BaseBackupInfo;
+import io.valerix.core.backup.NoBaseBackupException;
 import io.valerix.core.backup.RestorePoint;
 import io.valerix.core.backup.RestoreResult;
 import io.valerix.core.backup.SegmentInfo;
@@ -112,10 +113,11 @@ public final class DatabaseRestorer {
       return newest.get();
     }
     if (manifest.baseBackups.isEmpty()) {
-      throw new BackupException("the archive has no base backup of database '" + database + "'; take one first (valerix backup)");
+      throw new NoBaseBackupException(database, "the archive has no base backup of database '" + database
+          + "'; services take one when they start, or take one with 'valerix backup'");
     }
     BaseBackupInfo oldest = manifest.baseBackups.stream().min(Comparator.comparingLong(BaseBackupInfo::coversSeq)).orElseThrow();
-    throw new BackupException("no base backup of database '" + database + "' is old enough for " + point + ": the oldest, "
+    throw new NoBaseBackupException(database, "no base backup of database '" + database + "' is old enough for " + point + ": the oldest, "
         + oldest.name() + ", already holds changes up to " + oldest.coversAt() + " (journal row " + oldest.coversSeq() + ")");
   }
 

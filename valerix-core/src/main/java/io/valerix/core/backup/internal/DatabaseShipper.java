@@ -3,6 +3,7 @@ package io.valerix.core.backup.internal;
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.BackupException;
 import io.valerix.core.backup.BaseBackupInfo;
+import io.valerix.core.backup.PrunedArchive;
 import io.valerix.core.backup.SegmentInfo;
 import java.io.IOException;
 import java.sql.Connection;
@@ -147,6 +148,22 @@ public final class DatabaseShipper {
         manifest = null;
         throw e;
       }
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  /**
+   * Removes from the archive what no restore to {@code keepFrom} or later needs; under the lock, so
+   * a seal never writes back a manifest that still lists them.
+   */
+  public PrunedArchive retain(Instant keepFrom) throws IOException {
+    lock.lock();
+    try {
+      return Retention.prune(store, manifest(), keepFrom);
+    } catch (IOException | RuntimeException e) {
+      manifest = null;
+      throw e;
     } finally {
       lock.unlock();
     }

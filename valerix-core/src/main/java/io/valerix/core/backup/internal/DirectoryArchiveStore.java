@@ -97,6 +97,14 @@ public final class DirectoryArchiveStore implements ArchiveStore {
   }
 
   @Override
+  public void delete(String name) throws IOException {
+    Path target = resolve(name);
+    if (Files.deleteIfExists(target)) {
+      forceDirectory(target.getParent());
+    }
+  }
+
+  @Override
   public boolean exists(String name) throws IOException {
     return Files.exists(resolve(name));
   }

@@ -153,7 +153,8 @@ public final class Manifest {
     return segmentLists.stream().map(SegmentList::name).toList();
   }
 
-  private static List<SegmentInfo> readList(ArchiveStore store, SegmentList list) {
+  /** The segments of one list file, checked against its SHA-256. */
+  public static List<SegmentInfo> readList(ArchiveStore store, SegmentList list) {
     byte[] content;
     try (InputStream in = store.open(list.name())) {
       content = in.readAllBytes();
