@@ -46,7 +46,7 @@ public final class BackupPruneCommand implements Callable<Integer> {
           "--keep-days must be 0.." + BackupAdmin.MAX_KEEP_DAYS + ", but was " + keepDays);
     }
     List<ServiceAdminClient> services = options.services();
-    String archive = options.archiveOfServices(services).location();
+    String archive = options.archiveOfServices(services).toString();
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Pruning %s, keeping every instant of the last %d days restorable:%n", archive, keepDays);
     for (ServiceAdminClient service : services) {
