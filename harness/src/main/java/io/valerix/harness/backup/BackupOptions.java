@@ -70,7 +70,7 @@ public final class BackupOptions {
    */
   ArchiveLocation archiveOfServices(List<ServiceAdminClient> services) {
     ArchiveLocation mine = archive();
-    String mineText = mine.isBucket() ? mine.bucket().toString().replaceAll("/+$", "") : mine.directory().toString();
+    String mineText = mine.isBucket() ? mine.bucket().toString().replaceAll("/+$", "") : mine.directory().toAbsolutePath().toString();
     List<String> elsewhere = new ArrayList<>();
     String theirs = null;
     for (ServiceAdminClient service : services) {
@@ -83,7 +83,7 @@ public final class BackupOptions {
     if (theirs == null) {
       return mine;
     }
-    throw new BackupException("this command uses the archive " + mine + " (" + whereMineComesFrom() + "), but "
+    throw new BackupException("this command uses the archive " + (mine.isBucket() ? mine.toString() : mineText) + " (" + whereMineComesFrom() + "), but "
         + String.join(" and ", elsewhere) + ". " + remedy(theirs));
   }
 
