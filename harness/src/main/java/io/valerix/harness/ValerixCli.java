@@ -4,6 +4,7 @@ import io.valerix.harness.backup.BackupCommand;
 import io.valerix.harness.backup.RestoreCommand;
 import io.valerix.harness.bench.BenchCommand;
 import io.valerix.harness.chaos.ChaosCommand;
+import io.valerix.harness.cli.ProxyCommand;
 import io.valerix.harness.cli.UpCommand;
 import io.valerix.harness.report.ReportCommand;
 import java.io.PrintWriter;
@@ -20,7 +21,7 @@ import picocli.CommandLine.Command;
     versionProvider = ValerixCli.Version.class,
     description = "Resilient order processing: run the order and inventory services, with chaos.",
     subcommands = {
-      ChaosCommand.class, ReportCommand.class, UpCommand.class, BenchCommand.class, BackupCommand.class, RestoreCommand.class,
+      ChaosCommand.class, ReportCommand.class, UpCommand.class, ProxyCommand.class, BenchCommand.class, BackupCommand.class, RestoreCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ValerixCli implements Runnable {
