@@ -139,7 +139,7 @@ public final class InventoryServer implements AutoCloseable {
               + " {} can take and release stock", name, bindAddress.getHostAddress());
         }
         // Then the kit: latency light, admin token, the builder's filters, gremlin.
-        ServiceKit.Builder standard = kit.toBuilder()
+        ServiceKit.Builder standard = (kit != null ? kit : ServiceKit.builder().build()).toBuilder()
             // The readiness verdict, read from memory: /health never waits on the request pool.
             .healthCheck("database", () -> readiness().result("database"));
         filters.forEach(standard::filter);
@@ -236,7 +236,8 @@ public final class InventoryServer implements AutoCloseable {
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private final List<Filter> filters = new ArrayList<>();
     private RouteInstaller extraRoutes = (server, running) -> {};
-    private ServiceKit kit = ServiceKit.builder().build();
+    // Made at start when not given, so that each server gets a monitor of its own.
+    private ServiceKit kit;
     private String serviceToken;
     private boolean unauthenticatedWrites;
     private final Set<String> allowedHosts = new LinkedHashSet<>();

@@ -152,7 +152,7 @@ public final class OrderServer implements AutoCloseable {
         // Outermost: a request for a foreign Host is refused before anything else sees it. Then
         // the kit: latency light, admin token, the builder's filters, gremlin, idempotency.
         server.filter(HostAllowListFilter.forServer(builder.allowedHosts, builder.bindAddress));
-        ServiceKit.Builder kit = builder.kit.toBuilder()
+        ServiceKit.Builder kit = (builder.kit != null ? builder.kit : ServiceKit.builder().build()).toBuilder()
             // The readiness verdict, read from memory: /health never waits on the request pool.
             .healthCheck("database", () -> readiness().result("database"))
             .metrics(writer -> new OrderMetrics(service(), reconciler()).writeTo(writer))
@@ -292,7 +292,8 @@ public final class OrderServer implements AutoCloseable {
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private final List<Filter> filters = new ArrayList<>();
     private RouteInstaller extraRoutes = (server, running) -> {};
-    private ServiceKit kit = ServiceKit.builder().build();
+    // Made at start when not given, so that each server gets a monitor of its own.
+    private ServiceKit kit;
     private String serviceToken;
     private final Set<String> allowedHosts = new LinkedHashSet<>();
     private DataSource healthDataSource;
