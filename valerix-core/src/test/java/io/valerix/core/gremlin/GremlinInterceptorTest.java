@@ -62,11 +62,15 @@ class GremlinInterceptorTest {
 
   @Test
   void aDelayAfterTheAnswerEndsWithTheCallsTimeoutOnceTheWorkIsDone() {
-    OkHttpClient client = client("fixed(20s) after", Duration.ofMillis(300));
+    // The call timeout is far shorter than the delay but long enough for the server to answer first
+    // on a loaded machine.
+    OkHttpClient client = client("fixed(60s) after", Duration.ofSeconds(3));
+    long start = System.nanoTime();
 
     assertThatThrownBy(() -> client.newCall(put("/items/1")).execute()).isInstanceOf(IOException.class);
 
     assertThat(upstream.writes).hasValue(1);
+    assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
   }
 
   @Test

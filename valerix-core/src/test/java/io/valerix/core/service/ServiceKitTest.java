@@ -109,12 +109,14 @@ class ServiceKitTest {
   void maxDeadlineCapsTheBudgetACallerAsksFor() throws Exception {
     JsonServer.Builder builder = JsonServer.builder().drainTimeout(Duration.ZERO)
         .route("GET", "/budget", request -> Response.json(200, Map.of("ms", request.deadline().remaining().toMillis())));
-    server = ServiceKit.builder().maxDeadline(Duration.ofMillis(700)).build().installOn(builder).build().start();
+    server = ServiceKit.builder().maxDeadline(Duration.ofSeconds(5)).build().installOn(builder).build().start();
 
     HttpResponse<String> answer = http.send(HttpRequest.newBuilder(server.uri().resolve("/budget"))
         .header("Valerix-Budget-Ms", "60000").build(), HttpResponse.BodyHandlers.ofString());
 
-    assertThat(answer.body()).matches("\\{\"ms\":[0-9]{1,3}}");
+    // At most the cap (5 s), far from the 60 s asked for, whatever the machine's load.
+    assertThat(answer.statusCode()).isEqualTo(200);
+    assertThat(Long.parseLong(answer.body().replaceAll("[^0-9]", ""))).isLessThanOrEqualTo(5_000);
   }
 
   @Test
