@@ -53,13 +53,7 @@ public final class GremlinAdmin {
     return server;
   }
 
-  /**
-   * The spec a {@code PUT /admin/gremlin} body holds: JSON rules, {@code {"spec":"<text>"}}, or
-   * text as {@code text/plain}.
-   *
-   * @throws io.valerix.core.http.ProblemException 400 {@link #INVALID_SPEC} if it does not parse
-   */
-  public static GremlinSpec parse(Request request) {
+  private static GremlinSpec parse(Request request) {
     String contentType = request.header("Content-Type").orElse("");
     String body = new String(request.body(), StandardCharsets.UTF_8);
     try {
@@ -76,8 +70,7 @@ public final class GremlinAdmin {
     }
   }
 
-  /** What {@code GET /admin/gremlin} shows: seed, spec (text and rules), whether replaying, counts. */
-  public static Map<String, Object> view(Gremlin gremlin) throws java.io.IOException {
+  static Map<String, Object> view(Gremlin gremlin) throws java.io.IOException {
     Map<String, Object> view = new LinkedHashMap<>();
     view.put("seed", gremlin.seed());
     view.put("spec", gremlin.spec().toText());
