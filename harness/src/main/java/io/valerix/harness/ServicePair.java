@@ -2,24 +2,17 @@ package io.valerix.harness;
 
 import io.valerix.core.gremlin.DecisionListener;
 import io.valerix.core.gremlin.Gremlin;
-import io.valerix.core.gremlin.GremlinAdmin;
-import io.valerix.core.gremlin.GremlinFilter;
-import io.valerix.core.gremlin.GremlinMetrics;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.health.HealthConfig;
-import io.valerix.core.health.HealthReporter;
-import io.valerix.core.health.HealthRoutes;
 import io.valerix.core.health.LatencyMonitor;
-import io.valerix.core.health.LatencyRecordingFilter;
 import io.valerix.core.health.MonitoredCalls;
-import io.valerix.core.health.PrometheusExposition;
 import io.valerix.core.http.BearerTokenFilter;
 import io.valerix.core.http.JsonServer;
+import io.valerix.core.service.ServiceKit;
 import io.valerix.core.time.NanoClock;
 import io.valerix.harness.backup.ArchiveLocation;
 import io.valerix.harness.backup.ServiceArchiving;
 import io.valerix.inventory.InventoryServer;
-import io.valerix.order.OrderMetrics;
 import io.valerix.order.OrderServer;
 import java.net.URI;
 import java.nio.file.Path;
@@ -184,73 +177,44 @@ public final class ServicePair implements AutoCloseable {
 
     ServiceArchiving archiving = ServiceArchiving.open(settings.storage(), settings.dataDir(),
         settings.archiveLocation(), io.valerix.core.backup.JournalArchiver.DEFAULT_SEAL_INTERVAL);
-    InventoryServer.Builder inventoryBuilder = InventoryServer.builder()
-        .name("inventory")
-        .dataSource(archiving.inventoryDatabase())
-        .changeJournal(archiving.journal())
-        .port(settings.inventoryPort())
-        .serviceToken(settings.serviceToken())
-        .filter(new LatencyRecordingFilter(inventoryMonitor, clock))
-        .filter(BearerTokenFilter.admin(settings.adminToken()))
-        .filter(GremlinFilter.of(gremlin));
-    settings.stock().forEach(inventoryBuilder::stock);
-    InventoryServer[] inventoryRef = new InventoryServer[1];
-    inventoryBuilder.extraRoutes(server -> {
-      HealthReporter.Builder health = HealthReporter.builder(inventoryMonitor)
-          // The readiness verdict, read from memory: /health never waits on the request pool.
-          .check("database", () -> inventoryRef[0].readiness().result("database"));
-      archiving.addInventoryHealth(health);
-      HealthReporter reporter = health.build();
-      HealthRoutes.install(server, reporter,
-          PrometheusExposition.builder().source(inventoryMonitor).source(new GremlinMetrics(gremlin)).build());
-      GremlinAdmin.install(server, gremlin);
-      archiving.installInventoryRoutes(server);
-    });
-    InventoryServer inventory = inventoryBuilder.build();
-    inventoryRef[0] = inventory;
+    InventoryServer inventory;
+    OrderServer order = null;
     try {
-      inventory.start();
-    } catch (RuntimeException e) {
-      archiving.close();
-      throw e;
-    }
-
-    OrderServer[] orderRef = new OrderServer[1];
-    OrderServer order;
-    try {
-      order = OrderServer.builder()
-          .name("order")
-          .dataSource(archiving.ordersDatabase())
+      InventoryServer.Builder inventoryBuilder = InventoryServer.builder()
+          .name("inventory")
+          .dataSource(archiving.inventoryDatabase())
           .changeJournal(archiving.journal())
-          .inventory(inventory.uri())
+          .port(settings.inventoryPort())
           .serviceToken(settings.serviceToken())
-          .inventoryCallListener(MonitoredCalls.into(orderMonitor))
-          .timeout(settings.timeout())
-          .port(settings.orderPort())
-          .filter(new LatencyRecordingFilter(orderMonitor, clock))
-          .filter(BearerTokenFilter.admin(settings.adminToken()))
-          .extraRoutes(server -> {
-            HealthReporter.Builder health = HealthReporter.builder(orderMonitor)
-                // The readiness verdict, read from memory: /health never waits on the request pool.
-                .check("database", () -> orderRef[0].readiness().result("database"));
-            archiving.addOrderHealth(health);
-            HealthReporter reporter = health.build();
-            HealthRoutes.install(server, reporter, PrometheusExposition.builder()
-                .source(orderMonitor)
-                .source(writer -> new OrderMetrics(orderRef[0].service(), orderRef[0].reconciler()).writeTo(writer))
-                .build());
-            archiving.installOrderRoutes(server);
-            orderRoutes.accept(server);
-          })
-          .build();
-      orderRef[0] = order;
-      order.start();
-      archiving.start();
-    } catch (RuntimeException e) {
-      if (orderRef[0] != null) {
-        orderRef[0].close();
+          .kit(archiving.addInventoryHealth(ServiceKit.builder().monitor(inventoryMonitor).clock(clock).adminToken(settings.adminToken()).gremlin(gremlin))
+              .build())
+          .extraRoutes(archiving::installInventoryRoutes);
+      settings.stock().forEach(inventoryBuilder::stock);
+      inventory = inventoryBuilder.build().start();
+      try {
+        order = OrderServer.builder()
+            .name("order")
+            .dataSource(archiving.ordersDatabase())
+            .changeJournal(archiving.journal())
+            .inventory(inventory.uri())
+            .serviceToken(settings.serviceToken())
+            .inventoryCallListener(MonitoredCalls.into(orderMonitor))
+            .timeout(settings.timeout())
+            .port(settings.orderPort())
+            .kit(archiving.addOrderHealth(ServiceKit.builder().monitor(orderMonitor).clock(clock).adminToken(settings.adminToken())).build())
+            .extraRoutes(archiving::installOrderRoutes)
+            .extraRoutes(orderRoutes)
+            .build()
+            .start();
+        archiving.start();
+      } catch (RuntimeException e) {
+        if (order != null) {
+          order.close();
+        }
+        inventory.close();
+        throw e;
       }
-      inventory.close();
+    } catch (RuntimeException e) {
       archiving.close();
       throw e;
     }

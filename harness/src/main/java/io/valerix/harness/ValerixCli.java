@@ -5,6 +5,7 @@ import io.valerix.harness.backup.BackupCommand;
 import io.valerix.harness.backup.RestoreCommand;
 import io.valerix.harness.bench.BenchCommand;
 import io.valerix.harness.chaos.ChaosCommand;
+import io.valerix.harness.cli.ProxyCommand;
 import io.valerix.harness.cli.UpCommand;
 import io.valerix.harness.report.ReportCommand;
 import java.io.PrintWriter;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Command;
       "3:A restore found no base backup old enough for the time asked."
     },
     subcommands = {
-      ChaosCommand.class, ReportCommand.class, UpCommand.class, BenchCommand.class, BackupCommand.class, RestoreCommand.class,
+      ChaosCommand.class, ReportCommand.class, UpCommand.class, ProxyCommand.class, BenchCommand.class, BackupCommand.class, RestoreCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ValerixCli implements Runnable {

@@ -3,13 +3,12 @@ package io.valerix.harness;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.gremlin.Gremlin;
-import io.valerix.core.gremlin.GremlinFilter;
 import io.valerix.core.health.HealthConfig;
 import io.valerix.core.health.HealthReport;
 import io.valerix.core.health.LatencyMonitor;
-import io.valerix.core.health.LatencyRecordingFilter;
 import io.valerix.core.health.MonitoredCalls;
 import io.valerix.core.http.BearerTokenFilter;
+import io.valerix.core.service.ServiceKit;
 import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.time.NanoClock;
 import io.valerix.inventory.InventoryServer;
@@ -146,8 +145,7 @@ public final class Warmup {
             .dataSource(inventoryDb)
             .serviceToken(serviceToken)
             .stock(SKU, Integer.MAX_VALUE)
-            .filter(new LatencyRecordingFilter(monitor, clock))
-            .filter(GremlinFilter.of(gremlin))
+            .kit(ServiceKit.builder().monitor(monitor).clock(clock).gremlin(gremlin).build())
             .build()
             .start();
         OrderServer order = OrderServer.builder()
@@ -156,7 +154,7 @@ public final class Warmup {
             .inventory(inventory.uri())
             .serviceToken(serviceToken)
             .inventoryCallListener(MonitoredCalls.into(monitor))
-            .filter(new LatencyRecordingFilter(monitor, clock))
+            .kit(ServiceKit.builder().monitor(monitor).clock(clock).build())
             .build()
             .start()) {
       return placeOrders(order.uri(), orders);

@@ -9,6 +9,7 @@ import io.valerix.core.http.Filter;
 import io.valerix.core.http.HostAllowListFilter;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.service.ServiceKit;
 import java.net.InetAddress;
 import java.net.URI;
 import java.nio.file.Path;
@@ -51,6 +52,16 @@ public final class InventoryServer implements AutoCloseable {
   /** The H2 database's name inside the data directory. */
   public static final String DATABASE_NAME = "inventory";
 
+  /**
+   * Adds routes to the server being built, given the server they will run in: its {@link
+   * #service()} and {@link #readiness()} are there when a request arrives (not yet while routes
+   * are installed).
+   */
+  @FunctionalInterface
+  public interface RouteInstaller {
+    void install(JsonServer.Builder routes, InventoryServer server);
+  }
+
   private final String name;
   private final Path dataDirectory;
   private final DataSource givenDataSource;
@@ -59,7 +70,8 @@ public final class InventoryServer implements AutoCloseable {
   private final int port;
   private final InetAddress bindAddress;
   private final List<Filter> filters;
-  private final Consumer<JsonServer.Builder> extraRoutes;
+  private final RouteInstaller extraRoutes;
+  private final ServiceKit kit;
   private final String serviceToken;
   private final Set<String> allowedHosts;
   private final DataSource healthDataSource;
@@ -82,6 +94,7 @@ public final class InventoryServer implements AutoCloseable {
     this.bindAddress = builder.bindAddress;
     this.filters = List.copyOf(builder.filters);
     this.extraRoutes = builder.extraRoutes;
+    this.kit = builder.kit;
     this.serviceToken = builder.serviceToken;
     this.allowedHosts = Set.copyOf(builder.allowedHosts);
     this.healthDataSource = builder.healthDataSource;
@@ -125,9 +138,14 @@ public final class InventoryServer implements AutoCloseable {
           log.warn("{}: reservation writes are NOT authenticated (allowUnauthenticatedWrites): anything that reaches"
               + " {} can take and release stock", name, bindAddress.getHostAddress());
         }
-        filters.forEach(server::filter);
+        // Then the kit: latency light, admin token, the builder's filters, gremlin.
+        ServiceKit.Builder standard = (kit != null ? kit : ServiceKit.builder().build()).toBuilder()
+            // The readiness verdict, read from memory: /health never waits on the request pool.
+            .healthCheck("database", () -> readiness().result("database"));
+        filters.forEach(standard::filter);
+        standard.build().installOn(server);
         readiness.install(server);
-        extraRoutes.accept(server);
+        extraRoutes.install(server, this);
         http = InventoryHttpApi.install(server, service).build().start();
       } catch (RuntimeException | Error e) {
         closeOwned();
@@ -217,7 +235,9 @@ public final class InventoryServer implements AutoCloseable {
     private int port = 0;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private final List<Filter> filters = new ArrayList<>();
-    private Consumer<JsonServer.Builder> extraRoutes = server -> {};
+    private RouteInstaller extraRoutes = (server, running) -> {};
+    // Made at start when not given, so that each server gets a monitor of its own.
+    private ServiceKit kit;
     private String serviceToken;
     private boolean unauthenticatedWrites;
     private final Set<String> allowedHosts = new LinkedHashSet<>();
@@ -328,24 +348,37 @@ public final class InventoryServer implements AutoCloseable {
     }
 
     /**
-     * Adds a filter around the inventory routes, for example the gremlin or latency recording;
-     * the first added runs outermost.
+     * The standard filters and operator routes ({@code /health}, {@code /metrics}, the latency
+     * light, the admin token, the gremlin and its admin route); the server adds its database check
+     * to them. A kit with a default monitor and no admin token or gremlin unless set.
+     */
+    public Builder kit(ServiceKit kit) {
+      this.kit = Objects.requireNonNull(kit, "kit");
+      return this;
+    }
+
+    /**
+     * Adds a filter around the inventory routes, inside the {@linkplain #kit kit's} admin token and
+     * outside its gremlin; the first added runs outermost.
      */
     public Builder filter(Filter filter) {
       filters.add(Objects.requireNonNull(filter, "filter"));
       return this;
     }
 
-    /**
-     * Adds routes beside the inventory ones, for example {@code /health}, {@code /metrics} and
-     * the gremlin's admin routes.
-     */
+    /** Adds routes beside the inventory ones, for example backup admin routes. */
     public Builder extraRoutes(Consumer<JsonServer.Builder> installer) {
       Objects.requireNonNull(installer, "installer");
-      Consumer<JsonServer.Builder> previous = extraRoutes;
-      extraRoutes = server -> {
-        previous.accept(server);
-        installer.accept(server);
+      return extraRoutes((server, running) -> installer.accept(server));
+    }
+
+    /** Adds routes beside the inventory ones that need the running server, for example to read its service. */
+    public Builder extraRoutes(RouteInstaller installer) {
+      Objects.requireNonNull(installer, "installer");
+      RouteInstaller previous = extraRoutes;
+      extraRoutes = (server, running) -> {
+        previous.install(server, running);
+        installer.install(server, running);
       };
       return this;
     }

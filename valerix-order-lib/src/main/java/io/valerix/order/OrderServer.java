@@ -3,10 +3,11 @@ package io.valerix.order;
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.backup.ChangeJournal;
 import io.valerix.core.deadline.Deadline;
-import io.valerix.core.http.CallListener;
 import io.valerix.core.health.DatabaseHealthCheck;
+import io.valerix.core.health.MonitoredCalls;
 import io.valerix.core.health.Readiness;
 import io.valerix.core.http.BearerTokenFilter;
+import io.valerix.core.http.CallListener;
 import io.valerix.core.http.Filter;
 import io.valerix.core.http.HostAllowListFilter;
 import io.valerix.core.http.JsonServer;
@@ -17,6 +18,7 @@ import io.valerix.core.idempotency.KeyExtractor;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.jdbc.SchemaMigrations;
+import io.valerix.core.service.ServiceKit;
 import io.valerix.order.internal.InventoryLivenessCheck;
 import java.net.InetAddress;
 import java.net.URI;
@@ -62,7 +64,20 @@ public final class OrderServer implements AutoCloseable {
 
   /** The name of the H2 database file the server opens in its data directory. */
   public static final String DATABASE_NAME = "orders";
+  /** The connection pool size of the H2 database the server opens, unless set. */
+  public static final int DEFAULT_MAX_POOL_SIZE = 16;
 
+  /**
+   * Adds routes to the server being built, given the server they will run in: its {@link
+   * #service()}, {@link #reconciler()} and {@link #readiness()} are there when a request arrives
+   * (not yet while routes are installed).
+   */
+  @FunctionalInterface
+  public interface RouteInstaller {
+    void install(JsonServer.Builder routes, OrderServer server);
+  }
+
+  // A private copy taken at build(): later changes to the caller's builder never reach this server.
   private final Builder builder;
   private final Object lifecycle = new Object();
   private HikariDataSource ownedDataSource;
@@ -78,7 +93,7 @@ public final class OrderServer implements AutoCloseable {
   private boolean closed;
 
   private OrderServer(Builder builder) {
-    this.builder = builder;
+    this.builder = builder.copy();
   }
 
   public static Builder builder() {
@@ -98,12 +113,16 @@ public final class OrderServer implements AutoCloseable {
       try {
         DataSource dataSource = builder.dataSource;
         if (dataSource == null) {
-          ownedDataSource = H2Database.open(builder.dataDirectory, DATABASE_NAME, builder.maxPoolSize);
+          ownedDataSource = H2Database.open(builder.dataDirectory, DATABASE_NAME,
+              builder.maxPoolSize == null ? DEFAULT_MAX_POOL_SIZE : builder.maxPoolSize);
           dataSource = ownedDataSource;
         }
+        ServiceKit baseKit = builder.kit != null ? builder.kit : ServiceKit.builder().build();
+        // Unless told otherwise, the kit's monitor times the calls to inventory too (its own light on /health).
+        CallListener calls = builder.callListener != null ? builder.callListener : MonitoredCalls.into(baseKit.monitor());
         inventory = builder.inventoryClient != null
             ? builder.inventoryClient
-            : new HttpInventoryClient(builder.inventoryUri, builder.serviceToken, builder.callListener);
+            : new HttpInventoryClient(builder.inventoryUri, builder.serviceToken, calls);
         // One gate for every user of the pool, so that no one waits on the pool itself.
         DeadlineBoundDataSource database = DeadlineBoundDataSource.of(dataSource);
         service = OrderService.builder()
@@ -134,12 +153,18 @@ public final class OrderServer implements AutoCloseable {
         // Every wait a request makes (the idempotency check included) ends by the order timeout.
         JsonServer.Builder server = JsonServer.builder().name(builder.name).bindAddress(builder.bindAddress).port(builder.port)
             .maxDeadline(builder.timeout);
-        // Outermost: a request for a foreign Host is refused before anything else sees it.
+        // Outermost: a request for a foreign Host is refused before anything else sees it. Then
+        // the kit: latency light, admin token, the builder's filters, gremlin, idempotency.
         server.filter(HostAllowListFilter.forServer(builder.allowedHosts, builder.bindAddress));
-        builder.filters.forEach(server::filter);
-        server.filter(idempotency);
+        ServiceKit.Builder kit = baseKit.toBuilder()
+            // The readiness verdict, read from memory: /health never waits on the request pool.
+            .healthCheck("database", () -> readiness().result("database"))
+            .metrics(writer -> new OrderMetrics(service(), reconciler()).writeTo(writer))
+            .idempotency(idempotency);
+        builder.filters.forEach(kit::filter);
+        kit.build().installOn(server);
         readiness.install(server);
-        builder.extraRoutes.accept(server);
+        builder.extraRoutes.install(server, this);
         http = OrderHttpApi.install(server, service).build().start();
         OrderReconciler.Builder reconcile = OrderReconciler.builder(service)
             .interval(builder.reconcileInterval)
@@ -255,10 +280,10 @@ public final class OrderServer implements AutoCloseable {
     private String name = "order";
     private Path dataDirectory;
     private DataSource dataSource;
-    private int maxPoolSize = 16;
+    private Integer maxPoolSize;
     private URI inventoryUri;
     private InventoryClient inventoryClient;
-    private CallListener callListener = (dependency, route, outcome, nanos) -> {};
+    private CallListener callListener; // null: the kit's monitor
     private Duration timeout = Duration.ofSeconds(2);
     private int maxConcurrentInventoryCalls = 256;
     private Duration reconcileInterval = Duration.ofMillis(500);
@@ -270,12 +295,64 @@ public final class OrderServer implements AutoCloseable {
     private int port = 0;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private final List<Filter> filters = new ArrayList<>();
-    private Consumer<JsonServer.Builder> extraRoutes = server -> {};
+    private RouteInstaller extraRoutes = (server, running) -> {};
+    // Made at start when not given, so that each server gets a monitor of its own.
+    private ServiceKit kit;
     private String serviceToken;
     private final Set<String> allowedHosts = new LinkedHashSet<>();
     private DataSource healthDataSource;
 
     private Builder() {}
+
+    /** A copy with its own collections, so that changes to either do not reach the other. */
+    private Builder copy() {
+      Builder b = new Builder();
+      b.name = name;
+      b.dataDirectory = dataDirectory;
+      b.dataSource = dataSource;
+      b.maxPoolSize = maxPoolSize;
+      b.inventoryUri = inventoryUri;
+      b.inventoryClient = inventoryClient;
+      b.callListener = callListener;
+      b.timeout = timeout;
+      b.maxConcurrentInventoryCalls = maxConcurrentInventoryCalls;
+      b.reconcileInterval = reconcileInterval;
+      b.changeJournal = changeJournal;
+      b.settleAfter = settleAfter;
+      b.reconcileCallTimeout = reconcileCallTimeout;
+      b.reconcileParallelism = reconcileParallelism;
+      b.idempotencyLease = idempotencyLease;
+      b.port = port;
+      b.bindAddress = bindAddress;
+      b.filters.addAll(filters);
+      b.extraRoutes = extraRoutes;
+      b.kit = kit;
+      b.serviceToken = serviceToken;
+      b.allowedHosts.addAll(allowedHosts);
+      b.healthDataSource = healthDataSource;
+      return b;
+    }
+
+    /**
+     * The standard filters and operator routes ({@code /health}, {@code /metrics}, the latency
+     * light, the admin token, the gremlin and its admin route); the server adds its database check,
+     * its order metrics and its idempotency filter to them. A kit with a default monitor and no
+     * admin token or gremlin unless set. The server's {@link #timeout(Duration)} caps request
+     * deadlines whatever the kit says.
+     */
+    public Builder kit(ServiceKit kit) {
+      this.kit = Objects.requireNonNull(kit, "kit");
+      return this;
+    }
+
+    /**
+     * The pool size of the H2 database in the data directory; {@value OrderServer#DEFAULT_MAX_POOL_SIZE}
+     * unless set. Not for a given {@link #dataSource(DataSource)}, which has its own pool.
+     */
+    public Builder maxPoolSize(int maxPoolSize) {
+      this.maxPoolSize = maxPoolSize;
+      return this;
+    }
 
     /**
      * The token sent to inventory as {@code Authorization: Bearer <token>}: inventory's
@@ -338,7 +415,7 @@ public final class OrderServer implements AutoCloseable {
       return this;
     }
 
-    /** Told about every HTTP call to inventory, for the latency monitor. */
+    /** Told about every HTTP call to inventory, for the latency monitor; by default the kit's monitor is. */
     public Builder inventoryCallListener(CallListener listener) {
       this.callListener = Objects.requireNonNull(listener, "listener");
       return this;
@@ -420,19 +497,28 @@ public final class OrderServer implements AutoCloseable {
       return this;
     }
 
-    /** Adds a filter outside the idempotency filter, for example latency recording; first added runs outermost. */
+    /**
+     * Adds a filter inside the {@linkplain #kit kit's} admin token, outside its gremlin and the
+     * idempotency filter; the first added runs outermost.
+     */
     public Builder filter(Filter filter) {
       filters.add(Objects.requireNonNull(filter, "filter"));
       return this;
     }
 
-    /** Adds routes beside the order ones, for example {@code /health}, {@code /metrics}, a dashboard. */
+    /** Adds routes beside the order ones, for example a dashboard. */
     public Builder extraRoutes(Consumer<JsonServer.Builder> installer) {
       Objects.requireNonNull(installer, "installer");
-      Consumer<JsonServer.Builder> previous = extraRoutes;
-      extraRoutes = server -> {
-        previous.accept(server);
-        installer.accept(server);
+      return extraRoutes((server, running) -> installer.accept(server));
+    }
+
+    /** Adds routes beside the order ones that need the running server, for example to read its service. */
+    public Builder extraRoutes(RouteInstaller installer) {
+      Objects.requireNonNull(installer, "installer");
+      RouteInstaller previous = extraRoutes;
+      extraRoutes = (server, running) -> {
+        previous.install(server, running);
+        installer.install(server, running);
       };
       return this;
     }
@@ -454,7 +540,10 @@ public final class OrderServer implements AutoCloseable {
       if (port < 0 || port > 65535) {
         throw new IllegalArgumentException("port must be 0..65535, but was " + port);
       }
-      if (maxPoolSize < 1) {
+      if (dataSource != null && maxPoolSize != null) {
+        throw new IllegalStateException("maxPoolSize applies only to a dataDirectory; the given dataSource has its own pool");
+      }
+      if (maxPoolSize != null && maxPoolSize < 1) {
         throw new IllegalArgumentException("maxPoolSize must be at least 1, but was " + maxPoolSize);
       }
       if (timeout.toMillis() < 1) {

@@ -8,8 +8,8 @@ import static org.awaitility.Awaitility.await;
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.gremlin.Gremlin;
 import io.valerix.core.gremlin.GremlinDecision;
-import io.valerix.core.gremlin.GremlinFilter;
 import io.valerix.core.gremlin.GremlinSpec;
+import io.valerix.core.service.ServiceKit;
 import io.valerix.core.testing.DatabaseEngine;
 import io.valerix.core.testing.TestDatabase;
 import io.valerix.inventory.InventoryServer;
@@ -161,7 +161,7 @@ class OrderCrashRecoveryTest {
             }
           }
         })
-        .filter(GremlinFilter.of(gremlin))
+        .kit(ServiceKit.builder().gremlin(gremlin).build())
         .build()
         .start();
   }

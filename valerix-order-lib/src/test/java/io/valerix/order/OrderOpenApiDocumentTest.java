@@ -6,15 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.valerix.core.gremlin.GremlinDecision;
-import io.valerix.core.health.HealthCheck;
-import io.valerix.core.health.HealthConfig;
-import io.valerix.core.health.HealthReporter;
-import io.valerix.core.health.HealthRoutes;
-import io.valerix.core.health.LatencyMonitor;
-import io.valerix.core.health.PrometheusExposition;
 import io.valerix.core.http.ProblemType;
 import io.valerix.core.idempotency.IdempotencyProblems;
-import io.valerix.core.time.NanoClock;
 import java.io.IOException;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -31,7 +24,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -117,22 +109,12 @@ class OrderOpenApiDocumentTest {
   @Test
   @Timeout(value = 60, unit = TimeUnit.SECONDS)
   void everyAnswerTheOrderServiceGivesIsDocumented() throws Exception {
-    // Given an order service as it runs (health and metrics too), one inventory call at a time
-    AtomicReference<RunningServices.Services> ref = new AtomicReference<>();
-    LatencyMonitor monitor = LatencyMonitor.create(HealthConfig.defaults(), NanoClock.system());
+    // Given an order service as it runs (its kit serves /health and /metrics), one inventory call at a time
     RunningServices.Services services = running.start(s -> s
         .stock("widget=100")
         .gremlin("fixed(1500ms) before route=\"PUT /reservations/*\"")
         .timeout(Duration.ofSeconds(2))
-        .order(order -> order
-            .maxConcurrentInventoryCalls(1)
-            .extraRoutes(server -> HealthRoutes.install(server,
-                HealthReporter.builder(monitor).check("database", () -> {
-                  ref.get().order().service().countByStatus();
-                  return HealthCheck.Result.up();
-                }).build(),
-                PrometheusExposition.builder().source(monitor).build()))));
-    ref.set(services);
+        .order(order -> order.maxConcurrentInventoryCalls(1)));
     List<Answer> answers = new ArrayList<>();
     String widget = OrderHttp.order("widget", 1);
 

@@ -1,10 +1,15 @@
 package io.valerix.order;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.valerix.core.http.Response;
 
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 
 /** {@link OrderServer.Builder#build()} refuses settings that break the order service's promises, naming them. */
@@ -40,5 +45,37 @@ class OrderServerBuilderTest {
     assertThatThrownBy(() -> builder().reconcileParallelism(0).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("reconcileParallelism must be at least 1, but was 0");
+  }
+
+  @Test
+  void aPoolSizeBelowOneIsRefused() {
+    assertThatThrownBy(() -> builder().maxPoolSize(0).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("maxPoolSize must be at least 1, but was 0");
+  }
+
+  @Test
+  void aPoolSizeForAGivenDataSourceIsRefused() {
+    assertThatThrownBy(() -> OrderServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN).dataSource(new org.h2.jdbcx.JdbcDataSource())
+            .inventory(URI.create("http://127.0.0.1:1")).maxPoolSize(4).build())
+        .isInstanceOf(IllegalStateException.class)
+        .hasMessageContaining("maxPoolSize applies only to a dataDirectory");
+  }
+
+  @Test
+  void changingTheBuilderAfterBuildDoesNotChangeTheServer(@TempDir Path dir) {
+    // Given a server built from a builder
+    OrderServer.Builder builder = OrderServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN).dataDirectory(dir)
+        .inventory(URI.create("http://127.0.0.1:1")).name("first").maxPoolSize(2);
+    OrderServer server = builder.build();
+
+    // When the builder changes afterwards (a route that would collide, another name, a bad port)
+    builder.name("second").port(-1).extraRoutes(routes -> routes.route("GET", "/orders/{orderId}", r -> Response.json(200, Map.of())));
+
+    // Then the server starts with the settings it was built with
+    try (OrderServer started = server.start()) {
+      assertThat(started.port()).isPositive();
+      assertThat(Thread.getAllStackTraces().keySet()).extracting(Thread::getName).anyMatch(name -> name.startsWith("first-"));
+    }
   }
 }

@@ -2,8 +2,8 @@ package io.valerix.order;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.gremlin.Gremlin;
-import io.valerix.core.gremlin.GremlinFilter;
 import io.valerix.core.gremlin.GremlinSpec;
+import io.valerix.core.service.ServiceKit;
 import io.valerix.core.testing.DatabaseEngine;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.inventory.StockLevel;
@@ -251,7 +251,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
                 }
               }
             })
-            .filter(GremlinFilter.of(gremlin));
+            .kit(ServiceKit.builder().gremlin(gremlin).build());
       }
       InventoryServer inventory = closing(inventoryBuilder.build().start());
 

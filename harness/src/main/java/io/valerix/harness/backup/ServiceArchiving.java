@@ -8,8 +8,8 @@ import io.valerix.core.backup.BaseBackupTaker;
 import io.valerix.core.backup.ChangeJournal;
 import io.valerix.core.backup.JournalArchiver;
 import io.valerix.core.backup.PointInTimeRestore;
-import io.valerix.core.health.HealthReporter;
 import io.valerix.core.http.JsonServer;
+import io.valerix.core.service.ServiceKit;
 import io.valerix.harness.ServiceDatabases;
 import io.valerix.harness.Storage;
 import io.valerix.inventory.InventoryServer;
@@ -161,20 +161,23 @@ public final class ServiceArchiving implements AutoCloseable {
   }
 
   /**
-   * Adds the inventory archiver's advisory {@code archive} check to {@code health}: DOWN while
-   * archiving fails, without taking the service out of rotation. Nothing on PostgreSQL.
+   * Adds the inventory archiver's advisory {@code archive} check to the service's kit: DOWN on
+   * {@code /health} while archiving fails, without taking the service out of rotation. Nothing on
+   * PostgreSQL.
    */
-  public void addInventoryHealth(HealthReporter.Builder health) {
+  public ServiceKit.Builder addInventoryHealth(ServiceKit.Builder kit) {
     if (inventoryArchiver != null) {
-      health.advisoryCheck("archive", inventoryArchiver.healthCheck());
+      kit.advisoryHealthCheck("archive", inventoryArchiver.healthCheck());
     }
+    return kit;
   }
 
   /** As {@link #addInventoryHealth}, for the order archiver. */
-  public void addOrderHealth(HealthReporter.Builder health) {
+  public ServiceKit.Builder addOrderHealth(ServiceKit.Builder kit) {
     if (orderArchiver != null) {
-      health.advisoryCheck("archive", orderArchiver.healthCheck());
+      kit.advisoryHealthCheck("archive", orderArchiver.healthCheck());
     }
+    return kit;
   }
 
   /** Adds {@code /admin/backup/**} for the inventory database to the inventory server. */

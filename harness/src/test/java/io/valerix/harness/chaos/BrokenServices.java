@@ -50,7 +50,7 @@ final class BrokenServices implements AutoCloseable {
     if (inventoryFilter != null) {
       inventoryServer.filter(inventoryFilter);
     }
-    GremlinAdmin.install(inventoryServer, gremlin);
+    GremlinAdmin.install(inventoryServer, gremlin, TOKEN);
     JsonServer inventoryHttp = InventoryHttpApi.install(inventoryServer, inventory.apply(realInventory)).build().start();
     closing.add(0, inventoryHttp::close);
     inventoryUri = inventoryHttp.uri();

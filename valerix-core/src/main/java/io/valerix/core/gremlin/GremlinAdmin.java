@@ -2,6 +2,7 @@ package io.valerix.core.gremlin;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.valerix.core.http.BearerTokenFilter;
 import io.valerix.core.http.Json;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.http.ProblemType;
@@ -19,8 +20,9 @@ import java.util.Objects;
  * the text form as {@code text/plain}. A bad spec is 400 {@code invalid-gremlin-spec} saying what
  * and where, and changes nothing.
  *
- * <p>These routes must sit behind a {@link io.valerix.core.http.BearerTokenFilter}; {@link
- * #install} adds one.
+ * <p>Both routes check the admin token themselves ({@link BearerTokenFilter#admin}: 401 without
+ * one, 403 with a wrong one), so they are protected even on a server that has no token filter;
+ * behind a server-wide admin filter the check simply passes twice. Thread-safe.
  */
 public final class GremlinAdmin {
 
@@ -31,16 +33,23 @@ public final class GremlinAdmin {
 
   private GremlinAdmin() {}
 
-  /** Adds the admin routes for {@code gremlin} to {@code server}. The caller adds the token filter. */
-  public static JsonServer.Builder install(JsonServer.Builder server, Gremlin gremlin) {
+  /**
+   * Adds {@code GET} and {@code PUT /admin/gremlin} for {@code gremlin} to {@code server}, each
+   * answering only requests that carry {@code adminToken} as a bearer token.
+   *
+   * @throws IllegalArgumentException if {@code adminToken} is not a valid token ({@link
+   *     BearerTokenFilter#validToken})
+   */
+  public static JsonServer.Builder install(JsonServer.Builder server, Gremlin gremlin, String adminToken) {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(gremlin, "gremlin");
-    server.route("GET", "/admin/gremlin", request -> Response.json(200, view(gremlin)));
-    server.route("PUT", "/admin/gremlin", request -> {
-      GremlinSpec spec = parse(request);
+    BearerTokenFilter guard = BearerTokenFilter.admin(adminToken);
+    server.route("GET", "/admin/gremlin", request -> guard.filter(request, r -> Response.json(200, view(gremlin))));
+    server.route("PUT", "/admin/gremlin", request -> guard.filter(request, r -> {
+      GremlinSpec spec = parse(r);
       gremlin.replaceSpec(spec);
       return Response.json(200, view(gremlin));
-    });
+    }));
     return server;
   }
 

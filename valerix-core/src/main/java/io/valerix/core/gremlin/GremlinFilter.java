@@ -11,6 +11,7 @@ import io.valerix.core.http.Response;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Predicate;
 
 /**
  * Puts a {@link Gremlin} in front of a server's routes: the server filter that sleeps and injects
@@ -29,14 +30,24 @@ public final class GremlinFilter implements Filter {
   public static final String INJECTED_TYPE = "gremlin-injected";
 
   private final Gremlin gremlin;
+  private final Predicate<String> exempt;
 
-  private GremlinFilter(Gremlin gremlin) {
+  private GremlinFilter(Gremlin gremlin, Predicate<String> exempt) {
     this.gremlin = Objects.requireNonNull(gremlin, "gremlin");
+    this.exempt = Objects.requireNonNull(exempt, "exempt");
   }
 
   /** A filter applying {@code gremlin} to every route but the operator routes. */
   public static GremlinFilter of(Gremlin gremlin) {
-    return new GremlinFilter(gremlin);
+    return new GremlinFilter(gremlin, OperatorPaths::matches);
+  }
+
+  /**
+   * A filter applying {@code gremlin} to every request whose decoded path {@code exempt} does not
+   * select; for a proxy, whose upstream's {@code /health} is as fair a target as any other path.
+   */
+  public static GremlinFilter exempting(Gremlin gremlin, Predicate<String> exempt) {
+    return new GremlinFilter(gremlin, exempt);
   }
 
   /** The gremlin this filter applies. */
@@ -46,7 +57,7 @@ public final class GremlinFilter implements Filter {
 
   @Override
   public Response filter(Request request, Handler next) throws Exception {
-    if (OperatorPaths.matches(request.path())) {
+    if (exempt.test(request.path())) {
       return next.handle(request);
     }
     GremlinDecision decision = gremlin.decide(request.method(), request.path());

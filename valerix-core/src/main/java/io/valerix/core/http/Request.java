@@ -34,6 +34,15 @@ public interface Request {
    */
   String pathParam(String name);
 
+  /**
+   * The request target as the client sent it: the raw (still percent-encoded) path and, if there
+   * was one, {@code ?} and the raw query; what a proxy forwards. By default the decoded {@link
+   * #path()}.
+   */
+  default String target() {
+    return path();
+  }
+
   /** The first value of a query parameter, decoded. */
   Optional<String> queryParam(String name);
 

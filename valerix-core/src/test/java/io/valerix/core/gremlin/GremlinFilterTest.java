@@ -41,7 +41,7 @@ class GremlinFilterTest {
         .filter(GremlinFilter.of(gremlin))
         .route("PUT", "/work/{id}", r -> Response.json(200, Map.of("done", sideEffects.incrementAndGet())))
         .route("GET", "/health", r -> Response.json(200, Map.of("status", "UP")));
-    GremlinAdmin.install(builder, gremlin);
+    GremlinAdmin.install(builder, gremlin, TOKEN);
     server = builder.build().start();
     client = JsonClient.builder(server.uri()).build();
   }
@@ -166,6 +166,30 @@ class GremlinFilterTest {
       assertThat(json.code()).as(json.peekBody(1000).string()).isEqualTo(200);
     }
     assertThat(client.send(JsonRequest.put(Map.of(), "/work/{id}", "3"), Map.class, Deadline.after(Duration.ofSeconds(2))).status()).isEqualTo(200);
+  }
+
+  @Test
+  void adminRoutesRefuseAnUnauthenticatedPutEvenOnAServerWithoutATokenFilter() throws IOException {
+    // Regression: install(...) used to add bare routes, so a server without a token filter let
+    // anyone replace the spec.
+    gremlin = Gremlin.builder(7).build();
+    JsonServer.Builder builder = JsonServer.builder().drainTimeout(Duration.ZERO)
+        .filter(GremlinFilter.of(gremlin))
+        .route("PUT", "/work/{id}", r -> Response.json(200, Map.of("done", sideEffects.incrementAndGet())));
+    GremlinAdmin.install(builder, gremlin, TOKEN);
+    server = builder.build().start();
+
+    try (okhttp3.Response anonymous = admin("PUT", null, "text/plain", "error(503)");
+        okhttp3.Response wrong = admin("PUT", "wrong-token-0123456789", "text/plain", "error(503)")) {
+      assertThat(anonymous.code()).isEqualTo(401);
+      assertThat(anonymous.header("Content-Type")).startsWith("application/problem+json");
+      assertThat(wrong.code()).isEqualTo(403);
+    }
+    assertThat(gremlin.spec().injectsNothing()).isTrue();
+    try (okhttp3.Response ok = admin("PUT", TOKEN, "text/plain", "error(503)")) {
+      assertThat(ok.code()).isEqualTo(200);
+    }
+    assertThat(gremlin.spec().toText()).contains("error(503)");
   }
 
   private okhttp3.Response admin(String method, String token, String contentType, String body) throws IOException {

@@ -206,8 +206,10 @@ public final class ExchangeDispatcher extends org.eclipse.jetty.server.Handler.A
       early = body.problem();
       closeAfter = true;
     }
+    String rawQuery = jetty.getHttpURI().getQuery();
+    String target = (rawPath == null || rawPath.isEmpty() ? "/" : rawPath) + (rawQuery == null ? "" : "?" + rawQuery);
     ServerRequest request = new ServerRequest(
-        method, path, route, params, query, headers, body.bytes(), deadline, arrival, remote(jetty), mapper);
+        method, path, target, route, params, query, headers, body.bytes(), deadline, arrival, remote(jetty), mapper);
     request.attributes().put(Terminal.class.getName(), new Terminal(handler, early));
     return new Incoming(request, early != null, closeAfter, body.clientGone());
   }

@@ -14,6 +14,7 @@ final class ServerRequest implements Request {
 
   private final String method;
   private final String path;
+  private final String target;
   private final String route;
   private final Map<String, String> pathParams;
   private final Map<String, String> queryParams;
@@ -28,6 +29,7 @@ final class ServerRequest implements Request {
   ServerRequest(
       String method,
       String path,
+      String target,
       String route,
       Map<String, String> pathParams,
       Map<String, String> queryParams,
@@ -37,6 +39,7 @@ final class ServerRequest implements Request {
       long arrivalNanos,
       InetSocketAddress remoteAddress,
       ObjectMapper mapper) {
+    this.target = target;
     this.method = method;
     this.path = path;
     this.route = route;
@@ -53,6 +56,11 @@ final class ServerRequest implements Request {
   @Override
   public String method() {
     return method;
+  }
+
+  @Override
+  public String target() {
+    return target;
   }
 
   @Override
