@@ -2,9 +2,12 @@ package io.valerix.harness.chaos;
 
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.harness.ServicePair;
+import io.valerix.harness.fleet.ServiceFleet;
+import io.valerix.harness.chaos.internal.FleetTarget;
 import io.valerix.harness.chaos.internal.LocalTarget;
 import io.valerix.harness.chaos.internal.RemoteTarget;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -34,9 +37,26 @@ public interface ServiceTarget extends AutoCloseable {
     return new RemoteTarget(orderUri, inventoryUri, orderAdminToken, inventoryAdminToken);
   }
 
+  /** The first (or only) order instance. */
   URI orderUri();
 
+  /**
+   * Every order instance, in instance order ({@code order-1} first); the client spreads its
+   * requests over them. One for a single order service.
+   */
+  default List<URI> orderUris() {
+    return List.of(orderUri());
+  }
+
   URI inventoryUri();
+
+  /**
+   * Services started here as processes ({@link ServiceFleet}); closing the target does not stop
+   * them (their starter does). The gremlin is switched over HTTP, as for services at given URLs.
+   */
+  static ServiceTarget fleet(ServiceFleet fleet) {
+    return new FleetTarget(fleet);
+  }
 
   /** The admin token of the order service. */
   String orderAdminToken();
