@@ -30,12 +30,24 @@ public final class UpCommand implements Callable<Integer> {
 
   @Mixin ServiceOptions options;
 
+  @CommandLine.Option(names = "--fork",
+      description = "Run each service in its own JVM (children of this one, stopped with it); implied by --order-instances above 1.")
+  boolean fork;
+
+  @CommandLine.Option(names = "--order-instances", paramLabel = "N",
+      description = "Order-service processes sharing one order database (needs --db postgres or --order-db-url); each gets"
+          + " its own port, counting up from --order-port, and a stable instance id order-1, order-2, ... (default: 1).")
+  int orderInstances = 1;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     ServicePair.Settings settings = settings(options);
+    if (fork || orderInstances != 1) {
+      return UpForked.run(out, settings, orderInstances, spec);
+    }
     Dashboard dashboard = Dashboard.builder().adminToken(settings.adminToken()).build();
     ServicePair pair;
     try {
