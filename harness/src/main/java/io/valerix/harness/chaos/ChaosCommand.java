@@ -106,8 +106,10 @@ public final class ChaosCommand implements Callable<Integer> {
   /** Where credentials for an existing PostgreSQL server come from; tests replace it. */
   Map<String, String> environment = System.getenv();
 
-  @Option(names = "--order-url", paramLabel = "URL", description = "Drive an order service already running here instead of starting one.")
-  URI orderUrl;
+  @Option(names = "--order-url", paramLabel = "URL",
+      description = "Drive an order service already running here instead of starting one; repeat it for several instances"
+          + " on one order database (requests go round robin).")
+  List<URI> orderUrls = new ArrayList<>();
 
   @Option(names = "--inventory-url", paramLabel = "URL", description = "The inventory service behind --order-url.")
   URI inventoryUrl;
@@ -126,7 +128,7 @@ public final class ChaosCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    boolean remote = orderUrl != null || inventoryUrl != null;
+    boolean remote = !orderUrls.isEmpty() || inventoryUrl != null;
     validate(remote);
     if (services.seed == null) {
       services.seed = new SecureRandom().nextLong() & 0xFFFF_FFFFL;
@@ -142,9 +144,9 @@ public final class ChaosCommand implements Callable<Integer> {
     try {
       ChaosRun.Result result;
       if (remote) {
-        try (ServiceTarget target = ServiceTarget.remote(orderUrl, inventoryUrl,
+        try (ServiceTarget target = ServiceTarget.remote(orderUrls, inventoryUrl,
             orderAdminToken != null ? orderAdminToken : inventoryAdminToken, inventoryAdminToken)) {
-          intro(out, settings, runDir, "order " + orderUrl + ", inventory " + inventoryUrl + " (already running)", null);
+          intro(out, settings, runDir, "order " + String.join(", ", orderUrls.stream().map(URI::toString).toList()) + ", inventory " + inventoryUrl + " (already running)", null);
           result = new ChaosRun(settings, target, runDir, out, isTerminal(), command).run();
         }
       } else if (forked()) {
@@ -200,7 +202,7 @@ public final class ChaosCommand implements Callable<Integer> {
 
   private void validate(boolean remote) {
     if (remote) {
-      if (orderUrl == null || inventoryUrl == null) {
+      if (orderUrls.isEmpty() || inventoryUrl == null) {
         throw usage("--order-url and --inventory-url go together: give both, or neither to start the services here");
       }
       if (inventoryAdminToken == null) {

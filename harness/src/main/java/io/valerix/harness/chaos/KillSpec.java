@@ -51,6 +51,9 @@ public record KillSpec(String service, int instance, FaultSchedule schedule) {
     if (!m.matches()) {
       throw new IllegalArgumentException("a kill's service is order, order-N or inventory, but was '" + text.substring(0, colon).strip() + "'");
     }
+    if (m.group(1).equals(INVENTORY) && m.group(2) != null) {
+      throw new IllegalArgumentException("there is one inventory, so '" + text.substring(0, colon).strip() + "' names none; say inventory");
+    }
     int instance = m.group(2) == null ? 0 : Integer.parseInt(m.group(2));
     if (m.group(2) != null && instance == 0) {
       throw new IllegalArgumentException("order instances count from 1, but '" + text + "' names order-0");

@@ -27,14 +27,15 @@ public interface ServiceTarget extends AutoCloseable {
   }
 
   /**
-   * Services already running.
+   * Services already running: one inventory and one or more order instances on one order database.
    *
+   * @param orderUris the order instances; the client spreads its requests over them round robin
    * @param orderAdminToken the order service's admin token, for {@code GET /admin/orders}
    * @param inventoryAdminToken the inventory's admin token, for its gremlin and {@code GET
    *     /admin/reservations}
    */
-  static ServiceTarget remote(URI orderUri, URI inventoryUri, String orderAdminToken, String inventoryAdminToken) {
-    return new RemoteTarget(orderUri, inventoryUri, orderAdminToken, inventoryAdminToken);
+  static ServiceTarget remote(List<URI> orderUris, URI inventoryUri, String orderAdminToken, String inventoryAdminToken) {
+    return new RemoteTarget(orderUris, inventoryUri, orderAdminToken, inventoryAdminToken);
   }
 
   /** The first (or only) order instance. */

@@ -19,7 +19,7 @@ public final class FleetTarget implements ServiceTarget {
 
   public FleetTarget(ServiceFleet fleet) {
     this.fleet = fleet;
-    this.remote = new RemoteTarget(fleet.orderUris().get(0), fleet.inventoryUri(), fleet.settings().adminToken(),
+    this.remote = new RemoteTarget(fleet.orderUris(), fleet.inventoryUri(), fleet.settings().adminToken(),
         fleet.settings().adminToken());
   }
 
