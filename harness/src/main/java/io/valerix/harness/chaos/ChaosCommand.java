@@ -231,6 +231,16 @@ public final class ChaosCommand implements Callable<Integer> {
     if (orderInstances < 1 || orderInstances > 16) {
       throw usage("--order-instances must be 1..16, but was " + orderInstances);
     }
+    if (!remote && orderInstances > 1) {
+      try {
+        if (services.storage(environment).engine() != io.valerix.harness.Storage.Engine.POSTGRES) {
+          throw usage("--order-instances " + orderInstances + " share one order database, which takes PostgreSQL: add --db postgres"
+              + " (or --order-db-url and --inventory-db-url); an H2 file has one owner");
+        }
+      } catch (IllegalArgumentException e) {
+        throw usage(e.getMessage());
+      }
+    }
     for (KillSpec k : killSpecs()) {
       if (k.instance() > orderInstances) {
         throw usage("--kill " + k.toText() + ": there are " + orderInstances + " order instances");
