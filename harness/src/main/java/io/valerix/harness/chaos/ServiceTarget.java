@@ -11,8 +11,10 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The two services a chaos run drives: a {@link ServicePair} the harness started, or services
- * already running at given URLs (for example a {@code valerix up} elsewhere on this machine).
+ * The services a chaos run drives: a {@link ServicePair} the harness started in its own JVM, a
+ * {@link ServiceFleet} of service processes it started, or services already running at given URLs
+ * (for example a {@code valerix up} elsewhere on this machine); one inventory and one or more order
+ * instances on one order database.
  *
  * <p>The run turns the inventory's gremlin on and off through it, and reads both databases through
  * the services' read-only admin listings ({@code GET /admin/orders}, {@code GET

@@ -148,8 +148,8 @@ public final class ReportPage {
       }
       h.append("</table>\n");
     } else {
-      h.append("<p class=\"note\">The services were not started by this run, so their gremlin's individual decisions are not"
-          + " here; the counts above come from <code>GET /admin/gremlin</code>.</p>\n");
+      h.append("<p class=\"note\">The gremlin ran outside this process (services at given URLs, or inventory in its own"
+          + " process), so its individual decisions are not here; the counts above come from <code>GET /admin/gremlin</code>.</p>\n");
     }
     h.append("</section>\n");
 
