@@ -27,6 +27,9 @@ final class ServiceProcess {
   /** Bounds a child's start on a machine busy with other builds: a JVM start and schema checks, usually seconds. */
   static final Duration START_LIMIT = Duration.ofMinutes(2);
   private static final Duration STOP_GRACE = Duration.ofSeconds(15);
+  /** Extra JVM options for every service process, split on whitespace, e.g. {@code -Xmx1g -XX:+UseParallelGC}. */
+  static final String JAVA_OPTS_ENV = "VALERIX_SERVICE_JAVA_OPTS";
+  // Small by default: up to 17 of them share a machine with the harness and its load.
   private static final List<String> JVM_OPTIONS = List.of("-Xmx384m", "-XX:+UseSerialGC");
 
   private final String instanceId;
@@ -35,7 +38,8 @@ final class ServiceProcess {
   private final Path log;
   private Process process;
   private int port;
-  private URI uri;
+  // Read without the lock: a restart holds it for seconds, and its address does not change.
+  private volatile URI uri;
   private boolean closed;
 
   /**
@@ -54,7 +58,7 @@ final class ServiceProcess {
     return instanceId;
   }
 
-  synchronized URI uri() {
+  URI uri() {
     return uri;
   }
 
@@ -65,7 +69,12 @@ final class ServiceProcess {
     }
     List<String> childArgs = new ArrayList<>(List.of("--instance-id", instanceId, "--port", Integer.toString(port)));
     childArgs.addAll(args);
-    ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(JVM_OPTIONS, ServiceChild.class, childArgs))
+    List<String> jvmOptions = new ArrayList<>(JVM_OPTIONS);
+    String extra = System.getenv(JAVA_OPTS_ENV);
+    if (extra != null && !extra.isBlank()) {
+      jvmOptions.addAll(List.of(extra.strip().split("\\s+")));
+    }
+    ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(jvmOptions, ServiceChild.class, childArgs))
         .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
     builder.environment().putAll(environment);
     try {
