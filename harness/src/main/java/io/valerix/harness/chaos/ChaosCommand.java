@@ -5,6 +5,7 @@ import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.gremlin.GremlinSpecException;
 import io.valerix.harness.ServicePair;
 import io.valerix.harness.ValerixCli;
+import io.valerix.harness.chaos.internal.FleetTarget;
 import io.valerix.harness.chaos.internal.RunLogging;
 import io.valerix.harness.cli.DurationConverter;
 import io.valerix.harness.cli.ServiceOptions;
@@ -187,7 +188,7 @@ public final class ChaosCommand implements Callable<Integer> {
     out.println("Starting inventory and " + orderInstances + " order instance" + (orderInstances == 1 ? "" : "s")
         + " as processes (their output: " + runDir.resolve(ServiceFleet.LOG_FILE) + ")...");
     out.flush();
-    try (ServiceFleet fleet = ServiceFleet.start(fleetSettings); ServiceTarget target = ServiceTarget.fleet(fleet)) {
+    try (ServiceFleet fleet = ServiceFleet.start(fleetSettings); FleetTarget target = new FleetTarget(fleet)) {
       intro(out, settings, runDir, "order " + fleet.orderUris() + ", inventory " + fleet.inventoryUri() + " (processes started here; "
           + pair.storage() + ")", null);
       List<KillSpec> specs = killSpecs();
@@ -196,7 +197,13 @@ public final class ChaosCommand implements Callable<Integer> {
         out.println();
         out.flush();
       }
-      return new ChaosRun(settings, target, runDir, out, isTerminal(), command).killing(specs, fleet::kill).run();
+      return new ChaosRun(settings, target, runDir, out, isTerminal(), command).killing(specs, (service, instance) -> {
+        ServiceFleet.Kill kill = fleet.kill(service, instance);
+        if (service.equals(KillSpec.INVENTORY)) {
+          target.restoreGremlin();
+        }
+        return kill;
+      }).run();
     }
   }
 

@@ -251,7 +251,11 @@ public final class ChaosRun {
   private static void closePhase(List<RunInfo.Phase> phases, Map<String, Long> countsNow) {
     RunInfo.Phase last = phases.remove(phases.size() - 1);
     Map<String, Long> during = new LinkedHashMap<>();
-    countsNow.forEach((kind, now) -> during.put(kind, now - last.gremlinCounts().getOrDefault(kind, 0L)));
+    // A restarted inventory (a --kill) counts from zero again: then "during" is what it counted since.
+    countsNow.forEach((kind, now) -> {
+      long before = last.gremlinCounts().getOrDefault(kind, 0L);
+      during.put(kind, now >= before ? now - before : now);
+    });
     phases.add(new RunInfo.Phase(last.name(), last.startMs(), last.endMs(), last.gremlin(), during, last.firstRequest()));
   }
 

@@ -6,6 +6,7 @@ import io.valerix.harness.fleet.ServiceFleet;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A {@link ServiceFleet}'s processes: the gremlin is switched over HTTP as for a {@link
@@ -14,8 +15,12 @@ import java.util.Map;
  */
 public final class FleetTarget implements ServiceTarget {
 
+  /** Covers an inventory restart under way (a JVM start on a busy machine), with room to spare. */
+  private static final long RETRY_FOR_NANOS = TimeUnit.MINUTES.toNanos(3);
+
   private final ServiceFleet fleet;
   private final RemoteTarget remote;
+  private volatile GremlinSpec current;
 
   public FleetTarget(ServiceFleet fleet) {
     this.fleet = fleet;
@@ -53,14 +58,50 @@ public final class FleetTarget implements ServiceTarget {
     return true;
   }
 
+  /** Sets the spec; if inventory is down (killed, restarting), tries again until it serves. */
   @Override
   public void setGremlin(GremlinSpec spec) {
-    remote.setGremlin(spec);
+    current = spec;
+    retrying(() -> {
+      remote.setGremlin(spec);
+      return null;
+    });
   }
 
+  /**
+   * Puts the last spec back on inventory: a restarted inventory starts with the spec it was
+   * launched with, not the one the run had switched to.
+   */
+  public void restoreGremlin() {
+    GremlinSpec spec = current;
+    if (spec != null) {
+      setGremlin(spec);
+    }
+  }
+
+  /** The counters now; a restarted inventory counts from zero again. */
   @Override
   public Map<String, Long> gremlinCounts() {
-    return remote.gremlinCounts();
+    return retrying(remote::gremlinCounts);
+  }
+
+  private static <T> T retrying(java.util.function.Supplier<T> call) {
+    long until = System.nanoTime() + RETRY_FOR_NANOS;
+    while (true) {
+      try {
+        return call.get();
+      } catch (RuntimeException e) {
+        if (System.nanoTime() >= until) {
+          throw e;
+        }
+        try {
+          Thread.sleep(250);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
   }
 
   @Override

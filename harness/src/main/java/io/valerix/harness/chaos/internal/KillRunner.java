@@ -14,8 +14,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Carries out a run's {@code --kill} schedule while the load runs: at each due time, {@code kill
- * -9} and restart through the fleet, one kill at a time (a kill due while a restart is still under
- * way waits for it). Strikes due after sending stops are not carried out.
+ * -9} and restart through the fleet. Strikes on different processes overlap; a strike on a process
+ * whose restart is still under way waits for it. Strikes due after sending stops are not carried
+ * out.
  */
 public final class KillRunner {
 
@@ -58,31 +59,47 @@ public final class KillRunner {
       return;
     }
     thread = Thread.ofVirtual().name("chaos-killer").start(() -> {
-      for (Strike s : strikes) {
-        try {
+      List<Thread> under = new ArrayList<>();
+      try {
+        for (Strike s : strikes) {
           long left = beginNanos + s.at().toNanos() - System.nanoTime();
           if (left > 0) {
             Thread.sleep(Duration.ofNanos(left));
           }
-          ServiceFleet.Kill kill = killer.kill(s.spec().service(), s.spec().instance());
-          Done d = new Done(s.spec().service(), kill.instanceId(), clock.ms(kill.killedNanos()), clock.ms(kill.servingNanos()));
-          done.add(d);
-          synchronized (out) {
-            out.printf(Locale.ROOT, "%n  killed %s with kill -9 at %.1f s; serving again after %.0f ms%n", d.instanceId(),
-                d.killedMs() / 1000, d.servingMs() - d.killedMs());
-            out.flush();
+          if (failure != null) {
+            break;
           }
-        } catch (InterruptedException e) {
-          return;
-        } catch (RuntimeException e) {
-          // A service that does not come back makes the rest of the run meaningless, but the check
-          // still says what it did to the data, so the run goes on without more kills.
-          failure = s.spec().toText() + ": " + e.getMessage();
-          log.error("kill {} failed; no more kills this run", s.spec().toText(), e);
-          return;
+          // Each strike on its own thread, so a slow restart of one service does not delay a kill
+          // of another; two strikes on one process take turns (the process serializes them).
+          under.add(Thread.ofVirtual().name("chaos-kill-" + s.spec().toText()).start(() -> strike(s)));
         }
+        for (Thread t : under) {
+          t.join();
+        }
+      } catch (InterruptedException e) {
+        under.forEach(Thread::interrupt);
       }
     });
+  }
+
+  private void strike(Strike s) {
+    try {
+      ServiceFleet.Kill kill = killer.kill(s.spec().service(), s.spec().instance());
+      Done d = new Done(s.spec().service(), kill.instanceId(), clock.ms(kill.killedNanos()), clock.ms(kill.servingNanos()));
+      done.add(d);
+      synchronized (out) {
+        out.printf(Locale.ROOT, "%n  killed %s with kill -9 at %.1f s; serving again after %.0f ms%n", d.instanceId(),
+            d.killedMs() / 1000, d.servingMs() - d.killedMs());
+        out.flush();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      // A service that does not come back makes the rest of the run meaningless, but the check
+      // still says what it did to the data, so the run goes on without more kills.
+      failure = s.spec().toText() + ": " + e.getMessage();
+      log.error("kill {} failed; no more kills this run", s.spec().toText(), e);
+    }
   }
 
   /** Waits for a kill still under way (its restart included), at most {@code limit}. */
@@ -99,9 +116,10 @@ public final class KillRunner {
     }
   }
 
+  /** The kills done, in the order they were sent. */
   public List<Done> done() {
     synchronized (done) {
-      return List.copyOf(done);
+      return done.stream().sorted(Comparator.comparingDouble(Done::killedMs)).toList();
     }
   }
 
