@@ -80,6 +80,30 @@ public final class Storage {
     return engine;
   }
 
+  /** The order database's JDBC URL on an existing server, or null. */
+  public String orderUrl() {
+    return orderUrl;
+  }
+
+  /** The inventory database's JDBC URL on an existing server, or null. */
+  public String inventoryUrl() {
+    return inventoryUrl;
+  }
+
+  /**
+   * The credential variables for an existing server ({@value #ORDER_USER_ENV} and the rest) that
+   * were set, to hand to a service in a child process through its environment; empty otherwise.
+   */
+  public Map<String, String> credentialVariables() {
+    Map<String, String> variables = new java.util.LinkedHashMap<>();
+    for (String name : java.util.List.of(ORDER_USER_ENV, ORDER_PASSWORD_ENV, INVENTORY_USER_ENV, INVENTORY_PASSWORD_ENV)) {
+      if (environment.get(name) != null) {
+        variables.put(name, environment.get(name));
+      }
+    }
+    return variables;
+  }
+
   /** True for databases on a server Valerix does not run. */
   public boolean isExistingServer() {
     return orderUrl != null;

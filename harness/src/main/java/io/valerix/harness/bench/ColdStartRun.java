@@ -3,6 +3,7 @@ package io.valerix.harness.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.valerix.core.http.BearerTokenFilter;
+import io.valerix.harness.fleet.ChildJvm;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -201,12 +202,11 @@ final class ColdStartRun {
   private static Round round(Plan plan, int number, OkHttpClient base, Totals coldTotals, Totals laterTotals)
       throws IOException, InterruptedException {
     Path dataDir = Files.createTempDirectory(plan.workDir(), "coldstart-data");
-    String javaCommand = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder builder = new ProcessBuilder(javaCommand, "-cp", System.getProperty("java.class.path"), UpTiedToParent.class.getName(),
+    ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(List.of(), UpTiedToParent.class, List.of(
         "--order-port", "0", "--inventory-port", "0", "--data-dir", dataDir.toString(),
         "--gremlin", plan.gremlin(), "--timeout", plan.timeout().toMillis() + "ms",
         "--warmup-orders", Integer.toString(plan.warmupOrders()),
-        "--stock", "widget=" + Math.max(1_000, plan.orders() * 4))
+        "--stock", "widget=" + Math.max(1_000, plan.orders() * 4))))
         .redirectError(ProcessBuilder.Redirect.appendTo(plan.childLog().toFile()));
     // Tokens from the environment, so they are not on a command line; random, and never needed here.
     builder.environment().put("VALERIX_ADMIN_TOKEN", BearerTokenFilter.randomToken());

@@ -5,11 +5,13 @@ import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.gremlin.GremlinSpecException;
 import io.valerix.harness.ServicePair;
 import io.valerix.harness.ValerixCli;
+import io.valerix.harness.chaos.internal.FleetTarget;
 import io.valerix.harness.chaos.internal.RunLogging;
 import io.valerix.harness.cli.DurationConverter;
 import io.valerix.harness.cli.ServiceOptions;
 import io.valerix.harness.cli.UpCommand;
 import io.valerix.harness.dashboard.Dashboard;
+import io.valerix.harness.fleet.ServiceFleet;
 import io.valerix.harness.report.PhaseLatency;
 import io.valerix.harness.report.RunFiles;
 import io.valerix.harness.report.RunSummary;
@@ -49,7 +51,9 @@ import picocli.CommandLine.Option;
           + " report.html and summary.json.",
       "",
       "Starts both services itself (ephemeral ports, databases in the run directory) unless given --order-url and"
-          + " --inventory-url. Exit status: 0 PASS, 1 FAIL, 2 usage error or no verdict.",
+          + " --inventory-url. With --fork, --order-instances or --kill each service runs in its own JVM, and --kill"
+          + " kill -9s services on a schedule and restarts them on the same data. Exit status: 0 PASS, 1 FAIL, 2 usage"
+          + " error or no verdict.",
       ""
     })
 public final class ChaosCommand implements Callable<Integer> {
@@ -85,8 +89,30 @@ public final class ChaosCommand implements Callable<Integer> {
   @Option(names = "--max-in-flight", paramLabel = "N", description = "Most requests in flight at once (default: ${DEFAULT-VALUE}).")
   int maxInFlight = ChaosSettings.DEFAULT_MAX_IN_FLIGHT;
 
-  @Option(names = "--order-url", paramLabel = "URL", description = "Drive an order service already running here instead of starting one.")
-  URI orderUrl;
+  @Option(names = "--fork",
+      description = "Run each service in its own JVM (a child of this one, on the same JDK) instead of all in this JVM;"
+          + " implied by --kill and by --order-instances above 1.")
+  boolean fork;
+
+  @Option(names = "--order-instances", paramLabel = "N",
+      description = "Order-service processes sharing one order database (needs PostgreSQL: --db postgres or --order-db-url);"
+          + " requests go round robin, so a duplicate or retry lands on another instance (default: 1).")
+  int orderInstances = 1;
+
+  @Option(names = "--kill", paramLabel = "SERVICE:SCHEDULE",
+      description = {"kill -9 a service and start it again at once on the same data and port; repeatable.",
+          "SERVICE: inventory, order (one instance per strike, in turn: order-1, order-2, ...) or order-N (that one).",
+          "SCHEDULE: 'at 40s', 'every 15s' or 'every 15s from 5s', counted from the start of sending;"
+              + " strikes after sending stops are skipped. E.g. --kill 'order:every 15s' --kill 'inventory:at 40s'."})
+  List<String> kill = new ArrayList<>();
+
+  /** Where credentials for an existing PostgreSQL server come from; tests replace it. */
+  Map<String, String> environment = System.getenv();
+
+  @Option(names = "--order-url", paramLabel = "URL",
+      description = "Drive an order service already running here instead of starting one; repeat it for several instances"
+          + " on one order database (requests go round robin).")
+  List<URI> orderUrls = new ArrayList<>();
 
   @Option(names = "--inventory-url", paramLabel = "URL", description = "The inventory service behind --order-url.")
   URI inventoryUrl;
@@ -105,7 +131,7 @@ public final class ChaosCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    boolean remote = orderUrl != null || inventoryUrl != null;
+    boolean remote = !orderUrls.isEmpty() || inventoryUrl != null;
     validate(remote);
     if (services.seed == null) {
       services.seed = new SecureRandom().nextLong() & 0xFFFF_FFFFL;
@@ -121,11 +147,13 @@ public final class ChaosCommand implements Callable<Integer> {
     try {
       ChaosRun.Result result;
       if (remote) {
-        try (ServiceTarget target = ServiceTarget.remote(orderUrl, inventoryUrl,
+        try (ServiceTarget target = ServiceTarget.remote(orderUrls, inventoryUrl,
             orderAdminToken != null ? orderAdminToken : inventoryAdminToken, inventoryAdminToken)) {
-          intro(out, settings, runDir, "order " + orderUrl + ", inventory " + inventoryUrl + " (already running)", null);
+          intro(out, settings, runDir, "order " + String.join(", ", orderUrls.stream().map(URI::toString).toList()) + ", inventory " + inventoryUrl + " (already running)", null);
           result = new ChaosRun(settings, target, runDir, out, isTerminal(), command).run();
         }
+      } else if (forked()) {
+        result = runForked(out, settings, runDir, command, pairSettings);
       } else {
         Dashboard dashboard = Dashboard.builder().adminToken(pairSettings.adminToken()).build();
         try (DecisionLog decisions = DecisionLog.writingTo(Files.newBufferedWriter(runDir.resolve(RunFiles.GREMLIN), StandardCharsets.UTF_8));
@@ -148,9 +176,42 @@ public final class ChaosCommand implements Callable<Integer> {
     }
   }
 
+  /** The run against a {@link ServiceFleet}: each service its own JVM, killed on schedule. */
+  private ChaosRun.Result runForked(PrintWriter out, ChaosSettings settings, Path runDir, String command, ServicePair.Settings pair)
+      throws InterruptedException {
+    ServiceFleet.Settings fleetSettings;
+    try {
+      fleetSettings = new ServiceFleet.Settings(orderInstances, pair.orderPort(), pair.inventoryPort(), pair.gremlin(), pair.seed(),
+          pair.timeout(), pair.stock(), pair.adminToken(), pair.serviceToken(), pair.dataDir(), pair.storage(),
+          runDir.resolve(ServiceFleet.LOG_FILE));
+    } catch (IllegalArgumentException e) {
+      throw usage(e.getMessage());
+    }
+    out.println("Starting inventory and " + orderInstances + " order instance" + (orderInstances == 1 ? "" : "s")
+        + " as processes (their output: " + runDir.resolve(ServiceFleet.LOG_FILE) + ")...");
+    out.flush();
+    try (ServiceFleet fleet = ServiceFleet.start(fleetSettings); FleetTarget target = new FleetTarget(fleet)) {
+      intro(out, settings, runDir, "order " + fleet.orderUris() + ", inventory " + fleet.inventoryUri() + " (processes started here; "
+          + pair.storage() + ")", null);
+      List<KillSpec> specs = killSpecs();
+      if (!specs.isEmpty()) {
+        out.println("  kills      " + String.join(", ", specs.stream().map(KillSpec::toText).toList()));
+        out.println();
+        out.flush();
+      }
+      return new ChaosRun(settings, target, runDir, out, isTerminal(), command).killing(specs, (service, instance) -> {
+        ServiceFleet.Kill kill = fleet.kill(service, instance);
+        if (service.equals(KillSpec.INVENTORY)) {
+          target.restoreGremlin();
+        }
+        return kill;
+      }).run();
+    }
+  }
+
   private void validate(boolean remote) {
     if (remote) {
-      if (orderUrl == null || inventoryUrl == null) {
+      if (orderUrls.isEmpty() || inventoryUrl == null) {
         throw usage("--order-url and --inventory-url go together: give both, or neither to start the services here");
       }
       if (inventoryAdminToken == null) {
@@ -173,6 +234,48 @@ public final class ChaosCommand implements Callable<Integer> {
     } catch (GremlinSpecException e) {
       throw usage("--gremlin: " + e.getMessage());
     }
+    if (remote && (fork || orderInstances != 1 || !kill.isEmpty())) {
+      throw usage("--fork, --order-instances and --kill apply to services started here; they cannot be used with --order-url");
+    }
+    if (orderInstances < 1 || orderInstances > 16) {
+      throw usage("--order-instances must be 1..16, but was " + orderInstances);
+    }
+    if (!remote && orderInstances > 1) {
+      try {
+        if (services.storage(environment).engine() != io.valerix.harness.Storage.Engine.POSTGRES) {
+          throw usage("--order-instances " + orderInstances + " share one order database, which takes PostgreSQL: add --db postgres"
+              + " (or --order-db-url and --inventory-db-url); an H2 file has one owner");
+        }
+      } catch (IllegalArgumentException e) {
+        throw usage(e.getMessage());
+      }
+    }
+    for (KillSpec k : killSpecs()) {
+      if (k.instance() > orderInstances) {
+        throw usage("--kill " + k.toText() + ": there are " + orderInstances + " order instances");
+      }
+      if (k.schedule().timesBefore(duration).isEmpty()) {
+        throw usage("--kill " + k.toText() + " never strikes: sending lasts " + duration.toSeconds() + " s");
+      }
+    }
+  }
+
+  /** The --kill options, parsed. */
+  private List<KillSpec> killSpecs() {
+    List<KillSpec> specs = new ArrayList<>();
+    for (String k : kill) {
+      try {
+        specs.add(KillSpec.parse(k));
+      } catch (IllegalArgumentException e) {
+        throw usage("--kill: " + e.getMessage());
+      }
+    }
+    return specs;
+  }
+
+  /** Services as processes: asked for, or needed to kill one or to run several order instances. */
+  private boolean forked() {
+    return fork || orderInstances > 1 || !kill.isEmpty();
   }
 
   private ServicePair.Settings pairSettings(Path runDir) {
@@ -188,7 +291,7 @@ public final class ChaosCommand implements Callable<Integer> {
     if (!parsed.hasMatchedOption("--data-dir")) {
       services.dataDir = runDir.resolve("data");
     }
-    ServicePair.Settings s = UpCommand.settings(services);
+    ServicePair.Settings s = UpCommand.settings(services, environment);
     // The gremlin is off until the chaos phase; started with it on, even the order service's
     // start-up catalog read would wait for it.
     return new ServicePair.Settings(s.orderPort(), s.inventoryPort(), GremlinSpec.none(), s.seed(), s.timeout(), s.stock(),

@@ -5,6 +5,7 @@ import io.valerix.harness.chaos.DatabaseSnapshot.StockRow;
 import io.valerix.harness.chaos.internal.ClientLog;
 import io.valerix.harness.chaos.internal.DatabaseReader;
 import io.valerix.harness.chaos.internal.HealthSampler;
+import io.valerix.harness.chaos.internal.KillRunner;
 import io.valerix.harness.chaos.internal.LoadGenerator;
 import io.valerix.harness.chaos.internal.ProgressLine;
 import io.valerix.harness.chaos.internal.RunClock;
@@ -12,6 +13,7 @@ import io.valerix.harness.chaos.internal.WarmUp;
 import io.valerix.harness.chaos.internal.WorkloadPlan;
 import io.valerix.harness.report.AttemptRecord;
 import io.valerix.harness.report.HtmlReport;
+import io.valerix.harness.report.KillEvent;
 import io.valerix.harness.report.RunFiles;
 import io.valerix.harness.report.RunInfo;
 import io.valerix.harness.report.RunStatistics;
@@ -73,6 +75,8 @@ public final class ChaosRun {
   private final boolean terminal;
   private final String command;
   private Flushable decisionLog;
+  private List<KillSpec> kills = List.of();
+  private KillRunner.Killer killer;
 
   /**
    * @param out where to tell a person what is happening
@@ -91,6 +95,17 @@ public final class ChaosRun {
   /** Flushes {@code decisionLog} (the gremlin's, written to the run directory) before the report reads it. */
   public ChaosRun flushingBeforeReport(Flushable decisionLog) {
     this.decisionLog = Objects.requireNonNull(decisionLog, "decisionLog");
+    return this;
+  }
+
+  /**
+   * Kills services on {@code kills}' schedules during the run ({@code kill -9}, then a restart on
+   * the same data), through {@code killer}, for example {@link io.valerix.harness.fleet.ServiceFleet#kill}.
+   * The report marks each kill and its time to recover ({@link KillEvent}).
+   */
+  public ChaosRun killing(List<KillSpec> kills, KillRunner.Killer killer) {
+    this.kills = List.copyOf(kills);
+    this.killer = Objects.requireNonNull(killer, "killer");
     return this;
   }
 
@@ -125,20 +140,29 @@ public final class ChaosRun {
       LoadGenerator load;
       long drainMs;
       int cutOff;
+      List<KillRunner.Done> killed;
       try (ClientLog clientLog = new ClientLog(runDir.resolve(RunFiles.CLIENT));
           HealthSampler health = new HealthSampler(target.orderUri(), target.inventoryUri(), clock, runDir.resolve(RunFiles.HEALTH))) {
         health.start();
-        load = new LoadGenerator(settings, plan, target.orderUri(), clientLog, clock);
+        load = new LoadGenerator(settings, plan, target.orderUris(), clientLog, clock);
+        KillRunner killRunner = new KillRunner(kills, settings.duration(), killer, clock, out);
         try {
-          drive(load, health, clock, phases);
+          drive(load, health, clock, phases, killRunner);
+          // A restart under way finishes before the drain is judged: its clients are retrying now.
+          killRunner.await(java.time.Duration.ofMinutes(3));
+          if (killRunner.failure() != null) {
+            out.println("  A kill failed, so the run went on without more kills: " + killRunner.failure());
+          }
           out.println("Sending done; waiting for " + load.activeTasks() + " requests, retries and follow-ups still under way...");
           out.flush();
           double drainStart = clock.nowMs();
           cutOff = load.drain();
           drainMs = Math.round(clock.nowMs() - drainStart);
         } finally {
+          killRunner.stop();
           load.close();
         }
+        killed = killRunner.done();
         if (cutOff > 0) {
           out.println("  " + cutOff + " were still under way after " + settings.drainTimeout().toSeconds() + " s and were cancelled.");
         }
@@ -156,7 +180,9 @@ public final class ChaosRun {
         RunInfo info = new RunInfo(runId, settings.seed(), command, startedAt.toString(), target.startedHere(),
             target.orderUri().toString(), target.inventoryUri().toString(), settings.gremlin().toText(),
             target.startedHere() ? settings.orderTimeout().toMillis() : 0, settings.users() > 0 ? 0 : settings.rate(),
-            settings.users(), settings.duplicates(), settings.duration().toMillis(), stock, phases, drainMs, settleMs, REPRODUCIBILITY);
+            settings.users(), settings.duplicates(), settings.duration().toMillis(), stock, phases, drainMs, settleMs, REPRODUCIBILITY,
+            target.orderUris().stream().map(Object::toString).toList(),
+            killed.stream().map(k -> KillEvent.measure(k.service(), k.instanceId(), k.killedMs(), k.servingMs(), attempts)).toList());
         RunSummary summary = new RunSummary(verdict.name(), settings.seed(), verdict.intents(), verdict.requests(), verdict.orders(),
             verdict.lost(), verdict.duplicated(), verdict.oversold(), verdict.unconserved(), verdict.pending(), verdict.disagreements(),
             RunStatistics.latencyByPhase(attempts), verdict.outcomes(), verdict.findings(), command, RunFiles.REPORT);
@@ -179,7 +205,8 @@ public final class ChaosRun {
   }
 
   /** Sends for the settings' duration, switching the gremlin at the phase boundaries, and shows progress once a second. */
-  private void drive(LoadGenerator load, HealthSampler health, RunClock clock, List<RunInfo.Phase> phases) throws InterruptedException {
+  private void drive(LoadGenerator load, HealthSampler health, RunClock clock, List<RunInfo.Phase> phases, KillRunner killRunner)
+      throws InterruptedException {
     long duration = settings.duration().toNanos();
     long[] starts = {0, settings.chaosStart().toNanos(), settings.recoveryStart().toNanos(), duration};
     String[] names = RunStatistics.PHASES.toArray(String[]::new);
@@ -188,6 +215,7 @@ public final class ChaosRun {
     long begin = System.nanoTime();
     Map<String, Long> countsAtStart = target.gremlinCounts();
     load.start();
+    killRunner.start(begin);
     long tick = begin;
     for (int p = 0; p < 3; p++) {
       long phaseStart = begin + starts[p];
@@ -223,7 +251,11 @@ public final class ChaosRun {
   private static void closePhase(List<RunInfo.Phase> phases, Map<String, Long> countsNow) {
     RunInfo.Phase last = phases.remove(phases.size() - 1);
     Map<String, Long> during = new LinkedHashMap<>();
-    countsNow.forEach((kind, now) -> during.put(kind, now - last.gremlinCounts().getOrDefault(kind, 0L)));
+    // A restarted inventory (a --kill) counts from zero again: then "during" is what it counted since.
+    countsNow.forEach((kind, now) -> {
+      long before = last.gremlinCounts().getOrDefault(kind, 0L);
+      during.put(kind, now >= before ? now - before : now);
+    });
     phases.add(new RunInfo.Phase(last.name(), last.startMs(), last.endMs(), last.gremlin(), during, last.firstRequest()));
   }
 

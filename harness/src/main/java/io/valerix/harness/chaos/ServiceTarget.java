@@ -2,14 +2,19 @@ package io.valerix.harness.chaos;
 
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.harness.ServicePair;
+import io.valerix.harness.fleet.ServiceFleet;
+import io.valerix.harness.chaos.internal.FleetTarget;
 import io.valerix.harness.chaos.internal.LocalTarget;
 import io.valerix.harness.chaos.internal.RemoteTarget;
 import java.net.URI;
+import java.util.List;
 import java.util.Map;
 
 /**
- * The two services a chaos run drives: a {@link ServicePair} the harness started, or services
- * already running at given URLs (for example a {@code valerix up} elsewhere on this machine).
+ * The services a chaos run drives: a {@link ServicePair} the harness started in its own JVM, a
+ * {@link ServiceFleet} of service processes it started, or services already running at given URLs
+ * (for example a {@code valerix up} elsewhere on this machine); one inventory and one or more order
+ * instances on one order database.
  *
  * <p>The run turns the inventory's gremlin on and off through it, and reads both databases through
  * the services' read-only admin listings ({@code GET /admin/orders}, {@code GET
@@ -24,19 +29,37 @@ public interface ServiceTarget extends AutoCloseable {
   }
 
   /**
-   * Services already running.
+   * Services already running: one inventory and one or more order instances on one order database.
    *
+   * @param orderUris the order instances; the client spreads its requests over them round robin
    * @param orderAdminToken the order service's admin token, for {@code GET /admin/orders}
    * @param inventoryAdminToken the inventory's admin token, for its gremlin and {@code GET
    *     /admin/reservations}
    */
-  static ServiceTarget remote(URI orderUri, URI inventoryUri, String orderAdminToken, String inventoryAdminToken) {
-    return new RemoteTarget(orderUri, inventoryUri, orderAdminToken, inventoryAdminToken);
+  static ServiceTarget remote(List<URI> orderUris, URI inventoryUri, String orderAdminToken, String inventoryAdminToken) {
+    return new RemoteTarget(orderUris, inventoryUri, orderAdminToken, inventoryAdminToken);
   }
 
+  /** The first (or only) order instance. */
   URI orderUri();
 
+  /**
+   * Every order instance, in instance order ({@code order-1} first); the client spreads its
+   * requests over them. One for a single order service.
+   */
+  default List<URI> orderUris() {
+    return List.of(orderUri());
+  }
+
   URI inventoryUri();
+
+  /**
+   * Services started here as processes ({@link ServiceFleet}); closing the target does not stop
+   * them (their starter does). The gremlin is switched over HTTP, as for services at given URLs.
+   */
+  static ServiceTarget fleet(ServiceFleet fleet) {
+    return new FleetTarget(fleet);
+  }
 
   /** The admin token of the order service. */
   String orderAdminToken();

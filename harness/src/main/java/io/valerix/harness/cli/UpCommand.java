@@ -36,6 +36,15 @@ public final class UpCommand implements Callable<Integer> {
 
   @Mixin ArchiveOptions archive = new ArchiveOptions();
 
+  @CommandLine.Option(names = "--fork",
+      description = "Run each service in its own JVM (children of this one, stopped with it); implied by --order-instances above 1.")
+  boolean fork;
+
+  @CommandLine.Option(names = "--order-instances", paramLabel = "N",
+      description = "Order-service processes sharing one order database (needs --db postgres or --order-db-url); each gets"
+          + " its own port, counting up from --order-port, and a stable instance id order-1, order-2, ... (default: 1).")
+  int orderInstances = 1;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -46,6 +55,9 @@ public final class UpCommand implements Callable<Integer> {
       settings = settings(options).withArchive(archive.location(options.dataDir));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+    }
+    if (fork || orderInstances != 1) {
+      return UpForked.run(out, settings, orderInstances, spec);
     }
     Dashboard dashboard = Dashboard.builder().adminToken(settings.adminToken()).build();
     ServicePair pair;

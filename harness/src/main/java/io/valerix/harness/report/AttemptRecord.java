@@ -29,6 +29,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  *     null
  * @param error why there was no usable answer ({@code timeout}, {@code transport: …}, or the
  *     problem type of an error answer), or null
+ * @param instance the order instance the request went to ({@code order-1}, …), or null when the run
+ *     drives one order service
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AttemptRecord(
@@ -45,12 +47,19 @@ public record AttemptRecord(
     double latencyMs,
     int status,
     String orderStatus,
-    String error) {
+    String error,
+    String instance) {
 
   public static final String FIRST = "first";
   public static final String RETRY = "retry";
   public static final String DUPLICATE = "duplicate";
   public static final String FOLLOW_UP = "follow-up";
+
+  /** A record of a run with one order service (no instance). */
+  public AttemptRecord(long intent, String orderId, String sku, int quantity, String kind, int attempt, String phase, double intendedMs,
+      double sentMs, double endMs, double latencyMs, int status, String orderStatus, String error) {
+    this(intent, orderId, sku, quantity, kind, attempt, phase, intendedMs, sentMs, endMs, latencyMs, status, orderStatus, error, null);
+  }
 
   /** True if the service answered with the order (2xx with a status). */
   public boolean acknowledged() {

@@ -18,8 +18,8 @@ import java.util.Map;
 /**
  * Renders a run directory into {@value RunFiles#REPORT}: one self-contained HTML file (uPlot and
  * every figure inlined, no network needed) with the verdict, latency over time with the chaos phase
- * shaded, throughput, outcomes, both services' lights over time, the gremlin's decisions and the
- * command that repeats the run.
+ * shaded and each {@code kill -9} marked, throughput, outcomes, each kill's time to recover, both
+ * services' lights over time, the gremlin's decisions and the command that repeats the run.
  *
  * <p>Reads only the run directory's files, so a saved run can be rendered again at any time
  * ({@code valerix report RUN_DIR}). Stateless and thread-safe.
@@ -52,6 +52,7 @@ public final class HtmlReport {
     data.put("latency", TimeSeries.latency(attempts));
     data.put("throughput", TimeSeries.throughput(attempts));
     data.put("phases", info.phases());
+    data.put("kills", info.kills());
     String html = ReportPage.render(info, summary, health, decisions == null ? null : GremlinSummary.of(decisions, info.phases()), data,
         vendor("uPlot.min.css"), vendor("uPlot.iife.min.js"));
     Path report = runDir.resolve(RunFiles.REPORT);

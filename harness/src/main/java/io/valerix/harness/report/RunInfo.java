@@ -25,6 +25,9 @@ import java.util.Map;
  * @param drainMs how long the last requests took to finish after sending stopped
  * @param settleMs how long the check waited for the reconciler to settle PENDING orders
  * @param reproducibility what the seed makes repeatable, in words
+ * @param orderUrls every order instance's base URL ({@code orderUrl} is the first), in instance order
+ * @param kills the services killed with {@code kill -9} during the run and how each recovered, in
+ *     order; empty if none
  */
 public record RunInfo(
     String runId,
@@ -44,11 +47,16 @@ public record RunInfo(
     List<Phase> phases,
     long drainMs,
     long settleMs,
-    String reproducibility) {
+    String reproducibility,
+    List<String> orderUrls,
+    List<KillEvent> kills) {
 
   public RunInfo {
     stockBefore = RunFiles.ordered(stockBefore);
     phases = List.copyOf(phases);
+    // Absent in run directories written before kills existed.
+    orderUrls = orderUrls == null ? List.of(orderUrl) : List.copyOf(orderUrls);
+    kills = kills == null ? List.of() : List.copyOf(kills);
   }
 
   /**

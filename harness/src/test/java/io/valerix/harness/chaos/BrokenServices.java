@@ -67,12 +67,31 @@ final class BrokenServices implements AutoCloseable {
     orderUri = orderServer.uri();
   }
 
+  private final List<URI> moreOrderUris = new ArrayList<>();
+
+  /**
+   * Starts another order service on the same order database and inventory, behind {@code filter}
+   * (outside its idempotency filter), for runs over several instances; {@link #chaosArgs} then
+   * names every instance.
+   */
+  URI addOrderInstance(Filter filter) {
+    OrderServer server = OrderServer.builder().name("order-instance-" + (moreOrderUris.size() + 2)).dataSource(orderDb)
+        .inventory(inventoryUri).serviceToken(TOKEN).timeout(Duration.ofMillis(200)).port(0)
+        .filter(BearerTokenFilter.admin(TOKEN)).filter(filter).build().start();
+    closing.add(0, server);
+    moreOrderUris.add(server.uri());
+    return server.uri();
+  }
+
   /** The chaos command's arguments for these services, scaled down, followed by {@code more}. */
   String[] chaosArgs(Path runDir, String... more) {
     List<String> args = new ArrayList<>(List.of("chaos",
         "--order-url", orderUri.toString(), "--inventory-url", inventoryUri.toString(), "--inventory-admin-token", TOKEN,
         "--duration", "6s", "--rate", "40", "--gremlin", "uniform(0ms,300ms) after", "--timeout", "200ms", "--seed", "7",
         "--settle-timeout", "10s", "--drain-timeout", "15s", "--out", runDir.toString()));
+    for (URI instance : moreOrderUris) {
+      args.addAll(List.of("--order-url", instance.toString()));
+    }
     args.addAll(List.of(more));
     return args.toArray(String[]::new);
   }

@@ -62,6 +62,33 @@ class ChaosCommandTest {
   }
 
   @Test
+  void aBadKillIsAUsageErrorThatSaysWhatItExpects() {
+    StringWriter err = new StringWriter();
+
+    assertThat(run(err, "chaos", "--kill", "order:sometimes")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(run(err, "chaos", "--kill", "order-3:at 5s", "--order-instances", "2", "--db", "postgres")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(run(err, "chaos", "--kill", "inventory:at 90s", "--duration", "60s")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(err.toString()).contains("--kill: a schedule is 'at 40s'", "there are 2 order instances", "never strikes");
+  }
+
+  @Test
+  void severalOrderInstancesOnH2AreAUsageError() {
+    StringWriter err = new StringWriter();
+
+    assertThat(run(err, "chaos", "--order-instances", "2")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(err.toString()).contains("takes PostgreSQL", "--db postgres");
+  }
+
+  @Test
+  void processOptionsWithUrlsAreAUsageError() {
+    StringWriter err = new StringWriter();
+
+    assertThat(run(err, "chaos", "--order-url", "http://127.0.0.1:1", "--inventory-url", "http://127.0.0.1:2",
+        "--inventory-admin-token", "0123456789abcdef0", "--kill", "order:at 5s")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(err.toString()).contains("--fork, --order-instances and --kill apply to services started here");
+  }
+
+  @Test
   void settingsNameTheBadValue() {
     assertThatThrownBy(() -> ChaosSettings.builder().rate(-3).build()).hasMessageContaining("rate").hasMessageContaining("-3");
     assertThatThrownBy(() -> ChaosSettings.builder().duplicates(1.5).build()).hasMessageContaining("duplicates").hasMessageContaining("1.5");

@@ -6,6 +6,7 @@ import io.valerix.harness.chaos.internal.WorkloadPlan.Duplicate;
 import io.valerix.harness.chaos.internal.WorkloadPlan.Intent;
 import io.valerix.harness.report.AttemptRecord;
 import java.net.URI;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
@@ -49,12 +50,13 @@ public final class LoadGenerator implements AutoCloseable {
   private long loadEnd;
   private long hardStop;
 
-  public LoadGenerator(ChaosSettings settings, WorkloadPlan plan, URI orderUri, ClientLog log, RunClock clock) {
+  /** @param orderUris the order instances; requests are spread over them round robin */
+  public LoadGenerator(ChaosSettings settings, WorkloadPlan plan, List<URI> orderUris, ClientLog log, RunClock clock) {
     this.settings = settings;
     this.plan = plan;
     this.log = log;
     this.clock = clock;
-    this.client = new OrderClient(orderUri, settings.clientTimeout(false), settings.clientTimeout(true), settings.maxInFlight(), clock);
+    this.client = new OrderClient(orderUris, settings.clientTimeout(false), settings.clientTimeout(true), settings.maxInFlight(), clock);
   }
 
   /** Starts sending now; new intents stop after the settings' duration. */

@@ -2,11 +2,13 @@ package io.valerix.harness.chaos.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.valerix.harness.chaos.internal.WorkloadPlan.Intent;
+import io.valerix.harness.fleet.ServiceFleet;
 import io.valerix.harness.report.AttemptRecord;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.URI;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import okhttp3.ConnectionPool;
@@ -21,6 +23,8 @@ import okhttp3.Response;
  * {@code maxInFlight} requests are out at once; a send waits for a free slot, and the wait counts
  * as latency because latency runs from the intended send time.
  *
+ * <p>With several order instances, requests go round robin ({@link #instanceFor}).
+ *
  * <p>OkHttp's silent retry is off: every request on the wire is one line in the client log.
  * Thread-safe.
  */
@@ -31,15 +35,15 @@ final class OrderClient implements AutoCloseable {
   /** An attempt's record and the {@code Retry-After} the service asked for, in ms (0 if none). */
   record Answer(AttemptRecord record, long retryAfterMs) {}
 
-  private final URI orderUri;
+  private final List<URI> orderUris;
   private final OkHttpClient base;
   private final OkHttpClient patient;
   private final OkHttpClient impatient;
   private final Semaphore slots;
   private final RunClock clock;
 
-  OrderClient(URI orderUri, Duration patientTimeout, Duration impatientTimeout, int maxInFlight, RunClock clock) {
-    this.orderUri = orderUri;
+  OrderClient(List<URI> orderUris, Duration patientTimeout, Duration impatientTimeout, int maxInFlight, RunClock clock) {
+    this.orderUris = List.copyOf(orderUris);
     this.base = new OkHttpClient.Builder()
         .retryOnConnectionFailure(false)
         .followRedirects(false)
@@ -63,8 +67,9 @@ final class OrderClient implements AutoCloseable {
     String body = reordered
         ? "{\"quantity\":" + intent.quantity() + ",\"sku\":\"" + intent.sku() + "\",\"orderId\":\"" + intent.orderId() + "\"}"
         : "{\"orderId\":\"" + intent.orderId() + "\",\"sku\":\"" + intent.sku() + "\",\"quantity\":" + intent.quantity() + "}";
+    int instance = instanceFor(intent, attempt);
     Request request = new Request.Builder()
-        .url(orderUri.resolve("/orders").toString())
+        .url(orderUris.get(instance).resolve("/orders").toString())
         .header("Idempotency-Key", quotedKey ? "\"" + intent.orderId() + "\"" : intent.orderId())
         .post(RequestBody.create(body, JSON))
         .build();
@@ -73,7 +78,7 @@ final class OrderClient implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       long now = System.nanoTime();
-      return new Answer(record(intent, kind, attempt, phase, intendedNanos, now, now, 0, null, "aborted"), 0);
+      return new Answer(record(intent, kind, attempt, phase, intendedNanos, now, now, 0, null, "aborted", instance), 0);
     }
     long sent = System.nanoTime();
     try (Response response = (impatientUser ? impatient : patient).newCall(request).execute()) {
@@ -93,24 +98,35 @@ final class OrderClient implements AutoCloseable {
         error = type != null ? type.replace("urn:valerix:problem:", "") : "HTTP " + status;
       }
       long retryAfter = retryAfterMillis(response.header("Retry-After"));
-      return new Answer(record(intent, kind, attempt, phase, intendedNanos, sent, end, status, orderStatus, error), retryAfter);
+      return new Answer(record(intent, kind, attempt, phase, intendedNanos, sent, end, status, orderStatus, error, instance), retryAfter);
     } catch (InterruptedIOException e) {
       long end = System.nanoTime();
-      return new Answer(record(intent, kind, attempt, phase, intendedNanos, sent, end, 0, null, "timeout"), 0);
+      return new Answer(record(intent, kind, attempt, phase, intendedNanos, sent, end, 0, null, "timeout", instance), 0);
     } catch (IOException e) {
       long end = System.nanoTime();
-      return new Answer(record(intent, kind, attempt, phase, intendedNanos, sent, end, 0, null, "transport: " + e.getMessage()), 0);
+      return new Answer(record(intent, kind, attempt, phase, intendedNanos, sent, end, 0, null, "transport: " + e.getMessage(), instance), 0);
     } finally {
       slots.release();
     }
   }
 
+  /**
+   * Round robin over the instances, by intent and attempt: an intent's first request goes to
+   * instance {@code intent % n}, each later one (duplicate, retry, follow-up) to the next, so a
+   * duplicate or retry always lands on another instance than the request before it. A function of
+   * the seed's workload, so a repeated run routes alike.
+   */
+  private int instanceFor(Intent intent, int attempt) {
+    return (int) ((intent.number() + attempt - 1) % orderUris.size());
+  }
+
   private AttemptRecord record(Intent intent, String kind, int attempt, String phase, long intended, long sent, long end, int status,
-      String orderStatus, String error) {
+      String orderStatus, String error, int instance) {
     double intendedMs = clock.ms(intended);
     double endMs = clock.ms(end);
     return new AttemptRecord(intent.number(), intent.orderId(), intent.sku(), intent.quantity(), kind, attempt, phase, intendedMs,
-        clock.ms(sent), endMs, Math.round((endMs - intendedMs) * 1e3) / 1e3, status, orderStatus, error);
+        clock.ms(sent), endMs, Math.round((endMs - intendedMs) * 1e3) / 1e3, status, orderStatus, error,
+        orderUris.size() == 1 ? null : ServiceFleet.orderInstanceId(instance + 1));
   }
 
   private static JsonNode parse(String text) {

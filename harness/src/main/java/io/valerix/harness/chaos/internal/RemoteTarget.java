@@ -6,6 +6,7 @@ import io.valerix.harness.chaos.ServiceTarget;
 import java.net.URI;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -21,15 +22,18 @@ public final class RemoteTarget implements ServiceTarget {
   // The admin routes sit behind the gremlin too: an 'after' delay of up to 5 s is normal.
   private static final Duration ADMIN_TIMEOUT = Duration.ofSeconds(60);
 
-  private final URI orderUri;
+  private final List<URI> orderUris;
   private final URI inventoryUri;
   private final String orderToken;
   private final String inventoryToken;
   private final HttpJson http = new HttpJson(ADMIN_TIMEOUT);
   private String originalSpec;
 
-  public RemoteTarget(URI orderUri, URI inventoryUri, String orderToken, String inventoryToken) {
-    this.orderUri = Objects.requireNonNull(orderUri, "orderUri");
+  public RemoteTarget(List<URI> orderUris, URI inventoryUri, String orderToken, String inventoryToken) {
+    this.orderUris = List.copyOf(orderUris);
+    if (this.orderUris.isEmpty()) {
+      throw new IllegalArgumentException("at least one order service URI is needed");
+    }
     this.inventoryUri = Objects.requireNonNull(inventoryUri, "inventoryUri");
     this.orderToken = Objects.requireNonNull(orderToken, "orderToken");
     this.inventoryToken = Objects.requireNonNull(inventoryToken, "inventoryToken");
@@ -37,7 +41,12 @@ public final class RemoteTarget implements ServiceTarget {
 
   @Override
   public URI orderUri() {
-    return orderUri;
+    return orderUris.get(0);
+  }
+
+  @Override
+  public List<URI> orderUris() {
+    return orderUris;
   }
 
   @Override

@@ -92,11 +92,15 @@ public final class ReportPage {
 
     // Latency.
     h.append("<section><h2>Latency</h2><p class=\"note\">Counted from when each request was meant to be sent (coordinated"
-        + " omission corrected). Milliseconds; the chaos phase is shaded.</p>\n<table><tr><th>phase</th><th class=\"n\">requests</th>"
+        + " omission corrected). Milliseconds; the chaos phase is shaded, kills are red lines.</p>\n<table><tr><th>phase</th><th class=\"n\">requests</th>"
         + "<th class=\"n\">p50</th><th class=\"n\">p90</th><th class=\"n\">p99</th><th class=\"n\">max</th></tr>\n");
     summary.latency().forEach((phase, l) -> h.append("<tr><td>").append(esc(phase)).append("</td><td class=\"n\">").append(l.count())
         .append("</td>").append(ms(l.p50())).append(ms(l.p90())).append(ms(l.p99())).append(ms(l.max())).append("</tr>\n"));
     h.append("</table>\n<div id=\"latency\" class=\"chart\"></div></section>\n");
+
+    if (!info.kills().isEmpty()) {
+      h.append(KillTable.html(info.kills()));
+    }
 
     // Throughput and outcomes.
     h.append("<section><h2>Throughput and answers</h2><p class=\"note\">Requests sent per second, and answers per second by what"
@@ -144,8 +148,8 @@ public final class ReportPage {
       }
       h.append("</table>\n");
     } else {
-      h.append("<p class=\"note\">The services were not started by this run, so their gremlin's individual decisions are not"
-          + " here; the counts above come from <code>GET /admin/gremlin</code>.</p>\n");
+      h.append("<p class=\"note\">The gremlin ran outside this process (services at given URLs, or inventory in its own"
+          + " process), so its individual decisions are not here; the counts above come from <code>GET /admin/gremlin</code>.</p>\n");
     }
     h.append("</section>\n");
 
@@ -236,12 +240,32 @@ public final class ReportPage {
         var data = JSON.parse(document.getElementById('data').textContent);
         var chaos = data.phases.filter(function (p) { return p.name === 'chaos'; })[0];
         function shade(u) {
-          if (!chaos) return;
-          var x0 = u.valToPos(chaos.startMs / 1000, 'x', true), x1 = u.valToPos(chaos.endMs / 1000, 'x', true);
-          var ctx = u.ctx; ctx.save(); ctx.fillStyle = 'rgba(255,152,0,0.13)';
-          ctx.fillRect(x0, u.bbox.top, x1 - x0, u.bbox.height);
-          ctx.fillStyle = '#b86e00'; ctx.font = (12 * devicePixelRatio) + 'px sans-serif';
-          ctx.fillText('chaos', x0 + 6 * devicePixelRatio, u.bbox.top + 14 * devicePixelRatio); ctx.restore();
+          var ctx = u.ctx;
+          if (chaos) {
+            var x0 = u.valToPos(chaos.startMs / 1000, 'x', true), x1 = u.valToPos(chaos.endMs / 1000, 'x', true);
+            ctx.save(); ctx.fillStyle = 'rgba(255,152,0,0.13)';
+            ctx.fillRect(x0, u.bbox.top, x1 - x0, u.bbox.height);
+            ctx.fillStyle = '#b86e00'; ctx.font = (12 * devicePixelRatio) + 'px sans-serif';
+            ctx.fillText('chaos', x0 + 6 * devicePixelRatio, u.bbox.top + 14 * devicePixelRatio); ctx.restore();
+          }
+          (data.kills || []).forEach(function (k, i) {
+            var x = u.valToPos(k.killedMs / 1000, 'x', true);
+            ctx.save(); ctx.strokeStyle = '#c62828'; ctx.lineWidth = 2 * devicePixelRatio;
+            ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
+            ctx.fillStyle = '#c62828'; ctx.font = (12 * devicePixelRatio) + 'px sans-serif';
+            ctx.fillText('kill ' + k.instanceId, x + 4 * devicePixelRatio, u.bbox.top + (30 + 14 * (i % 3)) * devicePixelRatio);
+            ctx.restore();
+          });
+        }
+          var ctx = u.ctx;
+          (data.kills || []).forEach(function (k, i) {
+            var x = u.valToPos(k.killedMs / 1000, 'x', true);
+            ctx.save(); ctx.strokeStyle = '#c62828'; ctx.lineWidth = 2 * devicePixelRatio;
+            ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
+            ctx.fillStyle = '#c62828'; ctx.font = (12 * devicePixelRatio) + 'px sans-serif';
+            ctx.fillText('kill ' + k.instanceId, x + 4 * devicePixelRatio, u.bbox.top + (30 + 14 * (i % 3)) * devicePixelRatio);
+            ctx.restore();
+          });
         }
         function width(id) { return Math.max(600, document.getElementById(id).clientWidth); }
         function chart(id, series, columns, opts) {

@@ -1,0 +1,87 @@
+package io.valerix.harness.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.valerix.core.jdbc.PostgresCluster;
+import io.valerix.core.testing.TestPostgres;
+import io.valerix.harness.Storage;
+import io.valerix.harness.ValerixCliAccess;
+import io.valerix.harness.fleet.ServiceChild;
+import io.valerix.harness.report.RunFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import picocli.CommandLine;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The CI-sized crash chaos run (issue 15): two order-service processes on one PostgreSQL order
+ * database, inventory in a third, 20% duplicates spread over both instances, one order instance and
+ * the inventory killed with {@code kill -9} mid-run and restarted on the same data. The verdict is
+ * still PASS with all six counts zero, every kill is in run.json and the report, and no service
+ * process outlives the run. The full-size run is documented in docs/chaos.md.
+ */
+@Tag("slow")
+class CrashChaosAcceptanceTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void twoOrderInstancesWithAnOrderAndAnInventoryKilledStillPassWithEveryCountZero() throws Exception {
+    PostgresCluster cluster = TestPostgres.cluster();
+    String orderDb = cluster.createDatabase("crash_chaos_orders");
+    String inventoryDb = cluster.createDatabase("crash_chaos_inventory");
+    Path runDir = dir.resolve("run");
+    CommandLine cli = ValerixCliAccess.commandLine();
+    ChaosCommand chaos = cli.getSubcommands().get("chaos").getCommand();
+    chaos.environment = Map.of(
+        Storage.ORDER_USER_ENV, PostgresCluster.SUPERUSER, Storage.ORDER_PASSWORD_ENV, cluster.password(),
+        Storage.INVENTORY_USER_ENV, PostgresCluster.SUPERUSER, Storage.INVENTORY_PASSWORD_ENV, cluster.password());
+
+    int exit = cli.execute("chaos", "--order-db-url", orderDb, "--inventory-db-url", inventoryDb,
+        "--order-instances", "2", "--kill", "order:at 3s", "--kill", "inventory:at 7s",
+        "--duration", "16s", "--rate", "25", "--duplicates", "20%",
+        "--gremlin", "uniform(0ms,300ms) after", "--timeout", "1s",
+        "--seed", "15", "--settle-timeout", "60s", "--drain-timeout", "30s", "--out", runDir.toString());
+
+    JsonNode summary = RunFiles.mapper().readTree(runDir.resolve(RunFiles.SUMMARY).toFile());
+    assertThat(summary.path("verdict").asText()).as("summary %s", summary).isEqualTo("PASS");
+    assertThat(exit).isZero();
+    for (String zero : List.of("lost", "duplicated", "oversold", "unconserved", "pending", "disagreements")) {
+      assertThat(summary.path(zero).asLong()).as(zero).isZero();
+    }
+    assertThat(summary.path("intents").asLong()).isEqualTo(400);
+
+    JsonNode run = RunFiles.mapper().readTree(runDir.resolve(RunFiles.RUN).toFile());
+    assertThat(run.path("orderUrls")).hasSize(2);
+    assertThat(run.path("kills").findValuesAsText("instanceId")).containsExactly("order-1", "inventory");
+    for (JsonNode kill : run.path("kills")) {
+      assertThat(kill.path("servingMs").asDouble()).as("restarted after the kill").isGreaterThan(kill.path("killedMs").asDouble());
+    }
+    assertThat(Files.readString(runDir.resolve(RunFiles.REPORT))).contains("Kills and recovery", "order-1", "time to recover");
+
+    // Both instances served, and some intent's requests went to both of them.
+    Set<String> instances = new HashSet<>();
+    Map<String, Set<String>> instancesByOrder = new java.util.HashMap<>();
+    for (JsonNode attempt : RunFiles.mapper().readerFor(JsonNode.class).<JsonNode>readValues(runDir.resolve(RunFiles.CLIENT).toFile())
+        .readAll()) {
+      instances.add(attempt.path("instance").asText());
+      instancesByOrder.computeIfAbsent(attempt.path("orderId").asText(), k -> new HashSet<>()).add(attempt.path("instance").asText());
+    }
+    assertThat(instances).containsExactlyInAnyOrder("order-1", "order-2");
+    assertThat(instancesByOrder.values()).anyMatch(s -> s.size() == 2);
+
+    // Every service process the run started is gone.
+    List<String> left = new ArrayList<>();
+    ProcessHandle.current().descendants().filter(p -> p.info().commandLine().orElse("").contains(ServiceChild.class.getName()))
+        .forEach(p -> left.add(p.info().commandLine().orElse("?")));
+    assertThat(left).as("service processes left running").isEmpty();
+  }
+}
