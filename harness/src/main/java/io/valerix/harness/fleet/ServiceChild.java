@@ -2,26 +2,18 @@ package io.valerix.harness.fleet;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.gremlin.Gremlin;
-import io.valerix.core.gremlin.GremlinAdmin;
-import io.valerix.core.gremlin.GremlinFilter;
-import io.valerix.core.gremlin.GremlinMetrics;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.health.HealthConfig;
-import io.valerix.core.health.HealthReporter;
-import io.valerix.core.health.HealthRoutes;
 import io.valerix.core.health.LatencyMonitor;
-import io.valerix.core.health.LatencyRecordingFilter;
-import io.valerix.core.health.MonitoredCalls;
-import io.valerix.core.health.PrometheusExposition;
 import io.valerix.core.http.BearerTokenFilter;
 import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.jdbc.PostgresDatabase;
+import io.valerix.core.service.ServiceKit;
 import io.valerix.core.time.NanoClock;
 import io.valerix.harness.Storage;
 import io.valerix.harness.cli.DurationConverter;
 import io.valerix.harness.cli.ServiceOptions;
 import io.valerix.inventory.InventoryServer;
-import io.valerix.order.OrderMetrics;
 import io.valerix.order.OrderServer;
 import java.net.URI;
 import java.nio.file.Path;
@@ -134,32 +126,18 @@ public final class ServiceChild implements Callable<Integer> {
   }
 
   private InventoryServer inventory(Map<String, String> env, String adminToken, String serviceToken) {
-    NanoClock clock = NanoClock.system();
     Gremlin gremlinFilter = Gremlin.builder(seed).withSpec(GremlinSpec.parse(gremlin)).build();
-    LatencyMonitor monitor = LatencyMonitor.create(HealthConfig.defaults(), clock);
     HikariDataSource database = open(env, InventoryServer.DATABASE_NAME, Storage.INVENTORY_USER_ENV, Storage.INVENTORY_PASSWORD_ENV,
         InventoryServer.DEFAULT_MAX_POOL_SIZE);
-    InventoryServer[] self = new InventoryServer[1];
     InventoryServer.Builder builder = InventoryServer.builder()
         .name(instanceId)
         .dataSource(database)
         .port(port)
         .serviceToken(serviceToken)
-        .filter(new LatencyRecordingFilter(monitor, clock))
-        .filter(BearerTokenFilter.admin(adminToken))
-        .filter(GremlinFilter.of(gremlinFilter))
-        .stock(stock)
-        .extraRoutes(server -> {
-          HealthReporter reporter = HealthReporter.builder(monitor)
-              .check("database", () -> self[0].readiness().result("database"))
-              .build();
-          HealthRoutes.install(server, reporter,
-              PrometheusExposition.builder().source(monitor).source(new GremlinMetrics(gremlinFilter)).build());
-          GremlinAdmin.install(server, gremlinFilter);
-        });
+        .kit(ServiceKit.builder().adminToken(adminToken).gremlin(gremlinFilter).build())
+        .stock(stock);
     try {
-      self[0] = builder.build();
-      return self[0].start();
+      return builder.build().start();
     } catch (RuntimeException e) {
       database.close();
       throw e;
@@ -170,10 +148,9 @@ public final class ServiceChild implements Callable<Integer> {
     if (inventoryUrl == null) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--inventory-url is needed for the order service");
     }
-    NanoClock clock = NanoClock.system();
-    LatencyMonitor monitor = LatencyMonitor.create(HealthConfig.defaults().toBuilder().dependencies("inventory").build(), clock);
-    HikariDataSource database = open(env, OrderServer.DATABASE_NAME, Storage.ORDER_USER_ENV, Storage.ORDER_PASSWORD_ENV, 16);
-    OrderServer[] self = new OrderServer[1];
+    LatencyMonitor monitor = LatencyMonitor.create(HealthConfig.defaults().toBuilder().dependencies("inventory").build(), NanoClock.system());
+    HikariDataSource database = open(env, OrderServer.DATABASE_NAME, Storage.ORDER_USER_ENV, Storage.ORDER_PASSWORD_ENV,
+        OrderServer.DEFAULT_MAX_POOL_SIZE);
     // The instance id names the server; OrderServer has no instance id of its own yet (the leases
     // work adds it, with a boot epoch), so there is nothing more to hand it here.
     OrderServer.Builder builder = OrderServer.builder()
@@ -181,23 +158,11 @@ public final class ServiceChild implements Callable<Integer> {
         .dataSource(database)
         .inventory(inventoryUrl)
         .serviceToken(serviceToken)
-        .inventoryCallListener(MonitoredCalls.into(monitor))
         .timeout(timeout)
         .port(port)
-        .filter(new LatencyRecordingFilter(monitor, clock))
-        .filter(BearerTokenFilter.admin(adminToken))
-        .extraRoutes(server -> {
-          HealthReporter reporter = HealthReporter.builder(monitor)
-              .check("database", () -> self[0].readiness().result("database"))
-              .build();
-          HealthRoutes.install(server, reporter, PrometheusExposition.builder()
-              .source(monitor)
-              .source(writer -> new OrderMetrics(self[0].service(), self[0].reconciler()).writeTo(writer))
-              .build());
-        });
+        .kit(ServiceKit.builder().monitor(monitor).adminToken(adminToken).build());
     try {
-      self[0] = builder.build();
-      return self[0].start();
+      return builder.build().start();
     } catch (RuntimeException e) {
       database.close();
       throw e;
