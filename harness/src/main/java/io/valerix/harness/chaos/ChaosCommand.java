@@ -12,6 +12,7 @@ import io.valerix.harness.cli.ServiceOptions;
 import io.valerix.harness.cli.UpCommand;
 import io.valerix.harness.dashboard.Dashboard;
 import io.valerix.harness.fleet.ServiceFleet;
+import io.valerix.harness.link.LinkWindow;
 import io.valerix.harness.report.PhaseLatency;
 import io.valerix.harness.report.RunFiles;
 import io.valerix.harness.report.RunSummary;
@@ -106,6 +107,14 @@ public final class ChaosCommand implements Callable<Integer> {
               + " strikes after sending stops are skipped. E.g. --kill 'order:every 15s' --kill 'inventory:at 40s'."})
   List<String> kill = new ArrayList<>();
 
+  @Option(names = "--link", paramLabel = "WINDOW",
+      description = {"A fault of the TCP link between the order service and inventory, played by a proxy the harness puts"
+          + " between them; repeatable, windows must not overlap. Implies --fork.",
+          "WINDOW: '<fault> [value] [for] <length> at <start>', counted from the start of sending. Faults: blackhole, reset,"
+              + " halfopen, latency D, bandwidth R (500b/s, 16kb/s, 1mb/s). E.g. --link 'blackhole 10s at 30s'"
+              + " --link 'latency 300ms for 20s at 5s'."})
+  List<String> link = new ArrayList<>();
+
   /** Where credentials for an existing PostgreSQL server come from; tests replace it. */
   Map<String, String> environment = System.getenv();
 
@@ -184,6 +193,9 @@ public final class ChaosCommand implements Callable<Integer> {
       fleetSettings = new ServiceFleet.Settings(orderInstances, pair.orderPort(), pair.inventoryPort(), pair.gremlin(), pair.seed(),
           pair.timeout(), pair.stock(), pair.adminToken(), pair.serviceToken(), pair.dataDir(), pair.storage(),
           runDir.resolve(ServiceFleet.LOG_FILE));
+      if (!link.isEmpty()) {
+        fleetSettings = fleetSettings.withLinkProxy();
+      }
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
@@ -194,18 +206,29 @@ public final class ChaosCommand implements Callable<Integer> {
       intro(out, settings, runDir, "order " + fleet.orderUris() + ", inventory " + fleet.inventoryUri() + " (processes started here; "
           + pair.storage() + ")", null);
       List<KillSpec> specs = killSpecs();
+      List<LinkWindow> windows = linkWindows();
       if (!specs.isEmpty()) {
         out.println("  kills      " + String.join(", ", specs.stream().map(KillSpec::toText).toList()));
+      }
+      if (!windows.isEmpty()) {
+        out.println("  link       " + String.join(", ", windows.stream().map(LinkWindow::toString).toList())
+            + " (proxy " + fleet.linkProxy().orElseThrow().uri() + " in front of inventory)");
+      }
+      if (!specs.isEmpty() || !windows.isEmpty()) {
         out.println();
         out.flush();
       }
-      return new ChaosRun(settings, target, runDir, out, isTerminal(), command).killing(specs, (service, instance) -> {
+      ChaosRun run = new ChaosRun(settings, target, runDir, out, isTerminal(), command).killing(specs, (service, instance) -> {
         ServiceFleet.Kill kill = fleet.kill(service, instance);
         if (service.equals(KillSpec.INVENTORY)) {
           target.restoreGremlin();
         }
         return kill;
-      }).run();
+      });
+      if (!windows.isEmpty()) {
+        run.linking(fleet.linkProxy().orElseThrow(), windows);
+      }
+      return run.run();
     }
   }
 
@@ -234,8 +257,13 @@ public final class ChaosCommand implements Callable<Integer> {
     } catch (GremlinSpecException e) {
       throw usage("--gremlin: " + e.getMessage());
     }
-    if (remote && (fork || orderInstances != 1 || !kill.isEmpty())) {
-      throw usage("--fork, --order-instances and --kill apply to services started here; they cannot be used with --order-url");
+    if (remote && (fork || orderInstances != 1 || !kill.isEmpty() || !link.isEmpty())) {
+      throw usage("--fork, --order-instances, --kill and --link apply to services started here; they cannot be used with --order-url");
+    }
+    for (LinkWindow window : linkWindows()) {
+      if (window.start().compareTo(duration) >= 0) {
+        throw usage("--link '" + window + "' never opens: sending lasts " + duration.toSeconds() + " s");
+      }
     }
     if (orderInstances < 1 || orderInstances > 16) {
       throw usage("--order-instances must be 1..16, but was " + orderInstances);
@@ -273,9 +301,26 @@ public final class ChaosCommand implements Callable<Integer> {
     return specs;
   }
 
-  /** Services as processes: asked for, or needed to kill one or to run several order instances. */
+  /** The --link options, parsed and checked not to overlap. */
+  private List<LinkWindow> linkWindows() {
+    List<LinkWindow> windows = new ArrayList<>();
+    for (String l : link) {
+      try {
+        windows.add(LinkWindow.parse(l));
+      } catch (IllegalArgumentException e) {
+        throw usage("--link: " + e.getMessage());
+      }
+    }
+    try {
+      return LinkWindow.schedule(windows);
+    } catch (IllegalArgumentException e) {
+      throw usage("--link: " + e.getMessage());
+    }
+  }
+
+  /** Services as processes: asked for, or needed to kill one, to run several order instances or to put a proxy between them. */
   private boolean forked() {
-    return fork || orderInstances > 1 || !kill.isEmpty();
+    return fork || orderInstances > 1 || !kill.isEmpty() || !link.isEmpty();
   }
 
   private ServicePair.Settings pairSettings(Path runDir) {

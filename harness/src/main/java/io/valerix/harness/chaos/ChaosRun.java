@@ -11,9 +11,12 @@ import io.valerix.harness.chaos.internal.ProgressLine;
 import io.valerix.harness.chaos.internal.RunClock;
 import io.valerix.harness.chaos.internal.WarmUp;
 import io.valerix.harness.chaos.internal.WorkloadPlan;
+import io.valerix.harness.link.LinkProxy;
+import io.valerix.harness.link.LinkWindow;
 import io.valerix.harness.report.AttemptRecord;
 import io.valerix.harness.report.HtmlReport;
 import io.valerix.harness.report.KillEvent;
+import io.valerix.harness.report.LinkWindowEvent;
 import io.valerix.harness.report.RunFiles;
 import io.valerix.harness.report.RunInfo;
 import io.valerix.harness.report.RunStatistics;
@@ -77,6 +80,8 @@ public final class ChaosRun {
   private Flushable decisionLog;
   private List<KillSpec> kills = List.of();
   private KillRunner.Killer killer;
+  private LinkProxy link;
+  private List<LinkWindow> linkWindows = List.of();
 
   /**
    * @param out where to tell a person what is happening
@@ -109,6 +114,29 @@ public final class ChaosRun {
     return this;
   }
 
+  /**
+   * Plays {@code windows} on {@code proxy}, the link between the order service and inventory,
+   * counted from the start of sending. The report shades each window ({@link LinkWindowEvent}).
+   */
+  public ChaosRun linking(LinkProxy proxy, List<LinkWindow> windows) {
+    this.link = Objects.requireNonNull(proxy, "proxy");
+    this.linkWindows = LinkWindow.schedule(windows);
+    return this;
+  }
+
+  // The link's faults on the run's timeline; a fault still on at the end ends where it began.
+  private List<LinkWindowEvent> linkEvents(Instant runStartedAt) {
+    if (link == null) {
+      return List.of();
+    }
+    return link.events().stream().map(event -> {
+      double start = java.time.Duration.between(runStartedAt, event.began()).toNanos() / 1e6;
+      double end = event.ended().map(ended -> java.time.Duration.between(runStartedAt, ended).toNanos() / 1e6).orElse(start);
+      return new LinkWindowEvent(event.fault().toString(), Math.round(start * 1e3) / 1e3, Math.round(end * 1e3) / 1e3,
+          event.connectionsHit());
+    }).toList();
+  }
+
   /** A new run prefix: readable, and unique enough that two runs never share an order id. */
   public static String newRunId() {
     String time = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(ZoneOffset.UTC).format(Instant.now());
@@ -136,6 +164,10 @@ public final class ChaosRun {
       WorkloadPlan plan = new WorkloadPlan(settings.seed(), runId, skus, settings.duplicates(), settings.impatient());
 
       RunClock clock = RunClock.startingNow();
+      Instant clockStartedAt = Instant.now();
+      if (link != null && !linkWindows.isEmpty()) {
+        link.play(linkWindows, clock.startNanos());
+      }
       List<RunInfo.Phase> phases = new ArrayList<>();
       LoadGenerator load;
       long drainMs;
@@ -182,7 +214,8 @@ public final class ChaosRun {
             target.startedHere() ? settings.orderTimeout().toMillis() : 0, settings.users() > 0 ? 0 : settings.rate(),
             settings.users(), settings.duplicates(), settings.duration().toMillis(), stock, phases, drainMs, settleMs, REPRODUCIBILITY,
             target.orderUris().stream().map(Object::toString).toList(),
-            killed.stream().map(k -> KillEvent.measure(k.service(), k.instanceId(), k.killedMs(), k.servingMs(), attempts)).toList());
+            killed.stream().map(k -> KillEvent.measure(k.service(), k.instanceId(), k.killedMs(), k.servingMs(), attempts)).toList(),
+            linkEvents(clockStartedAt));
         RunSummary summary = new RunSummary(verdict.name(), settings.seed(), verdict.intents(), verdict.requests(), verdict.orders(),
             verdict.lost(), verdict.duplicated(), verdict.oversold(), verdict.unconserved(), verdict.pending(), verdict.disagreements(),
             RunStatistics.latencyByPhase(attempts), verdict.outcomes(), verdict.findings(), command, RunFiles.REPORT);

@@ -5,10 +5,13 @@ import io.valerix.core.jdbc.PostgresBinaries;
 import io.valerix.core.jdbc.PostgresCluster;
 import io.valerix.harness.Storage;
 import io.valerix.harness.cli.ServiceOptions;
+import io.valerix.harness.link.LinkProxy;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.order.OrderServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,6 +21,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -50,6 +54,8 @@ public final class ServiceFleet implements AutoCloseable {
    * @param orderInstances how many order processes share the order database, 1..16
    * @param orderPort the first order instance's port (the next ones count up), or 0 for free ports
    * @param childLog where the children's standard error goes
+   * @param linkProxy whether the order instances reach inventory through a {@link LinkProxy}, so
+   *     that link faults can be played between them
    */
   public record Settings(
       int orderInstances,
@@ -63,7 +69,21 @@ public final class ServiceFleet implements AutoCloseable {
       String serviceToken,
       Path dataDir,
       Storage storage,
-      Path childLog) {
+      Path childLog,
+      boolean linkProxy) {
+
+    /** Settings without a link proxy. */
+    public Settings(int orderInstances, int orderPort, int inventoryPort, GremlinSpec gremlin, long seed, Duration timeout,
+        Map<String, Integer> stock, String adminToken, String serviceToken, Path dataDir, Storage storage, Path childLog) {
+      this(orderInstances, orderPort, inventoryPort, gremlin, seed, timeout, stock, adminToken, serviceToken, dataDir, storage,
+          childLog, false);
+    }
+
+    /** These settings, with the order instances reaching inventory through a link proxy. */
+    public Settings withLinkProxy() {
+      return new Settings(orderInstances, orderPort, inventoryPort, gremlin, seed, timeout, stock, adminToken, serviceToken,
+          dataDir, storage, childLog, true);
+    }
 
     public Settings {
       Objects.requireNonNull(gremlin, "gremlin");
@@ -90,6 +110,7 @@ public final class ServiceFleet implements AutoCloseable {
   private final ServiceProcess inventory;
   private final List<ServiceProcess> orders;
   private final Thread shutdownHook;
+  private volatile LinkProxy link;
   private int nextInTurn;
 
   private ServiceFleet(Settings settings, PostgresCluster cluster, ServiceProcess inventory, List<ServiceProcess> orders) {
@@ -145,8 +166,14 @@ public final class ServiceFleet implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(fleet.shutdownHook);
     try {
       inventory.start();
+      URI inventoryForOrders = inventory.uri();
+      if (settings.linkProxy()) {
+        // Between the order instances and inventory; it outlives inventory's restarts on the same port.
+        fleet.link = LinkProxy.start(new InetSocketAddress(InetAddress.getLoopbackAddress(), inventory.uri().getPort()));
+        inventoryForOrders = fleet.link.uri();
+      }
       for (int i = 1; i <= settings.orderInstances(); i++) {
-        List<String> orderArgs = new ArrayList<>(List.of("--service", "order", "--inventory-url", inventory.uri().toString(),
+        List<String> orderArgs = new ArrayList<>(List.of("--service", "order", "--inventory-url", inventoryForOrders.toString(),
             "--timeout", settings.timeout().toMillis() + "ms"));
         orderArgs.addAll(orderData);
         int port = settings.orderPort() == 0 ? 0 : settings.orderPort() + i - 1;
@@ -195,6 +222,11 @@ public final class ServiceFleet implements AutoCloseable {
 
   public URI inventoryUri() {
     return inventory.uri();
+  }
+
+  /** The proxy between the order instances and inventory, if the settings asked for one. */
+  public Optional<LinkProxy> linkProxy() {
+    return Optional.ofNullable(link);
   }
 
   /** The order instances' addresses, {@code order-1} first; the same after restarts. */
@@ -265,6 +297,10 @@ public final class ServiceFleet implements AutoCloseable {
         Thread.currentThread().interrupt();
         destroyAll();
       }
+    }
+    LinkProxy proxy = link;
+    if (proxy != null) {
+      proxy.close();
     }
     inventory.stop();
     if (cluster != null) {

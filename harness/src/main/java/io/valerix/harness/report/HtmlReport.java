@@ -53,6 +53,7 @@ public final class HtmlReport {
     data.put("throughput", TimeSeries.throughput(attempts));
     data.put("phases", info.phases());
     data.put("kills", info.kills());
+    data.put("links", info.links());
     String html = ReportPage.render(info, summary, health, decisions == null ? null : GremlinSummary.of(decisions, info.phases()), data,
         vendor("uPlot.min.css"), vendor("uPlot.iife.min.js"));
     Path report = runDir.resolve(RunFiles.REPORT);

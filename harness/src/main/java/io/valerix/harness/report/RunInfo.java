@@ -28,6 +28,8 @@ import java.util.Map;
  * @param orderUrls every order instance's base URL ({@code orderUrl} is the first), in instance order
  * @param kills the services killed with {@code kill -9} during the run and how each recovered, in
  *     order; empty if none
+ * @param links the faults the link between the services went through ({@code --link}), in order;
+ *     empty if none
  */
 public record RunInfo(
     String runId,
@@ -49,7 +51,8 @@ public record RunInfo(
     long settleMs,
     String reproducibility,
     List<String> orderUrls,
-    List<KillEvent> kills) {
+    List<KillEvent> kills,
+    List<LinkWindowEvent> links) {
 
   public RunInfo {
     stockBefore = RunFiles.ordered(stockBefore);
@@ -57,6 +60,7 @@ public record RunInfo(
     // Absent in run directories written before kills existed.
     orderUrls = orderUrls == null ? List.of(orderUrl) : List.copyOf(orderUrls);
     kills = kills == null ? List.of() : List.copyOf(kills);
+    links = links == null ? List.of() : List.copyOf(links);
   }
 
   /**

@@ -92,7 +92,7 @@ public final class ReportPage {
 
     // Latency.
     h.append("<section><h2>Latency</h2><p class=\"note\">Counted from when each request was meant to be sent (coordinated"
-        + " omission corrected). Milliseconds; the chaos phase is shaded, kills are red lines.</p>\n<table><tr><th>phase</th><th class=\"n\">requests</th>"
+        + " omission corrected). Milliseconds; the chaos phase is shaded orange, link faults blue, kills are red lines.</p>\n<table><tr><th>phase</th><th class=\"n\">requests</th>"
         + "<th class=\"n\">p50</th><th class=\"n\">p90</th><th class=\"n\">p99</th><th class=\"n\">max</th></tr>\n");
     summary.latency().forEach((phase, l) -> h.append("<tr><td>").append(esc(phase)).append("</td><td class=\"n\">").append(l.count())
         .append("</td>").append(ms(l.p50())).append(ms(l.p90())).append(ms(l.p99())).append(ms(l.max())).append("</tr>\n"));
@@ -100,6 +100,9 @@ public final class ReportPage {
 
     if (!info.kills().isEmpty()) {
       h.append(KillTable.html(info.kills()));
+    }
+    if (!info.links().isEmpty()) {
+      h.append(LinkTable.html(info.links()));
     }
 
     // Throughput and outcomes.
@@ -256,14 +259,13 @@ public final class ReportPage {
             ctx.fillText('kill ' + k.instanceId, x + 4 * devicePixelRatio, u.bbox.top + (30 + 14 * (i % 3)) * devicePixelRatio);
             ctx.restore();
           });
-        }
-          var ctx = u.ctx;
-          (data.kills || []).forEach(function (k, i) {
-            var x = u.valToPos(k.killedMs / 1000, 'x', true);
-            ctx.save(); ctx.strokeStyle = '#c62828'; ctx.lineWidth = 2 * devicePixelRatio;
-            ctx.beginPath(); ctx.moveTo(x, u.bbox.top); ctx.lineTo(x, u.bbox.top + u.bbox.height); ctx.stroke();
-            ctx.fillStyle = '#c62828'; ctx.font = (12 * devicePixelRatio) + 'px sans-serif';
-            ctx.fillText('kill ' + k.instanceId, x + 4 * devicePixelRatio, u.bbox.top + (30 + 14 * (i % 3)) * devicePixelRatio);
+          (data.links || []).forEach(function (l) {
+            var end = l.endMs > l.startMs ? l.endMs : u.scales.x.max * 1000;
+            var x0 = u.valToPos(l.startMs / 1000, 'x', true), x1 = u.valToPos(end / 1000, 'x', true);
+            ctx.save(); ctx.fillStyle = 'rgba(43,123,186,0.16)';
+            ctx.fillRect(x0, u.bbox.top, Math.max(x1 - x0, devicePixelRatio), u.bbox.height);
+            ctx.fillStyle = '#1d5f94'; ctx.font = (12 * devicePixelRatio) + 'px sans-serif';
+            ctx.fillText(l.fault, x0 + 4 * devicePixelRatio, u.bbox.top + u.bbox.height - 8 * devicePixelRatio);
             ctx.restore();
           });
         }
