@@ -23,10 +23,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The CI-sized crash chaos run (issue 15): two order-service processes on one PostgreSQL order
- * database, inventory in a third, 20% duplicates spread over both instances, one order instance and
- * the inventory killed with {@code kill -9} mid-run and restarted on the same data. The verdict is
- * still PASS with all six counts zero, every kill is in run.json and the report, and no service
- * process outlives the run. The full-size run is documented in docs/chaos.md.
+ * database, inventory in a third, 20% duplicates spread over both instances, inventory slow and
+ * failing 5% of its answers, one order instance and the inventory killed with {@code kill -9}
+ * mid-run and restarted on the same data, and a black hole on the link between them. The verdict
+ * is still PASS with all six counts zero, every kill and the black hole are in run.json and the
+ * report, and no service process outlives the run. The full-size run is documented in docs/chaos.md.
  */
 @Tag("slow")
 class CrashChaosAcceptanceTest {
@@ -34,7 +35,7 @@ class CrashChaosAcceptanceTest {
   @TempDir Path dir;
 
   @Test
-  void twoOrderInstancesWithAnOrderAndAnInventoryKilledStillPassWithEveryCountZero() throws Exception {
+  void twoOrderInstancesWithAnOrderAndAnInventoryKilledAndABlackHoleStillPassWithEveryCountZero() throws Exception {
     PostgresCluster cluster = TestPostgres.cluster();
     String orderDb = cluster.createDatabase("crash_chaos_orders");
     String inventoryDb = cluster.createDatabase("crash_chaos_inventory");
@@ -46,9 +47,9 @@ class CrashChaosAcceptanceTest {
         Storage.INVENTORY_USER_ENV, PostgresCluster.SUPERUSER, Storage.INVENTORY_PASSWORD_ENV, cluster.password());
 
     int exit = cli.execute("chaos", "--order-db-url", orderDb, "--inventory-db-url", inventoryDb,
-        "--order-instances", "2", "--kill", "order:at 3s", "--kill", "inventory:at 7s",
+        "--order-instances", "2", "--kill", "order:at 3s", "--kill", "inventory:at 7s", "--link", "blackhole 2s at 11s",
         "--duration", "16s", "--rate", "25", "--duplicates", "20%",
-        "--gremlin", "uniform(0ms,300ms) after", "--timeout", "1s",
+        "--gremlin", "uniform(0ms,300ms) after; error(503) p=0.05", "--timeout", "1s",
         "--seed", "15", "--settle-timeout", "60s", "--drain-timeout", "30s", "--out", runDir.toString());
 
     JsonNode summary = RunFiles.mapper().readTree(runDir.resolve(RunFiles.SUMMARY).toFile());
@@ -65,7 +66,12 @@ class CrashChaosAcceptanceTest {
     for (JsonNode kill : run.path("kills")) {
       assertThat(kill.path("servingMs").asDouble()).as("restarted after the kill").isGreaterThan(kill.path("killedMs").asDouble());
     }
-    assertThat(Files.readString(runDir.resolve(RunFiles.REPORT))).contains("Kills and recovery", "order-1", "time to recover");
+    assertThat(run.path("links")).singleElement().satisfies(link -> {
+      assertThat(link.path("fault").asText()).isEqualTo("blackhole");
+      assertThat(link.path("endMs").asDouble()).isGreaterThan(link.path("startMs").asDouble());
+    });
+    assertThat(Files.readString(runDir.resolve(RunFiles.REPORT)))
+        .contains("Kills and recovery", "order-1", "time to recover", "Faults of the link", "blackhole");
 
     // Both instances served, and some intent's requests went to both of them.
     Set<String> instances = new HashSet<>();
