@@ -240,7 +240,7 @@ public final class IdempotentExecutor {
       }
     } catch (IdempotencyStoreException e) {
       // The client still gets the true answer; the claim stays IN_PROGRESS until its lease ends.
-      log.error("could not record {} for '{}' in {}; a retry after the lease of {} runs the handler again",
+      log.error("could not record {} for '{}' in {}; a retry after the lease of {} (sooner if this instance dies) runs the handler again",
           what, key, scope, config.lease(), e);
     }
   }

@@ -159,7 +159,7 @@ final class JoinedClaim implements KeyClaim {
       return null;
     } catch (SQLException | RuntimeException e) {
       // The client still gets the true answer; a held claim stays IN_PROGRESS until its lease ends.
-      log.warn("could not record the answer to '{}' in {} within the request's deadline; a retry after the lease of {} runs"
+      log.warn("could not record the answer to '{}' in {} within the request's deadline; a retry after the lease of {} (sooner if this instance dies) runs"
           + " the handler again: {}", key, scope, config.lease(), e.getMessage());
       return response;
     }
@@ -169,7 +169,7 @@ final class JoinedClaim implements KeyClaim {
     try {
       store.database().inTransaction(Deadline.after(LATE_RECORDING_TIME), c -> record(c, held, response));
     } catch (SQLException | RuntimeException e) {
-      log.warn("could not record the answer to '{}' in {}; a retry after the lease of {} runs the handler again: {}",
+      log.warn("could not record the answer to '{}' in {}; a retry after the lease of {} (sooner if this instance dies) runs the handler again: {}",
           key, scope, config.lease(), e.getMessage());
     }
   }
