@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Claim: insert a fresh {@code IN_PROGRESS} record; the unique key lets one request win.
  *   <li>Take over: a {@code PENDING_RESULT} record, or an {@code IN_PROGRESS} one whose lease
- *       expired or whose holder is dead (no fresh heartbeat), is replaced by a claim with a new fencing token, on the condition that it still
- *       carries the token read; of several takers one wins, the others look again.
+ *       expired or whose holder is dead (no fresh heartbeat), is replaced by a claim with a new
+ *       fencing token, on the condition that it still carries the token read; of several takers one wins, the others look again.
  *   <li>Finish: complete, mark pending or release, each on the condition that the record still
  *       carries the claim's token, so a finisher whose claim was taken over changes nothing.
  * </ul>
