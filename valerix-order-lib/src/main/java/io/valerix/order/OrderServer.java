@@ -63,7 +63,11 @@ public final class OrderServer implements AutoCloseable {
   /** The name of the H2 database file the server opens in its data directory. */
   public static final String DATABASE_NAME = "orders";
 
+  /** Numbers the servers of this JVM whose default instance id has no port to tell them apart. */
+  private static final java.util.concurrent.atomic.AtomicInteger UNPORTED = new java.util.concurrent.atomic.AtomicInteger();
+
   private final Builder builder;
+  private final String instanceId;
   private final Object lifecycle = new Object();
   private HikariDataSource ownedDataSource;
   private DatabaseHealthCheck databaseCheck;
@@ -77,8 +81,9 @@ public final class OrderServer implements AutoCloseable {
   private boolean started;
   private boolean closed;
 
-  private OrderServer(Builder builder) {
+  private OrderServer(Builder builder, String instanceId) {
     this.builder = builder;
+    this.instanceId = instanceId;
   }
 
   public static Builder builder() {
@@ -122,7 +127,7 @@ public final class OrderServer implements AutoCloseable {
                 .claimWithFirstWrite(true)
                 .fallbackKey(KeyExtractor.bodyField("orderId"))
                 .lease(builder.idempotencyLease)
-                .instanceId(builder.instanceId())
+                .instanceId(instanceId)
                 .heartbeatPeriod(builder.heartbeatPeriod)
                 .build());
         // Before serving: this start frees the claims its crashed predecessor (same instance id) left.
@@ -191,10 +196,9 @@ public final class OrderServer implements AutoCloseable {
     return service;
   }
 
-  /** The instance id its idempotency claims name; see {@link Builder#instanceId(String)}. */
+  /** The instance id its idempotency claims name, fixed by {@link Builder#build()}; see {@link Builder#instanceId(String)}. */
   public String instanceId() {
-    http();
-    return idempotency.config().instanceId();
+    return instanceId;
   }
 
   public OrderReconciler reconciler() {
@@ -434,8 +438,9 @@ public final class OrderServer implements AutoCloseable {
      * getting 409 until their lease ends. Two live instances must never share an id. By default
      * {@code <name>@<host>:<port>} with the {@code HOSTNAME} environment variable (else the bind
      * address) and the configured port, which a restart on the same machine and port keeps; with
-     * port 0 the port is not known in advance and the default is {@code <name>@<host>/pid-<pid>},
-     * so only heartbeats free a crashed process's claims.
+     * port 0 the port is not known in advance and the default is {@code <name>@<host>/pid-<pid>.<n>}
+     * ({@code n} numbers such servers in the JVM), so only heartbeats free a crashed process's
+     * claims.
      */
     public Builder instanceId(String instanceId) {
       this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
@@ -525,12 +530,13 @@ public final class OrderServer implements AutoCloseable {
         throw new IllegalArgumentException("reconcileParallelism must be at least 1, but was " + reconcileParallelism);
       }
       // The idempotency settings are validated where they are defined, with the same messages.
-      IdempotencyConfig.builder().instanceId(instanceId()).heartbeatPeriod(heartbeatPeriod).build();
+      String id = instanceId != null || port != 0 ? instanceId() : instanceId() + "." + UNPORTED.incrementAndGet();
+      IdempotencyConfig.builder().instanceId(id).heartbeatPeriod(heartbeatPeriod).build();
       if (idempotencyLease.compareTo(timeout) <= 0) {
         // A request still running when its lease ends can be taken over by a retry.
         throw new IllegalArgumentException("idempotencyLease must be longer than the timeout " + timeout + ", but was " + idempotencyLease);
       }
-      return new OrderServer(this);
+      return new OrderServer(this, id);
     }
   }
 }
