@@ -67,7 +67,9 @@ public final class IdempotentEndpoint implements AutoCloseable {
         IdempotencyConfig.builder()
             .routes("POST /payments")
             .fallbackKey(KeyExtractor.bodyField("paymentId"))
-            .build());
+            .instanceId("payments-1")   // stable across restarts, unique among instances
+            .build())
+        .start();                     // frees what this instance's crashed predecessor held; heartbeats
 
     JsonServer server = JsonServer.builder()
         .port(0)
@@ -154,6 +156,7 @@ public final class IdempotentEndpoint implements AutoCloseable {
   public void close() {
     scheduler.shutdownNow();
     server.close();
+    idempotency.close();            // after serving stopped: retires this instance, its claims are free
     db.close();
   }
 

@@ -77,8 +77,12 @@ public final class OrderServer implements AutoCloseable {
     void install(JsonServer.Builder routes, OrderServer server);
   }
 
+  /** Numbers the servers of this JVM whose default instance id has no port to tell them apart. */
+  private static final java.util.concurrent.atomic.AtomicInteger UNPORTED = new java.util.concurrent.atomic.AtomicInteger();
+
   // A private copy taken at build(): later changes to the caller's builder never reach this server.
   private final Builder builder;
+  private final String instanceId;
   private final Object lifecycle = new Object();
   private HikariDataSource ownedDataSource;
   private DatabaseHealthCheck databaseCheck;
@@ -92,8 +96,9 @@ public final class OrderServer implements AutoCloseable {
   private boolean started;
   private boolean closed;
 
-  private OrderServer(Builder builder) {
+  private OrderServer(Builder builder, String instanceId) {
     this.builder = builder.copy();
+    this.instanceId = instanceId;
   }
 
   public static Builder builder() {
@@ -141,7 +146,11 @@ public final class OrderServer implements AutoCloseable {
                 .claimWithFirstWrite(true)
                 .fallbackKey(KeyExtractor.bodyField("orderId"))
                 .lease(builder.idempotencyLease)
+                .instanceId(instanceId)
+                .heartbeatPeriod(builder.heartbeatPeriod)
                 .build());
+        // Before serving: this start frees the claims its crashed predecessor (same instance id) left.
+        idempotency.start();
         databaseCheck = builder.healthDataSource != null
             ? DatabaseHealthCheck.using(builder.healthDataSource)
             : DatabaseHealthCheck.dedicatedTo(dataSource);
@@ -212,6 +221,11 @@ public final class OrderServer implements AutoCloseable {
     return service;
   }
 
+  /** The instance id its idempotency claims name, fixed by {@link Builder#build()}; see {@link Builder#instanceId(String)}. */
+  public String instanceId() {
+    return instanceId;
+  }
+
   public OrderReconciler reconciler() {
     http();
     return reconciler;
@@ -263,6 +277,10 @@ public final class OrderServer implements AutoCloseable {
     if (reconciler != null) {
       reconciler.close();
     }
+    if (idempotency != null) {
+      // After serving stopped: nothing holds a claim any more, and any left over are freed at once.
+      idempotency.close();
+    }
     if (inventory instanceof AutoCloseable closeable && builder.inventoryClient == null) {
       try {
         closeable.close();
@@ -292,6 +310,8 @@ public final class OrderServer implements AutoCloseable {
     private Duration reconcileCallTimeout = Duration.ofSeconds(10);
     private int reconcileParallelism = OrderReconciler.DEFAULT_PARALLELISM;
     private Duration idempotencyLease = IdempotencyConfig.DEFAULT_LEASE;
+    private String instanceId;
+    private Duration heartbeatPeriod = IdempotencyConfig.DEFAULT_HEARTBEAT_PERIOD;
     private int port = 0;
     private InetAddress bindAddress = InetAddress.getLoopbackAddress();
     private final List<Filter> filters = new ArrayList<>();
@@ -330,6 +350,8 @@ public final class OrderServer implements AutoCloseable {
       b.serviceToken = serviceToken;
       b.allowedHosts.addAll(allowedHosts);
       b.healthDataSource = healthDataSource;
+      b.instanceId = instanceId;
+      b.heartbeatPeriod = heartbeatPeriod;
       return b;
     }
 
@@ -480,11 +502,51 @@ public final class OrderServer implements AutoCloseable {
     /**
      * How long a {@code POST /orders} holds its idempotency key before a retry may take it over;
      * 60 s by default; longer than the {@link #timeout(Duration)}. A claim left by a crashed process
-     * blocks retries (409) until then.
+     * is freed sooner: at once when it restarts under the same {@linkplain #instanceId instance id},
+     * and once its heartbeat is stale for the other instances ({@link #heartbeatPeriod}).
      */
     public Builder idempotencyLease(Duration lease) {
       this.idempotencyLease = Objects.requireNonNull(lease, "lease");
       return this;
+    }
+
+    /**
+     * This instance's id among the order services sharing its database, the same across its
+     * restarts. Its idempotency claims name it (with the epoch of the current start): a restart
+     * under the same id frees at once the claims the crashed process left, instead of retries
+     * getting 409 until their lease ends. Two live instances must never share an id. By default
+     * {@code <name>@<host>:<port>} with the {@code HOSTNAME} environment variable (else the bind
+     * address) and the configured port, which a restart on the same machine and port keeps; with
+     * port 0 the port is not known in advance and the default is {@code <name>@<host>/pid-<pid>.<n>}
+     * ({@code n} numbers such servers in the JVM), so only heartbeats free a crashed process's
+     * claims.
+     */
+    public Builder instanceId(String instanceId) {
+      this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
+      return this;
+    }
+
+    /**
+     * How often this instance records that it is alive (default 1 s). The other instances take over
+     * its idempotency claims once it has missed {@value IdempotencyConfig#MISSED_HEARTBEATS}
+     * periods, long before the {@linkplain #idempotencyLease lease} ends. Give every instance on a
+     * database the same period: each judges the others by its own.
+     */
+    public Builder heartbeatPeriod(Duration period) {
+      this.heartbeatPeriod = Objects.requireNonNull(period, "period");
+      return this;
+    }
+
+    String instanceId() {
+      if (instanceId != null) {
+        return instanceId;
+      }
+      String host = System.getenv("HOSTNAME");
+      if (host == null || host.isBlank() || !host.matches("[\\x21-\\x7E]{1,200}")) {
+        host = bindAddress.getHostAddress();
+      }
+      String who = name.replaceAll("[^\\x21-\\x7E]", "-");
+      return port != 0 ? who + "@" + host + ":" + port : who + "@" + host + "/pid-" + ProcessHandle.current().pid();
     }
 
     public Builder port(int port) {
@@ -558,11 +620,14 @@ public final class OrderServer implements AutoCloseable {
       if (reconcileParallelism < 1) {
         throw new IllegalArgumentException("reconcileParallelism must be at least 1, but was " + reconcileParallelism);
       }
+      // The idempotency settings are validated where they are defined, with the same messages.
+      String id = instanceId != null || port != 0 ? instanceId() : instanceId() + "." + UNPORTED.incrementAndGet();
+      IdempotencyConfig.builder().instanceId(id).heartbeatPeriod(heartbeatPeriod).build();
       if (idempotencyLease.compareTo(timeout) <= 0) {
         // A request still running when its lease ends can be taken over by a retry.
         throw new IllegalArgumentException("idempotencyLease must be longer than the timeout " + timeout + ", but was " + idempotencyLease);
       }
-      return new OrderServer(this);
+      return new OrderServer(this, id);
     }
   }
 }

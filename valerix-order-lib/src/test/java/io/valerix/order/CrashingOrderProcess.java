@@ -26,6 +26,9 @@ public final class CrashingOrderProcess {
 
   private CrashingOrderProcess() {}
 
+  /** The instance id of the child, which its restart in the test process takes over. */
+  static final String INSTANCE_ID = "order-crash-test";
+
   public static void main(String[] args) throws Exception {
     PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
     System.setOut(System.err);
@@ -37,6 +40,7 @@ public final class CrashingOrderProcess {
         .inventory(URI.create(args[0]))
         .timeout(Duration.ofMillis(Long.parseLong(args[1])))
         .idempotencyLease(Duration.ofMillis(Long.parseLong(args[2])))
+        .instanceId(INSTANCE_ID)
         .build()
         .start();
     protocol.println("READY " + server.port());

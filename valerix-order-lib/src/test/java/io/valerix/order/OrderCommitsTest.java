@@ -81,6 +81,8 @@ class OrderCommitsTest {
     return running.start(s -> s
         .stock("widget=100")
         .timeout(Duration.ofSeconds(5))
+        // The instance's heartbeat is one commit per period, whatever the orders: out of the count.
+        .order(order -> order.heartbeatPeriod(Duration.ofHours(1)))
         .orderDatabase(real -> {
           orderDb.set(CommitCountingDataSource.over(real));
           return orderDb.get().dataSource();

@@ -20,6 +20,26 @@ class OrderServerBuilderTest {
   }
 
   @Test
+  void anInstanceIdWithSpacesOrAHeartbeatPeriodUnder10MsIsRefused() {
+    assertThatThrownBy(() -> builder().instanceId("order one").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("instanceId must be 1..255 printable ASCII characters without spaces, but was 'order one'");
+    assertThatThrownBy(() -> builder().heartbeatPeriod(Duration.ofMillis(5)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("heartbeatPeriod must be at least 10 ms, but was PT0.005S");
+  }
+
+  @Test
+  void theDefaultInstanceIdIsTheNameAndHostWithTheConfiguredPortWhichARestartKeeps() {
+    assertThat(builder().name("orders").port(8080).instanceId()).startsWith("orders@").endsWith(":8080");
+    assertThat(builder().name("orders").port(0).instanceId())
+        .startsWith("orders@").endsWith("/pid-" + ProcessHandle.current().pid());
+    // Without a port, two servers of one JVM still get ids of their own once built
+    assertThat(builder().port(0).build().instanceId()).isNotEqualTo(builder().port(0).build().instanceId());
+    assertThat(builder().instanceId("order-3").instanceId()).isEqualTo("order-3");
+  }
+
+  @Test
   void aSettleAfterNotLongerThanTheTimeoutIsRefused() {
     assertThatThrownBy(() -> builder().settleAfter(Duration.ofSeconds(2)).build())
         .isInstanceOf(IllegalArgumentException.class)

@@ -151,10 +151,12 @@ public final class ServiceChild implements Callable<Integer> {
     LatencyMonitor monitor = LatencyMonitor.create(HealthConfig.defaults().toBuilder().dependencies("inventory").build(), NanoClock.system());
     HikariDataSource database = open(env, OrderServer.DATABASE_NAME, Storage.ORDER_USER_ENV, Storage.ORDER_PASSWORD_ENV,
         OrderServer.DEFAULT_MAX_POOL_SIZE);
-    // The instance id names the server; OrderServer has no instance id of its own yet (the leases
-    // work adds it, with a boot epoch), so there is nothing more to hand it here.
+    // The instance id names the server and its idempotency claims: a restart under the same id frees
+    // the claims its killed predecessor held at once, and other instances take them over once its
+    // heartbeat is stale.
     OrderServer.Builder builder = OrderServer.builder()
         .name(instanceId)
+        .instanceId(instanceId)
         .dataSource(database)
         .inventory(inventoryUrl)
         .serviceToken(serviceToken)

@@ -28,13 +28,14 @@ import javax.sql.DataSource;
  * names the tables that differ. {@code valerix backup verify} compares a live database's digest
  * with that of a restore to the same position.
  *
- * <p>Every table in the connection's schema counts except the journal's own two, so an
- * unjournaled write shows up as a difference. Reads every row: meant for verification, not for a
+ * <p>Every table in the connection's schema counts except the journal's own two and the
+ * idempotency holders' heartbeats (liveness, not data: never journaled), so an unjournaled write
+ * shows up as a difference. Reads every row: meant for verification, not for a
  * hot path. Immutable.
  */
 public record DatabaseDigest(String database, long seq, Map<String, TableDigest> tables) {
 
-  private static final Set<String> JOURNAL_TABLES = Set.of("valerix_journal", "valerix_journal_counter");
+  private static final Set<String> JOURNAL_TABLES = Set.of("valerix_journal", "valerix_journal_counter", "idempotency_holder");
 
   /** One table's row count and SHA-256 (hex) over its sorted canonical rows. */
   public record TableDigest(long rows, String sha256) {}

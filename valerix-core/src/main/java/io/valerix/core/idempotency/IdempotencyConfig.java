@@ -33,8 +33,17 @@ public final class IdempotencyConfig {
   public static final int DEFAULT_MAX_STORED_BODY_BYTES = 64 * 1024;
   /** The most {@link Builder#maxStoredBodyBytes(int)} may be: 16 MiB. */
   public static final int MAX_STORED_BODY_BYTES = 16 * 1024 * 1024;
+  /** How often a started filter refreshes its holder's heartbeat, unless set: 1 s. */
+  public static final Duration DEFAULT_HEARTBEAT_PERIOD = Duration.ofSeconds(1);
+  /**
+   * How many heartbeat periods a holder may miss before its claims can be taken over: 5, so a
+   * stall of a few periods (a GC pause, a busy pool) is not taken for a death.
+   */
+  public static final int MISSED_HEARTBEATS = 5;
 
   private static final Pattern ROUTE = Pattern.compile("[A-Z]+ /\\S*");
+  /** Printable ASCII without spaces: safe in logs and in the store's column. */
+  private static final Pattern INSTANCE_ID = Pattern.compile("[\\x21-\\x7E]{1," + MAX_KEY_LENGTH + "}");
   private static final Pattern HEADER_NAME = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]+");
 
   private final Duration lease;
@@ -49,8 +58,12 @@ public final class IdempotencyConfig {
   private final NanoClock nanoClock;
   private final ObjectMapper objectMapper;
   private final boolean claimWithFirstWrite;
+  private final String instanceId;
+  private final Duration heartbeatPeriod;
 
   private IdempotencyConfig(Builder builder) {
+    this.instanceId = builder.instanceId != null ? builder.instanceId : defaultInstanceId();
+    this.heartbeatPeriod = builder.heartbeatPeriod;
     this.claimWithFirstWrite = builder.claimWithFirstWrite;
     this.lease = builder.lease;
     this.retention = builder.retention;
@@ -137,6 +150,38 @@ public final class IdempotencyConfig {
     return claimWithFirstWrite;
   }
 
+  /** The id of this service instance, stable across its restarts; see {@link Builder#instanceId}. */
+  public String instanceId() {
+    return instanceId;
+  }
+
+  /** How often a started filter refreshes its heartbeat. */
+  public Duration heartbeatPeriod() {
+    return heartbeatPeriod;
+  }
+
+  /**
+   * How old a holder's last heartbeat may be before its claims can be taken over: {@value
+   * #MISSED_HEARTBEATS} heartbeat periods.
+   */
+  public Duration heartbeatTimeout() {
+    return heartbeatPeriod.multipliedBy(MISSED_HEARTBEATS);
+  }
+
+  /**
+   * The instance id used when none is set: the host name (from {@code HOSTNAME}, else {@code
+   * localhost}) and the process id. It identifies the process, not the instance across restarts,
+   * so a restart frees the old claims only through heartbeats; set {@link Builder#instanceId} to
+   * something stable (a host and port) to have a restart free them at once.
+   */
+  public static String defaultInstanceId() {
+    String host = System.getenv("HOSTNAME");
+    if (host == null || !INSTANCE_ID.matcher(host).matches() || host.length() > 200) {
+      host = "localhost";
+    }
+    return host + "/pid-" + ProcessHandle.current().pid();
+  }
+
   /** The mapper that turns JSON entities into the bytes stored for replay. */
   public ObjectMapper objectMapper() {
     return objectMapper;
@@ -146,7 +191,8 @@ public final class IdempotencyConfig {
   public String toString() {
     return "IdempotencyConfig[lease=" + lease + ", retention=" + retention + ", inProgressWait=" + inProgressWait
         + ", routes=" + (routes == null ? "POST and PATCH" : routes) + ", fallbackKey=" + (fallbackKey != null)
-        + ", maxKeyLength=" + maxKeyLength + ", maxStoredBodyBytes=" + maxStoredBodyBytes + ", storedHeaders=" + storedHeaders + "]";
+        + ", maxKeyLength=" + maxKeyLength + ", maxStoredBodyBytes=" + maxStoredBodyBytes + ", storedHeaders=" + storedHeaders
+        + ", instanceId=" + instanceId + ", heartbeatPeriod=" + heartbeatPeriod + "]";
   }
 
   /**
@@ -167,8 +213,35 @@ public final class IdempotencyConfig {
     private NanoClock nanoClock = NanoClock.system();
     private ObjectMapper objectMapper;
     private boolean claimWithFirstWrite;
+    private String instanceId;
+    private Duration heartbeatPeriod = DEFAULT_HEARTBEAT_PERIOD;
 
     private Builder() {}
+
+    /**
+     * The id of this service instance, written into every claim it takes together with the boot
+     * epoch of its current start (see {@link IdempotencyFilter#start()}). It must be unique among
+     * the instances sharing a store and the same across restarts of one instance: a host and
+     * port, or a name the deployment gives each instance. A start then frees at once the claims
+     * its own earlier, crashed incarnation left behind. 1 to 255 printable ASCII characters
+     * without spaces; {@link IdempotencyConfig#defaultInstanceId()} unless set.
+     */
+    public Builder instanceId(String instanceId) {
+      this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
+      return this;
+    }
+
+    /**
+     * How often a started filter refreshes its heartbeat in the store (default 1 s, at least 10
+     * ms). Other instances take over the claims of a holder that missed {@value
+     * IdempotencyConfig#MISSED_HEARTBEATS} periods, long before their lease ends; a fencing token
+     * still keeps a holder that was only stalled from recording anything afterwards. Each beat is
+     * one small update per instance.
+     */
+    public Builder heartbeatPeriod(Duration period) {
+      this.heartbeatPeriod = Objects.requireNonNull(period, "heartbeatPeriod");
+      return this;
+    }
 
     /**
      * Whether the key is claimed in the same database transaction as the handler's first write,
@@ -296,9 +369,17 @@ public final class IdempotencyConfig {
      *
      * @throws IllegalArgumentException if a duration is negative or shorter than a millisecond
      *     (except a zero {@code inProgressWait}), a size is out of range, a route is not {@code
-     *     METHOD /template}, or a header name is not a token
+     *     METHOD /template}, a header name is not a token, the instance id is not 1..255 printable
+     *     characters without spaces, or the heartbeat period is under 10 ms
      */
     public IdempotencyConfig build() {
+      if (instanceId != null && !INSTANCE_ID.matcher(instanceId).matches()) {
+        throw new IllegalArgumentException(
+            "instanceId must be 1.." + MAX_KEY_LENGTH + " printable ASCII characters without spaces, but was '" + instanceId + "'");
+      }
+      if (heartbeatPeriod.toMillis() < 10) {
+        throw new IllegalArgumentException("heartbeatPeriod must be at least 10 ms, but was " + heartbeatPeriod);
+      }
       requireAtLeastOneMilli("lease", lease);
       requireAtLeastOneMilli("retention", retention);
       if (!inProgressWait.isZero()) {

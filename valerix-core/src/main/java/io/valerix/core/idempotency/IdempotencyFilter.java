@@ -4,6 +4,7 @@ import io.valerix.core.http.Filter;
 import io.valerix.core.http.Handler;
 import io.valerix.core.http.Request;
 import io.valerix.core.http.Response;
+import io.valerix.core.idempotency.internal.HolderHeartbeat;
 import io.valerix.core.idempotency.internal.IdempotentExecutor;
 import io.valerix.core.idempotency.internal.JdbcIdempotencyStore;
 import java.time.Instant;
@@ -35,7 +36,10 @@ import java.util.Optional;
  *       default) for its answer.
  *   <li>A claim whose lease expired (its holder crashed or hung) is taken over by the next
  *       request with the key, with a new fencing token; the old holder can then no longer record
- *       anything.
+ *       anything. Once the filter is {@linkplain #start() started}, a claim names its holder (this
+ *       instance and its start), and is taken over as soon as that holder is dead: restarted under
+ *       the same {@linkplain IdempotencyConfig#instanceId() instance id}, or silent for the {@linkplain
+ *       IdempotencyConfig#heartbeatTimeout() heartbeat timeout}, however long its lease.
  *   <li>The store unreachable before the handler ran: 503 {@code idempotency-store-unavailable},
  *       nothing run. After the handler ran, a failure to record is logged and the client still
  *       gets the handler's answer.
@@ -49,9 +53,9 @@ import java.util.Optional;
  * answers (the gremlin) and outside anything that needs the key to have been checked.
  *
  * <p>Thread-safe; all state is in the store, so any number of filters (in one process or many)
- * may share one store.
+ * may share one store. Who starts a filter closes it.
  */
-public final class IdempotencyFilter implements Filter {
+public final class IdempotencyFilter implements Filter, AutoCloseable {
 
   /** The most records one {@link #purgeExpired()} or {@link #recoverExpired()} call deletes. */
   public static final int MAINTENANCE_BATCH = 1000;
@@ -59,6 +63,9 @@ public final class IdempotencyFilter implements Filter {
   private final IdempotencyStore store;
   private final IdempotencyConfig config;
   private final IdempotentExecutor executor;
+  private final Object lifecycle = new Object();
+  private HolderHeartbeat heartbeat;
+  private boolean closed;
 
   private IdempotencyFilter(IdempotencyStore store, IdempotencyConfig config) {
     this.store = store;
@@ -141,6 +148,50 @@ public final class IdempotencyFilter implements Filter {
    */
   public int recoverExpired() {
     return store.releaseExpiredClaims(now(), MAINTENANCE_BATCH);
+  }
+
+  /**
+   * Starts this incarnation of the {@linkplain IdempotencyConfig#instanceId() instance}: registers
+   * it in the store with a new boot epoch, which frees at once every claim left by earlier starts
+   * of the same instance id (a crashed process, restarted), and keeps its heartbeat fresh every
+   * {@linkplain IdempotencyConfig#heartbeatPeriod() period} on a daemon thread, so other instances
+   * can tell when it dies. Claims taken from now on name it. Call it before serving; without it
+   * claims name no holder and only their lease frees them.
+   *
+   * @return this filter
+   * @throws IdempotencyStoreException if the store could not register the instance
+   * @throws IllegalStateException if started or closed already
+   */
+  public IdempotencyFilter start() {
+    synchronized (lifecycle) {
+      if (heartbeat != null || closed) {
+        throw new IllegalStateException("the idempotency filter of '" + config.instanceId() + "' was already started or closed");
+      }
+      heartbeat = HolderHeartbeat.start(store, config);
+      executor.holdAs(heartbeat.holder());
+      return this;
+    }
+  }
+
+  /** The incarnation this filter's claims name, once {@linkplain #start() started}. */
+  public Optional<LeaseHolder> holder() {
+    synchronized (lifecycle) {
+      return heartbeat == null ? Optional.empty() : Optional.of(heartbeat.holder());
+    }
+  }
+
+  /**
+   * Stops the heartbeat and retires this incarnation, so claims it still holds can be taken over at
+   * once. Close it after the server stopped serving. Does nothing if it was not started.
+   */
+  @Override
+  public void close() {
+    synchronized (lifecycle) {
+      closed = true;
+      if (heartbeat != null) {
+        heartbeat.close();
+      }
+    }
   }
 
   /** The settings this filter runs with. */

@@ -30,6 +30,9 @@ import java.util.Objects;
  * @param completedAt {@code PENDING_RESULT} and {@code COMPLETED} only: when the answer was given
  * @param expiresAt {@code PENDING_RESULT} and {@code COMPLETED} only: when the record may be purged
  * @param response {@code COMPLETED} only: the answer to replay
+ * @param holder {@code IN_PROGRESS} only, and optional there: the incarnation holding the claim;
+ *     when it stops heartbeating the claim can be taken over before {@code leaseExpiresAt}. Null
+ *     for claims of an unstarted filter and records written before holders existed.
  */
 public record IdempotencyRecord(
     String scope,
@@ -41,7 +44,8 @@ public record IdempotencyRecord(
     Instant leaseExpiresAt,
     Instant completedAt,
     Instant expiresAt,
-    StoredResponse response) {
+    StoredResponse response,
+    LeaseHolder holder) {
 
   /** Where the request that claimed a key is. */
   public enum State {
@@ -78,6 +82,15 @@ public record IdempotencyRecord(
     if ((state == State.COMPLETED) != (response != null)) {
       throw new IllegalArgumentException("response must be set exactly when COMPLETED, but state was " + state);
     }
+    if (holder != null && !inProgress) {
+      throw new IllegalArgumentException("holder must be null unless IN_PROGRESS, but state was " + state + " and holder " + holder);
+    }
+  }
+
+  /** A record without a holder. */
+  public IdempotencyRecord(String scope, String key, String fingerprint, State state, long fencingToken, Instant createdAt,
+      Instant leaseExpiresAt, Instant completedAt, Instant expiresAt, StoredResponse response) {
+    this(scope, key, fingerprint, state, fencingToken, createdAt, leaseExpiresAt, completedAt, expiresAt, response, null);
   }
 
   /** A fresh claim of {@code key}, held until {@code leaseExpiresAt}. */
@@ -86,9 +99,21 @@ public record IdempotencyRecord(
     return new IdempotencyRecord(scope, key, fingerprint, State.IN_PROGRESS, fencingToken, now, leaseExpiresAt, null, null, null);
   }
 
-  /** This record claimed again (after its lease expired, or because its answer was not final). */
+  /**
+   * This record claimed again (after its lease expired or its holder died, or because its answer
+   * was not final), with no holder yet: see {@link #heldBy}.
+   */
   public IdempotencyRecord claimedAgain(long newFencingToken, Instant leaseExpiresAt) {
     return new IdempotencyRecord(scope, key, fingerprint, State.IN_PROGRESS, newFencingToken, createdAt, leaseExpiresAt, null, null, null);
+  }
+
+  /**
+   * This {@code IN_PROGRESS} claim held by {@code holder} (null: by no known holder).
+   *
+   * @throws IllegalArgumentException if this record is not {@code IN_PROGRESS} and {@code holder} is set
+   */
+  public IdempotencyRecord heldBy(LeaseHolder holder) {
+    return new IdempotencyRecord(scope, key, fingerprint, state, fencingToken, createdAt, leaseExpiresAt, completedAt, expiresAt, response, holder);
   }
 
   /** This claim finished with a final answer that retries get replayed until {@code expiresAt}. */
@@ -104,6 +129,6 @@ public record IdempotencyRecord(
 
   /** A copy holding {@code fencingToken}, otherwise unchanged. */
   public IdempotencyRecord withFencingToken(long fencingToken) {
-    return new IdempotencyRecord(scope, key, fingerprint, state, fencingToken, createdAt, leaseExpiresAt, completedAt, expiresAt, response);
+    return new IdempotencyRecord(scope, key, fingerprint, state, fencingToken, createdAt, leaseExpiresAt, completedAt, expiresAt, response, holder);
   }
 }

@@ -4,6 +4,7 @@ import io.valerix.core.backup.ChangeJournal;
 import io.valerix.core.idempotency.internal.InMemoryIdempotencyStore;
 import io.valerix.core.idempotency.internal.JdbcIdempotencyStore;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import javax.sql.DataSource;
@@ -114,4 +115,39 @@ public interface IdempotencyStore {
    * @return how many were deleted; {@code limit} means more may be left
    */
   int releaseExpiredClaims(Instant now, int limit);
+
+  /**
+   * Starts a new incarnation of {@code instanceId}: a {@link LeaseHolder} whose epoch is larger
+   * than that of every earlier start, with a first heartbeat. Earlier incarnations of the same
+   * instance id are retired, so the claims they left (a crashed process restarted) are free at
+   * once. Holders gone silent long ago (an hour) are forgotten.
+   *
+   * <p>The default, for stores that keep no holders, only hands out the epoch; their claims are
+   * freed by their lease alone.
+   */
+  default LeaseHolder register(String instanceId) {
+    return new LeaseHolder(instanceId, nextFencingToken());
+  }
+
+  /**
+   * Refreshes {@code holder}'s heartbeat.
+   *
+   * @return false if the store no longer knows the holder: a later start of its instance id (a
+   *     second process with the same id?) retired it, or it was silent too long
+   */
+  default boolean beat(LeaseHolder holder) {
+    return true;
+  }
+
+  /** Forgets {@code holder} (it stopped cleanly): claims it still holds can be taken over at once. */
+  default void retire(LeaseHolder holder) {}
+
+  /**
+   * Whether {@code holder} is alive: registered, not retired, and its last heartbeat at most {@code
+   * heartbeatTimeout} old (on the store's clock, so instances' clock differences do not count).
+   * The default, for stores that keep no holders, says yes: only the lease decides.
+   */
+  default boolean isAlive(LeaseHolder holder, Duration heartbeatTimeout) {
+    return true;
+  }
 }

@@ -84,6 +84,7 @@ final class EffectService implements AutoCloseable {
   @Override
   public void close() {
     server.close();
+    filter.close();
   }
 
   static void createEffectTable(HikariDataSource db) {

@@ -76,6 +76,23 @@ class IdempotencyConfigTest {
     assertThat(config.lease()).isEqualTo(Duration.ofSeconds(60));
   }
 
+  @Test
+  void theInstanceIdAndHeartbeatPeriodAreValidatedByBuildAndHaveSensibleDefaults() {
+    IdempotencyConfig defaults = IdempotencyConfig.defaults();
+
+    assertThat(defaults.instanceId()).endsWith("/pid-" + ProcessHandle.current().pid());
+    assertThat(defaults.heartbeatPeriod()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(defaults.heartbeatTimeout()).isEqualTo(Duration.ofSeconds(5));
+    assertThat(IdempotencyConfig.builder().instanceId("order@db-host:8080").build().instanceId()).isEqualTo("order@db-host:8080");
+    assertRefused(IdempotencyConfig.builder().instanceId(""),
+        "instanceId must be 1..255 printable ASCII characters without spaces, but was ''");
+    assertRefused(IdempotencyConfig.builder().instanceId("order 1"),
+        "instanceId must be 1..255 printable ASCII characters without spaces, but was 'order 1'");
+    assertRefused(IdempotencyConfig.builder().instanceId("x".repeat(256)),
+        "instanceId must be 1..255 printable ASCII characters without spaces, but was '" + "x".repeat(256) + "'");
+    assertRefused(IdempotencyConfig.builder().heartbeatPeriod(Duration.ofMillis(9)), "heartbeatPeriod must be at least 10 ms, but was PT0.009S");
+  }
+
   private static void assertRefused(IdempotencyConfig.Builder builder, String message) {
     assertThatThrownBy(builder::build).isInstanceOf(IllegalArgumentException.class).hasMessage(message);
   }

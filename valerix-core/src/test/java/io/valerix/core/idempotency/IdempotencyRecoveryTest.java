@@ -124,6 +124,94 @@ class IdempotencyRecoveryTest {
   }
 
   @Test
+  void aClaimWhoseHolderStoppedHeartbeatingIsTakenOverLongBeforeItsLeaseAndItsLateWriteIsRefused() {
+    IdempotencyConfig heartbeats = IdempotencyConfig.builder().lease(LEASE).clock(clock)
+        .instanceId("instance-b").heartbeatPeriod(Duration.ofMillis(10)).build();
+    try (EffectService service = EffectService.start(db, heartbeats, r -> EffectService.placeOrder(db, r))) {
+      service.filter.start();
+      // Given a claim held by instance-a, which then died: it registered, and never beat again
+      IdempotencyRecord crashed = forgeClaim(service, "k-1", service.store.register("instance-a"));
+      int runsBefore = service.runs("o-1");
+
+      // When a retry comes to instance-b, whose clock never reaches the end of the lease
+      Http.Reply[] recovered = new Http.Reply[1];
+      org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
+        recovered[0] = service.post(ORDER, "Idempotency-Key", "k-1");
+        return recovered[0].status() != 409;
+      });
+      boolean zombieWrote = service.store.replace(crashed.fencingToken(),
+          crashed.completed(new StoredResponse(500, Map.of(), new byte[0]), clock.instant(), clock.instant().plusSeconds(60)));
+
+      // Then the retry ran once, under a new fencing token, and the dead holder's late write is refused
+      assertThat(recovered[0].status()).isEqualTo(201);
+      assertThat(service.runs("o-1")).isEqualTo(runsBefore + 1);
+      assertThat(zombieWrote).isFalse();
+      IdempotencyRecord record = service.store.find(SCOPE, "k-1").orElseThrow();
+      assertThat(record.fencingToken()).isGreaterThan(crashed.fencingToken());
+      assertThat(record.response().status()).isEqualTo(201);
+    }
+  }
+
+  @Test
+  void aRestartUnderTheSameInstanceIdFreesTheClaimsOfItsDeadIncarnationAtOnceButNotThoseOfALiveNeighbour() {
+    // Heartbeats so slow that only the restart itself can free anything within the test
+    IdempotencyConfig restarted = IdempotencyConfig.builder().lease(LEASE).clock(clock)
+        .instanceId("instance-a").heartbeatPeriod(Duration.ofMinutes(1)).build();
+    try (EffectService service = EffectService.start(db, restarted, r -> EffectService.placeOrder(db, r))) {
+      String otherOrder = ORDER.replace("o-1", "o-2");
+      IdempotencyRecord leftByCrash = forgeClaim(service, "k-1", service.store.register("instance-a"));
+      forgeClaim(service, "k-2", otherOrder, service.store.register("instance-c"));
+      int neighbourRunsBefore = service.runs("o-2");
+      Http.Reply beforeRestart = service.post(ORDER, "Idempotency-Key", "k-1");
+
+      service.filter.start();
+      Http.Reply afterRestart = service.post(ORDER, "Idempotency-Key", "k-1");
+      Http.Reply neighbours = service.post(otherOrder, "Idempotency-Key", "k-2");
+
+      assertThat(beforeRestart.status()).isEqualTo(409);
+      assertThat(afterRestart.status()).isEqualTo(201);
+      assertThat(service.store.find(SCOPE, "k-1").orElseThrow().fencingToken()).isGreaterThan(leftByCrash.fencingToken());
+      assertThat(neighbours.status()).isEqualTo(409);
+      assertThat(service.runs("o-2")).isEqualTo(neighbourRunsBefore);
+    }
+  }
+
+  @Test
+  void aCleanlyClosedFilterRetiresItsHolderSoItsLeftoverClaimsAreFreeAtOnce() {
+    IdempotencyConfig other = IdempotencyConfig.builder().lease(LEASE).clock(clock).instanceId("instance-b").build();
+    try (EffectService service = EffectService.start(db, other, r -> EffectService.placeOrder(db, r))) {
+      service.filter.start();
+      IdempotencyFilter stopping = IdempotencyFilter.of(service.store,
+          IdempotencyConfig.builder().lease(LEASE).clock(clock).instanceId("instance-a").build()).start();
+      forgeClaim(service, "k-1", stopping.holder().orElseThrow());
+      Http.Reply whileRunning = service.post(ORDER, "Idempotency-Key", "k-1");
+
+      stopping.close();
+      Http.Reply afterStop = service.post(ORDER, "Idempotency-Key", "k-1");
+
+      assertThat(whileRunning.status()).isEqualTo(409);
+      assertThat(afterStop.status()).isEqualTo(201);
+    }
+  }
+
+  /** Writes an IN_PROGRESS claim of {@link #ORDER} under {@code key} held by {@code holder}, as that holder would have. */
+  private IdempotencyRecord forgeClaim(EffectService service, String key, LeaseHolder holder) {
+    return forgeClaim(service, key, ORDER, holder);
+  }
+
+  private IdempotencyRecord forgeClaim(EffectService service, String key, String order, LeaseHolder holder) {
+    // A completed probe with the same body gives this request's fingerprint to forge with.
+    String probe = "probe-" + key;
+    service.post(order, "Idempotency-Key", probe);
+    String fingerprint = service.store.find(SCOPE, probe).orElseThrow().fingerprint();
+    Instant now = clock.instant();
+    IdempotencyRecord claim =
+        IdempotencyRecord.inProgress(SCOPE, key, fingerprint, service.store.nextFencingToken(), now, now.plus(LEASE)).heldBy(holder);
+    assertThat(service.store.insert(claim)).isTrue();
+    return claim;
+  }
+
+  @Test
   void recoverExpiredReleasesOnlyClaimsWhoseLeaseEnded() {
     try (EffectService service = EffectService.start(db, config, r -> EffectService.placeOrder(db, r))) {
       Instant now = clock.instant();

@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /** What every {@link IdempotencyStore} must do; each implementation's test extends this. */
@@ -201,5 +202,52 @@ abstract class IdempotencyStoreContract {
     } finally {
       pool.shutdownNow();
     }
+  }
+
+  @Test
+  void aHolderRoundTripsThroughAnInProgressRecordAndIsDroppedWhenItFinishes() {
+    LeaseHolder holder = store().register("instance-a");
+    IdempotencyRecord held = claim("k1", T0).heldBy(holder);
+    store().insert(held);
+
+    assertThat(store().find(SCOPE, "k1").orElseThrow().holder()).isEqualTo(holder);
+    IdempotencyRecord done = held.completed(answer("{}"), T0, T0.plusSeconds(60));
+    assertThat(store().replace(held.fencingToken(), done)).isTrue();
+    assertThat(store().find(SCOPE, "k1").orElseThrow().holder()).isNull();
+  }
+
+  @Test
+  void aRestartUnderTheSameInstanceIdRetiresTheEarlierIncarnationOnly() {
+    LeaseHolder first = store().register("instance-a");
+    LeaseHolder neighbour = store().register("instance-b");
+
+    LeaseHolder restarted = store().register("instance-a");
+
+    assertThat(restarted.epoch()).isGreaterThan(first.epoch());
+    assertThat(store().isAlive(first, Duration.ofMinutes(5))).isFalse();
+    assertThat(store().beat(first)).isFalse();
+    assertThat(store().isAlive(restarted, Duration.ofMinutes(5))).isTrue();
+    assertThat(store().isAlive(neighbour, Duration.ofMinutes(5))).isTrue();
+  }
+
+  @Test
+  void aHolderThatStopsBeatingIsDeadOnceItsHeartbeatIsOlderThanTheTimeoutAndABeatRevivesIt() {
+    LeaseHolder holder = store().register("instance-a");
+    Duration timeout = Duration.ofMillis(30);
+
+    Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !store().isAlive(holder, timeout));
+    boolean beat = store().beat(holder);
+
+    assertThat(beat).isTrue();
+    assertThat(store().isAlive(holder, Duration.ofMinutes(5))).isTrue();
+  }
+
+  @Test
+  void aRetiredHolderIsDeadAtOnce() {
+    LeaseHolder holder = store().register("instance-a");
+
+    store().retire(holder);
+
+    assertThat(store().isAlive(holder, Duration.ofMinutes(5))).isFalse();
   }
 }

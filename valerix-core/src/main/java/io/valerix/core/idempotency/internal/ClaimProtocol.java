@@ -4,10 +4,12 @@ import io.valerix.core.idempotency.IdempotencyConfig;
 import io.valerix.core.idempotency.IdempotencyRecord;
 import io.valerix.core.idempotency.IdempotencyRecord.State;
 import io.valerix.core.idempotency.IdempotencyStore;
+import io.valerix.core.idempotency.LeaseHolder;
 import io.valerix.core.idempotency.StoredResponse;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * <ul>
  *   <li>Claim: insert a fresh {@code IN_PROGRESS} record; the unique key lets one request win.
  *   <li>Take over: a {@code PENDING_RESULT} record, or an {@code IN_PROGRESS} one whose lease
- *       expired, is replaced by a claim with a new fencing token, on the condition that it still
- *       carries the token read; of several takers one wins, the others look again.
+ *       expired or whose holder is dead (no fresh heartbeat), is replaced by a claim with a new
+ *       fencing token, on the condition that it still carries the token read; of several takers one wins, the others look again.
  *   <li>Finish: complete, mark pending or release, each on the condition that the record still
  *       carries the claim's token, so a finisher whose claim was taken over changes nothing.
  * </ul>
@@ -53,17 +55,39 @@ final class ClaimProtocol {
 
   private final IdempotencyStore store;
   private final IdempotencyConfig config;
+  private final Supplier<LeaseHolder> holder;
 
-  ClaimProtocol(IdempotencyStore store, IdempotencyConfig config) {
+  ClaimProtocol(IdempotencyStore store, IdempotencyConfig config, Supplier<LeaseHolder> holder) {
     this.store = store;
     this.config = config;
+    this.holder = holder;
+  }
+
+  /**
+   * The holder to ask about before {@code record} ({@code IN_PROGRESS}, lease running) may be taken
+   * over: the one it names, unless that is {@code self} (alive by definition) or none (only the
+   * lease decides). Asking costs a read, paid only when a key is busy.
+   */
+  static LeaseHolder holderToAsk(IdempotencyRecord record, LeaseHolder self) {
+    LeaseHolder holder = record.holder();
+    return holder == null || holder.equals(self) ? null : holder;
+  }
+
+  /** The log line for a takeover of an {@code IN_PROGRESS} claim, which means its holder crashed or hung. */
+  static void logTakeover(IdempotencyRecord previous, IdempotencyRecord taken, Instant now) {
+    String why = previous.leaseExpiresAt().isAfter(now)
+        ? "its holder " + previous.holder() + " stopped heartbeating or was restarted"
+        : "its lease expired; its holder " + (previous.holder() == null ? "" : previous.holder() + " ") + "may have crashed";
+    log.warn("took over the claim of '{}' in {} (fencing token {} -> {}): {}",
+        previous.key(), previous.scope(), previous.fencingToken(), taken.fencingToken(), why);
   }
 
   Outcome begin(String scope, String key, String fingerprint) {
     for (int round = 0; round < MAX_ROUNDS; round++) {
       Instant now = now();
+      LeaseHolder self = holder.get();
       IdempotencyRecord fresh =
-          IdempotencyRecord.inProgress(scope, key, fingerprint, store.nextFencingToken(), now, now.plus(config.lease()));
+          IdempotencyRecord.inProgress(scope, key, fingerprint, store.nextFencingToken(), now, now.plus(config.lease())).heldBy(self);
       if (store.insert(fresh)) {
         return new Claimed(fresh, null);
       }
@@ -78,20 +102,28 @@ final class ClaimProtocol {
       if (current.state() == State.COMPLETED) {
         return new Replay(current);
       }
-      if (current.state() == State.IN_PROGRESS && current.leaseExpiresAt().isAfter(now)) {
+      if (current.state() == State.IN_PROGRESS && isHeld(current, now, self)) {
         return new Busy();
       }
-      IdempotencyRecord taken = current.claimedAgain(store.nextFencingToken(), now.plus(config.lease()));
+      IdempotencyRecord taken = current.claimedAgain(store.nextFencingToken(), now.plus(config.lease())).heldBy(self);
       if (store.replace(current.fencingToken(), taken)) {
         if (current.state() == State.IN_PROGRESS) {
-          log.warn("took over the expired claim of '{}' in {} (fencing token {} -> {}); its holder may have crashed",
-              key, scope, current.fencingToken(), taken.fencingToken());
+          logTakeover(current, taken, now);
         }
         return new Claimed(taken, current);
       }
       // Another request took it over or its holder finished in between: look again.
     }
     return new Busy();
+  }
+
+  /** Whether {@code current} ({@code IN_PROGRESS}) still binds its key: its lease runs and its holder lives. */
+  private boolean isHeld(IdempotencyRecord current, Instant now, LeaseHolder self) {
+    if (!current.leaseExpiresAt().isAfter(now)) {
+      return false;
+    }
+    LeaseHolder other = holderToAsk(current, self);
+    return other == null || store.isAlive(other, config.heartbeatTimeout());
   }
 
   /** Stores the final answer; false if the claim was taken over meanwhile. */

@@ -9,6 +9,7 @@ import io.valerix.core.idempotency.IdempotencyConfig;
 import io.valerix.core.idempotency.IdempotencyProblems;
 import io.valerix.core.idempotency.IdempotencyStore;
 import io.valerix.core.idempotency.IdempotencyStoreException;
+import io.valerix.core.idempotency.LeaseHolder;
 import io.valerix.core.idempotency.ReplayMode;
 import io.valerix.core.idempotency.internal.ClaimProtocol.Busy;
 import io.valerix.core.idempotency.internal.ClaimProtocol.Claimed;
@@ -49,12 +50,19 @@ public final class IdempotentExecutor {
   private final ResponseRecorder recorder;
   private final JdbcIdempotencyStore joinedStore;
   private final AtomicBoolean warnedShortLease = new AtomicBoolean();
+  /** The incarnation named in new claims; null until the filter starts (then only leases free claims). */
+  private volatile LeaseHolder holder;
 
   public IdempotentExecutor(IdempotencyStore store, IdempotencyConfig config) {
     this.config = config;
-    this.protocol = new ClaimProtocol(store, config);
+    this.protocol = new ClaimProtocol(store, config, () -> holder);
     this.recorder = new ResponseRecorder(config);
     this.joinedStore = config.claimWithFirstWrite() ? (JdbcIdempotencyStore) store : null;
+  }
+
+  /** Names {@code holder} in the claims taken from now on. */
+  public void holdAs(LeaseHolder holder) {
+    this.holder = holder;
   }
 
   public Response execute(Request request, Handler next) throws Exception {
@@ -79,7 +87,8 @@ public final class IdempotentExecutor {
    */
   private Response executeJoined(Request request, Handler next, String scope, String key, String fingerprint) throws Exception {
     for (int round = 1; ; round++) {
-      JoinedClaims.Check check = JoinedClaims.check(joinedStore, config, request, scope, key, fingerprint);
+      LeaseHolder self = holder;
+      JoinedClaims.Check check = JoinedClaims.check(joinedStore, config, self, request, scope, key, fingerprint);
       switch (check.outcome()) {
         case Replay replay -> {
           return ResponseRecorder.replay(replay.record().response());
@@ -88,7 +97,7 @@ public final class IdempotentExecutor {
         case Busy busy -> throw inProgress(scope, key);
         case Claimed free -> { /* below */ }
       }
-      JoinedClaim claim = new JoinedClaim(joinedStore, config, recorder, request, scope, key, fingerprint, check.previous());
+      JoinedClaim claim = new JoinedClaim(joinedStore, config, recorder, request, scope, key, fingerprint, check.previous(), self);
       request.attributes().put(CLAIM_ATTRIBUTE, claim);
       warnIfTheLeaseIsShorterThan(request);
       Response response;
@@ -231,7 +240,7 @@ public final class IdempotentExecutor {
       }
     } catch (IdempotencyStoreException e) {
       // The client still gets the true answer; the claim stays IN_PROGRESS until its lease ends.
-      log.error("could not record {} for '{}' in {}; a retry after the lease of {} runs the handler again",
+      log.error("could not record {} for '{}' in {}; a retry after the lease of {} (sooner if this instance dies) runs the handler again",
           what, key, scope, config.lease(), e);
     }
   }

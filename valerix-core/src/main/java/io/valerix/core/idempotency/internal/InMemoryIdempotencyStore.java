@@ -2,6 +2,8 @@ package io.valerix.core.idempotency.internal;
 
 import io.valerix.core.idempotency.IdempotencyRecord;
 import io.valerix.core.idempotency.IdempotencyStore;
+import io.valerix.core.idempotency.LeaseHolder;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
@@ -24,10 +26,36 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
 
   private final Map<Id, IdempotencyRecord> records = new ConcurrentHashMap<>();
   private final AtomicLong fencingTokens = new AtomicLong();
+  /** Live holders and their last heartbeat, on the monotonic clock. */
+  private final Map<LeaseHolder, Long> heartbeats = new ConcurrentHashMap<>();
 
   @Override
   public long nextFencingToken() {
     return fencingTokens.incrementAndGet();
+  }
+
+  @Override
+  public LeaseHolder register(String instanceId) {
+    LeaseHolder holder = new LeaseHolder(instanceId, nextFencingToken());
+    heartbeats.keySet().removeIf(h -> h.instanceId().equals(instanceId) && h.epoch() < holder.epoch());
+    heartbeats.put(holder, System.nanoTime());
+    return holder;
+  }
+
+  @Override
+  public boolean beat(LeaseHolder holder) {
+    return heartbeats.replace(Objects.requireNonNull(holder, "holder"), System.nanoTime()) != null;
+  }
+
+  @Override
+  public void retire(LeaseHolder holder) {
+    heartbeats.remove(Objects.requireNonNull(holder, "holder"));
+  }
+
+  @Override
+  public boolean isAlive(LeaseHolder holder, Duration heartbeatTimeout) {
+    Long beat = heartbeats.get(Objects.requireNonNull(holder, "holder"));
+    return beat != null && System.nanoTime() - beat <= heartbeatTimeout.toNanos();
   }
 
   @Override

@@ -8,6 +8,7 @@ import io.valerix.core.backup.JournaledTable;
 import io.valerix.core.idempotency.IdempotencyRecord;
 import io.valerix.core.idempotency.IdempotencyStore;
 import io.valerix.core.idempotency.IdempotencyStoreException;
+import io.valerix.core.idempotency.LeaseHolder;
 import io.valerix.core.idempotency.StoredResponse;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import java.sql.Connection;
@@ -15,6 +16,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -48,7 +50,9 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
   private static final TypeReference<Map<String, List<String>>> HEADERS_TYPE = new TypeReference<>() {};
   private static final String COLUMNS =
       "scope, idem_key, fingerprint, state, fencing_token, created_at, lease_expires_at, completed_at, expires_at,"
-          + " response_status, response_headers, response_body";
+          + " response_status, response_headers, response_body, holder_instance, holder_epoch";
+  /** Holders silent this long are forgotten at the next start of any instance: their claims are long free anyway. */
+  private static final java.time.Duration FORGET_HOLDERS_AFTER = java.time.Duration.ofHours(1);
 
   private static final JournaledTable RECORDS = JournaledTable.of("idempotency_record", "scope", "idem_key");
 
@@ -95,7 +99,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
    */
   boolean insertIfAbsent(Connection c, IdempotencyRecord record) throws SQLException {
     try (PreparedStatement insert = c.prepareStatement(
-        "INSERT INTO idempotency_record (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
+        "INSERT INTO idempotency_record (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
       insert.setString(1, record.scope());
       insert.setString(2, record.key());
       bindMutableColumns(insert, 3, record);
@@ -108,7 +112,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     Objects.requireNonNull(record, "record");
     return inConnection("inserting the record of " + describe(record.scope(), record.key()), c -> {
       try (PreparedStatement insert = c.prepareStatement(
-          "INSERT INTO idempotency_record (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+          "INSERT INTO idempotency_record (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
         insert.setString(1, record.scope());
         insert.setString(2, record.key());
         bindMutableColumns(insert, 3, record);
@@ -158,7 +162,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     try (PreparedStatement update = c.prepareStatement(
         "UPDATE idempotency_record SET fingerprint = ?, state = ?, fencing_token = ?, created_at = ?,"
             + " lease_expires_at = ?, completed_at = ?, expires_at = ?,"
-            + " response_status = ?, response_headers = ?, response_body = ?"
+            + " response_status = ?, response_headers = ?, response_body = ?, holder_instance = ?, holder_epoch = ?"
             + " WHERE scope = ? AND idem_key = ? AND fencing_token = ?")) {
       int next = bindMutableColumns(update, 1, record);
       update.setString(next, record.scope());
@@ -183,6 +187,90 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       delete.setString(2, key);
       delete.setLong(3, expectedFencingToken);
       return journal.write(c, delete::executeUpdate, RECORDS.row(scope, key)) == 1;
+    }
+  }
+
+  @Override
+  public LeaseHolder register(String instanceId) {
+    Objects.requireNonNull(instanceId, "instanceId");
+    return inConnection("registering instance '" + instanceId + "'", c -> {
+      LeaseHolder holder = new LeaseHolder(instanceId, nextFencingToken(c));
+      OffsetDateTime now = databaseNow(c);
+      try (PreparedStatement retire = c.prepareStatement(
+          "DELETE FROM idempotency_holder WHERE (instance_id = ? AND epoch < ?) OR heartbeat_at < ?")) {
+        retire.setString(1, instanceId);
+        retire.setLong(2, holder.epoch());
+        retire.setObject(3, now.minus(FORGET_HOLDERS_AFTER));
+        retire.executeUpdate();
+      }
+      try (PreparedStatement insert = c.prepareStatement(
+          "INSERT INTO idempotency_holder (instance_id, epoch, started_at, heartbeat_at) VALUES (?, ?, ?, ?)")) {
+        insert.setString(1, instanceId);
+        insert.setLong(2, holder.epoch());
+        insert.setObject(3, now);
+        insert.setObject(4, now);
+        insert.executeUpdate();
+      }
+      return holder;
+    });
+  }
+
+  @Override
+  public boolean beat(LeaseHolder holder) {
+    Objects.requireNonNull(holder, "holder");
+    return inConnection("refreshing the heartbeat of " + holder, c -> {
+      try (PreparedStatement beat = c.prepareStatement(
+          "UPDATE idempotency_holder SET heartbeat_at = CURRENT_TIMESTAMP WHERE instance_id = ? AND epoch = ?")) {
+        beat.setString(1, holder.instanceId());
+        beat.setLong(2, holder.epoch());
+        return beat.executeUpdate() == 1;
+      }
+    });
+  }
+
+  @Override
+  public void retire(LeaseHolder holder) {
+    Objects.requireNonNull(holder, "holder");
+    inConnection("retiring " + holder, c -> {
+      try (PreparedStatement retire = c.prepareStatement("DELETE FROM idempotency_holder WHERE instance_id = ? AND epoch = ?")) {
+        retire.setString(1, holder.instanceId());
+        retire.setLong(2, holder.epoch());
+        return retire.executeUpdate();
+      }
+    });
+  }
+
+  @Override
+  public boolean isAlive(LeaseHolder holder, Duration heartbeatTimeout) {
+    Objects.requireNonNull(holder, "holder");
+    Objects.requireNonNull(heartbeatTimeout, "heartbeatTimeout");
+    return inConnection("reading the heartbeat of " + holder, c -> isAlive(c, holder, heartbeatTimeout));
+  }
+
+  /**
+   * {@link #isAlive(LeaseHolder, Duration)} on {@code c}. The age is taken on the database's
+   * clock, the one that wrote the heartbeat, so instances whose clocks differ still agree.
+   */
+  boolean isAlive(Connection c, LeaseHolder holder, Duration heartbeatTimeout) throws SQLException {
+    try (PreparedStatement query = c.prepareStatement(
+        "SELECT heartbeat_at, CURRENT_TIMESTAMP FROM idempotency_holder WHERE instance_id = ? AND epoch = ?")) {
+      query.setString(1, holder.instanceId());
+      query.setLong(2, holder.epoch());
+      try (ResultSet rows = query.executeQuery()) {
+        if (!rows.next()) {
+          return false;
+        }
+        Instant beat = rows.getObject(1, OffsetDateTime.class).toInstant();
+        Instant now = rows.getObject(2, OffsetDateTime.class).toInstant();
+        return Duration.between(beat, now).compareTo(heartbeatTimeout) <= 0;
+      }
+    }
+  }
+
+  private static OffsetDateTime databaseNow(Connection c) throws SQLException {
+    try (PreparedStatement query = c.prepareStatement("SELECT CURRENT_TIMESTAMP"); ResultSet rows = query.executeQuery()) {
+      rows.next();
+      return rows.getObject(1, OffsetDateTime.class);
     }
   }
 
@@ -250,7 +338,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
     return deleted;
   }
 
-  /** Binds fingerprint … response_body from {@code first}; returns the next parameter index. */
+  /** Binds fingerprint … holder_epoch from {@code first}; returns the next parameter index. */
   private static int bindMutableColumns(PreparedStatement statement, int first, IdempotencyRecord record) throws SQLException {
     int i = first;
     statement.setString(i++, record.fingerprint());
@@ -270,6 +358,14 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
       statement.setString(i++, headersToJson(response.headers()));
       statement.setBytes(i++, response.body());
     }
+    LeaseHolder holder = record.holder();
+    if (holder == null) {
+      statement.setNull(i++, Types.VARCHAR);
+      statement.setNull(i++, Types.BIGINT);
+    } else {
+      statement.setString(i++, holder.instanceId());
+      statement.setLong(i++, holder.epoch());
+    }
     return i;
   }
 
@@ -283,6 +379,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         byte[] body = row.getBytes("response_body");
         response = new StoredResponse(status, headersFromJson(row.getString("response_headers")), body == null ? new byte[0] : body);
       }
+      String holderInstance = row.getString("holder_instance");
+      LeaseHolder holder = holderInstance == null ? null : new LeaseHolder(holderInstance, row.getLong("holder_epoch"));
       return new IdempotencyRecord(
           scope,
           key,
@@ -293,7 +391,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
           instant(row, "lease_expires_at"),
           instant(row, "completed_at"),
           instant(row, "expires_at"),
-          response);
+          response,
+          holder);
     } catch (IllegalArgumentException | JsonProcessingException corrupt) {
       throw new IdempotencyStoreException("the stored record of " + describe(scope, key) + " is unreadable: " + corrupt.getMessage(), corrupt);
     }

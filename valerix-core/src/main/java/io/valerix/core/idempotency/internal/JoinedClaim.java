@@ -6,6 +6,7 @@ import io.valerix.core.http.Response;
 import io.valerix.core.idempotency.IdempotencyConfig;
 import io.valerix.core.idempotency.IdempotencyRecord;
 import io.valerix.core.idempotency.KeyClaim;
+import io.valerix.core.idempotency.LeaseHolder;
 import io.valerix.core.idempotency.ReplayMode;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import java.sql.Connection;
@@ -42,13 +43,15 @@ final class JoinedClaim implements KeyClaim {
   private final String key;
   private final String fingerprint;
   private final IdempotencyRecord previous;
+  private final LeaseHolder holder;
   private Stage stage = Stage.UNCLAIMED;
   private IdempotencyRecord held;
   /** Set when another request won the key; the handler's answer is then not this request's to give. */
   private boolean lost;
 
   JoinedClaim(JdbcIdempotencyStore store, IdempotencyConfig config, ResponseRecorder recorder, Request request,
-      String scope, String key, String fingerprint, IdempotencyRecord previous) {
+      String scope, String key, String fingerprint, IdempotencyRecord previous, LeaseHolder holder) {
+    this.holder = holder;
     this.store = store;
     this.config = config;
     this.recorder = recorder;
@@ -156,7 +159,7 @@ final class JoinedClaim implements KeyClaim {
       return null;
     } catch (SQLException | RuntimeException e) {
       // The client still gets the true answer; a held claim stays IN_PROGRESS until its lease ends.
-      log.warn("could not record the answer to '{}' in {} within the request's deadline; a retry after the lease of {} runs"
+      log.warn("could not record the answer to '{}' in {} within the request's deadline; a retry after the lease of {} (sooner if this instance dies) runs"
           + " the handler again: {}", key, scope, config.lease(), e.getMessage());
       return response;
     }
@@ -166,7 +169,7 @@ final class JoinedClaim implements KeyClaim {
     try {
       store.database().inTransaction(Deadline.after(LATE_RECORDING_TIME), c -> record(c, held, response));
     } catch (SQLException | RuntimeException e) {
-      log.warn("could not record the answer to '{}' in {}; a retry after the lease of {} runs the handler again: {}",
+      log.warn("could not record the answer to '{}' in {}; a retry after the lease of {} (sooner if this instance dies) runs the handler again: {}",
           key, scope, config.lease(), e.getMessage());
     }
   }
@@ -174,9 +177,10 @@ final class JoinedClaim implements KeyClaim {
   private IdempotencyRecord inProgress(Connection c) throws SQLException {
     Instant now = now();
     long token = JdbcIdempotencyStore.nextFencingToken(c);
-    return previous == null
+    IdempotencyRecord claim = previous == null
         ? IdempotencyRecord.inProgress(scope, key, fingerprint, token, now, now.plus(config.lease()))
         : previous.claimedAgain(token, now.plus(config.lease()));
+    return claim.heldBy(holder);
   }
 
   /** Inserts or takes over {@code claim} in {@code c}'s transaction, or throws: another request won. */
@@ -186,8 +190,7 @@ final class JoinedClaim implements KeyClaim {
       throw new ClaimLostException("another request claimed '" + key + "' in " + scope + " first");
     }
     if (previous != null && previous.state() == IdempotencyRecord.State.IN_PROGRESS) {
-      log.warn("took over the expired claim of '{}' in {} (fencing token {} -> {}); its holder may have crashed",
-          key, scope, previous.fencingToken(), claim.fencingToken());
+      ClaimProtocol.logTakeover(previous, claim, now());
     }
     return claim;
   }

@@ -9,6 +9,7 @@ import io.valerix.core.idempotency.IdempotencyConfig;
 import io.valerix.core.idempotency.IdempotencyProblems;
 import io.valerix.core.idempotency.IdempotencyRecord;
 import io.valerix.core.idempotency.IdempotencyRecord.State;
+import io.valerix.core.idempotency.LeaseHolder;
 import io.valerix.core.idempotency.internal.ClaimProtocol.Busy;
 import io.valerix.core.idempotency.internal.ClaimProtocol.Claimed;
 import io.valerix.core.idempotency.internal.ClaimProtocol.Mismatch;
@@ -47,12 +48,14 @@ final class JoinedClaims {
    * @throws ProblemException 503 {@code idempotency-store-unavailable} if the record could not be
    *     read in time
    */
-  static Check check(JdbcIdempotencyStore store, IdempotencyConfig config, Request request, String scope, String key, String fingerprint) {
+  static Check check(JdbcIdempotencyStore store, IdempotencyConfig config, LeaseHolder self, Request request, String scope, String key,
+      String fingerprint) {
     long start = config.nanoClock().nanoTime();
     long waitNanos = Math.min(config.inProgressWait().toNanos(), request.deadline().remainingNanos());
     long pause = FIRST_POLL_NANOS;
     while (true) {
-      Check check = decide(read(store, request, scope, key), fingerprint, now(config));
+      Instant now = now(config);
+      Check check = decide(read(store, config, self, request, scope, key, now), fingerprint, now);
       long left = waitNanos - (config.nanoClock().nanoTime() - start);
       if (!(check.outcome() instanceof Busy) || left <= 0) {
         return check;
@@ -67,24 +70,28 @@ final class JoinedClaims {
     }
   }
 
-  private static Check decide(Optional<IdempotencyRecord> found, String fingerprint, Instant now) {
-    if (found.isEmpty()) {
+  /** The key's record, if any, and (for a claim whose lease runs) whether its holder is alive. */
+  private record Found(Optional<IdempotencyRecord> record, boolean holderAlive) {}
+
+  private static Check decide(Found found, String fingerprint, Instant now) {
+    if (found.record().isEmpty()) {
       return new Check(new Claimed(null, null), null);
     }
-    IdempotencyRecord current = found.get();
+    IdempotencyRecord current = found.record().get();
     if (!current.fingerprint().equals(fingerprint)) {
       return new Check(new Mismatch(current), null);
     }
     if (current.state() == State.COMPLETED) {
       return new Check(new Replay(current), null);
     }
-    if (current.state() == State.IN_PROGRESS && current.leaseExpiresAt().isAfter(now)) {
+    if (current.state() == State.IN_PROGRESS && current.leaseExpiresAt().isAfter(now) && found.holderAlive()) {
       return new Check(new Busy(), null);
     }
     return new Check(new Claimed(null, current), current);
   }
 
-  private static Optional<IdempotencyRecord> read(JdbcIdempotencyStore store, Request request, String scope, String key) {
+  private static Found read(JdbcIdempotencyStore store, IdempotencyConfig config, LeaseHolder self, Request request, String scope,
+      String key, Instant now) {
     if (request.deadline().isExpired()) {
       if (request.header(ValerixHeaders.BUDGET_MS).isPresent()) {
         // As the route would answer: the caller's own budget is gone, it has stopped waiting.
@@ -98,7 +105,14 @@ final class JoinedClaims {
           "1");
     }
     try {
-      return store.database().inTransaction(request.deadline(), c -> store.find(c, scope, key));
+      return store.database().inTransaction(request.deadline(), c -> {
+        Optional<IdempotencyRecord> record = store.find(c, scope, key);
+        if (record.isEmpty() || record.get().state() != State.IN_PROGRESS || !record.get().leaseExpiresAt().isAfter(now)) {
+          return new Found(record, true);
+        }
+        LeaseHolder other = ClaimProtocol.holderToAsk(record.get(), self);
+        return new Found(record, other == null || store.isAlive(c, other, config.heartbeatTimeout()));
+      });
     } catch (SQLException | RuntimeException e) {
       log.warn("the idempotency store failed while checking '{}' in {}; answering 503 without running the request: {}",
           key, scope, e.getMessage());
