@@ -105,6 +105,12 @@ public final class ExchangeDispatcher extends org.eclipse.jetty.server.Handler.A
   @Override
   public boolean handle(org.eclipse.jetty.server.Request jetty, org.eclipse.jetty.server.Response out, Callback callback) {
     MDC.put("requestId", Long.toString(requestIds.incrementAndGet()));
+    // From here on the deadline bounds the work, not the idle timeout: a route that takes longer
+    // than the idle timeout (a gremlin delay, a slow inventory) must still answer, not be failed
+    // by Jetty in the middle of its work. Registered first thing, so that a busy machine that is
+    // slow to get here cannot let the idle timeout in before it; a body that stalls is bounded by
+    // the body reader's minimum data rate instead.
+    jetty.addIdleTimeoutListener(timeout -> false);
     boolean admittedHere = false;
     try {
       Incoming incoming = toRequest(jetty);
@@ -113,10 +119,6 @@ public final class ExchangeDispatcher extends org.eclipse.jetty.server.Handler.A
         return true;
       }
       ServerRequest request = incoming.request();
-      // From here on the deadline bounds the work, not the idle timeout: a route that takes longer
-      // than the idle timeout (a gremlin delay, a slow inventory) must still answer, not be failed
-      // by Jetty in the middle of its work.
-      jetty.addIdleTimeoutListener(timeout -> false);
       // Admission after the body: only a request ready to run a route counts against the bound.
       // One already answered by a problem (404, 405, ...) runs no route and needs no permit; one
       // whose body failed, or one past the bound, is refused through the refusal-aware filters only.

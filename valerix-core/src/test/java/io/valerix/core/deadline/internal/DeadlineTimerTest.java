@@ -30,7 +30,7 @@ class DeadlineTimerTest {
         fired.countDown();
       });
       deadline = System.nanoTime() + delayNanos;
-      execution.arm(TIMER, delayNanos);
+      execution.arm(TIMER, deadline);
     }
   }
 
@@ -77,7 +77,7 @@ class DeadlineTimerTest {
     byte[][] payload = {new byte[8 * 1024 * 1024]};
     LimitedExecution execution = new LimitedExecution(Thread.currentThread(), false);
     execution.onCancel(() -> payload[0] = null);
-    execution.arm(TIMER, TimeUnit.MINUTES.toNanos(1));
+    execution.arm(TIMER, System.nanoTime() + TimeUnit.MINUTES.toNanos(1));
     assertThat(execution.finish()).isTrue();
     WeakReference<LimitedExecution> weak = new WeakReference<>(execution);
     execution = null;
