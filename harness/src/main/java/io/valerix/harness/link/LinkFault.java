@@ -124,7 +124,7 @@ public record LinkFault(Kind kind, Duration latency, long bytesPerSecond) {
   @Override
   public String toString() {
     return switch (kind) {
-      case LATENCY -> "latency " + latency.toMillis() + "ms";
+      case LATENCY -> "latency " + LinkWindow.text(latency);
       case BANDWIDTH -> "bandwidth " + bytesPerSecond + "b/s";
       default -> kind.specName();
     };

@@ -86,9 +86,15 @@ public record LinkWindow(LinkFault fault, Duration start, Duration length) {
     }
   }
 
-  /** The spec form, which {@link #parse} reads back. */
+  /** The spec form, which {@link #parse} reads back: {@code blackhole for 10s at 30s}. */
   @Override
   public String toString() {
-    return fault + " for " + length.toMillis() + "ms at " + start.toMillis() + "ms";
+    return fault + " for " + text(length) + " at " + text(start);
+  }
+
+  /** {@code 10s} for whole seconds, else {@code 1500ms}. */
+  static String text(Duration duration) {
+    long millis = duration.toMillis();
+    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
   }
 }

@@ -36,6 +36,12 @@ class LinkWindowTest {
   }
 
   @Test
+  void writesWholeSecondsAsSeconds() {
+    assertThat(LinkWindow.parse("blackhole 10s at 90s")).hasToString("blackhole for 10s at 90s");
+    assertThat(LinkWindow.parse("latency 300ms for 1.5s at 0s")).hasToString("latency 300ms for 1500ms at 0s");
+  }
+
+  @Test
   void isOpenFromItsStartUntilJustBeforeItsEnd() {
     LinkWindow window = LinkWindow.parse("reset 10s at 30s");
 
