@@ -85,7 +85,22 @@ class ChaosCommandTest {
 
     assertThat(run(err, "chaos", "--order-url", "http://127.0.0.1:1", "--inventory-url", "http://127.0.0.1:2",
         "--inventory-admin-token", "0123456789abcdef0", "--kill", "order:at 5s")).isEqualTo(ValerixCli.EXIT_ERROR);
-    assertThat(err.toString()).contains("--fork, --order-instances and --kill apply to services started here");
+    assertThat(err.toString()).contains("--fork, --order-instances, --kill and --link apply to services started here");
+  }
+
+  @Test
+  void linkWindowsThatCannotBePlayedAreAUsageError() {
+    StringWriter unknown = new StringWriter();
+    assertThat(run(unknown, "chaos", "--link", "flood 10s at 5s")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(unknown.toString()).contains("--link: unknown link fault 'flood'");
+
+    StringWriter overlapping = new StringWriter();
+    assertThat(run(overlapping, "chaos", "--link", "blackhole 10s at 5s", "--link", "reset 2s at 8s")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(overlapping.toString()).contains("overlap");
+
+    StringWriter late = new StringWriter();
+    assertThat(run(late, "chaos", "--duration", "20s", "--link", "blackhole 5s at 30s")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(late.toString()).contains("never opens: sending lasts 20 s");
   }
 
   @Test
