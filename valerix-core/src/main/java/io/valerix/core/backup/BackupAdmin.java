@@ -21,7 +21,8 @@ import java.util.Objects;
  *   <li>{@code GET /admin/backup/digest}: per database, a {@link DatabaseDigest} of the live data.
  * </ul>
  *
- * <p>A failure is 500 {@code backup-failed} with the reason. These routes must sit behind a
+ * <p>The same routes serve H2's {@link JournalArchiver} and PostgreSQL's {@link WalArchiver}.
+ * A failure is 500 {@code backup-failed} with the reason. These routes must sit behind a
  * {@link io.valerix.core.http.BearerTokenFilter}; the caller adds it.
  */
 public final class BackupAdmin {
@@ -32,7 +33,7 @@ public final class BackupAdmin {
   private BackupAdmin() {}
 
   /** Adds the routes for {@code archiver} to {@code server}. */
-  public static JsonServer.Builder install(JsonServer.Builder server, JournalArchiver archiver) {
+  public static JsonServer.Builder install(JsonServer.Builder server, ContinuousArchiver archiver) {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(archiver, "archiver");
     server.route("POST", "/admin/backup/base", request -> guarded(() -> Map.of("baseBackups", archiver.takeBaseBackups())));

@@ -53,7 +53,7 @@ import org.slf4j.LoggerFactory;
  * are logged and retried at the next seal; {@link #status()} shows them. Thread-safe. The caller
  * owns the data sources and closes them after the archiver.
  */
-public final class JournalArchiver implements AutoCloseable {
+public final class JournalArchiver implements ContinuousArchiver {
 
   private static final Logger log = LoggerFactory.getLogger(JournalArchiver.class);
   private static final DateTimeFormatter COMPACT = DateTimeFormatter.ofPattern("uuuuMMdd't'HHmmss'z'").withZone(ZoneOffset.UTC);
@@ -128,6 +128,7 @@ public final class JournalArchiver implements AutoCloseable {
    * @return the last archived journal row per database
    * @throws BackupException if a database or the archive fails
    */
+  @Override
   public Map<String, Long> sealNow() {
     Map<String, Long> shipped = new LinkedHashMap<>();
     for (DatabaseShipper shipper : shippers.values()) {
@@ -175,6 +176,7 @@ public final class JournalArchiver implements AutoCloseable {
   }
 
   /** {@link #takeBaseBackup} of every database, in the order they were added. */
+  @Override
   public List<BaseBackupInfo> takeBaseBackups() {
     List<BaseBackupInfo> taken = new ArrayList<>();
     for (String database : shippers.keySet()) {
@@ -184,21 +186,25 @@ public final class JournalArchiver implements AutoCloseable {
   }
 
   /** A digest of {@code database} as it is now; see {@link DatabaseDigest}. */
+  @Override
   public DatabaseDigest digest(String database) {
     return DatabaseDigest.of(database, shipper(database).dataSource());
   }
 
   /** The databases this archiver ships, in the order they were added. */
+  @Override
   public List<String> databases() {
     return List.copyOf(shippers.keySet());
   }
 
   /** The archive it ships to. */
+  @Override
   public ArchiveStore store() {
     return store;
   }
 
   /** How archiving stands, per database. */
+  @Override
   public List<DatabaseStatus> status() {
     List<DatabaseStatus> statuses = new ArrayList<>();
     for (DatabaseShipper shipper : shippers.values()) {
