@@ -20,7 +20,9 @@ import picocli.CommandLine.Option;
       "Rebuilds the order and inventory databases from the archive: the newest base backup before",
       "TIME plus every archived change up to TIME. Builds in a temporary directory and moves it",
       "into place only if everything restored; a missing or corrupt file stops it with its name.",
-      "The result is a data directory: run it with 'valerix up --data-dir DIR'."
+      "The result is a data directory: run it with 'valerix up --data-dir DIR'. On PostgreSQL the",
+      "archive holds the cluster's own WAL and pg_basebackup bases, and PostgreSQL itself recovers",
+      "to TIME (recovery_target_time) in a new data directory; the cluster restores whole."
     })
 public final class RestoreCommand implements Callable<Integer> {
 
@@ -57,18 +59,28 @@ public final class RestoreCommand implements Callable<Integer> {
       }
     }
     Path archiveDir = archive != null ? archive : ServiceArchiving.defaultArchive(dataDir);
-    List<String> chosen = databases.isEmpty() ? ServiceArchiving.DATABASES : databases;
-    RestoreResult result = ServiceArchiving.restore(ArchiveStore.directory(archiveDir), chosen).to(point).into(into).build().run();
+    ArchiveStore store = ArchiveStore.directory(archiveDir);
+    List<String> archived = ServiceArchiving.archivedDatabases(store);
+    if (archived.contains(ServiceArchiving.CLUSTER) && !databases.isEmpty()) {
+      throw new CommandLine.ParameterException(spec.commandLine(),
+          "--database: this archive holds a PostgreSQL cluster, which restores whole (both databases); leave --database out");
+    }
+    List<String> chosen = databases.isEmpty() ? archived : databases;
+    RestoreResult result = ServiceArchiving.restore(store, chosen).to(point).into(into).build().run();
 
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Restored to %s into %s:%n", point, result.directory());
     for (RestoreResult.DatabaseRestore db : result.databases()) {
-      out.printf("  %-10s base %s (row %d) + %d changes = journal row %d, committed %s%s%n",
-          db.database(), db.baseBackup().name(), db.baseBackup().coversSeq(), db.changesApplied(), db.restoredSeq(), db.restoredAt(),
+      boolean cluster = ServiceArchiving.CLUSTER.equals(db.database());
+      out.printf("  %-10s base %s (%s) + %d %s = %s, committed %s%s%n",
+          db.database(), db.baseBackup().name(), ServiceArchiving.describePosition(db.database(), db.baseBackup().coversSeq()),
+          db.changesApplied(), cluster ? "WAL chunks, recovered by PostgreSQL" : "changes",
+          ServiceArchiving.describePosition(db.database(), db.restoredSeq()), db.restoredAt(),
           db.archiveEndsAt() > db.restoredSeq() ? "" : " (the last archived change)");
     }
-    out.printf("Run it with: valerix up --data-dir %s (it archives into %s, a new archive; take a base backup there first).%n",
-        result.directory(), ServiceArchiving.defaultArchive(result.directory()));
+    out.printf("Run it with: valerix up %s--data-dir %s (it archives into %s, a new archive; take a base backup there first).%n",
+        archived.contains(ServiceArchiving.CLUSTER) ? "--db postgres " : "", result.directory(),
+        ServiceArchiving.defaultArchive(result.directory()));
     out.flush();
     return 0;
   }

@@ -3,6 +3,7 @@ package io.valerix.harness.backup;
 import io.valerix.core.backup.BackupException;
 import io.valerix.core.backup.BaseBackupInfo;
 import io.valerix.core.backup.DatabaseDigest;
+import io.valerix.core.backup.JournalArchiver;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.JsonClient;
 import io.valerix.core.http.JsonRequest;
@@ -28,6 +29,8 @@ final class ServiceAdminClient {
 
   record Sealed(Map<String, Long> archived) {}
 
+  record Statuses(List<JournalArchiver.DatabaseStatus> databases) {}
+
   private final URI uri;
   private final String token;
   private final JsonClient client;
@@ -44,6 +47,12 @@ final class ServiceAdminClient {
 
   List<DatabaseDigest> digests() {
     return call(JsonRequest.get("/admin/backup/digest"), Digests.class).databases();
+  }
+
+  /** The names of the databases this service archives (a PostgreSQL cluster's one name is shared by both services). */
+  List<String> archivedNames() {
+    return call(JsonRequest.get("/admin/backup/status"), Statuses.class).databases().stream()
+        .map(JournalArchiver.DatabaseStatus::database).toList();
   }
 
   Map<String, Long> seal() {

@@ -3,9 +3,12 @@ package io.valerix.harness.backup;
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.BackupAdmin;
+import io.valerix.core.backup.ArchiveManifest;
 import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.backup.ContinuousArchiver;
 import io.valerix.core.backup.JournalArchiver;
 import io.valerix.core.backup.PointInTimeRestore;
+import io.valerix.core.backup.WalArchiver;
 import io.valerix.core.http.JsonServer;
 import io.valerix.harness.ServiceDatabases;
 import io.valerix.harness.Storage;
@@ -27,9 +30,11 @@ import java.util.Objects;
  * starts archiving once the services have set up their schemas; {@link #close()} (after the
  * services stopped) ships what is left and closes the databases. Who opens it closes it.
  *
- * <p>The journal and its archivers are for H2. On PostgreSQL the services write no journal and
- * nothing is archived here: continuous archiving there is PostgreSQL's own WAL archiving and
- * {@code pg_basebackup}, set up on the server; the backup admin routes are then absent.
+ * <p>The journal and its archivers are for H2. On PostgreSQL the services write no journal: on the
+ * private cluster, one {@link WalArchiver} streams the cluster's own WAL (pg_receivewal) into the
+ * same archive, under the name {@value #CLUSTER}, and takes pg_basebackup base backups; both
+ * services serve its admin routes (each the digest of its own database). On an existing server
+ * nothing is archived here (run PostgreSQL's own archiving there) and the admin routes are absent.
  */
 public final class ServiceArchiving implements AutoCloseable {
 
@@ -39,6 +44,8 @@ public final class ServiceArchiving implements AutoCloseable {
   public static final String ORDERS = OrderServer.DATABASE_NAME;
   /** Both databases, in the order a restore builds them. */
   public static final List<String> DATABASES = List.of(ORDERS, INVENTORY);
+  /** The archive's name for the private PostgreSQL cluster, which holds both databases (also its directory). */
+  public static final String CLUSTER = Storage.CLUSTER_DIRECTORY;
 
   private final ArchiveStore archive;
   private final ChangeJournal journal;
@@ -47,8 +54,9 @@ public final class ServiceArchiving implements AutoCloseable {
   private final HikariDataSource ordersDatabase;
   private final JournalArchiver inventoryArchiver;
   private final JournalArchiver orderArchiver;
+  private final WalArchiver clusterArchiver;
 
-  private ServiceArchiving(ServiceDatabases databases, Path archiveDir, Duration sealInterval) {
+  private ServiceArchiving(ServiceDatabases databases, Path dataDir, Path archiveDir, Duration sealInterval) {
     this.databases = databases;
     this.archive = ArchiveStore.directory(archiveDir);
     this.inventoryDatabase = databases.inventory();
@@ -57,10 +65,20 @@ public final class ServiceArchiving implements AutoCloseable {
       this.journal = ChangeJournal.on(InstantSource.system());
       this.inventoryArchiver = JournalArchiver.builder(archive).database(INVENTORY, inventoryDatabase).sealInterval(sealInterval).build();
       this.orderArchiver = JournalArchiver.builder(archive).database(ORDERS, ordersDatabase).sealInterval(sealInterval).build();
+      this.clusterArchiver = null;
     } else {
       this.journal = ChangeJournal.off();
       this.inventoryArchiver = null;
       this.orderArchiver = null;
+      this.clusterArchiver = databases.cluster() == null ? null
+          : WalArchiver.builder(archive, CLUSTER)
+              .cluster(databases.cluster())
+              .spool(dataDir.resolve(Storage.CLUSTER_DIRECTORY).resolve("wal-spool"))
+              .database(ORDERS, ordersDatabase)
+              .database(INVENTORY, inventoryDatabase)
+              // At most the WAL archiver's own default, which keeps the recovery point within 1 s.
+              .sealInterval(sealInterval.compareTo(WalArchiver.DEFAULT_SEAL_INTERVAL) < 0 ? sealInterval : WalArchiver.DEFAULT_SEAL_INTERVAL)
+              .build();
     }
   }
 
@@ -69,19 +87,23 @@ public final class ServiceArchiving implements AutoCloseable {
     return open(dataDir, archiveDir, JournalArchiver.DEFAULT_SEAL_INTERVAL);
   }
 
-  /** As {@link #open(Path, Path)}, sealing every {@code sealInterval}. */
+  /** As {@link #open(Path, Path)}, sealing every {@code sealInterval} (on PostgreSQL at most {@link WalArchiver#DEFAULT_SEAL_INTERVAL}). */
   public static ServiceArchiving open(Path dataDir, Path archiveDir, Duration sealInterval) {
     return open(Storage.h2(), dataDir, archiveDir, sealInterval);
   }
 
-  /** Opens the databases {@code storage} names (H2: archived to {@code archiveDir}; PostgreSQL: not archived here). */
+  /**
+   * Opens the databases {@code storage} names, archived to {@code archiveDir}: H2 through the
+   * journal, a private PostgreSQL cluster through its WAL; an existing PostgreSQL server is not
+   * archived here.
+   */
   public static ServiceArchiving open(Storage storage, Path dataDir, Path archiveDir, Duration sealInterval) {
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(dataDir, "dataDir");
     Objects.requireNonNull(archiveDir, "archiveDir");
     ServiceDatabases databases = storage.open(dataDir);
     try {
-      return new ServiceArchiving(databases, archiveDir, sealInterval);
+      return new ServiceArchiving(databases, dataDir, archiveDir, sealInterval);
     } catch (RuntimeException e) {
       databases.close();
       throw e;
@@ -93,9 +115,44 @@ public final class ServiceArchiving implements AutoCloseable {
     return databases;
   }
 
-  /** True if writes are journaled and archived here (H2); false on PostgreSQL. */
+  /** True if writes are archived here: H2 (journal) or the private PostgreSQL cluster (WAL). */
   public boolean isArchiving() {
-    return orderArchiver != null;
+    return orderArchiver != null || clusterArchiver != null;
+  }
+
+  /**
+   * The archivers running here, each once (H2: one per database; PostgreSQL: one for the
+   * cluster): for example to take local base backups at start, which costs no backup call.
+   */
+  public List<ContinuousArchiver> archivers() {
+    if (clusterArchiver != null) {
+      return List.of(clusterArchiver);
+    }
+    return orderArchiver == null ? List.of() : List.of(orderArchiver, inventoryArchiver);
+  }
+
+  /**
+   * A position as people read it: "journal row 42" for an H2 database, "WAL position 0/3000148"
+   * (PostgreSQL's own notation) for a cluster, whose positions are WAL positions.
+   */
+  public static String describePosition(String archivedName, long position) {
+    if (CLUSTER.equals(archivedName)) {
+      return String.format(java.util.Locale.ROOT, "WAL position %X/%X", position >>> 32, position & 0xFFFFFFFFL);
+    }
+    return "journal row " + position;
+  }
+
+  /** The private cluster's WAL archiver, or null on H2 and on an existing server. */
+  public WalArchiver clusterArchiver() {
+    return clusterArchiver;
+  }
+
+  /**
+   * The databases an archive restores by name: {@value #CLUSTER} if it holds a PostgreSQL
+   * cluster's archive (a cluster restores whole), else {@link #DATABASES}.
+   */
+  public static List<String> archivedDatabases(ArchiveStore archive) {
+    return ArchiveManifest.read(archive, CLUSTER).isPresent() ? List.of(CLUSTER) : DATABASES;
   }
 
   /** The archive directory a data directory uses unless told otherwise: {@code <dataDir>/archive}. */
@@ -144,6 +201,8 @@ public final class ServiceArchiving implements AutoCloseable {
   public void installInventoryRoutes(JsonServer.Builder server) {
     if (inventoryArchiver != null) {
       BackupAdmin.install(server, inventoryArchiver);
+    } else if (clusterArchiver != null) {
+      BackupAdmin.install(server, clusterArchiver.serving(INVENTORY));
     }
   }
 
@@ -151,14 +210,18 @@ public final class ServiceArchiving implements AutoCloseable {
   public void installOrderRoutes(JsonServer.Builder server) {
     if (orderArchiver != null) {
       BackupAdmin.install(server, orderArchiver);
+    } else if (clusterArchiver != null) {
+      BackupAdmin.install(server, clusterArchiver.serving(ORDERS));
     }
   }
 
-  /** Starts both archivers; call once the services have created their tables. */
+  /** Starts archiving; call once the services have created their tables. */
   public void start() {
-    if (isArchiving()) {
+    if (orderArchiver != null) {
       inventoryArchiver.start();
       orderArchiver.start();
+    } else if (clusterArchiver != null) {
+      clusterArchiver.start();
     }
   }
 
@@ -166,12 +229,14 @@ public final class ServiceArchiving implements AutoCloseable {
   @Override
   public void close() {
     try {
-      if (isArchiving()) {
+      if (orderArchiver != null) {
         try {
           orderArchiver.close();
         } finally {
           inventoryArchiver.close();
         }
+      } else if (clusterArchiver != null) {
+        clusterArchiver.close();
       }
     } finally {
       databases.close();
