@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
@@ -53,6 +54,8 @@ public final class WalShipper {
   private static final Pattern WAL_FILE = Pattern.compile("([0-9A-F]{24})(\\.partial)?");
   private static final String FLUSH = "SELECT pg_current_wal_flush_lsn()::text";
   private static final String RECEIVED = "SELECT restart_lsn::text FROM pg_replication_slots WHERE slot_name = ?";
+
+  private static final Duration CATCH_UP = Duration.ofMillis(200);
 
   private final String name;
   private final DataSource dataSource;
@@ -131,7 +134,7 @@ public final class WalShipper {
       Instant now = clock.instant();
       long flush = serverFlush();
       promises.addLast(new long[] {now.toEpochMilli(), flush});
-      long upTo = receivedPosition();
+      long upTo = awaitReceived(flush);
       received = upTo;
       Manifest current = manifest();
       long next = current.hasSegments() ? current.lastSeq() + 1 : firstInSpool();
@@ -172,6 +175,26 @@ public final class WalShipper {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * The receiver trails the server by milliseconds; waiting that long (never more than {@link
+   * #CATCH_UP}) lets this seal prove its own start time instead of the previous seal's, which
+   * keeps the recovery point near the seal interval rather than twice it.
+   */
+  private long awaitReceived(long flush) throws SQLException {
+    long deadline = System.nanoTime() + CATCH_UP.toNanos();
+    long upTo = receivedPosition();
+    while (upTo < flush && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(5);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      }
+      upTo = receivedPosition();
+    }
+    return upTo;
   }
 
   /** Adds a base backup (already stored) to the manifest. */
