@@ -361,6 +361,7 @@ public final class WalArchiver implements ContinuousArchiver {
       receiver();
       shipper.ship();
     } catch (SQLException | IOException | RuntimeException e) {
+      shipper.failed(e.getMessage());
       if (!wasFailing) {
         log.warn("archiving the WAL of '{}' failed; retrying every {} ms: {}", name, sealInterval.toMillis(), e.toString());
       }

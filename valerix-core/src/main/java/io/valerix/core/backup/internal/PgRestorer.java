@@ -52,6 +52,8 @@ final class PgRestorer {
   private static final String NOT_REACHED = "recovery ended before configured recovery target was reached";
   private static final Duration RECOVERY_TIMEOUT = Duration.ofHours(6);
   private static final int SOCKET_PORT = 5432;
+  /** Far more than a commit's stamp can precede its WAL flush. */
+  private static final Duration STAMP_MARGIN = Duration.ofMinutes(5);
   /** PostgreSQL's own timestamp form; it refuses ISO-8601's 'T' in this setting. */
   private static final DateTimeFormatter TARGET_TIME = DateTimeFormatter.ofPattern("uuuu-MM-dd HH:mm:ss.SSSSSSxxx");
 
@@ -149,9 +151,11 @@ final class PgRestorer {
             + Lsn.format(next) + " to " + Lsn.format(chunk.firstSeq()) + " (the next chunk listed is " + chunk.name()
             + "); recovering past " + Lsn.format(next) + " is impossible");
       }
-      // A chunk starts where the previous one's proven time ends: everything committed before
-      // that time is in earlier chunks, so a chunk starting after the target time is not needed.
-      if (point instanceof RestorePoint.At(Instant instant) && chunk.firstAt().isAfter(instant) && !needed.isEmpty()) {
+      // A chunk starts where the previous one's proven time ends: everything acknowledged before
+      // that time is in earlier chunks. PostgreSQL stamps a commit a little before its flush, so
+      // only chunks starting well after the target time are left out.
+      if (point instanceof RestorePoint.At(Instant instant) && chunk.firstAt().isAfter(instant.plus(STAMP_MARGIN))
+          && !needed.isEmpty()) {
         break;
       }
       if (point instanceof RestorePoint.Seq(long wanted) && chunk.firstSeq() > wanted) {

@@ -233,6 +233,11 @@ public final class WalShipper {
     return lastError;
   }
 
+  /** Records a failure outside shipping (the receiver), for the status. */
+  public void failed(String error) {
+    lastError = error;
+  }
+
   public Instant lastSuccess() {
     return lastSuccess;
   }
