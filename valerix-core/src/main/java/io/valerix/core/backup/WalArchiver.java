@@ -208,7 +208,9 @@ public final class WalArchiver implements ContinuousArchiver {
       Instant takenAt = clock.instant();
       long end = taken.description().endLsn();
       String baseName = String.format("%s/base/%016x-%s%s", name, end, COMPACT.format(takenAt), PgBaseBackup.SUFFIX);
-      BaseBackupInfo base = new BaseBackupInfo(name, baseName, end, takenAt, takenAt, Sha256.of(taken.zip()), Files.size(taken.zip()));
+      // As on H2, a base "covers" up to its last position and needs the segments past it: here
+      // the last WAL byte it holds (its end LSN - 1), so retention treats both engines alike.
+      BaseBackupInfo base = new BaseBackupInfo(name, baseName, end - 1, takenAt, takenAt, Sha256.of(taken.zip()), Files.size(taken.zip()));
       store.putFile(baseName, taken.zip());
       running.recordBase(base);
       log.info("base backup of '{}' (pg_basebackup) is consistent at WAL position {}: {} ({} bytes)", name, Lsn.format(end), baseName,
@@ -233,6 +235,11 @@ public final class WalArchiver implements ContinuousArchiver {
     return List.of(takeBaseBackup());
   }
 
+  /**
+   * One entry, for the cluster: {@code journalSeq} is the server's WAL flush position now and
+   * {@code archivedSeq} the archive's end (the last archived WAL byte + 1), both as numbers;
+   * their difference is the WAL not yet archived, in bytes.
+   */
   @Override
   public List<JournalArchiver.DatabaseStatus> status() {
     WalShipper running = running();
