@@ -36,6 +36,8 @@ import javax.sql.DataSource;
  */
 public record DatabaseDigest(String database, long seq, Map<String, TableDigest> tables) {
 
+  /** How long a digest on PostgreSQL keeps trying to find a moment without writers in flight. */
+  private static final java.time.Duration LOCK_PATIENCE = java.time.Duration.ofSeconds(60);
   private static final Set<String> JOURNAL_TABLES = Set.of("valerix_journal", "valerix_journal_counter");
 
   /** One table's row count and SHA-256 (hex) over its sorted canonical rows. */
@@ -49,8 +51,9 @@ public record DatabaseDigest(String database, long seq, Map<String, TableDigest>
   /**
    * The digest of the database behind {@code dataSource}, read in one snapshot.
    *
-   * <p>On PostgreSQL this holds the database's tables against writers (SHARE lock) while it reads
-   * them, so that the position is exact; reads are not held back.
+   * <p>On PostgreSQL this holds the database's tables against writers (SHARE lock, taken without
+   * waiting, retried for up to a minute) while it reads them, so that the position is exact;
+   * reads are not held back.
    *
    * @throws BackupException if it cannot be read, or on H2 has no journal
    */
@@ -94,15 +97,44 @@ public record DatabaseDigest(String database, long seq, Map<String, TableDigest>
    */
   private static long walPosition(Connection connection, List<String> tables) throws SQLException {
     if (!tables.isEmpty()) {
-      try (Statement lock = connection.createStatement()) {
-        // Table names come from the database's own catalog, not from input.
-        lock.execute("LOCK TABLE " + String.join(", ", tables) + " IN SHARE MODE");
-      }
+      lockAll(connection, tables);
     }
     try (PreparedStatement flush = connection.prepareStatement("SELECT pg_current_wal_flush_lsn()::text");
         ResultSet row = flush.executeQuery()) {
       row.next();
       return Lsn.parse(row.getString(1));
+    }
+  }
+
+  /**
+   * Locks every table at once or none, without waiting: a LOCK that waits for a writer holding one
+   * table, while that writer waits for another table this already holds, is a deadlock, and
+   * PostgreSQL would abort one of the two (perhaps the order). NOWAIT never waits, so it never
+   * closes a cycle; it is retried, with a savepoint so a refusal does not end the transaction,
+   * until a moment when no writer is in flight.
+   */
+  private static void lockAll(Connection connection, List<String> tables) throws SQLException {
+    long deadline = System.nanoTime() + LOCK_PATIENCE.toNanos();
+    // Table names come from the database's own catalog, not from input.
+    String lock = "LOCK TABLE " + String.join(", ", tables) + " IN SHARE MODE NOWAIT";
+    for (int attempt = 1; ; attempt++) {
+      java.sql.Savepoint before = connection.setSavepoint();
+      try (Statement statement = connection.createStatement()) {
+        statement.execute(lock);
+        connection.releaseSavepoint(before);
+        return;
+      } catch (SQLException e) {
+        if (!"55P03".equals(e.getSQLState()) || System.nanoTime() > deadline) { // lock_not_available
+          throw e;
+        }
+        connection.rollback(before);
+      }
+      try {
+        Thread.sleep(Math.min(50, 2L * attempt));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new SQLException("interrupted while waiting to lock " + tables, e);
+      }
     }
   }
 
