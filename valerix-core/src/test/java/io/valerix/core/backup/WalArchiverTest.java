@@ -36,6 +36,7 @@ class WalArchiverTest {
   private static HikariDataSource shop;
   private static DirectoryArchiveStore archive;
   private static WalArchiver archiver;
+  private static List<BaseBackupInfo> takenAtStart;
 
   @BeforeAll
   static void startArchivingWithABaseBackup() {
@@ -46,7 +47,8 @@ class WalArchiverTest {
     shop = cluster.dataSource("shop", 2);
     archive = new DirectoryArchiveStore(dir.resolve("archive"));
     archiver = WalArchiver.builder(archive, "postgres").cluster(cluster).spool(dir.resolve("spool")).database("shop", shop).build().start();
-    archiver.takeBaseBackup();
+    // What a service does at start: a base backup only if the archive has none
+    takenAtStart = archiver.baseBackupTaker().takeMissingBaseBackups();
   }
 
   @AfterAll
@@ -131,6 +133,64 @@ class WalArchiverTest {
         .hasMessageContaining(last.name())
         .hasMessageContaining("corrupt");
     assertThat(target).doesNotExist();
+  }
+
+  @Test
+  void asTheEnginesBaseBackupTakerItTakesTheClustersBaseOnlyWhileTheArchiveHasNone() {
+    BaseBackupTaker taker = archiver.baseBackupTaker();
+
+    assertThat(taker.databases()).containsExactly("postgres");
+    assertThat(takenAtStart).singleElement().satisfies(base -> {
+      assertThat(base.database()).isEqualTo("postgres");
+      assertThat(base.name()).startsWith("postgres/base/").endsWith(".pgbase.zip");
+    });
+    assertThat(taker.hasBaseBackup("postgres")).isTrue();
+    int bases = ArchiveManifest.read(archive, "postgres").orElseThrow().baseBackups().size();
+    assertThat(taker.takeMissingBaseBackups()).isEmpty();
+    assertThat(ArchiveManifest.read(archive, "postgres").orElseThrow().baseBackups()).hasSize(bases);
+    assertThatThrownBy(() -> taker.hasBaseBackup("shop")).isInstanceOf(BackupException.class).hasMessageContaining("'postgres'");
+  }
+
+  @Test
+  void pruningThroughTheArchiverDropsTheOlderBaseAndItsChunksAndTheLatestRestoreStillHoldsEveryCommit() throws Exception {
+    // Given a second archive of the cluster (its own slot) with two bases and chunks before and after the second
+    DirectoryArchiveStore pruned = new DirectoryArchiveStore(dir.resolve("pruned-archive"));
+    try (WalArchiver second = WalArchiver.builder(pruned, "postgres").cluster(cluster).spool(dir.resolve("pruned-spool"))
+        .slot("valerix_prune_test").build().start()) {
+      execute("CREATE TABLE ledger (id INTEGER PRIMARY KEY)");
+      BaseBackupInfo older = second.takeBaseBackup();
+      execute("INSERT INTO ledger VALUES (1)");
+      second.sealNow();
+      BaseBackupInfo newer = second.takeBaseBackup();
+      execute("INSERT INTO ledger VALUES (2)");
+      second.sealNow();
+
+      // When pruned keeping nothing older than now
+      List<PrunedArchive> result = second.prune(java.time.Duration.ZERO);
+
+      // Then the older base and the chunks only it needed are gone, from the manifest and the archive
+      assertThat(result).singleElement().satisfies(archived -> {
+        assertThat(archived.database()).isEqualTo("postgres");
+        assertThat(archived.removedBaseBackups()).containsExactly(older);
+        assertThat(archived.oldestKept()).isEqualTo(newer);
+        assertThat(archived.removedFiles()).hasSizeGreaterThan(1).allSatisfy(name -> assertThat(pruned.resolve(name)).doesNotExist());
+      });
+      ArchiveManifest manifest = ArchiveManifest.read(pruned, "postgres").orElseThrow();
+      assertThat(manifest.baseBackups()).containsExactly(newer);
+      assertThat(manifest.segments()).isNotEmpty().allSatisfy(chunk -> assertThat(chunk.lastSeq()).isGreaterThan(newer.coversSeq()));
+      assertThat(second.status().getFirst().baseBackups()).isEqualTo(1);
+    }
+
+    // And a restore to the latest instant still holds every commit
+    RestoreResult latest = PointInTimeRestore.builder(pruned).database("postgres").into(dir.resolve("pruned-restore")).build().run();
+    try (PostgresCluster copy = PostgresCluster.start(latest.databases().getFirst().directory());
+        HikariDataSource db = copy.dataSource("shop", 1);
+        Connection c = db.getConnection();
+        Statement s = c.createStatement();
+        ResultSet rows = s.executeQuery("SELECT count(*) FROM ledger")) {
+      rows.next();
+      assertThat(rows.getInt(1)).isEqualTo(2);
+    }
   }
 
   @Test
