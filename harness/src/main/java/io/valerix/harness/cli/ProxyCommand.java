@@ -26,8 +26,8 @@ import picocli.CommandLine.Option;
     name = "proxy",
     mixinStandardHelpOptions = true,
     description = {
-      "Runs the gremlin as an HTTP proxy in front of any server: each request is forwarded to --upstream,",
-      "with the seeded delays and faults of --gremlin applied per route, before or after the upstream answers.",
+      "Runs the gremlin as an HTTP proxy in front of any server: each request is forwarded to --upstream, with the seeded"
+          + " delays and faults of --gremlin applied per route, before or after the upstream answers.",
       "GET|PUT /admin/gremlin on the proxy shows and replaces the spec (bearer admin token); no other path is the proxy's.",
       "Admin token: --admin-token, else $" + ServiceOptions.ADMIN_TOKEN_ENV + ", else random (printed)."
     })
@@ -36,7 +36,7 @@ public final class ProxyCommand implements Callable<Integer> {
   @Option(names = "--listen", required = true, paramLabel = "PORT", description = "The port to listen on (0 picks a free one).")
   int listen;
 
-  @Option(names = "--upstream", required = true, paramLabel = "URL", description = "The server to forward to, e.g. http://127.0.0.1:8080.")
+  @Option(names = "--upstream", required = true, paramLabel = "URL", description = "The server to forward to: its base URL, with scheme, host and port.")
   URI upstream;
 
   @Option(names = "--gremlin", paramLabel = "SPEC", defaultValue = "none",
