@@ -94,7 +94,14 @@ class BackupAcceptanceTest {
         URI order = URI.create(uris[1]);
         URI inventory = URI.create(uris[2]);
 
-        // Given orders flowing continuously
+        // Given services that took a local base backup at start (restorable from the first minute, no call)
+        List<String> archivedNames = postgres ? List.of(ServiceArchiving.CLUSTER) : ServiceArchiving.DATABASES;
+        for (String name : archivedNames) {
+          assertThat(ArchiveManifest.read(ArchiveStore.directory(archiveDir), name)).as("the start-up base backup of %s", name)
+              .hasValueSatisfying(manifest -> assertThat(manifest.baseBackups()).hasSize(1));
+        }
+
+        // and orders flowing continuously
         OrderLoad orders = new OrderLoad(order, "acc", 4);
         load = orders;
         await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= 60);
@@ -109,6 +116,17 @@ class BackupAcceptanceTest {
               "--inventory", inventory.toString(), "--admin-token", TOKEN);
           assertThat(verify.exit()).as("%s%s", verify.out(), verify.err()).isZero();
           assertThat(verify.out()).contains("PASS").contains("WAL position");
+        }
+
+        // and the archive is pruned to the day's base backups: the start-up ones go (on PostgreSQL
+        // both services serve the cluster's archive, which is pruned once)
+        CliRun prune = cliRun("backup", "prune", "--keep-days", "0", "--archive", archiveDir.toString(), "--order", order.toString(),
+            "--inventory", inventory.toString(), "--admin-token", TOKEN);
+        assertThat(prune.exit()).as("%s%s", prune.out(), prune.err()).isZero();
+        assertThat(prune.out().split("removed ", -1)).as(prune.out()).hasSize(archivedNames.size() + 1);
+        for (String name : archivedNames) {
+          assertThat(prune.out()).containsPattern("(?m)^  " + name + " +removed 1 base backups");
+          assertThat(ArchiveManifest.read(ArchiveStore.directory(archiveDir), name).orElseThrow().baseBackups()).hasSize(1);
         }
 
         // and orders go on, past a chosen point in time, and a second backup call is attempted
