@@ -118,8 +118,14 @@ class BackupAcceptanceTest {
           assertThat(verify.out()).contains("PASS").contains("WAL position");
         }
 
+        // and orders go on, past a chosen point in time, and a second backup call is attempted
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 60);
+        chosenTime = Instant.now();
+        await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 120);
+
         // and the archive is pruned to the day's base backups: the start-up ones go (on PostgreSQL
-        // both services serve the cluster's archive, which is pruned once)
+        // both services serve the cluster's archive, which is pruned once); the restores below read
+        // the pruned archive
         CliRun prune = cliRun("backup", "prune", "--keep-days", "0", "--archive", archiveDir.toString(), "--order", order.toString(),
             "--inventory", inventory.toString(), "--admin-token", TOKEN);
         assertThat(prune.exit()).as("%s%s", prune.out(), prune.err()).isZero();
@@ -128,11 +134,6 @@ class BackupAcceptanceTest {
           assertThat(prune.out()).containsPattern("(?m)^  " + name + " +removed 1 base backups");
           assertThat(ArchiveManifest.read(ArchiveStore.directory(archiveDir), name).orElseThrow().baseBackups()).hasSize(1);
         }
-
-        // and orders go on, past a chosen point in time, and a second backup call is attempted
-        await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 60);
-        chosenTime = Instant.now();
-        await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 120);
         CliRun second = cliRun("backup", "--archive", archiveDir.toString(), "--order", order.toString(),
             "--inventory", inventory.toString(), "--admin-token", TOKEN, "--service", standIn.endpoint().toString());
         assumeThat(LocalDate.now(ZoneOffset.UTC)).as("the run crossed midnight UTC").isEqualTo(day);
@@ -208,7 +209,8 @@ class BackupAcceptanceTest {
       for (OrderLoad.Ack ack : acks) {
         if (ack.ackedAt().isBefore(chosenTime)) {
           before++;
-          assertThat(chosen.orders().get(ack.orderId())).as("order %s acknowledged before %s", ack.orderId(), chosenTime)
+          assertThat(chosen.orders().get(ack.orderId()))
+              .as("order %s sent %s, acknowledged %s, before %s", ack.orderId(), ack.sentAt(), ack.ackedAt(), chosenTime)
               .isNotNull()
               .satisfies(o -> assertThat(o.status().name()).isEqualTo(ack.status()));
         }
