@@ -39,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * <p>The journal and its archivers are for H2. On PostgreSQL the services write no journal: on the
  * private cluster, one {@link WalArchiver} streams the cluster's own WAL (pg_receivewal) into the
  * same archive, under the name {@value #CLUSTER}, and takes pg_basebackup base backups; both
- * services serve its admin routes (each the digest of its own database). On an existing server
+ * services serve its admin routes (each the digest of its own database) and its advisory health
+ * check, and it is the engine's {@link BaseBackupTaker} at start. On an existing server
  * nothing is archived here (run PostgreSQL's own archiving there) and the admin routes are absent.
  */
 public final class ServiceArchiving implements AutoCloseable {
@@ -111,7 +112,11 @@ public final class ServiceArchiving implements AutoCloseable {
     return open(storage, dataDir, ArchiveLocation.directory(Objects.requireNonNull(archiveDir, "archiveDir")), sealInterval);
   }
 
-  /** Opens the databases {@code storage} names (H2: archived to {@code archive}; PostgreSQL: not archived here). */
+  /**
+   * Opens the databases {@code storage} names, archived to {@code archive} (a directory or a bucket):
+   * H2 through the journal, a private PostgreSQL cluster through its WAL; an existing PostgreSQL
+   * server is not archived here.
+   */
   public static ServiceArchiving open(Storage storage, Path dataDir, ArchiveLocation archive, Duration sealInterval) {
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(dataDir, "dataDir");
