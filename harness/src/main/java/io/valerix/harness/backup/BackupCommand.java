@@ -12,7 +12,9 @@ import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -69,8 +71,12 @@ public final class BackupCommand implements Callable<Integer> {
     try {
       receipt = daily.run(() -> {
         List<BaseBackupInfo> bases = new ArrayList<>();
+        Set<String> covered = new HashSet<>();
         for (ServiceAdminClient admin : services) {
-          bases.addAll(admin.takeBaseBackups());
+          // On PostgreSQL both services archive the one cluster: its base backup is taken once.
+          if (covered.addAll(admin.archivedNames())) {
+            bases.addAll(admin.takeBaseBackups());
+          }
         }
         return bases;
       });
@@ -81,7 +87,8 @@ public final class BackupCommand implements Callable<Integer> {
     out.printf("Backup of %s shipped to %s as %s (%,d bytes, sha256 %s).%n",
         receipt.day(), service, receipt.serviceId(), receipt.bundleBytes(), receipt.bundleSha256());
     for (BaseBackupInfo base : receipt.baseBackups()) {
-      out.printf("  %-10s base backup %s covers journal row %d (%s)%n", base.database(), base.name(), base.coversSeq(), base.coversAt());
+      out.printf("  %-10s base backup %s covers %s (%s)%n", base.database(), base.name(),
+          ServiceArchiving.describePosition(base.database(), base.coversSeq()), base.coversAt());
     }
     out.printf("Archive: %s. The next call is allowed from %sT00:00:00Z.%n", archive.location(), receipt.day().plusDays(1));
     out.flush();

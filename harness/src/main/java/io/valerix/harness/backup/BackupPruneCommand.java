@@ -4,7 +4,9 @@ import io.valerix.core.backup.BackupAdmin;
 import io.valerix.core.backup.BaseBackupInfo;
 import io.valerix.core.backup.PrunedArchive;
 import java.io.PrintWriter;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -49,7 +51,12 @@ public final class BackupPruneCommand implements Callable<Integer> {
     String archive = options.archiveOfServices(services).toString();
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Pruning %s, keeping every instant of the last %d days restorable:%n", archive, keepDays);
+    Set<String> covered = new HashSet<>();
     for (ServiceAdminClient service : services) {
+      // On PostgreSQL both services archive the one cluster: it is pruned once.
+      if (!covered.addAll(service.archivedNames())) {
+        continue;
+      }
       for (PrunedArchive pruned : service.prune(keepDays)) {
         if (pruned.oldestKept() == null) {
           out.printf("  %-10s no base backup yet: nothing removed%n", pruned.database());

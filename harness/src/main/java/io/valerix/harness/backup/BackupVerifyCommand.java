@@ -1,16 +1,19 @@
 package io.valerix.harness.backup;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.valerix.core.backup.ArchiveManifest;
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.BackupException;
 import io.valerix.core.backup.DatabaseDigest;
 import io.valerix.core.backup.RestorePoint;
 import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.jdbc.PostgresCluster;
 import io.valerix.harness.ValerixCli;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -27,7 +30,9 @@ import picocli.CommandLine.Mixin;
       "Proves the archive restores to what the running services hold.",
       "It reads each running service's tables (row counts and SHA-256, at one journal position,"
           + " in one snapshot), has it archive up to there, restores the archive to exactly that position in a scratch"
-          + " directory, and compares."
+          + " directory, and compares.",
+      "On PostgreSQL the position is a WAL position and PostgreSQL itself recovers the cluster to it; the tables are"
+          + " briefly held against writers while the digest is read."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -60,10 +65,10 @@ public final class BackupVerifyCommand implements Callable<Integer> {
       for (DatabaseDigest digest : live) {
         List<String> differences = compare(archive, digest);
         if (differences.isEmpty()) {
-          out.printf("  %-10s journal row %d: %d tables match%n", digest.database(), digest.seq(), digest.tables().size());
+          out.printf("  %-10s %s: %d tables match%n", digest.database(), position(archive, digest), digest.tables().size());
         } else {
           pass = false;
-          out.printf("  %-10s journal row %d: DIFFERENT%n", digest.database(), digest.seq());
+          out.printf("  %-10s %s: DIFFERENT%n", digest.database(), position(archive, digest));
           differences.forEach(line -> out.printf("               %s%n", line));
         }
       }
@@ -73,10 +78,18 @@ public final class BackupVerifyCommand implements Callable<Integer> {
     return pass ? 0 : ValerixCli.EXIT_FAILED_VERDICT;
   }
 
+  private static String position(ArchiveStore archive, DatabaseDigest digest) {
+    boolean cluster = ServiceArchiving.archivedDatabases(archive).contains(ServiceArchiving.CLUSTER);
+    return ServiceArchiving.describePosition(cluster ? ServiceArchiving.CLUSTER : digest.database(), digest.seq());
+  }
+
   private static List<String> compare(ArchiveStore archive, DatabaseDigest live) throws IOException {
     Path scratch = Files.createTempDirectory("valerix-verify-");
     try {
       Path into = scratch.resolve("restored");
+      if (ArchiveManifest.read(archive, live.database()).isEmpty() && ArchiveManifest.read(archive, ServiceArchiving.CLUSTER).isPresent()) {
+        return compareCluster(archive, live, scratch, into);
+      }
       ServiceArchiving.restore(archive, List.of(live.database())).to(RestorePoint.seq(live.seq())).into(into).build().run();
       Path directory = into.resolve(live.database());
       String h2Name;
@@ -92,6 +105,20 @@ public final class BackupVerifyCommand implements Callable<Integer> {
       try (Stream<Path> paths = Files.walk(scratch)) {
         paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
       }
+    }
+  }
+
+  /**
+   * A PostgreSQL cluster: PostgreSQL recovers the archive to exactly the digest's WAL position in
+   * the scratch directory, a server is started on the copy, and its database is compared.
+   */
+  private static List<String> compareCluster(ArchiveStore archive, DatabaseDigest live, Path scratch, Path into) throws IOException {
+    // The server runs as the postgres user when this is root; it must traverse the scratch directory.
+    Files.setPosixFilePermissions(scratch, PosixFilePermissions.fromString("rwx--x--x"));
+    ServiceArchiving.restore(archive, List.of(ServiceArchiving.CLUSTER)).to(RestorePoint.seq(live.seq())).into(into).build().run();
+    try (PostgresCluster cluster = PostgresCluster.start(into.resolve(ServiceArchiving.CLUSTER));
+        HikariDataSource restored = cluster.dataSource(live.database(), 1)) {
+      return DatabaseDigest.of(live.database(), restored).differences(live);
     }
   }
 }

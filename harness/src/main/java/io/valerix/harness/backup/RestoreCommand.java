@@ -30,7 +30,9 @@ import picocli.CommandLine.Option;
       "Builds in a temporary directory and moves it into place only if everything restored; a missing or corrupt file"
           + " stops it with its name. The result is a data directory: run it with 'valerix up --data-dir DIR'. Its archive,"
           + " DIR/archive, inherits today's backup claim from the archive restored from, so a backup there makes no second"
-          + " call the same day."
+          + " call the same day.",
+      "On PostgreSQL the archive holds the cluster's own WAL and pg_basebackup bases, and PostgreSQL itself recovers to"
+          + " TIME (recovery_target_time) in a new data directory; the cluster restores whole."
     },
     exitCodeListHeading = "%nExit codes:%n",
     exitCodeList = {
@@ -87,7 +89,7 @@ public final class RestoreCommand implements Callable<Integer> {
           + (archive.archive != null ? "--archive" : "<data-dir>/archive of --data-dir " + dataDir) + "). Pass --data-dir with the"
           + " services' data directory, or --archive with their archive directory.");
     }
-    List<String> chosen = databases.isEmpty() ? ServiceArchiving.DATABASES : databases;
+    List<String> archived;
     RestoreResult result;
     ArchiveStore restoredArchive;
     Optional<DailyBackup.Claim> inherited;
@@ -95,6 +97,12 @@ public final class RestoreCommand implements Callable<Integer> {
     try (ArchiveLocation.Opened opened = location.open()) {
       ArchiveStore source = opened.store();
       sourceLocation = source.location();
+      archived = ServiceArchiving.archivedDatabases(source);
+      if (archived.contains(ServiceArchiving.CLUSTER) && !databases.isEmpty()) {
+        throw new CommandLine.ParameterException(spec.commandLine(),
+            "--database: this archive holds a PostgreSQL cluster, which restores whole (both databases); leave --database out");
+      }
+      List<String> chosen = databases.isEmpty() ? archived : databases;
       result = ServiceArchiving.restore(source, chosen).to(point).into(into).build().run();
       // The backup service counts calls, not archives: without the day's claim, the restored
       // services' archive would make a second call today.
@@ -105,12 +113,16 @@ public final class RestoreCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Restored to %s into %s:%n", point, result.directory());
     for (RestoreResult.DatabaseRestore db : result.databases()) {
-      out.printf("  %-10s base %s (row %d) + %d changes = journal row %d, committed %s%s%n",
-          db.database(), db.baseBackup().name(), db.baseBackup().coversSeq(), db.changesApplied(), db.restoredSeq(), db.restoredAt(),
+      boolean cluster = ServiceArchiving.CLUSTER.equals(db.database());
+      out.printf("  %-10s base %s (%s) + %d %s = %s, committed %s%s%n",
+          db.database(), db.baseBackup().name(), ServiceArchiving.describePosition(db.database(), db.baseBackup().coversSeq()),
+          db.changesApplied(), cluster ? "WAL chunks, recovered by PostgreSQL" : "changes",
+          ServiceArchiving.describePosition(db.database(), db.restoredSeq()), db.restoredAt(),
           db.archiveEndsAt() > db.restoredSeq() ? "" : " (the last archived change)");
     }
-    out.printf("Run it with: valerix up --data-dir %s (it archives into %s, a new archive, and takes a local base backup there"
-        + " when it starts).%n", result.directory(), restoredArchive.location());
+    out.printf("Run it with: valerix up %s--data-dir %s (it archives into %s, a new archive, and takes a local base backup"
+        + " there when it starts).%n", archived.contains(ServiceArchiving.CLUSTER) ? "--db postgres " : "", result.directory(),
+        restoredArchive.location());
     LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
     if (inherited.isPresent()) {
       out.printf("Today's backup call (%s, UTC) was already made from %s; the new archive inherits that claim, so"

@@ -3,6 +3,7 @@ package io.valerix.harness.backup;
 import io.valerix.core.backup.BackupException;
 import io.valerix.core.backup.BaseBackupInfo;
 import io.valerix.core.backup.DatabaseDigest;
+import io.valerix.core.backup.JournalArchiver;
 import io.valerix.core.backup.PrunedArchive;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.JsonClient;
@@ -29,7 +30,7 @@ final class ServiceAdminClient {
 
   record Sealed(Map<String, Long> archived) {}
 
-  record Status(String archive) {}
+  record Status(String archive, List<JournalArchiver.DatabaseStatus> databases) {}
 
   record Pruned(List<PrunedArchive> pruned) {}
 
@@ -49,6 +50,12 @@ final class ServiceAdminClient {
 
   List<DatabaseDigest> digests() {
     return call(JsonRequest.get("/admin/backup/digest"), Digests.class).databases();
+  }
+
+  /** The names of the databases this service archives (a PostgreSQL cluster's one name is shared by both services). */
+  List<String> archivedNames() {
+    return call(JsonRequest.get("/admin/backup/status"), Status.class).databases().stream()
+        .map(JournalArchiver.DatabaseStatus::database).toList();
   }
 
   Map<String, Long> seal() {

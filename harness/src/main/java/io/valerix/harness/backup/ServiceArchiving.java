@@ -3,11 +3,14 @@ package io.valerix.harness.backup;
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.BackupAdmin;
+import io.valerix.core.backup.ArchiveManifest;
 import io.valerix.core.backup.BaseBackupInfo;
 import io.valerix.core.backup.BaseBackupTaker;
 import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.backup.ContinuousArchiver;
 import io.valerix.core.backup.JournalArchiver;
 import io.valerix.core.backup.PointInTimeRestore;
+import io.valerix.core.backup.WalArchiver;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.service.ServiceKit;
 import io.valerix.harness.ServiceDatabases;
@@ -33,9 +36,12 @@ import org.slf4j.LoggerFactory;
  * starts archiving once the services have set up their schemas; {@link #close()} (after the
  * services stopped) ships what is left and closes the databases. Who opens it closes it.
  *
- * <p>The journal and its archivers are for H2. On PostgreSQL the services write no journal and
- * nothing is archived here: continuous archiving there is PostgreSQL's own WAL archiving and
- * {@code pg_basebackup}, set up on the server; the backup admin routes are then absent.
+ * <p>The journal and its archivers are for H2. On PostgreSQL the services write no journal: on the
+ * private cluster, one {@link WalArchiver} streams the cluster's own WAL (pg_receivewal) into the
+ * same archive, under the name {@value #CLUSTER}, and takes pg_basebackup base backups; both
+ * services serve its admin routes (each the digest of its own database) and its advisory health
+ * check, and it is the engine's {@link BaseBackupTaker} at start. On an existing server
+ * nothing is archived here (run PostgreSQL's own archiving there) and the admin routes are absent.
  */
 public final class ServiceArchiving implements AutoCloseable {
 
@@ -47,6 +53,8 @@ public final class ServiceArchiving implements AutoCloseable {
   public static final String ORDERS = OrderServer.DATABASE_NAME;
   /** Both databases, in the order a restore builds them. */
   public static final List<String> DATABASES = List.of(ORDERS, INVENTORY);
+  /** The archive's name for the private PostgreSQL cluster, which holds both databases (also its directory). */
+  public static final String CLUSTER = Storage.CLUSTER_DIRECTORY;
 
   private final ArchiveLocation.Opened opened;
   private final ArchiveStore archive;
@@ -56,8 +64,9 @@ public final class ServiceArchiving implements AutoCloseable {
   private final HikariDataSource ordersDatabase;
   private final JournalArchiver inventoryArchiver;
   private final JournalArchiver orderArchiver;
+  private final WalArchiver clusterArchiver;
 
-  private ServiceArchiving(ServiceDatabases databases, ArchiveLocation.Opened opened, Duration sealInterval) {
+  private ServiceArchiving(ServiceDatabases databases, Path dataDir, ArchiveLocation.Opened opened, Duration sealInterval) {
     this.databases = databases;
     this.opened = opened;
     this.archive = opened.store();
@@ -67,10 +76,20 @@ public final class ServiceArchiving implements AutoCloseable {
       this.journal = ChangeJournal.on(InstantSource.system());
       this.inventoryArchiver = JournalArchiver.builder(archive).database(INVENTORY, inventoryDatabase).sealInterval(sealInterval).build();
       this.orderArchiver = JournalArchiver.builder(archive).database(ORDERS, ordersDatabase).sealInterval(sealInterval).build();
+      this.clusterArchiver = null;
     } else {
       this.journal = ChangeJournal.off();
       this.inventoryArchiver = null;
       this.orderArchiver = null;
+      this.clusterArchiver = databases.cluster() == null ? null
+          : WalArchiver.builder(archive, CLUSTER)
+              .cluster(databases.cluster())
+              .spool(dataDir.resolve(Storage.CLUSTER_DIRECTORY).resolve("wal-spool"))
+              .database(ORDERS, ordersDatabase)
+              .database(INVENTORY, inventoryDatabase)
+              // At most the WAL archiver's own default, which keeps the recovery point within 1 s.
+              .sealInterval(sealInterval.compareTo(WalArchiver.DEFAULT_SEAL_INTERVAL) < 0 ? sealInterval : WalArchiver.DEFAULT_SEAL_INTERVAL)
+              .build();
     }
   }
 
@@ -79,17 +98,25 @@ public final class ServiceArchiving implements AutoCloseable {
     return open(dataDir, archiveDir, JournalArchiver.DEFAULT_SEAL_INTERVAL);
   }
 
-  /** As {@link #open(Path, Path)}, sealing every {@code sealInterval}. */
+  /** As {@link #open(Path, Path)}, sealing every {@code sealInterval} (on PostgreSQL at most {@link WalArchiver#DEFAULT_SEAL_INTERVAL}). */
   public static ServiceArchiving open(Path dataDir, Path archiveDir, Duration sealInterval) {
     return open(Storage.h2(), dataDir, archiveDir, sealInterval);
   }
 
-  /** Opens the databases {@code storage} names (H2: archived to {@code archiveDir}; PostgreSQL: not archived here). */
+  /**
+   * Opens the databases {@code storage} names, archived to {@code archiveDir}: H2 through the
+   * journal, a private PostgreSQL cluster through its WAL; an existing PostgreSQL server is not
+   * archived here.
+   */
   public static ServiceArchiving open(Storage storage, Path dataDir, Path archiveDir, Duration sealInterval) {
     return open(storage, dataDir, ArchiveLocation.directory(Objects.requireNonNull(archiveDir, "archiveDir")), sealInterval);
   }
 
-  /** Opens the databases {@code storage} names (H2: archived to {@code archive}; PostgreSQL: not archived here). */
+  /**
+   * Opens the databases {@code storage} names, archived to {@code archive} (a directory or a bucket):
+   * H2 through the journal, a private PostgreSQL cluster through its WAL; an existing PostgreSQL
+   * server is not archived here.
+   */
   public static ServiceArchiving open(Storage storage, Path dataDir, ArchiveLocation archive, Duration sealInterval) {
     Objects.requireNonNull(storage, "storage");
     Objects.requireNonNull(dataDir, "dataDir");
@@ -98,7 +125,7 @@ public final class ServiceArchiving implements AutoCloseable {
     ArchiveLocation.Opened opened = null;
     try {
       opened = archive.open();
-      return new ServiceArchiving(databases, opened, sealInterval);
+      return new ServiceArchiving(databases, dataDir, opened, sealInterval);
     } catch (RuntimeException e) {
       if (opened != null) {
         opened.close();
@@ -113,9 +140,44 @@ public final class ServiceArchiving implements AutoCloseable {
     return databases;
   }
 
-  /** True if writes are journaled and archived here (H2); false on PostgreSQL. */
+  /** True if writes are archived here: H2 (journal) or the private PostgreSQL cluster (WAL). */
   public boolean isArchiving() {
-    return orderArchiver != null;
+    return orderArchiver != null || clusterArchiver != null;
+  }
+
+  /**
+   * The archivers running here, each once (H2: one per database; PostgreSQL: one for the
+   * cluster): for example to take local base backups at start, which costs no backup call.
+   */
+  public List<ContinuousArchiver> archivers() {
+    if (clusterArchiver != null) {
+      return List.of(clusterArchiver);
+    }
+    return orderArchiver == null ? List.of() : List.of(orderArchiver, inventoryArchiver);
+  }
+
+  /**
+   * A position as people read it: "journal row 42" for an H2 database, "WAL position 0/3000148"
+   * (PostgreSQL's own notation) for a cluster, whose positions are WAL positions.
+   */
+  public static String describePosition(String archivedName, long position) {
+    if (CLUSTER.equals(archivedName)) {
+      return String.format(java.util.Locale.ROOT, "WAL position %X/%X", position >>> 32, position & 0xFFFFFFFFL);
+    }
+    return "journal row " + position;
+  }
+
+  /** The private cluster's WAL archiver, or null on H2 and on an existing server. */
+  public WalArchiver clusterArchiver() {
+    return clusterArchiver;
+  }
+
+  /**
+   * The databases an archive restores by name: {@value #CLUSTER} if it holds a PostgreSQL
+   * cluster's archive (a cluster restores whole), else {@link #DATABASES}.
+   */
+  public static List<String> archivedDatabases(ArchiveStore archive) {
+    return ArchiveManifest.read(archive, CLUSTER).isPresent() ? List.of(CLUSTER) : DATABASES;
   }
 
   /** The archive directory a data directory uses unless told otherwise: {@code <dataDir>/archive}. */
@@ -162,20 +224,24 @@ public final class ServiceArchiving implements AutoCloseable {
 
   /**
    * Adds the inventory archiver's advisory {@code archive} check to the service's kit: DOWN on
-   * {@code /health} while archiving fails, without taking the service out of rotation. Nothing on
-   * PostgreSQL.
+   * {@code /health} while archiving fails, without taking the service out of rotation. On the
+   * private PostgreSQL cluster, the WAL archiver's check; nothing on an existing server.
    */
   public ServiceKit.Builder addInventoryHealth(ServiceKit.Builder kit) {
     if (inventoryArchiver != null) {
       kit.advisoryHealthCheck("archive", inventoryArchiver.healthCheck());
+    } else if (clusterArchiver != null) {
+      kit.advisoryHealthCheck("archive", clusterArchiver.healthCheck());
     }
     return kit;
   }
 
-  /** As {@link #addInventoryHealth}, for the order archiver. */
+  /** As {@link #addInventoryHealth}, for the order archiver (on PostgreSQL the cluster's, as for inventory). */
   public ServiceKit.Builder addOrderHealth(ServiceKit.Builder kit) {
     if (orderArchiver != null) {
       kit.advisoryHealthCheck("archive", orderArchiver.healthCheck());
+    } else if (clusterArchiver != null) {
+      kit.advisoryHealthCheck("archive", clusterArchiver.healthCheck());
     }
     return kit;
   }
@@ -184,6 +250,8 @@ public final class ServiceArchiving implements AutoCloseable {
   public void installInventoryRoutes(JsonServer.Builder server) {
     if (inventoryArchiver != null) {
       BackupAdmin.install(server, inventoryArchiver);
+    } else if (clusterArchiver != null) {
+      BackupAdmin.install(server, clusterArchiver.serving(INVENTORY));
     }
   }
 
@@ -191,22 +259,27 @@ public final class ServiceArchiving implements AutoCloseable {
   public void installOrderRoutes(JsonServer.Builder server) {
     if (orderArchiver != null) {
       BackupAdmin.install(server, orderArchiver);
+    } else if (clusterArchiver != null) {
+      BackupAdmin.install(server, clusterArchiver.serving(ORDERS));
     }
   }
 
   /**
-   * Starts both archivers, then takes a local base backup of every database whose archive has
-   * none yet ({@link BaseBackupTaker#takeMissingBaseBackups()}), so a restore works from the first
-   * minute. That costs no call to the backup service: the day's call stays for {@code valerix
-   * backup}. Call once the services have created their tables.
+   * Starts archiving (both journal archivers on H2, the cluster's WAL archiver on PostgreSQL),
+   * then takes a local base backup of every archived database whose archive has none yet ({@link
+   * BaseBackupTaker#takeMissingBaseBackups()}), so a restore works from the first minute. That
+   * costs no call to the backup service: the day's call stays for {@code valerix backup}. Call
+   * once the services have created their tables.
    *
    * @throws io.valerix.core.backup.BackupException if archiving cannot start or the base backup
    *     fails: a service that could not be restored should not pretend it could
    */
   public void start() {
-    if (isArchiving()) {
+    if (orderArchiver != null) {
       inventoryArchiver.start();
       orderArchiver.start();
+    } else if (clusterArchiver != null) {
+      clusterArchiver.start();
     }
     for (BaseBackupTaker taker : baseBackupTakers()) {
       for (BaseBackupInfo base : taker.takeMissingBaseBackups()) {
@@ -216,23 +289,29 @@ public final class ServiceArchiving implements AutoCloseable {
   }
 
   /**
-   * Who takes this engine's local base backups: the journal archivers on H2. On PostgreSQL none
-   * yet; a {@code pg_basebackup} taker into the same archive plugs in here.
+   * Who takes this engine's local base backups: the journal archivers on H2 ({@code BACKUP TO},
+   * one per database); on the private PostgreSQL cluster, its WAL archiver ({@code pg_basebackup}
+   * of the whole cluster, archived as {@value #CLUSTER}); nobody on an existing server.
    */
-  private List<BaseBackupTaker> baseBackupTakers() {
-    return isArchiving() ? List.of(inventoryArchiver, orderArchiver) : List.of();
+  List<BaseBackupTaker> baseBackupTakers() {
+    if (clusterArchiver != null) {
+      return List.of(clusterArchiver.baseBackupTaker());
+    }
+    return orderArchiver == null ? List.of() : List.of(inventoryArchiver, orderArchiver);
   }
 
   /** Ships what is left, then closes the databases. Call after the services stopped. */
   @Override
   public void close() {
     try {
-      if (isArchiving()) {
+      if (orderArchiver != null) {
         try {
           orderArchiver.close();
         } finally {
           inventoryArchiver.close();
         }
+      } else if (clusterArchiver != null) {
+        clusterArchiver.close();
       }
     } finally {
       try {

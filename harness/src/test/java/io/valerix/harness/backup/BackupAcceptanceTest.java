@@ -10,6 +10,8 @@ import io.valerix.core.backup.ArchiveManifest;
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.JournalArchiver;
 import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.jdbc.PostgresCluster;
+import io.valerix.core.testing.TestPostgres;
 import io.valerix.harness.ValerixCli;
 import io.valerix.inventory.InventoryConfig;
 import io.valerix.inventory.InventoryService;
@@ -60,11 +62,27 @@ class BackupAcceptanceTest {
   @Test
   @Timeout(value = 120, unit = TimeUnit.SECONDS)
   void ordersSurviveKillMinusNineThroughBaseBackupPlusArchivedJournal() throws Exception {
+    ordersSurviveKillMinusNine(false);
+  }
+
+  /**
+   * The same run on PostgreSQL: no journal; the cluster's own WAL streamed by pg_receivewal, a
+   * pg_basebackup base in the day's call, and PostgreSQL's point-in-time recovery.
+   */
+  @Test
+  @Timeout(value = 180, unit = TimeUnit.SECONDS)
+  void ordersSurviveKillMinusNineOnPostgresThroughPgBaseBackupPlusArchivedWal() throws Exception {
+    TestPostgres.requireBinaries();
+    TestPostgres.letTheServerReach(dir);
+    ordersSurviveKillMinusNine(true);
+  }
+
+  private void ordersSurviveKillMinusNine(boolean postgres) throws Exception {
     Path data = dir.resolve("data");
     Path archiveDir = ServiceArchiving.defaultArchive(data);
     LocalDate day = LocalDate.now(ZoneOffset.UTC);
     try (BackupServiceStandIn standIn = BackupServiceStandIn.start(0, java.time.InstantSource.system(), null)) {
-      Process child = startChild(data);
+      Process child = startChild(data, postgres);
       OrderLoad load = null;
       Instant killedAt;
       Instant chosenTime;
@@ -76,7 +94,14 @@ class BackupAcceptanceTest {
         URI order = URI.create(uris[1]);
         URI inventory = URI.create(uris[2]);
 
-        // Given orders flowing continuously
+        // Given services that took a local base backup at start (restorable from the first minute, no call)
+        List<String> archivedNames = postgres ? List.of(ServiceArchiving.CLUSTER) : ServiceArchiving.DATABASES;
+        for (String name : archivedNames) {
+          assertThat(ArchiveManifest.read(ArchiveStore.directory(archiveDir), name)).as("the start-up base backup of %s", name)
+              .hasValueSatisfying(manifest -> assertThat(manifest.baseBackups()).hasSize(1));
+        }
+
+        // and orders flowing continuously
         OrderLoad orders = new OrderLoad(order, "acc", 4);
         load = orders;
         await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= 60);
@@ -85,11 +110,30 @@ class BackupAcceptanceTest {
         assertThat(cli("backup", "--archive", archiveDir.toString(), "--order", order.toString(), "--inventory", inventory.toString(),
             "--admin-token", TOKEN, "--service", standIn.endpoint().toString())).isZero();
         int ackedAtBackup = orders.acks().size();
+        if (postgres) {
+          // verify as on H2: digests at a WAL position, PostgreSQL recovers the archive to exactly it
+          CliRun verify = cliRun("backup", "verify", "--archive", archiveDir.toString(), "--order", order.toString(),
+              "--inventory", inventory.toString(), "--admin-token", TOKEN);
+          assertThat(verify.exit()).as("%s%s", verify.out(), verify.err()).isZero();
+          assertThat(verify.out()).contains("PASS").contains("WAL position");
+        }
 
         // and orders go on, past a chosen point in time, and a second backup call is attempted
         await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 60);
         chosenTime = Instant.now();
         await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 120);
+
+        // and the archive is pruned to the day's base backups: the start-up ones go (on PostgreSQL
+        // both services serve the cluster's archive, which is pruned once); the restores below read
+        // the pruned archive
+        CliRun prune = cliRun("backup", "prune", "--keep-days", "0", "--archive", archiveDir.toString(), "--order", order.toString(),
+            "--inventory", inventory.toString(), "--admin-token", TOKEN);
+        assertThat(prune.exit()).as("%s%s", prune.out(), prune.err()).isZero();
+        assertThat(prune.out().split("removed ", -1)).as(prune.out()).hasSize(archivedNames.size() + 1);
+        for (String name : archivedNames) {
+          assertThat(prune.out()).containsPattern("(?m)^  " + name + " +removed 1 base backups");
+          assertThat(ArchiveManifest.read(ArchiveStore.directory(archiveDir), name).orElseThrow().baseBackups()).hasSize(1);
+        }
         CliRun second = cliRun("backup", "--archive", archiveDir.toString(), "--order", order.toString(),
             "--inventory", inventory.toString(), "--admin-token", TOKEN, "--service", standIn.endpoint().toString());
         assumeThat(LocalDate.now(ZoneOffset.UTC)).as("the run crossed midnight UTC").isEqualTo(day);
@@ -103,6 +147,11 @@ class BackupAcceptanceTest {
         assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
       } finally {
         child.destroyForcibly();
+        if (postgres) {
+          // kill -9 leaves the child's PostgreSQL server running (as a crash of the JVM would); stop it.
+          child.waitFor(30, TimeUnit.SECONDS);
+          PostgresCluster.start(data.resolve(ServiceArchiving.CLUSTER)).close();
+        }
         if (load != null) {
           load.close();
         }
@@ -116,10 +165,13 @@ class BackupAcceptanceTest {
 
       // and the latest restore holds every acknowledged order its database had archived
       ArchiveStore archive = ArchiveStore.directory(archiveDir);
-      Instant ordersArchivedAt = ArchiveManifest.read(archive, ServiceArchiving.ORDERS).orElseThrow().lastAt().orElseThrow();
-      Instant inventoryArchivedAt = ArchiveManifest.read(archive, ServiceArchiving.INVENTORY).orElseThrow().lastAt().orElseThrow();
+      Instant ordersArchivedAt = archivedAt(archive, postgres ? ServiceArchiving.CLUSTER : ServiceArchiving.ORDERS);
+      Instant inventoryArchivedAt = archivedAt(archive, postgres ? ServiceArchiving.CLUSTER : ServiceArchiving.INVENTORY);
+      if (postgres) {
+        assertThat(ArchiveManifest.read(archive, ServiceArchiving.ORDERS)).as("no journal archive on PostgreSQL").isEmpty();
+      }
       assertThat(cli("restore", "--to", "latest", "--into", dir.resolve("latest").toString(), "--archive", archiveDir.toString())).isZero();
-      Restored latest = read(dir.resolve("latest"));
+      Restored latest = read(dir.resolve("latest"), postgres);
       int lost = 0;
       for (OrderLoad.Ack ack : acks) {
         Optional<Order> restored = Optional.ofNullable(latest.orders().get(ack.orderId()));
@@ -143,18 +195,22 @@ class BackupAcceptanceTest {
         assertThat(level.isConserved()).as("%s", level).isTrue();
         assertThat(level.available()).isNotNegative();
       });
-      System.err.printf("acceptance: %d orders acknowledged, %d acknowledged after the last archived change (lost), RPO %d ms%n",
-          acks.size(), lost, rpo.toMillis());
+      long lostOlderThanOneSecond = acks.stream().filter(ack -> !ack.ackedAt().isAfter(killedAt.minusSeconds(1)))
+          .filter(ack -> !latest.orders().containsKey(ack.orderId())).count();
+      System.err.printf("acceptance (%s): %d orders acknowledged, %d acknowledged after the last archived change (lost),"
+          + " %d of them acknowledged 1 s or more before the kill, RPO %d ms%n",
+          postgres ? "postgres" : "h2", acks.size(), lost, lostOlderThanOneSecond, rpo.toMillis());
 
       // and a restore to the chosen time holds exactly the orders committed by then
       assertThat(cli("restore", "--to", chosenTime.toString(), "--into", dir.resolve("chosen").toString(),
           "--archive", archiveDir.toString())).isZero();
-      Restored chosen = read(dir.resolve("chosen"));
+      Restored chosen = read(dir.resolve("chosen"), postgres);
       long before = 0;
       for (OrderLoad.Ack ack : acks) {
         if (ack.ackedAt().isBefore(chosenTime)) {
           before++;
-          assertThat(chosen.orders().get(ack.orderId())).as("order %s acknowledged before %s", ack.orderId(), chosenTime)
+          assertThat(chosen.orders().get(ack.orderId()))
+              .as("order %s sent %s, acknowledged %s, before %s", ack.orderId(), ack.sentAt(), ack.ackedAt(), chosenTime)
               .isNotNull()
               .satisfies(o -> assertThat(o.status().name()).isEqualTo(ack.status()));
         }
@@ -168,7 +224,21 @@ class BackupAcceptanceTest {
 
   record Restored(Map<String, Order> orders, Map<String, ReservationStatus> reservations, List<StockLevel> stock) {}
 
-  private static Restored read(Path restored) throws Exception {
+  private static Instant archivedAt(ArchiveStore archive, String name) {
+    return ArchiveManifest.read(archive, name).orElseThrow().lastAt().orElseThrow();
+  }
+
+  private static Restored read(Path restored, boolean postgres) throws Exception {
+    if (postgres) {
+      try (PostgresCluster cluster = PostgresCluster.start(restored.resolve(ServiceArchiving.CLUSTER));
+          HikariDataSource ordersDb = cluster.dataSource(ServiceArchiving.ORDERS, 2);
+          HikariDataSource inventoryDb = cluster.dataSource(ServiceArchiving.INVENTORY, 2)) {
+        assertThat(hasTable(ordersDb, "valerix_journal")).as("a journal table on PostgreSQL").isFalse();
+        assertThat(hasTable(inventoryDb, "valerix_journal")).as("a journal table on PostgreSQL").isFalse();
+        InventoryService inventory = InventoryService.create(inventoryDb, InventoryConfig.builder().build());
+        return new Restored(OrdersTable.all(ordersDb), OrdersTable.reservations(inventoryDb), inventory.stockLevels());
+      }
+    }
     Map<String, Order> orders;
     try (HikariDataSource db = H2Database.open(restored.resolve(ServiceArchiving.ORDERS), ServiceArchiving.ORDERS, 2)) {
       orders = OrdersTable.all(db);
@@ -183,13 +253,21 @@ class BackupAcceptanceTest {
     return new Restored(orders, reservations, stock);
   }
 
-  private Process startChild(Path data) throws IOException {
+  private static boolean hasTable(HikariDataSource db, String table) throws Exception {
+    try (var connection = db.getConnection(); var statement = connection.createStatement();
+        var row = statement.executeQuery("SELECT to_regclass('" + table + "') IS NOT NULL")) {
+      row.next();
+      return row.getBoolean(1);
+    }
+  }
+
+  private Process startChild(Path data, boolean postgres) throws IOException {
     Files.createDirectories(dir);
     String java = ProcessHandle.current().info().command().orElseThrow();
     ProcessBuilder builder = new ProcessBuilder(
         java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-cp", System.getProperty("java.class.path"),
-        BackupServicesProcess.class.getName(), data.toString(), TOKEN);
+        BackupServicesProcess.class.getName(), data.toString(), TOKEN, postgres ? "postgres" : "h2");
     builder.redirectError(dir.resolve("child.stderr.log").toFile());
     return builder.start();
   }

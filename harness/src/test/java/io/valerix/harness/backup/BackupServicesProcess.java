@@ -3,6 +3,7 @@ package io.valerix.harness.backup;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.health.HealthConfig;
 import io.valerix.harness.ServicePair;
+import io.valerix.harness.Storage;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -17,7 +18,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * The child JVM of {@link BackupAcceptanceTest}: both services as the harness runs them (journal
  * on, archiving every second), on free ports, until killed. Prints {@code READY <order> <inventory>}
- * on stdout once serving; logs go to stderr. Arguments: data directory, admin token.
+ * on stdout once serving; logs go to stderr. Arguments: data directory, admin token, and {@code
+ * postgres} for a private PostgreSQL cluster under the data directory (H2 otherwise).
  */
 public final class BackupServicesProcess {
 
@@ -36,8 +38,12 @@ public final class BackupServicesProcess {
       stock.put(parts[0], Integer.parseInt(parts[1]));
     }
     // Never closed: the process is meant to die with everything open, as a crash would.
-    ServicePair pair = ServicePair.start(new ServicePair.Settings(0, 0, GremlinSpec.none(), 1, Duration.ofSeconds(5), stock, args[1],
-        Path.of(args[0]), HealthConfig.defaults()), server -> {});
+    ServicePair.Settings settings = new ServicePair.Settings(0, 0, GremlinSpec.none(), 1, Duration.ofSeconds(5), stock, args[1],
+        Path.of(args[0]), HealthConfig.defaults());
+    if (args.length > 2 && args[2].equals("postgres")) {
+      settings = settings.withStorage(Storage.privatePostgres());
+    }
+    ServicePair pair = ServicePair.start(settings, server -> {});
     out.println("READY " + pair.orderUri() + " " + pair.inventoryUri());
     new CountDownLatch(1).await(MAX_LIFETIME_SECONDS, TimeUnit.SECONDS);
     Runtime.getRuntime().halt(3);

@@ -29,7 +29,8 @@ import java.util.Objects;
  *       invalid-request} unless N is a whole number 0..36500.
  * </ul>
  *
- * <p>{@code api/openapi.yaml} documents them; keep it in step.
+ * <p>{@code api/openapi.yaml} documents them; keep it in step. The same routes serve H2's {@link
+ * JournalArchiver} and PostgreSQL's {@link WalArchiver}.
  *
  * <p>A failure is 500 {@code backup-failed} with the reason. These routes must sit behind a
  * {@link io.valerix.core.http.BearerTokenFilter}; the caller adds it.
@@ -45,7 +46,7 @@ public final class BackupAdmin {
   private BackupAdmin() {}
 
   /** Adds the routes for {@code archiver} to {@code server}. */
-  public static JsonServer.Builder install(JsonServer.Builder server, JournalArchiver archiver) {
+  public static JsonServer.Builder install(JsonServer.Builder server, ContinuousArchiver archiver) {
     Objects.requireNonNull(server, "server");
     Objects.requireNonNull(archiver, "archiver");
     server.route("POST", "/admin/backup/base", request -> guarded(() -> Map.of("baseBackups", archiver.takeBaseBackups())));

@@ -2,6 +2,7 @@ package io.valerix.core.backup;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.valerix.core.backup.internal.Engines;
 import io.valerix.core.backup.internal.RowCodec;
 import io.valerix.core.jdbc.SchemaMigrations;
 import java.sql.Connection;
@@ -81,11 +82,14 @@ public final class ChangeJournal {
    * Creates the journal's tables in {@code dataSource} if they are missing; does nothing when off.
    * Safe to call from every store on one database and from several instances at once.
    *
-   * @throws IllegalStateException if the migration fails
+   * @throws IllegalStateException if the migration fails, or the database is not H2: on
+   *     PostgreSQL the database's own WAL is the archive ({@link WalArchiver}), and a journal would
+   *     only slow every write
    */
   public void install(DataSource dataSource) {
     Objects.requireNonNull(dataSource, "dataSource");
     if (isOn()) {
+      requireH2(dataSource);
       SchemaMigrations.migrate(dataSource, SCHEMA);
     }
   }
@@ -192,6 +196,18 @@ public final class ChangeJournal {
         append.addBatch();
       }
       append.executeBatch();
+    }
+  }
+
+  private static void requireH2(DataSource dataSource) {
+    try (Connection connection = dataSource.getConnection()) {
+      if (!Engines.isH2(connection)) {
+        throw new IllegalStateException("the change journal is for H2; this database runs on "
+            + connection.getMetaData().getDatabaseProductName() + " (PostgreSQL archives its own WAL: use WalArchiver and"
+            + " ChangeJournal.off())");
+      }
+    } catch (SQLException e) {
+      throw new IllegalStateException("checking the database engine for the change journal failed: " + e.getMessage(), e);
     }
   }
 

@@ -62,7 +62,7 @@ import org.slf4j.LoggerFactory;
  * #healthCheck()} reports it from memory for {@code /health}. Thread-safe. The caller owns the data
  * sources and closes them after the archiver.
  */
-public final class JournalArchiver implements BaseBackupTaker, AutoCloseable {
+public final class JournalArchiver implements ContinuousArchiver, BaseBackupTaker {
 
   private static final Logger log = LoggerFactory.getLogger(JournalArchiver.class);
   private static final DateTimeFormatter COMPACT = DateTimeFormatter.ofPattern("uuuuMMdd't'HHmmss'z'").withZone(ZoneOffset.UTC);
@@ -158,6 +158,7 @@ public final class JournalArchiver implements BaseBackupTaker, AutoCloseable {
    * @return the last archived journal row per database
    * @throws BackupException if a database or the archive fails
    */
+  @Override
   public Map<String, Long> sealNow() {
     Map<String, Long> shipped = new LinkedHashMap<>();
     for (DatabaseShipper shipper : shippers.values()) {
@@ -217,6 +218,12 @@ public final class JournalArchiver implements BaseBackupTaker, AutoCloseable {
     }
   }
 
+  /** {@link #takeBaseBackup} of every database, in the order they were added. */
+  @Override
+  public List<BaseBackupInfo> takeBaseBackups() {
+    return BaseBackupTaker.super.takeBaseBackups();
+  }
+
   /**
    * Retention: removes from the archive the base backups and segments that no restore to an
    * instant within the last {@code keep} (by this archiver's clock) needs; see {@link
@@ -226,6 +233,7 @@ public final class JournalArchiver implements BaseBackupTaker, AutoCloseable {
    * @throws IllegalArgumentException if {@code keep} is negative
    * @throws BackupException if the archive cannot be read or written
    */
+  @Override
   public List<PrunedArchive> prune(Duration keep) {
     Instant keepFrom = ArchiveRetention.keepFrom(keep, clock);
     List<PrunedArchive> pruned = new ArrayList<>();
@@ -240,6 +248,7 @@ public final class JournalArchiver implements BaseBackupTaker, AutoCloseable {
   }
 
   /** A digest of {@code database} as it is now; see {@link DatabaseDigest}. */
+  @Override
   public DatabaseDigest digest(String database) {
     return DatabaseDigest.of(database, shipper(database).dataSource());
   }
@@ -251,11 +260,13 @@ public final class JournalArchiver implements BaseBackupTaker, AutoCloseable {
   }
 
   /** The archive it ships to. */
+  @Override
   public ArchiveStore store() {
     return store;
   }
 
   /** How archiving stands, per database. */
+  @Override
   public List<DatabaseStatus> status() {
     List<DatabaseStatus> statuses = new ArrayList<>();
     for (DatabaseShipper shipper : shippers.values()) {

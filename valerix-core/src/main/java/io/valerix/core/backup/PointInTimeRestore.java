@@ -90,6 +90,9 @@ public final class PointInTimeRestore {
             result.changesApplied(), result.restoredSeq(), result.restoredAt(), result.archiveEndsAt()));
       }
       moveIntoPlace(temporary);
+      for (String database : databases) {
+        DatabaseRestorer.settle(target.resolve(database));
+      }
     } catch (IOException e) {
       BackupException failure = new BackupException("restoring into " + target + " failed: " + e.getMessage(), e);
       Trees.deleteQuietly(temporary, failure);

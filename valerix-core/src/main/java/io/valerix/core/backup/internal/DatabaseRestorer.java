@@ -52,6 +52,10 @@ public final class DatabaseRestorer {
     Manifest manifest = Manifest.read(store, database).orElseThrow(() -> new ArchiveDamagedException(Manifest.nameOf(database),
         "the archive in " + store.location() + " has no manifest for database '" + database + "' (" + Manifest.nameOf(database) + ")"));
     BaseBackupInfo base = chooseBase(manifest, database, point);
+    if (base.name().endsWith(PgBaseBackup.SUFFIX)) {
+      // The same archive model on PostgreSQL: its own base backup and WAL, recovered by the server.
+      return PgRestorer.restore(store, manifest, base, point, directory);
+    }
     List<Path> files = fetchBase(store, base, directory);
     String h2Name = H2BaseBackup.h2Name(database, files);
     long lastSeq = base.coversSeq();
@@ -105,7 +109,17 @@ public final class DatabaseRestorer {
     return new RestoreResult.DatabaseRestore(database, directory, base, applied, lastSeq, lastAt, manifest.lastSeq());
   }
 
-  private static BaseBackupInfo chooseBase(Manifest manifest, String database, RestorePoint point) {
+  /**
+   * Finishes a restored database once it is in its final place: a PostgreSQL cluster learns its
+   * new socket directory. Does nothing for H2.
+   */
+  public static void settle(Path directory) throws IOException {
+    if (Files.exists(directory.resolve("cluster").resolve("data").resolve("PG_VERSION"))) {
+      PgRestorer.settle(directory);
+    }
+  }
+
+  static BaseBackupInfo chooseBase(Manifest manifest, String database, RestorePoint point) {
     Optional<BaseBackupInfo> newest = manifest.baseBackups.stream()
         .filter(base -> !point.isBeyond(base.coversSeq(), base.coversAt()))
         .max(Comparator.comparingLong(BaseBackupInfo::coversSeq));
@@ -121,7 +135,7 @@ public final class DatabaseRestorer {
         + oldest.name() + ", already holds changes up to " + oldest.coversAt() + " (journal row " + oldest.coversSeq() + ")");
   }
 
-  private static List<Path> fetchBase(ArchiveStore store, BaseBackupInfo base, Path directory) throws IOException {
+  static List<Path> fetchBase(ArchiveStore store, BaseBackupInfo base, Path directory) throws IOException {
     Files.createDirectories(directory);
     Path zip = directory.resolve(".base.zip");
     MessageDigest sha = Sha256.newDigest();
@@ -145,7 +159,7 @@ public final class DatabaseRestorer {
     }
   }
 
-  private static byte[] fetchSegment(ArchiveStore store, SegmentInfo segment) throws IOException {
+  static byte[] fetchSegment(ArchiveStore store, SegmentInfo segment) throws IOException {
     byte[] content;
     try (InputStream in = store.open(segment.name())) {
       content = in.readAllBytes();

@@ -6,10 +6,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
 
-/** Unpacks zip files, refusing entries that would land outside the target directory. */
+/** Packs and unpacks zip files, refusing entries that would land outside the target directory. */
 public final class Zips {
 
   private Zips() {}
@@ -38,5 +40,28 @@ public final class Zips {
       throw new IOException("the zip holds no files");
     }
     return written;
+  }
+
+  /**
+   * Writes every file and directory under {@code directory} into {@code zip}, named by its path
+   * relative to {@code directory} under {@code prefix} (for example {@code "data/"}). Empty
+   * directories count: a PostgreSQL data directory does not start without its empty ones.
+   */
+  public static void pack(Path directory, String prefix, ZipOutputStream zip) throws IOException {
+    Path root = directory.toAbsolutePath().normalize();
+    List<Path> files;
+    try (Stream<Path> paths = Files.walk(root)) {
+      files = paths.filter(path -> !path.equals(root)).sorted().toList();
+    }
+    for (Path file : files) {
+      if (Files.isDirectory(file)) {
+        zip.putNextEntry(new ZipEntry(prefix + root.relativize(file).toString().replace('\\', '/') + "/"));
+        zip.closeEntry();
+        continue;
+      }
+      zip.putNextEntry(new ZipEntry(prefix + root.relativize(file).toString().replace('\\', '/')));
+      Files.copy(file, zip);
+      zip.closeEntry();
+    }
   }
 }
