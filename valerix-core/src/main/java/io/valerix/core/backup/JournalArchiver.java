@@ -192,7 +192,7 @@ public final class JournalArchiver implements ContinuousArchiver, BaseBackupTake
       BaseBackupInfo base = new BaseBackupInfo(
           database, name, taken.coversSeq(), taken.coversAt(), takenAt, Sha256.of(taken.zip()), Files.size(taken.zip()));
       store.putFile(name, taken.zip());
-      shipper.recordBase(base);
+      shipper.manifest().recordBase(base);
       log.info("base backup of '{}' covers journal row {}: {} ({} bytes)", database, base.coversSeq(), name, base.bytes());
       return base;
     } catch (IOException e) {
@@ -211,7 +211,7 @@ public final class JournalArchiver implements ContinuousArchiver, BaseBackupTake
   @Override
   public boolean hasBaseBackup(String database) {
     try {
-      return !shipper(database).manifestSnapshot().baseBackups.isEmpty();
+      return !shipper(database).manifest().snapshot().baseBackups.isEmpty();
     } catch (IOException e) {
       throw new BackupException("reading the manifest of database '" + database + "' from " + store.location() + " failed: "
           + e.getMessage(), e);
@@ -239,7 +239,7 @@ public final class JournalArchiver implements ContinuousArchiver, BaseBackupTake
     List<PrunedArchive> pruned = new ArrayList<>();
     for (DatabaseShipper shipper : shippers.values()) {
       try {
-        pruned.add(shipper.retain(keepFrom));
+        pruned.add(shipper.manifest().retain(keepFrom));
       } catch (IOException e) {
         throw new BackupException("pruning the archive of database '" + shipper.database() + "' failed: " + e.getMessage(), e);
       }
@@ -279,7 +279,7 @@ public final class JournalArchiver implements ContinuousArchiver, BaseBackupTake
       }
       FailureRun run = failures.get(shipper.database());
       try {
-        Manifest manifest = shipper.manifestSnapshot();
+        Manifest manifest = shipper.manifest().snapshot();
         long unarchived = journalSeq < 0 ? -1 : Math.max(0, journalSeq - manifest.lastSeq());
         statuses.add(new DatabaseStatus(shipper.database(), journalSeq, manifest.lastSeq(), manifest.lastAt(),
             manifest.baseBackups.size(), shipper.lastSuccess(), error, unarchived,

@@ -218,7 +218,7 @@ public final class WalArchiver implements ContinuousArchiver {
       // the last WAL byte it holds (its end LSN - 1), so retention treats both engines alike.
       BaseBackupInfo base = new BaseBackupInfo(name, baseName, end - 1, takenAt, takenAt, Sha256.of(taken.zip()), Files.size(taken.zip()));
       store.putFile(baseName, taken.zip());
-      running.recordBase(base);
+      running.manifest().recordBase(base);
       log.info("base backup of '{}' (pg_basebackup) is consistent at WAL position {}: {} ({} bytes)", name, Lsn.format(end), baseName,
           base.bytes());
       return base;
@@ -244,7 +244,7 @@ public final class WalArchiver implements ContinuousArchiver {
   /** Whether the archive lists a base backup of the cluster, so a restore has a place to start. */
   public boolean hasBaseBackup() {
     try {
-      return !running().manifestSnapshot().baseBackups.isEmpty();
+      return !running().manifest().snapshot().baseBackups.isEmpty();
     } catch (IOException e) {
       throw new BackupException("reading the manifest of '" + name + "' from " + store.location() + " failed: " + e.getMessage(), e);
     }
@@ -295,7 +295,7 @@ public final class WalArchiver implements ContinuousArchiver {
   public List<PrunedArchive> prune(Duration keep) {
     Instant keepFrom = ArchiveRetention.keepFrom(keep, clock);
     try {
-      return List.of(running().retain(keepFrom));
+      return List.of(running().manifest().retain(keepFrom));
     } catch (IOException e) {
       throw new BackupException("pruning the archive of '" + name + "' failed: " + e.getMessage(), e);
     }
@@ -317,7 +317,7 @@ public final class WalArchiver implements ContinuousArchiver {
       error = error != null ? error : "reading the server's WAL position failed: " + e.getMessage();
     }
     try {
-      Manifest manifest = running.manifestSnapshot();
+      Manifest manifest = running.manifest().snapshot();
       long archivedEnd = manifest.hasSegments() ? manifest.lastSeq() + 1 : 0;
       long unarchived = flush < 0 ? -1 : Math.max(0, flush - archivedEnd);
       FailureRun run = failures;

@@ -2,8 +2,6 @@ package io.valerix.core.backup.internal;
 
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.BackupException;
-import io.valerix.core.backup.BaseBackupInfo;
-import io.valerix.core.backup.PrunedArchive;
 import io.valerix.core.backup.SegmentInfo;
 import java.io.IOException;
 import java.sql.Connection;
@@ -15,7 +13,6 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.locks.ReentrantLock;
 import javax.sql.DataSource;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * deleted only after the manifest names them. A crash in between leaves at worst an unnamed
  * segment file (ignored, and rewritten next time) or rows already archived (deleted next time).
  *
- * <p>The one writer of its manifest; a lock serializes shipping and base-backup records.
+ * <p>Its manifest has one writer ({@link ManifestWriter}), whose lock serializes shipping, base-backup
+ * records and retention.
  */
 public final class DatabaseShipper {
 
@@ -47,8 +45,7 @@ public final class DatabaseShipper {
   private final ArchiveStore store;
   private final int maxSegmentChanges;
   private final int maxManifestSegments;
-  private final ReentrantLock lock = new ReentrantLock();
-  private Manifest manifest;
+  private final ManifestWriter manifest;
   private long nextSeq = -1;
   private long prunedThrough;
   private long gapSinceNanos = -1;
@@ -62,6 +59,7 @@ public final class DatabaseShipper {
     this.store = store;
     this.maxSegmentChanges = maxSegmentChanges;
     this.maxManifestSegments = maxManifestSegments;
+    this.manifest = new ManifestWriter(database, store);
   }
 
   public String database() {
@@ -78,18 +76,16 @@ public final class DatabaseShipper {
    * that belongs to another archive, would reuse numbers the archive has for other changes).
    */
   public void checkStartable() throws SQLException, IOException {
-    lock.lock();
-    try {
+    manifest.change(current -> {
       long counter = counter().seq();
-      long archived = manifest().lastSeq();
+      long archived = current.lastSeq();
       if (counter < archived) {
         throw new BackupException("database '" + database + "' is at journal row " + counter + " but the archive in "
             + store.location() + " already holds rows up to " + archived + ": the database was restored to an earlier point"
             + " or belongs to another archive; archive it into a new location");
       }
-    } finally {
-      lock.unlock();
-    }
+      return null;
+    });
   }
 
   /**
@@ -98,74 +94,42 @@ public final class DatabaseShipper {
    * @return the last archived row, 0 if none yet
    */
   public long ship() throws SQLException, IOException {
-    lock.lock();
-    try {
-      Manifest current = manifest();
-      while (true) {
-        long next = nextSeq();
-        List<JournalRow> rows = read(next);
-        int contiguous = 0;
-        while (contiguous < rows.size() && rows.get(contiguous).seq() == next + contiguous) {
-          contiguous++;
-        }
-        noteGap(contiguous < rows.size() ? rows.get(contiguous).seq() : -1, next + contiguous);
-        if (contiguous == 0) {
-          prune(current.lastSeq());
-          succeeded();
-          return current.lastSeq();
-        }
-        List<JournalRow> sealed = rows.subList(0, contiguous);
-        SegmentInfo segment = store(sealed);
-        current.append(store, segment, maxManifestSegments);
-        current.write(store);
-        nextSeq = segment.lastSeq() + 1;
-        prune(segment.lastSeq());
-        if (contiguous < maxSegmentChanges) {
-          succeeded();
-          return segment.lastSeq();
-        }
-      }
-    } catch (SQLException | IOException | RuntimeException e) {
-      lastError = e.getMessage();
-      // The manifest in memory may be ahead of the one stored; read it again next time.
-      manifest = null;
-      nextSeq = -1;
-      throw e;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** Adds a base backup (already stored) to the manifest. */
-  public void recordBase(BaseBackupInfo base) throws IOException {
-    lock.lock();
-    try {
-      Manifest current = manifest();
-      current.baseBackups.add(base);
+    return manifest.change(current -> {
       try {
-        current.write(store);
-      } catch (IOException | RuntimeException e) {
-        manifest = null;
+        return shipInto(current);
+      } catch (SQLException | IOException | RuntimeException e) {
+        lastError = e.getMessage();
+        // The manifest writer forgets its copy, which may be ahead of the stored one; so does this.
+        nextSeq = -1;
         throw e;
       }
-    } finally {
-      lock.unlock();
-    }
+    });
   }
 
-  /**
-   * Removes from the archive what no restore to {@code keepFrom} or later needs; under the lock, so
-   * a seal never writes back a manifest that still lists them.
-   */
-  public PrunedArchive retain(Instant keepFrom) throws IOException {
-    lock.lock();
-    try {
-      return Retention.prune(store, manifest(), keepFrom);
-    } catch (IOException | RuntimeException e) {
-      manifest = null;
-      throw e;
-    } finally {
-      lock.unlock();
+  private long shipInto(Manifest current) throws SQLException, IOException {
+    while (true) {
+      long next = nextSeq(current);
+      List<JournalRow> rows = read(next);
+      int contiguous = 0;
+      while (contiguous < rows.size() && rows.get(contiguous).seq() == next + contiguous) {
+        contiguous++;
+      }
+      noteGap(contiguous < rows.size() ? rows.get(contiguous).seq() : -1, next + contiguous);
+      if (contiguous == 0) {
+        prune(current.lastSeq());
+        succeeded();
+        return current.lastSeq();
+      }
+      List<JournalRow> sealed = rows.subList(0, contiguous);
+      SegmentInfo segment = store(sealed);
+      current.append(store, segment, maxManifestSegments);
+      current.write(store);
+      nextSeq = segment.lastSeq() + 1;
+      prune(segment.lastSeq());
+      if (contiguous < maxSegmentChanges) {
+        succeeded();
+        return segment.lastSeq();
+      }
     }
   }
 
@@ -184,19 +148,9 @@ public final class DatabaseShipper {
     }
   }
 
-  /** The last archived row and its time, from the manifest in memory (or the archive). */
-  public Manifest manifestSnapshot() throws IOException {
-    lock.lock();
-    try {
-      Manifest current = manifest();
-      Manifest copy = Manifest.empty(database);
-      copy.baseBackups = new ArrayList<>(current.baseBackups);
-      copy.segmentLists = new ArrayList<>(current.segmentLists);
-      copy.segments = new ArrayList<>(current.segments);
-      return copy;
-    } finally {
-      lock.unlock();
-    }
+  /** The one writer of this database's manifest: base-backup records, retention and snapshots go through it. */
+  public ManifestWriter manifest() {
+    return manifest;
   }
 
   public String lastError() {
@@ -218,16 +172,8 @@ public final class DatabaseShipper {
     lastSuccess = Instant.now();
   }
 
-  private Manifest manifest() throws IOException {
-    if (manifest == null) {
-      manifest = Manifest.read(store, database).orElseGet(() -> Manifest.empty(database));
-    }
-    return manifest;
-  }
-
-  private long nextSeq() throws SQLException, IOException {
+  private long nextSeq(Manifest current) throws SQLException {
     if (nextSeq < 0) {
-      Manifest current = manifest();
       if (current.hasSegments()) {
         nextSeq = current.lastSeq() + 1;
       } else {

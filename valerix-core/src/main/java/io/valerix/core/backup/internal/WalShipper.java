@@ -2,8 +2,6 @@ package io.valerix.core.backup.internal;
 
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.BackupException;
-import io.valerix.core.backup.BaseBackupInfo;
-import io.valerix.core.backup.PrunedArchive;
 import io.valerix.core.backup.SegmentInfo;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -21,12 +19,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -46,8 +42,9 @@ import javax.sql.DataSource;
  * recovery point, never an optimistic one.
  *
  * <p>Crash-safe by ordering, like {@link DatabaseShipper}: a chunk is stored before the manifest
- * names it, and spool files are deleted only once the manifest names all their bytes. The one
- * writer of its manifest; a lock serializes shipping and base-backup records.
+ * names it, and spool files are deleted only once the manifest names all their bytes. Its manifest
+ * has one writer ({@link ManifestWriter}), whose lock serializes shipping, base-backup records and
+ * retention.
  */
 public final class WalShipper {
 
@@ -66,10 +63,9 @@ public final class WalShipper {
   private final long segmentBytes;
   private final int maxManifestSegments;
   private final InstantSource clock;
-  private final ReentrantLock lock = new ReentrantLock();
+  private final ManifestWriter manifest;
   /** (time, server flush position then), oldest first: what a received position proves about time. */
   private final Deque<long[]> promises = new ArrayDeque<>();
-  private Manifest manifest;
   private volatile String lastError;
   private volatile Instant lastSuccess;
   private volatile long received;
@@ -84,6 +80,7 @@ public final class WalShipper {
     this.segmentBytes = segmentBytes;
     this.maxManifestSegments = maxManifestSegments;
     this.clock = clock;
+    this.manifest = new ManifestWriter(name, store);
   }
 
   /** Where a chunk starts and ends, and its timeline, from its archive name. */
@@ -130,52 +127,53 @@ public final class WalShipper {
    * @return the archive's end: the last archived WAL byte + 1 (0 if none)
    */
   public long ship() throws SQLException, IOException {
-    lock.lock();
-    try {
-      Instant now = clock.instant();
-      long flush = serverFlush();
-      promises.addLast(new long[] {now.toEpochMilli(), flush});
-      long upTo = awaitReceived(flush);
-      received = upTo;
-      Manifest current = manifest();
-      long next = current.hasSegments() ? current.lastSeq() + 1 : firstInSpool();
-      Instant covered = coveredTime(upTo, current.lastAt());
-      Instant previous = current.lastAt() != null ? current.lastAt() : covered;
-      boolean changed = false;
-      while (next > 0 && next < upTo) {
-        long segno = Long.divideUnsigned(next, segmentBytes);
-        long segmentStart = segno * segmentBytes;
-        long end = Math.min(upTo, segmentStart + segmentBytes);
-        Optional<Path> file = spoolFile(segno);
-        if (file.isEmpty()) {
-          throw new BackupException("the WAL spool " + spool + " has no segment " + Lsn.fileName(1, segno, segmentBytes)
-              + " although the archive of '" + name + "' ends at " + Lsn.format(next) + ": a gap; take a new base backup into a new archive");
-        }
-        byte[] bytes = read(file.get(), next - segmentStart, (int) (end - next));
-        int timeline = Lsn.timeline(file.get().getFileName().toString());
-        String chunkName = String.format(Locale.ROOT, "%s/wal/%08x-%016x-%016x.wal.gz", name, timeline, next, end);
-        byte[] content = gzip(bytes);
-        store.put(chunkName, content);
-        current.append(store, new SegmentInfo(chunkName, next, end - 1, previous, covered, Sha256.of(content), content.length),
-            maxManifestSegments);
-        previous = covered;
-        changed = true;
-        next = end;
+    return manifest.change(current -> {
+      try {
+        return shipInto(current);
+      } catch (SQLException | IOException | RuntimeException e) {
+        lastError = e.getMessage();
+        throw e;
       }
-      if (changed) {
-        current.write(store);
-        deleteShippedSpool(next);
+    });
+  }
+
+  private long shipInto(Manifest current) throws SQLException, IOException {
+    Instant now = clock.instant();
+    long flush = serverFlush();
+    promises.addLast(new long[] {now.toEpochMilli(), flush});
+    long upTo = awaitReceived(flush);
+    received = upTo;
+    long next = current.hasSegments() ? current.lastSeq() + 1 : firstInSpool();
+    Instant covered = coveredTime(upTo, current.lastAt());
+    Instant previous = current.lastAt() != null ? current.lastAt() : covered;
+    boolean changed = false;
+    while (next > 0 && next < upTo) {
+      long segno = Long.divideUnsigned(next, segmentBytes);
+      long segmentStart = segno * segmentBytes;
+      long end = Math.min(upTo, segmentStart + segmentBytes);
+      Optional<Path> file = spoolFile(segno);
+      if (file.isEmpty()) {
+        throw new BackupException("the WAL spool " + spool + " has no segment " + Lsn.fileName(1, segno, segmentBytes)
+            + " although the archive of '" + name + "' ends at " + Lsn.format(next) + ": a gap; take a new base backup into a new archive");
       }
-      lastError = null;
-      lastSuccess = Instant.now();
-      return current.hasSegments() ? current.lastSeq() + 1 : 0;
-    } catch (SQLException | IOException | RuntimeException e) {
-      lastError = e.getMessage();
-      manifest = null;
-      throw e;
-    } finally {
-      lock.unlock();
+      byte[] bytes = read(file.get(), next - segmentStart, (int) (end - next));
+      int timeline = Lsn.timeline(file.get().getFileName().toString());
+      String chunkName = String.format(Locale.ROOT, "%s/wal/%08x-%016x-%016x.wal.gz", name, timeline, next, end);
+      byte[] content = gzip(bytes);
+      store.put(chunkName, content);
+      current.append(store, new SegmentInfo(chunkName, next, end - 1, previous, covered, Sha256.of(content), content.length),
+          maxManifestSegments);
+      previous = covered;
+      changed = true;
+      next = end;
     }
+    if (changed) {
+      current.write(store);
+      deleteShippedSpool(next);
+    }
+    lastError = null;
+    lastSuccess = Instant.now();
+    return current.hasSegments() ? current.lastSeq() + 1 : 0;
   }
 
   /**
@@ -198,52 +196,9 @@ public final class WalShipper {
     return upTo;
   }
 
-  /** Adds a base backup (already stored) to the manifest. */
-  public void recordBase(BaseBackupInfo base) throws IOException {
-    lock.lock();
-    try {
-      Manifest current = manifest();
-      current.baseBackups.add(base);
-      try {
-        current.write(store);
-      } catch (IOException | RuntimeException e) {
-        manifest = null;
-        throw e;
-      }
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /**
-   * Retention ({@link Retention}) under the lock that seals take, so the manifest keeps one writer
-   * while archiving goes on.
-   */
-  public PrunedArchive retain(Instant keepFrom) throws IOException {
-    lock.lock();
-    try {
-      return Retention.prune(store, manifest(), keepFrom);
-    } catch (IOException | RuntimeException e) {
-      manifest = null;
-      throw e;
-    } finally {
-      lock.unlock();
-    }
-  }
-
-  /** A copy of the manifest as this shipper has it. */
-  public Manifest manifestSnapshot() throws IOException {
-    lock.lock();
-    try {
-      Manifest current = manifest();
-      Manifest copy = Manifest.empty(name);
-      copy.baseBackups = new ArrayList<>(current.baseBackups);
-      copy.segmentLists = new ArrayList<>(current.segmentLists);
-      copy.segments = new ArrayList<>(current.segments);
-      return copy;
-    } finally {
-      lock.unlock();
-    }
+  /** The one writer of this database's manifest: base-backup records, retention and snapshots go through it. */
+  public ManifestWriter manifest() {
+    return manifest;
   }
 
   public String lastError() {
@@ -278,13 +233,6 @@ public final class WalShipper {
       promises.pollFirst();
     }
     return covered;
-  }
-
-  private Manifest manifest() throws IOException {
-    if (manifest == null) {
-      manifest = Manifest.read(store, name).orElseGet(() -> Manifest.empty(name));
-    }
-    return manifest;
   }
 
   private long firstInSpool() throws IOException {
