@@ -202,24 +202,69 @@ class BackupAcceptanceTest {
           postgres ? "postgres" : "h2", acks.size(), lost, lostOlderThanOneSecond, rpo.toMillis());
 
       // and a restore to the chosen time holds exactly the orders committed by then
-      assertThat(cli("restore", "--to", chosenTime.toString(), "--into", dir.resolve("chosen").toString(),
-          "--archive", archiveDir.toString())).isZero();
+      CliRun chosenRestore = cliRun("restore", "--to", chosenTime.toString(), "--into", dir.resolve("chosen").toString(),
+          "--archive", archiveDir.toString());
+      assertThat(chosenRestore.exit()).as("%s%s", chosenRestore.out(), chosenRestore.err()).isZero();
       Restored chosen = read(dir.resolve("chosen"), postgres);
       long before = 0;
+      List<String> wrong = new java.util.ArrayList<>();
       for (OrderLoad.Ack ack : acks) {
         if (ack.ackedAt().isBefore(chosenTime)) {
           before++;
-          assertThat(chosen.orders().get(ack.orderId()))
-              .as("order %s sent %s, acknowledged %s, before %s", ack.orderId(), ack.sentAt(), ack.ackedAt(), chosenTime)
-              .isNotNull()
-              .satisfies(o -> assertThat(o.status().name()).isEqualTo(ack.status()));
+          Order restored = chosen.orders().get(ack.orderId());
+          if (restored == null || !restored.status().name().equals(ack.status())) {
+            wrong.add("order " + ack.orderId() + " sent " + ack.sentAt() + ", acknowledged " + ack.status() + " " + ack.ackedAt()
+                + ", restored " + (restored == null ? "missing" : restored.status() + " (updated " + restored.updatedAt() + ")"));
+          }
         }
+      }
+      if (!wrong.isEmpty()) {
+        fail("restored to " + chosenTime + ", acknowledged orders differ:\n  " + String.join("\n  ", wrong) + "\n"
+            + evidence(dir, postgres, chosenRestore, wrong));
       }
       List<String> sentAfter = sent.entrySet().stream().filter(e -> e.getValue().isAfter(chosenTime)).map(Map.Entry::getKey).toList();
       assertThat(sentAfter).isNotEmpty().noneMatch(chosen.orders()::containsKey).noneMatch(chosen.reservations()::containsKey);
       assertThat(before).isGreaterThan(60);
       assertThat(chosen.stock()).hasSize(3).allSatisfy(level -> assertThat(level.isConserved()).as("%s", level).isTrue());
     }
+  }
+
+  /**
+   * What a wrong restore to a time needs to be understood: the restore's own report, where
+   * PostgreSQL's recovery stopped (its log), and the row versions of the first wrong order in both
+   * restores (xmin/xmax: which transaction's commit the chosen one lacks).
+   */
+  private static String evidence(Path dir, boolean postgres, CliRun chosenRestore, List<String> wrong) {
+    StringBuilder out = new StringBuilder("restore: ").append(chosenRestore.out()).append(chosenRestore.err());
+    if (!postgres) {
+      return out.toString();
+    }
+    try (var logs = Files.walk(dir.resolve("chosen"))) {
+      for (Path log : logs.filter(f -> f.getFileName().toString().startsWith("recovery")).toList()) {
+        List<String> lines = Files.readAllLines(log);
+        out.append("\n").append(log.getFileName()).append(":\n  ")
+            .append(String.join("\n  ", lines.subList(Math.max(0, lines.size() - 12), lines.size())));
+      }
+      String orderId = wrong.getFirst().split(" ")[1];
+      for (String restore : List.of("chosen", "latest")) {
+        try (PostgresCluster cluster = PostgresCluster.start(dir.resolve(restore).resolve(ServiceArchiving.CLUSTER));
+            HikariDataSource db = cluster.dataSource(ServiceArchiving.ORDERS, 1);
+            var c = db.getConnection();
+            var read = c.prepareStatement("SELECT xmin::text, xmax::text, status, updated_at FROM orders WHERE order_id = ?")) {
+          read.setString(1, orderId);
+          try (var row = read.executeQuery()) {
+            out.append("\n").append(restore).append(": ").append(orderId);
+            while (row.next()) {
+              out.append(" xmin ").append(row.getString(1)).append(" xmax ").append(row.getString(2)).append(' ')
+                  .append(row.getString(3)).append(' ').append(row.getString(4));
+            }
+          }
+        }
+      }
+    } catch (Exception e) {
+      out.append("\n(gathering evidence failed: ").append(e).append(')');
+    }
+    return out.toString();
   }
 
   record Restored(Map<String, Order> orders, Map<String, ReservationStatus> reservations, List<StockLevel> stock) {}

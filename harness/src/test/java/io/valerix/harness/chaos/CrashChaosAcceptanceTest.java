@@ -22,12 +22,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The CI-sized crash chaos run (issue 15): two order-service processes on one PostgreSQL order
- * database, inventory in a third, 20% duplicates spread over both instances, inventory slow and
- * failing 5% of its answers, one order instance and the inventory killed with {@code kill -9}
- * mid-run and restarted on the same data, and a black hole on the link between them. The verdict
- * is still PASS with all six counts zero, every kill and the black hole are in run.json and the
- * report, and no service process outlives the run. The full-size run is documented in docs/chaos.md.
+ * The CI-sized crash chaos run (issue 15), the full-size run's mix at 1,500 orders: three
+ * order-service processes on one PostgreSQL order database, inventory in a fourth, 20% duplicates
+ * spread over the instances, inventory delaying its answers 0-5 s and failing 5% of them, one order
+ * instance and the inventory killed with {@code kill -9} mid-run and restarted on the same data,
+ * and a black hole on the link between them. The verdict is still PASS with all six counts zero,
+ * every kill and the black hole are in run.json and the report, the keys in flight at the order
+ * instance's kill were replayed with success, and no service process outlives the run. The
+ * full-size run (10,000 orders) is documented in docs/chaos.md.
  */
 @Tag("slow")
 class CrashChaosAcceptanceTest {
@@ -35,7 +37,7 @@ class CrashChaosAcceptanceTest {
   @TempDir Path dir;
 
   @Test
-  void twoOrderInstancesWithAnOrderAndAnInventoryKilledAndABlackHoleStillPassWithEveryCountZero() throws Exception {
+  void threeOrderInstancesWithAnOrderAndAnInventoryKilledAndABlackHoleStillPassWithEveryCountZero() throws Exception {
     PostgresCluster cluster = TestPostgres.cluster();
     String orderDb = cluster.createDatabase("crash_chaos_orders");
     String inventoryDb = cluster.createDatabase("crash_chaos_inventory");
@@ -47,9 +49,9 @@ class CrashChaosAcceptanceTest {
         Storage.INVENTORY_USER_ENV, PostgresCluster.SUPERUSER, Storage.INVENTORY_PASSWORD_ENV, cluster.password());
 
     int exit = cli.execute("chaos", "--order-db-url", orderDb, "--inventory-db-url", inventoryDb,
-        "--order-instances", "2", "--kill", "order:at 3s", "--kill", "inventory:at 7s", "--link", "blackhole 2s at 11s",
-        "--duration", "16s", "--rate", "25", "--duplicates", "20%",
-        "--gremlin", "uniform(0ms,300ms) after; error(503) p=0.05", "--timeout", "1s",
+        "--order-instances", "3", "--kill", "order:at 4s", "--kill", "inventory:at 10s", "--link", "blackhole 3s at 14s",
+        "--duration", "20s", "--rate", "75", "--duplicates", "20%",
+        "--gremlin", "uniform(0ms,5s) after; error(503) p=0.05",
         "--seed", "15", "--settle-timeout", "60s", "--drain-timeout", "30s", "--out", runDir.toString());
 
     JsonNode summary = RunFiles.mapper().readTree(runDir.resolve(RunFiles.SUMMARY).toFile());
@@ -58,14 +60,22 @@ class CrashChaosAcceptanceTest {
     for (String zero : List.of("lost", "duplicated", "oversold", "unconserved", "pending", "disagreements")) {
       assertThat(summary.path(zero).asLong()).as(zero).isZero();
     }
-    assertThat(summary.path("intents").asLong()).isEqualTo(400);
+    assertThat(summary.path("intents").asLong()).isEqualTo(1_500);
 
     JsonNode run = RunFiles.mapper().readTree(runDir.resolve(RunFiles.RUN).toFile());
-    assertThat(run.path("orderUrls")).hasSize(2);
+    assertThat(run.path("orderUrls")).hasSize(3);
     assertThat(run.path("kills").findValuesAsText("instanceId")).containsExactly("order-1", "inventory");
     for (JsonNode kill : run.path("kills")) {
       assertThat(kill.path("servingMs").asDouble()).as("restarted after the kill").isGreaterThan(kill.path("killedMs").asDouble());
     }
+    // The order instance's in-flight keys: a user told 409 keeps coming back, and the claims of the
+    // dead holder are released (by another instance's heartbeat takeover, or by its restart), so
+    // every one of them was answered within the run. (How soon is a figure of the full-size run in
+    // docs/chaos.md: it depends on how fast the machine restarts a JVM, which no test may.)
+    JsonNode orderKill = run.path("kills").get(0);
+    assertThat(orderKill.path("keysInFlight").asInt()).as("%s", orderKill).isPositive();
+    assertThat(orderKill.hasNonNull("firstReplayMs")).as("a replayed in-flight key answered: %s", orderKill).isTrue();
+    assertThat(orderKill.hasNonNull("lastReplayMs")).as("every in-flight key answered: %s", orderKill).isTrue();
     assertThat(run.path("links")).singleElement().satisfies(link -> {
       assertThat(link.path("fault").asText()).isEqualTo("blackhole");
       assertThat(link.path("endMs").asDouble()).isGreaterThan(link.path("startMs").asDouble());
@@ -81,8 +91,8 @@ class CrashChaosAcceptanceTest {
       instances.add(attempt.path("instance").asText());
       instancesByOrder.computeIfAbsent(attempt.path("orderId").asText(), k -> new HashSet<>()).add(attempt.path("instance").asText());
     }
-    assertThat(instances).containsExactlyInAnyOrder("order-1", "order-2");
-    assertThat(instancesByOrder.values()).anyMatch(s -> s.size() == 2);
+    assertThat(instances).containsExactlyInAnyOrder("order-1", "order-2", "order-3");
+    assertThat(instancesByOrder.values()).anyMatch(s -> s.size() >= 2);
 
     // Every service process the run started is gone.
     List<String> left = new ArrayList<>();

@@ -6,6 +6,7 @@ import io.valerix.harness.chaos.internal.WorkloadPlan.Duplicate;
 import io.valerix.harness.chaos.internal.WorkloadPlan.Intent;
 import io.valerix.harness.report.AttemptRecord;
 import java.net.URI;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -23,7 +24,10 @@ import org.HdrHistogram.Recorder;
  *
  * <p><b>A user's life.</b> The first request; on a timeout, a transport error, 409 (in progress),
  * 429 or 5xx, the same request again with the same key after a backoff (or the {@code Retry-After}),
- * at most {@value #MAX_TRIES} tries; after a PENDING answer, asking again (same key) a few times
+ * at most {@value #MAX_TRIES} tries, except that while the service answers 409 (the key's request is
+ * still running, or its holder died and the claim awaits release) the user keeps coming back on
+ * its {@code Retry-After} for up to {@link #IN_PROGRESS_PATIENCE} from the first try, as a client
+ * told "in progress, come back" does; after a PENDING answer, asking again (same key) a few times
  * until the order is settled. A duplicate is sent at the same moment or later, with its fields
  * reordered and sometimes its key quoted: to the service it is the same request.
  *
@@ -33,6 +37,13 @@ import org.HdrHistogram.Recorder;
 public final class LoadGenerator implements AutoCloseable {
 
   static final int MAX_TRIES = 4;
+  /**
+   * How long a user keeps asking while the service answers 409. Longer than a dead holder's
+   * heartbeat takeover (about 5 s) and a restart, so a key in flight at a kill is replayed within
+   * the run and its recovery measured, not abandoned after four quick tries.
+   */
+  static final Duration IN_PROGRESS_PATIENCE = Duration.ofSeconds(30);
+  private static final int MAX_IN_PROGRESS_TRIES = 40;
   static final int MAX_FOLLOW_UPS = 3;
 
   private final ChaosSettings settings;
@@ -111,6 +122,7 @@ public final class LoadGenerator implements AutoCloseable {
     }
     String kind = AttemptRecord.FIRST;
     long intended = due;
+    long patientUntil = due + IN_PROGRESS_PATIENCE.toNanos();
     for (int tries = 1; ; tries++) {
       Answer answer = send(intent, kind, attempts, intended, false, false, intent.impatient());
       AttemptRecord r = answer.record();
@@ -120,7 +132,8 @@ public final class LoadGenerator implements AutoCloseable {
         }
         return;
       }
-      if (!retryable(r) || tries >= MAX_TRIES) {
+      boolean stillInProgress = r.status() == 409 && tries < MAX_IN_PROGRESS_TRIES && System.nanoTime() < patientUntil;
+      if (!retryable(r) || (tries >= MAX_TRIES && !stillInProgress)) {
         return;
       }
       long backoffMs = answer.retryAfterMs() > 0
