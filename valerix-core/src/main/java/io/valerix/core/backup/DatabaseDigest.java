@@ -2,7 +2,7 @@ package io.valerix.core.backup;
 
 import io.valerix.core.backup.internal.Engines;
 import io.valerix.core.backup.internal.Lsn;
-import io.valerix.core.backup.internal.RowCodec;
+import io.valerix.core.journal.internal.RowCodec;
 import io.valerix.core.backup.internal.Sha256;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

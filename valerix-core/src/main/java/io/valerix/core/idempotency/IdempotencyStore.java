@@ -1,6 +1,6 @@
 package io.valerix.core.idempotency;
 
-import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.idempotency.internal.InMemoryIdempotencyStore;
 import io.valerix.core.idempotency.internal.JdbcIdempotencyStore;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;

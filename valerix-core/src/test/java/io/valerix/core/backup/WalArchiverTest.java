@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.backup.internal.DirectoryArchiveStore;
 import io.valerix.core.jdbc.PostgresCluster;
+import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;

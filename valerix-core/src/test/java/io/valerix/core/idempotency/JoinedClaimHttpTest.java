@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.http.Request;
 import io.valerix.core.http.Response;
