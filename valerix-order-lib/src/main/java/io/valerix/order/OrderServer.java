@@ -140,7 +140,7 @@ public final class OrderServer implements AutoCloseable {
         service.refreshCatalog(Deadline.after(Duration.ofSeconds(2)));
         SchemaMigrations.migrate(dataSource, IdempotencyStore.SCHEMA);
         idempotency = IdempotencyFilter.of(
-            IdempotencyStore.jdbc(database, builder.changeJournal),
+            IdempotencyStore.of(database, builder.changeJournal),
             IdempotencyConfig.builder()
                 .routes("POST /orders")
                 .claimWithFirstWrite(true)

@@ -22,8 +22,8 @@
  *   <li>{@link io.valerix.core.backup.DatabaseDigest}: compares a restore with a live database.
  * </ul>
  *
- * <p>May use {@code journal}, {@code jdbc}, {@code http} and {@code health}; nothing below it
- * depends on backups (the stores' write path is in {@code journal}).
+ * <p>May use {@code health}, {@code http}, {@code jdbc}, {@code journal} and {@code time}; no other
+ * package depends on backups (the stores' write path is in {@code journal}).
  *
  * <p>docs/backup.md says how to back up and restore, and what the recovery point is.
  */

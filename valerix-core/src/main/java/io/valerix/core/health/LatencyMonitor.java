@@ -84,7 +84,7 @@ public final class LatencyMonitor implements MetricsSource {
    *
    * @throws NullPointerException if an argument is null
    */
-  public static LatencyMonitor create(HealthConfig config, NanoClock clock) {
+  public static LatencyMonitor of(HealthConfig config, NanoClock clock) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
     return new LatencyMonitor(config, clock);
@@ -182,7 +182,7 @@ public final class LatencyMonitor implements MetricsSource {
       }
     }
     return series.computeIfAbsent(
-        kept, k -> new Series(LatencyWindow.create(config, clock, KEY_WINDOW_DIGITS)));
+        kept, k -> new Series(LatencyWindow.of(config, clock, KEY_WINDOW_DIGITS)));
   }
 
   private record Series(LatencyWindow window, CumulativeHistogram cumulative) {
@@ -193,7 +193,7 @@ public final class LatencyMonitor implements MetricsSource {
 
   /** A window with a light: the server, or one dependency. */
   private final class Scope {
-    private final LatencyWindow window = LatencyWindow.create(config, clock);
+    private final LatencyWindow window = LatencyWindow.of(config, clock);
     private final LightTracker tracker = new LightTracker(config, originNanos);
     private volatile long lastJudgedSlice = -1;
 

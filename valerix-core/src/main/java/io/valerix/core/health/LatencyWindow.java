@@ -96,14 +96,14 @@ public final class LatencyWindow {
    *
    * @throws NullPointerException if an argument is null
    */
-  public static LatencyWindow create(HealthConfig config, NanoClock clock) {
+  public static LatencyWindow of(HealthConfig config, NanoClock clock) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
     return new LatencyWindow(config, clock, SIGNIFICANT_DIGITS);
   }
 
   /** A window with coarser percentiles, for the monitor's many per-key windows. */
-  static LatencyWindow create(HealthConfig config, NanoClock clock, int significantDigits) {
+  static LatencyWindow of(HealthConfig config, NanoClock clock, int significantDigits) {
     return new LatencyWindow(config, clock, significantDigits);
   }
 

@@ -283,7 +283,7 @@ public final class ServiceKit {
       if (maxDeadline != null && maxDeadline.toMillis() < 1) {
         throw new IllegalArgumentException("maxDeadline must be at least 1 ms, but was " + maxDeadline);
       }
-      LatencyMonitor built = monitor != null ? monitor : LatencyMonitor.create(health != null ? health : HealthConfig.defaults(), clock);
+      LatencyMonitor built = monitor != null ? monitor : LatencyMonitor.of(health != null ? health : HealthConfig.defaults(), clock);
       return new ServiceKit(this, built);
     }
   }

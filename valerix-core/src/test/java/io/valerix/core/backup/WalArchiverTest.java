@@ -43,7 +43,7 @@ class WalArchiverTest {
   static void startArchivingWithABaseBackup() {
     TestPostgres.requireBinaries();
     TestPostgres.letTheServerReach(dir);
-    cluster = PostgresCluster.builder(dir.resolve("live")).withDeleteOnClose(true).withMaxConnections(20).start();
+    cluster = PostgresCluster.builder(dir.resolve("live")).deleteOnClose(true).maxConnections(20).start();
     cluster.createDatabase("shop");
     shop = cluster.dataSource("shop", 2);
     archive = new DirectoryArchiveStore(dir.resolve("archive"));

@@ -25,12 +25,12 @@ class HealthRoutesTest {
 
   @Test
   void healthAndMetricsReportWhatTheServerServedAndWhatItsClientsSaw() throws Exception {
-    LatencyMonitor monitor = LatencyMonitor.create(HealthConfig.builder().dependencies("inventory").build(), NanoClock.system());
+    LatencyMonitor monitor = LatencyMonitor.of(HealthConfig.builder().dependencies("inventory").build(), NanoClock.system());
     AtomicBoolean databaseUp = new AtomicBoolean(true);
     HealthReporter reporter = HealthReporter.builder(monitor)
         .check("database", () -> databaseUp.get() ? HealthCheck.Result.up() : HealthCheck.Result.down("connection refused"))
         .build();
-    Gremlin gremlin = Gremlin.builder(1).withSpec(GremlinSpec.parse("fixed(1ms) route=\"GET /items/*\"")).build();
+    Gremlin gremlin = Gremlin.builder(1).spec(GremlinSpec.parse("fixed(1ms) route=\"GET /items/*\"")).build();
     PrometheusExposition metrics = PrometheusExposition.builder().source(monitor).source(GremlinMetrics.of(gremlin)).build();
     JsonServer.Builder builder = JsonServer.builder()
         .filter(new LatencyRecordingFilter(monitor, NanoClock.system()))

@@ -13,7 +13,7 @@ class LatencyWindowTest {
   private static final long MS = 1_000_000L;
 
   private final ManualNanoClock clock = new ManualNanoClock();
-  private final LatencyWindow window = LatencyWindow.create(HealthConfig.defaults(), clock);
+  private final LatencyWindow window = LatencyWindow.of(HealthConfig.defaults(), clock);
 
   @Test
   void percentilesOfAKnownSetAreRightWithinHdrHistogramPrecision() {

@@ -47,7 +47,7 @@ class JoinedClaimHttpTest {
     EffectService.createEffectTable(db);
     DeadlineBoundDataSource database = DeadlineBoundDataSource.of(db);
     IdempotencyFilter filter = IdempotencyFilter.of(
-        IdempotencyStore.jdbc(database, ChangeJournal.off()),
+        IdempotencyStore.of(database, ChangeJournal.off()),
         IdempotencyConfig.builder().routes("POST /things").claimWithFirstWrite(true).build());
     server = JsonServer.builder().filter(filter).route("POST", "/things", this::handle).build().start();
   }
