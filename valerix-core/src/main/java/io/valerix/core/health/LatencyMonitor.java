@@ -2,6 +2,7 @@ package io.valerix.core.health;
 
 import io.valerix.core.health.RequestKey.Direction;
 import io.valerix.core.health.internal.CumulativeHistogram;
+import io.valerix.core.health.internal.LatencyWindow;
 import io.valerix.core.health.internal.LightTracker;
 import io.valerix.core.time.NanoClock;
 import java.util.Collections;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <p>It keeps
  *
  * <ul>
- *   <li>a {@link LatencyWindow} per key, with percentiles to 2 significant digits (within 1%)
+ *   <li>a rolling latency window per key, with percentiles to 2 significant digits (within 1%)
  *       to keep memory small with many keys;
  *   <li>one window (3 significant digits) and {@link HealthLight light} for everything the
  *       server answered, and one per

@@ -1,9 +1,11 @@
-package io.valerix.core.health;
+package io.valerix.core.health.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.valerix.core.health.HealthConfig;
+import io.valerix.core.health.WindowSnapshot;
 import io.valerix.core.time.ManualNanoClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
