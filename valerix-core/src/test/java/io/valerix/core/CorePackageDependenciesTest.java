@@ -1,6 +1,7 @@
 package io.valerix.core;
 
 import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.core.domain.properties.HasName.Predicates.nameMatching;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
@@ -38,6 +39,14 @@ class CorePackageDependenciesTest {
   /** "May use {@code a}, {@code b} and {@code c}." up to the end of its sentence or clause. */
   private static final Pattern MAY_USE = Pattern.compile("[Mm]ay use (.*?)[.;:](\\s|$)", Pattern.DOTALL);
   private static final Pattern CODE = Pattern.compile("\\{@code\\s+([a-z]+)\\s*}");
+
+  /**
+   * The internal types other core packages may share: the journal's row codec (backup's segments
+   * and restores read the rows it wrote), HTTP's shared OkHttp resources (the backup service
+   * client), and the Hikari probe that works when HikariCP is absent (the database health check).
+   */
+  private static final String FRIENDS = "io\\.valerix\\.core\\.(journal\\.internal\\.RowCodec|http\\.internal\\.SharedOkHttp"
+      + "|jdbc\\.internal\\.HikariPools)(\\$.*)?";
 
   private static JavaClasses classes;
 
@@ -77,6 +86,22 @@ class CorePackageDependenciesTest {
       }
     }
     assertThat(violations).as("dependencies the package-infos do not allow").isEmpty();
+  }
+
+  @Test
+  void noPackageReachesIntoAnotherPackagesInternals() {
+    List<String> violations = new ArrayList<>();
+    for (String name : packagesWithClasses()) {
+      noClasses().that().resideOutsideOfPackage(CORE + "." + name + "..")
+          .should().dependOnClassesThat(resideInAPackage(CORE + "." + name + ".internal..")
+              .and(not(nameMatching(FRIENDS))))
+          .because(name + ".internal is " + name + "'s implementation detail")
+          .evaluate(classes)
+          .getFailureReport()
+          .getDetails()
+          .forEach(violations::add);
+    }
+    assertThat(violations).as("uses of another package's internals").isEmpty();
   }
 
   @Test
