@@ -1,8 +1,8 @@
 package io.valerix.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.valerix.core.backup.ChangeJournal;
-import io.valerix.core.backup.JournaledTable;
+import io.valerix.core.journal.ChangeJournal;
+import io.valerix.core.journal.JournaledTable;
 import io.valerix.core.jdbc.H2Database;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -38,8 +38,8 @@ public class GremlinBenchmark {
   @Setup(Level.Trial)
   public void setUp() {
     none = Gremlin.builder(42).build();
-    defaultSpec = Gremlin.builder(42).withSpec(GremlinSpec.parse("uniform(0ms,5s) after")).build();
-    routed = Gremlin.builder(42).withSpec(GremlinSpec.parse(
+    defaultSpec = Gremlin.builder(42).spec(GremlinSpec.parse("uniform(0ms,5s) after")).build();
+    routed = Gremlin.builder(42).spec(GremlinSpec.parse(
         "fixed(10ms) route=\"GET /inventory/*\"; uniform(0ms,5s) after p=0.5 route=\"PUT /reservations/*\"; "
             + "error(503) p=0.01 route=\"DELETE /reservations/*\""))
         .build();

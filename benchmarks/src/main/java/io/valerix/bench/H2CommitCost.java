@@ -93,7 +93,7 @@ public final class H2CommitCost {
           s.execute("DROP INDEX idempotency_record_lease_expires_at");
         }
       }
-      IdempotencyStore idempotency = IdempotencyStore.jdbc(orderDb);
+      IdempotencyStore idempotency = IdempotencyStore.of(orderDb);
       InventoryConfig.Builder stock = InventoryConfig.builder();
       for (int i = 0; i < 16; i++) {
         stock.stock("sku-" + i, 1_000_000_000);

@@ -35,7 +35,7 @@ import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The idempotency store on its real engine: {@code IdempotencyStore.jdbc} over a durable H2 file
+ * The idempotency store on its real engine: {@code IdempotencyStore.of} over a durable H2 file
  * ({@link H2Database#open}: WRITE_DELAY=0, so every commit reaches the OS) in a temporary
  * directory, at 1, 4 and 16 threads.
  *
@@ -75,7 +75,7 @@ public class IdempotencyStoreBenchmark {
     directory = Files.createTempDirectory("valerix-bench-idempotency");
     dataSource = H2Database.open(directory, "idempotency", 16);
     SchemaMigrations.migrate(dataSource, IdempotencyStore.SCHEMA);
-    store = IdempotencyStore.jdbc(dataSource);
+    store = IdempotencyStore.of(dataSource);
   }
 
   /** The finished keys the replay benchmarks look up; only they pay for creating them. */

@@ -55,7 +55,7 @@ public class LatencyRecordingBenchmark {
     for (int i = 0; i < VALUES; i++) {
       latencies[i] = (long) Math.exp(low + random.nextDouble() * (high - low));
     }
-    monitor = LatencyMonitor.create(HealthConfig.defaults(), NanoClock.system());
+    monitor = LatencyMonitor.of(HealthConfig.defaults(), NanoClock.system());
     key = RequestKey.server("PUT", "/reservations/{orderId}", Outcome.status(200));
     // The range and precision of LatencyMonitor's own windows: 1 µs to 1 h, 3 significant digits.
     recorder = new Recorder(1_000, TimeUnit.HOURS.toNanos(1), 3);

@@ -39,7 +39,7 @@ public final class BringYourOwnDataSource {
   public static Outcome run(DataSource dataSource) {
     SchemaMigrations.migrate(dataSource, IdempotencyStore.SCHEMA);
     IdempotencyFilter idempotency = IdempotencyFilter.of(
-        IdempotencyStore.jdbc(dataSource), IdempotencyConfig.builder().routes("POST /greetings").build());
+        IdempotencyStore.of(dataSource), IdempotencyConfig.builder().routes("POST /greetings").build());
     AtomicInteger runs = new AtomicInteger();
     OkHttpClient client = new OkHttpClient();
     try (JsonServer server = JsonServer.builder()

@@ -59,7 +59,7 @@ public final class DeadlineAroundBlockingCall {
   /** A server on a free loopback port that answers {@code GET /slow} after {@code delay}. */
   public static JsonServer slowServer(Duration delay) {
     Gremlin gremlin = Gremlin.builder(1)
-        .withSpec(GremlinSpec.parse("fixed(" + delay.toMillis() + "ms) before"))
+        .spec(GremlinSpec.parse("fixed(" + delay.toMillis() + "ms) before"))
         .build();
     return JsonServer.builder()
         .port(0)

@@ -27,7 +27,7 @@ public record EmbeddedServices(OrderServer order, InventoryServer inventory, Gre
   public static EmbeddedServices start(Path dataDir, String adminToken) {
     // snippet:start embed
     String serviceToken = BearerTokenFilter.randomToken();       // order -> inventory writes
-    Gremlin gremlin = Gremlin.builder(42).withSpec(GremlinSpec.parse("uniform(0ms,50ms) after")).build();
+    Gremlin gremlin = Gremlin.builder(42).spec(GremlinSpec.parse("uniform(0ms,50ms) after")).build();
     InventoryServer inventory = InventoryServer.builder()
         .dataDirectory(dataDir.resolve("inventory")).stock("widget", 100).serviceToken(serviceToken)
         .kit(ServiceKit.builder().adminToken(adminToken).gremlin(gremlin).build())  // light, /health, /metrics, gremlin

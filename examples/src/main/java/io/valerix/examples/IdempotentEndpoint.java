@@ -31,7 +31,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * final decline (402) is kept and replayed.
  *
  * <p>The keys live in H2 files under a directory of your choice (any {@code DataSource} works:
- * {@code IdempotencyStore.jdbc(dataSource)}). Run it: {@code java -cp ...
+ * {@code IdempotencyStore.of(dataSource)}). Run it: {@code java -cp ...
  * io.valerix.examples.IdempotentEndpoint [dataDir]}.
  */
 public final class IdempotentEndpoint implements AutoCloseable {
@@ -63,7 +63,7 @@ public final class IdempotentEndpoint implements AutoCloseable {
     SchemaMigrations.migrate(db, IdempotencyStore.SCHEMA);          // creates idempotency_record
 
     IdempotencyFilter idempotency = IdempotencyFilter.of(
-        IdempotencyStore.jdbc(db),
+        IdempotencyStore.of(db),
         IdempotencyConfig.builder()
             .routes("POST /payments")
             .fallbackKey(KeyExtractor.bodyField("paymentId"))

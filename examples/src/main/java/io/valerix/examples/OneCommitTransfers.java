@@ -1,7 +1,7 @@
 package io.valerix.examples;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.http.ProblemType;
@@ -55,7 +55,7 @@ public final class OneCommitTransfers implements AutoCloseable {
     // snippet:start one-commit-setup
     DeadlineBoundDataSource database = DeadlineBoundDataSource.of(pool);  // shared by every user of the pool
     IdempotencyFilter idempotency = IdempotencyFilter.of(
-        IdempotencyStore.jdbc(database, ChangeJournal.off()),
+        IdempotencyStore.of(database, ChangeJournal.off()),
         IdempotencyConfig.builder().routes("POST /transfers").claimWithFirstWrite(true).build());
     // snippet:end one-commit-setup
     this.database = database;

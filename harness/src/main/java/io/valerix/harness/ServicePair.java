@@ -171,9 +171,9 @@ public final class ServicePair implements AutoCloseable {
     // Read just before the monitors are created, so it is their origin too (within microseconds).
     Instant startedAt = Instant.now();
     long startNanos = clock.nanoTime();
-    Gremlin gremlin = Gremlin.builder(settings.seed()).withSpec(settings.gremlin()).withListener(gremlinListener).build();
-    LatencyMonitor inventoryMonitor = LatencyMonitor.create(settings.health(), clock);
-    LatencyMonitor orderMonitor = LatencyMonitor.create(settings.health().toBuilder().dependencies("inventory").build(), clock);
+    Gremlin gremlin = Gremlin.builder(settings.seed()).spec(settings.gremlin()).listener(gremlinListener).build();
+    LatencyMonitor inventoryMonitor = LatencyMonitor.of(settings.health(), clock);
+    LatencyMonitor orderMonitor = LatencyMonitor.of(settings.health().toBuilder().dependencies("inventory").build(), clock);
 
     ServiceArchiving archiving = ServiceArchiving.open(settings.storage(), settings.dataDir(),
         settings.archiveLocation(), io.valerix.core.backup.JournalArchiver.DEFAULT_SEAL_INTERVAL);

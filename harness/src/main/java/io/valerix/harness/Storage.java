@@ -142,8 +142,8 @@ public final class Storage {
     PostgresBinaries binaries = PostgresBinaries.require();
     // On Ctrl-C, `valerix up` drains its services and closes the cluster itself; the cluster's own
     // hook stops it only if that has not happened within the grace (e.g. `valerix chaos` killed).
-    PostgresCluster cluster = PostgresCluster.builder(dataDir.resolve(CLUSTER_DIRECTORY)).withBinaries(binaries)
-        .withShutdownGrace(java.time.Duration.ofSeconds(10)).start();
+    PostgresCluster cluster = PostgresCluster.builder(dataDir.resolve(CLUSTER_DIRECTORY)).binaries(binaries)
+        .shutdownGrace(java.time.Duration.ofSeconds(10)).start();
     HikariDataSource inventory = null;
     try {
       cluster.createDatabase(InventoryServer.DATABASE_NAME);

@@ -136,7 +136,7 @@ public final class Warmup {
     // without a disk write per commit, which on a busy machine made warm-up ten times slower.
     String name = "valerix-warmup-" + serviceToken.substring(0, 8);
     NanoClock clock = NanoClock.system();
-    LatencyMonitor monitor = LatencyMonitor.create(HealthConfig.defaults(), clock);
+    LatencyMonitor monitor = LatencyMonitor.of(HealthConfig.defaults(), clock);
     Gremlin gremlin = Gremlin.builder(1).build();
     try (HikariDataSource inventoryDb = scratchDatabase(name + "-inventory", InventoryServer.DEFAULT_MAX_POOL_SIZE);
         HikariDataSource orderDb = scratchDatabase(name + "-orders", 16);

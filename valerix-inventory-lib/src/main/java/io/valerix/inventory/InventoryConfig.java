@@ -1,6 +1,6 @@
 package io.valerix.inventory;
 
-import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.journal.ChangeJournal;
 import io.valerix.inventory.internal.InventoryInput;
 import java.util.ArrayList;
 import java.util.Collections;

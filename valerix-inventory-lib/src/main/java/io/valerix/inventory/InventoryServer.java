@@ -1,7 +1,7 @@
 package io.valerix.inventory;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.health.DatabaseHealthCheck;
 import io.valerix.core.health.Readiness;
 import io.valerix.core.http.BearerTokenFilter;

@@ -19,7 +19,7 @@ class InventoryServerKitTest {
   @Test
   void theKitServesHealthMetricsAndAGuardedGremlinInsideTheServiceToken(@TempDir Path dir) {
     // Given an inventory server with a kit and a gremlin that fails every reservation write
-    Gremlin gremlin = Gremlin.builder(1).withSpec(GremlinSpec.parse("error(503) route=\"PUT /reservations/*\"")).build();
+    Gremlin gremlin = Gremlin.builder(1).spec(GremlinSpec.parse("error(503) route=\"PUT /reservations/*\"")).build();
     ServiceKit kit = ServiceKit.builder().adminToken(ADMIN_TOKEN).gremlin(gremlin).build();
     try (InventoryServer server = InventoryServer.builder().dataDirectory(dir).stock("widget=10").serviceToken(InventoryHttp.SERVICE_TOKEN)
         .kit(kit)

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.backup.ArchiveStore;
-import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.backup.DatabaseDigest;
 import io.valerix.core.backup.JournalArchiver;
 import io.valerix.core.backup.PointInTimeRestore;

@@ -1,7 +1,7 @@
 package io.valerix.order;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.health.DatabaseHealthCheck;
 import io.valerix.core.health.MonitoredCalls;
@@ -140,7 +140,7 @@ public final class OrderServer implements AutoCloseable {
         service.refreshCatalog(Deadline.after(Duration.ofSeconds(2)));
         SchemaMigrations.migrate(dataSource, IdempotencyStore.SCHEMA);
         idempotency = IdempotencyFilter.of(
-            IdempotencyStore.jdbc(database, builder.changeJournal),
+            IdempotencyStore.of(database, builder.changeJournal),
             IdempotencyConfig.builder()
                 .routes("POST /orders")
                 .claimWithFirstWrite(true)

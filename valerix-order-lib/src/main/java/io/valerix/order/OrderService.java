@@ -1,6 +1,6 @@
 package io.valerix.order;
 
-import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.Problem;
 import io.valerix.core.http.ProblemException;

@@ -149,7 +149,7 @@ class OrderCrashRecoveryTest {
   }
 
   private void startInventory(String spec) throws IOException {
-    gremlin = Gremlin.builder(7).withSpec(GremlinSpec.parse(spec)).build();
+    gremlin = Gremlin.builder(7).spec(GremlinSpec.parse(spec)).build();
     inventoryDb = engine.create(Files.createDirectories(dir.resolve("inventory")), "inventory").open(8);
     inventory = InventoryServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN)
         .dataSource(inventoryDb)

@@ -72,7 +72,7 @@ class OrderInstancesTest {
 
   @BeforeEach
   void startInventory() {
-    gremlin = Gremlin.builder(42).withSpec(GremlinSpec.parse("none")).build();
+    gremlin = Gremlin.builder(42).spec(GremlinSpec.parse("none")).build();
     HikariDataSource inventoryDb = closing(engine.create(dir, "inventory").open(8));
     inventory = closing(InventoryServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN).dataSource(inventoryDb)
         .stock("widget=" + STOCK).filter(GremlinFilter.of(gremlin)).build().start());

@@ -235,7 +235,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
         root = Files.createTempDirectory("valerix-order-test");
       }
       Path dir = Files.createTempDirectory(root, "pair");
-      Gremlin gremlin = Gremlin.builder(settings.seed).withSpec(GremlinSpec.parse(settings.gremlin)).build();
+      Gremlin gremlin = Gremlin.builder(settings.seed).spec(GremlinSpec.parse(settings.gremlin)).build();
       AtomicInteger finishedReserves = new AtomicInteger();
 
       HikariDataSource inventoryDb = closing(settings.engine.create(dir, "inventory").open(16));

@@ -113,7 +113,7 @@ final class MicroSections {
       }
     }
     return section("Idempotency store on H2",
-        "IdempotencyStore.jdbc over a durable H2 file (H2Database.open: WRITE_DELAY=0, every commit reaches the OS "
+        "IdempotencyStore.of over a durable H2 file (H2Database.open: WRITE_DELAY=0, every commit reaches the OS "
             + "before it is acknowledged) in a temporary directory, pool of 16 connections.",
         List.of(new Table("Operations per second", List.of("operation", "1 thread", "4 threads", "16 threads", "B/op (1 thread)"),
             rows, null, new Chart("ops/s (higher is better)", bars))));

@@ -6,7 +6,7 @@ import io.valerix.core.backup.BackupAdmin;
 import io.valerix.core.backup.ArchiveManifest;
 import io.valerix.core.backup.BaseBackupInfo;
 import io.valerix.core.backup.BaseBackupTaker;
-import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.backup.ContinuousArchiver;
 import io.valerix.core.backup.JournalArchiver;
 import io.valerix.core.backup.PointInTimeRestore;

@@ -52,7 +52,7 @@ import org.slf4j.LoggerFactory;
  * timing decides, and the phase switch lands on a different request number; so the same seed gives
  * the same sequence of decisions, but not the same decision for the same order. The decision log
  * ({@value RunFiles#GREMLIN}) records which request got which, and {@code
- * Gremlin.builder(seed).withReplay(DecisionLog.read(…))} replays that sequence.
+ * Gremlin.builder(seed).replay(DecisionLog.read(…))} replays that sequence.
  *
  * <p>Not thread-safe: one run at a time per instance.
  */
@@ -66,7 +66,7 @@ public final class ChaosRun {
           + "the gremlin's decision for inventory request number n under a given spec. Timing decides which request becomes "
           + "number n (order calls, retries, reconciler, health readings and the check interleave), so the same seed gives the "
           + "same sequence of decisions but not the same decision for the same order; gremlin.jsonl records which got which "
-          + "and can be replayed with Gremlin.builder(seed).withReplay(...).";
+          + "and can be replayed with Gremlin.builder(seed).replay(...).";
 
   /** What a run produced. */
   public record Result(Verdict verdict, RunSummary summary, RunInfo info, Path runDir, Path report) {}

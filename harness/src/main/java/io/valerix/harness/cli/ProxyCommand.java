@@ -82,11 +82,11 @@ public final class ProxyCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
-    Gremlin.Builder decider = Gremlin.builder(chosenSeed).withSpec(parsed);
+    Gremlin.Builder decider = Gremlin.builder(chosenSeed).spec(parsed);
     DecisionLog log = null;
     if (decisionLog != null) {
       log = DecisionLog.writingTo(Files.newBufferedWriter(decisionLog, StandardCharsets.UTF_8));
-      decider.withListener(log);
+      decider.listener(log);
     }
     GremlinProxy proxy;
     try {

@@ -126,7 +126,7 @@ public final class ServiceChild implements Callable<Integer> {
   }
 
   private InventoryServer inventory(Map<String, String> env, String adminToken, String serviceToken) {
-    Gremlin gremlinFilter = Gremlin.builder(seed).withSpec(GremlinSpec.parse(gremlin)).build();
+    Gremlin gremlinFilter = Gremlin.builder(seed).spec(GremlinSpec.parse(gremlin)).build();
     HikariDataSource database = open(env, InventoryServer.DATABASE_NAME, Storage.INVENTORY_USER_ENV, Storage.INVENTORY_PASSWORD_ENV,
         InventoryServer.DEFAULT_MAX_POOL_SIZE);
     InventoryServer.Builder builder = InventoryServer.builder()
@@ -148,7 +148,7 @@ public final class ServiceChild implements Callable<Integer> {
     if (inventoryUrl == null) {
       throw new CommandLine.ParameterException(new CommandLine(this), "--inventory-url is needed for the order service");
     }
-    LatencyMonitor monitor = LatencyMonitor.create(HealthConfig.defaults().toBuilder().dependencies("inventory").build(), NanoClock.system());
+    LatencyMonitor monitor = LatencyMonitor.of(HealthConfig.defaults().toBuilder().dependencies("inventory").build(), NanoClock.system());
     HikariDataSource database = open(env, OrderServer.DATABASE_NAME, Storage.ORDER_USER_ENV, Storage.ORDER_PASSWORD_ENV,
         OrderServer.DEFAULT_MAX_POOL_SIZE);
     // The instance id names the server and its idempotency claims: a restart under the same id frees

@@ -145,8 +145,8 @@ public final class ServiceFleet implements AutoCloseable {
       inventoryData = List.of("--db-url", storage.inventoryUrl());
       orderData = List.of("--db-url", storage.orderUrl());
     } else {
-      cluster = PostgresCluster.builder(settings.dataDir().resolve(Storage.CLUSTER_DIRECTORY)).withBinaries(PostgresBinaries.require())
-          .withShutdownGrace(Duration.ofSeconds(10)).start();
+      cluster = PostgresCluster.builder(settings.dataDir().resolve(Storage.CLUSTER_DIRECTORY)).binaries(PostgresBinaries.require())
+          .shutdownGrace(Duration.ofSeconds(10)).start();
       inventoryData = List.of("--db-url", cluster.createDatabase(InventoryServer.DATABASE_NAME));
       orderData = List.of("--db-url", cluster.createDatabase(OrderServer.DATABASE_NAME));
       for (String variable : List.of(Storage.ORDER_USER_ENV, Storage.INVENTORY_USER_ENV)) {

@@ -2,8 +2,9 @@ package io.valerix.core.backup;
 
 import io.valerix.core.backup.internal.Engines;
 import io.valerix.core.backup.internal.Lsn;
-import io.valerix.core.backup.internal.RowCodec;
+import io.valerix.core.journal.internal.RowCodec;
 import io.valerix.core.backup.internal.Sha256;
+import io.valerix.core.time.NanoClock;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.sql.Connection;
@@ -115,7 +116,7 @@ public record DatabaseDigest(String database, long seq, Map<String, TableDigest>
    * until a moment when no writer is in flight.
    */
   private static void lockAll(Connection connection, List<String> tables) throws SQLException {
-    long deadline = System.nanoTime() + LOCK_PATIENCE.toNanos();
+    long deadline = NanoClock.system().nanoTime() + LOCK_PATIENCE.toNanos();
     // Table names come from the database's own catalog, not from input.
     String lock = "LOCK TABLE " + String.join(", ", tables) + " IN SHARE MODE NOWAIT";
     for (int attempt = 1; ; attempt++) {
@@ -125,7 +126,7 @@ public record DatabaseDigest(String database, long seq, Map<String, TableDigest>
         connection.releaseSavepoint(before);
         return;
       } catch (SQLException e) {
-        if (!"55P03".equals(e.getSQLState()) || System.nanoTime() > deadline) { // lock_not_available
+        if (!"55P03".equals(e.getSQLState()) || NanoClock.system().nanoTime() > deadline) { // lock_not_available
           throw e;
         }
         connection.rollback(before);

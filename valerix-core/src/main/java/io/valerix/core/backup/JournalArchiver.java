@@ -5,6 +5,7 @@ import io.valerix.core.backup.internal.H2BaseBackup;
 import io.valerix.core.backup.internal.Manifest;
 import io.valerix.core.backup.internal.Sha256;
 import io.valerix.core.backup.internal.Trees;
+import io.valerix.core.journal.ChangeJournal;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

@@ -13,6 +13,7 @@ import io.valerix.core.health.HealthCheck;
 import io.valerix.core.jdbc.PostgresBinaries;
 import io.valerix.core.jdbc.PostgresCluster;
 import io.valerix.core.jdbc.PostgresDatabase;
+import io.valerix.core.time.NanoClock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -181,10 +182,10 @@ public final class WalArchiver implements ContinuousArchiver {
     WalShipper running = running();
     try {
       long wanted = running.serverFlush();
-      long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+      long deadline = NanoClock.system().nanoTime() + Duration.ofSeconds(30).toNanos();
       while (running.receivedPosition() < wanted) {
         receiver();
-        if (System.nanoTime() > deadline) {
+        if (NanoClock.system().nanoTime() > deadline) {
           throw new BackupException("pg_receivewal has not received WAL position " + Lsn.format(wanted) + " of '" + name
               + "' within 30 s: " + receiverLog());
         }

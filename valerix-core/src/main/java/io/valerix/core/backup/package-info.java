@@ -3,9 +3,8 @@
  * engine-neutral counterpart of PostgreSQL's daily base backup plus WAL archiving.
  *
  * <ul>
- *   <li>{@link io.valerix.core.backup.ChangeJournal}: stores append each write's after-image to a
- *       journal in the same transaction, numbered without holes in commit order.
- *   <li>{@link io.valerix.core.backup.JournalArchiver}: seals the journal into checksummed segments
+ *   <li>{@link io.valerix.core.backup.JournalArchiver}: seals the {@link
+ *       io.valerix.core.journal.ChangeJournal change journal} into checksummed segments
  *       every second and ships them to an {@link io.valerix.core.backup.ArchiveStore}; takes base
  *       backups.
  *   <li>{@link io.valerix.core.backup.WalArchiver}: the same on PostgreSQL with its own machinery:
@@ -22,6 +21,9 @@
  *   <li>{@link io.valerix.core.backup.ArchiveRetention}: removes what no kept restore needs.
  *   <li>{@link io.valerix.core.backup.DatabaseDigest}: compares a restore with a live database.
  * </ul>
+ *
+ * <p>May use {@code health}, {@code http}, {@code jdbc}, {@code journal} and {@code time}; no other
+ * package depends on backups (the stores' write path is in {@code journal}).
  *
  * <p>docs/backup.md says how to back up and restore, and what the recovery point is.
  */

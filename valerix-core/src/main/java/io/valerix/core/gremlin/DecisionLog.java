@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A gremlin's decisions saved as JSON lines, one decision per line, so a chaos run can be
- * explained afterwards and replayed exactly ({@link Gremlin.Builder#withReplay}).
+ * explained afterwards and replayed exactly ({@link Gremlin.Builder#replay}).
  *
  * <p>A line looks like {@code {"request":7,"method":"PUT","path":"/reservations/o-1",
  * "before":"0ms","after":"1200ms","fault":{"type":"reset"},"faultPhase":"after","rules":[0,2]}};

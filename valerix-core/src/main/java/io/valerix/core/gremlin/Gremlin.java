@@ -19,8 +19,8 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * Gremlin gremlin = Gremlin.builder(42)
- *     .withSpec(GremlinSpec.parse("uniform(0ms,5s) after"))
- *     .withListener(DecisionLog.writingTo(Files.newBufferedWriter(logFile)))
+ *     .spec(GremlinSpec.parse("uniform(0ms,5s) after"))
+ *     .listener(DecisionLog.writingTo(Files.newBufferedWriter(logFile)))
  *     .build();
  * GremlinDecision decision = gremlin.decide("PUT", "/reservations/o-1");
  * }</pre>
@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * index), so the same seed and the same spec give the same decision for request {@code n}
  * whichever thread asks and whenever it asks; a different seed gives different decisions. A
  * run's request order depends on its clients, so to repeat a run exactly, save its {@link
- * DecisionLog} and build a gremlin {@link Builder#withReplay replaying} it: request {@code n} then
+ * DecisionLog} and build a gremlin {@link Builder#replay replaying} it: request {@code n} then
  * gets the logged decision {@code n}, and requests past the end of the log (or missing from it)
  * get no injection.
  *
@@ -43,7 +43,7 @@ public final class Gremlin {
   /** How many recent decisions {@link #recentDecisions()} keeps unless told otherwise. */
   public static final int DEFAULT_RETAINED_DECISIONS = 1_000;
 
-  /** The most {@link Builder#withRetainedDecisions} accepts; the ring is allocated up front. */
+  /** The most {@link Builder#retainedDecisions} accepts; the ring is allocated up front. */
   public static final int MAX_RETAINED_DECISIONS = 1_000_000;
 
   private static final Logger log = LoggerFactory.getLogger(Gremlin.class);
@@ -175,13 +175,13 @@ public final class Gremlin {
     }
 
     /** The spec to start with; {@link GremlinSpec#none()} if not set. */
-    public Builder withSpec(GremlinSpec spec) {
+    public Builder spec(GremlinSpec spec) {
       this.spec = Objects.requireNonNull(spec, "spec");
       return this;
     }
 
     /** Adds a listener that hears every decision, in the order listeners were added. */
-    public Builder withListener(DecisionListener listener) {
+    public Builder listener(DecisionListener listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
     }
@@ -190,7 +190,7 @@ public final class Gremlin {
      * How many recent decisions to keep in memory, from 0 (none) to {@link
      * #MAX_RETAINED_DECISIONS}; bounds memory on long runs.
      */
-    public Builder withRetainedDecisions(int retainedDecisions) {
+    public Builder retainedDecisions(int retainedDecisions) {
       if (retainedDecisions < 0 || retainedDecisions > MAX_RETAINED_DECISIONS) {
         throw new IllegalArgumentException(
             "retainedDecisions must be in [0, " + MAX_RETAINED_DECISIONS + "], but was "
@@ -205,7 +205,7 @@ public final class Gremlin {
      * from a spec: request {@code n} gets the logged decision for request {@code n}, applied to
      * whatever method and path it has, and requests the log has no decision for get none.
      */
-    public Builder withReplay(List<GremlinDecision> decisions) {
+    public Builder replay(List<GremlinDecision> decisions) {
       this.replay = List.copyOf(Objects.requireNonNull(decisions, "decisions"));
       return this;
     }

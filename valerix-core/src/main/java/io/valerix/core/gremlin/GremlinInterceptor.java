@@ -1,5 +1,6 @@
 package io.valerix.core.gremlin;
 
+import io.valerix.core.time.NanoClock;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketException;
@@ -35,7 +36,7 @@ import okio.Source;
  *
  * <pre>{@code
  * OkHttpClient client = new OkHttpClient.Builder()
- *     .addInterceptor(GremlinInterceptor.of(Gremlin.builder(7).withSpec(GremlinSpec.parse("reset p=0.1")).build()))
+ *     .addInterceptor(GremlinInterceptor.of(Gremlin.builder(7).spec(GremlinSpec.parse("reset p=0.1")).build()))
  *     .build();
  * }</pre>
  *
@@ -123,10 +124,10 @@ public final class GremlinInterceptor implements Interceptor {
   }
 
   private static void sleep(Chain chain, Duration duration) throws IOException {
-    long end = System.nanoTime() + duration.toNanos();
+    long end = NanoClock.system().nanoTime() + duration.toNanos();
     try {
       // In slices, so that a cancelled call (a deadline, a user) stops waiting promptly.
-      for (long left = duration.toNanos(); left > 0; left = end - System.nanoTime()) {
+      for (long left = duration.toNanos(); left > 0; left = end - NanoClock.system().nanoTime()) {
         if (chain.call().isCanceled()) {
           throw new IOException("Canceled");
         }
@@ -141,7 +142,7 @@ public final class GremlinInterceptor implements Interceptor {
   /** Hands out a buffered body evenly over a duration, in twenty pieces. */
   private static final class PacedSource extends ForwardingSource {
     private final long total;
-    private final long startNanos = System.nanoTime();
+    private final long startNanos = NanoClock.system().nanoTime();
     private final long durationNanos;
     private long released;
 
@@ -159,7 +160,7 @@ public final class GremlinInterceptor implements Interceptor {
       long piece = Math.max(1, total / 20);
       long nextPieceEnd = Math.min(total, released + piece);
       long dueNanos = startNanos + durationNanos * nextPieceEnd / Math.max(1, total);
-      long wait = dueNanos - System.nanoTime();
+      long wait = dueNanos - NanoClock.system().nanoTime();
       if (wait > 0) {
         try {
           Thread.sleep(Duration.ofNanos(wait));

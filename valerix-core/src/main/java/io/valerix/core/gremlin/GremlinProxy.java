@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  *
  * <pre>{@code
  * try (GremlinProxy proxy = GremlinProxy.builder(URI.create("http://127.0.0.1:8080"))
- *     .gremlin(Gremlin.builder(42).withSpec(GremlinSpec.parse("uniform(0ms,2s) after p=0.5")).build())
+ *     .gremlin(Gremlin.builder(42).spec(GremlinSpec.parse("uniform(0ms,2s) after p=0.5")).build())
  *     .build().start()) {
  *   callYourClientAgainst(proxy.uri());
  * }

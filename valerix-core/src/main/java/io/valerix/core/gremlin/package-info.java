@@ -9,6 +9,9 @@
  * testable without waiting. Decisions can be saved and replayed with {@link
  * io.valerix.core.gremlin.DecisionLog}. {@code docs/gremlin.md} describes both spec forms.
  *
- * <p>Types in {@code io.valerix.core.gremlin.internal} are implementation details.
+ * <p>May use {@code deadline} (a held answer and a proxied call end with the request's budget), {@code
+ * http} and {@code time}. It knows nothing of metrics: {@link
+ * io.valerix.core.health.GremlinMetrics} reads its counts from the health side. Types in {@code
+ * io.valerix.core.gremlin.internal} are implementation details.
  */
 package io.valerix.core.gremlin;

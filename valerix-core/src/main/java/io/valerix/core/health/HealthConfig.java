@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * The settings of a {@link LatencyMonitor} and its {@link LatencyWindow}s: window and slice
+ * The settings of a {@link LatencyMonitor} and its rolling latency windows: window and slice
  * length, the light's threshold and hysteresis, the largest latency tracked, and the outbound
  * dependencies to watch from the start.
  *

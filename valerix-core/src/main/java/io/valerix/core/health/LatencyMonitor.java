@@ -2,6 +2,7 @@ package io.valerix.core.health;
 
 import io.valerix.core.health.RequestKey.Direction;
 import io.valerix.core.health.internal.CumulativeHistogram;
+import io.valerix.core.health.internal.LatencyWindow;
 import io.valerix.core.health.internal.LightTracker;
 import io.valerix.core.time.NanoClock;
 import java.util.Collections;
@@ -21,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * <p>It keeps
  *
  * <ul>
- *   <li>a {@link LatencyWindow} per key, with percentiles to 2 significant digits (within 1%)
+ *   <li>a rolling latency window per key, with percentiles to 2 significant digits (within 1%)
  *       to keep memory small with many keys;
  *   <li>one window (3 significant digits) and {@link HealthLight light} for everything the
  *       server answered, and one per
@@ -84,7 +85,7 @@ public final class LatencyMonitor implements MetricsSource {
    *
    * @throws NullPointerException if an argument is null
    */
-  public static LatencyMonitor create(HealthConfig config, NanoClock clock) {
+  public static LatencyMonitor of(HealthConfig config, NanoClock clock) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
     return new LatencyMonitor(config, clock);
@@ -182,7 +183,7 @@ public final class LatencyMonitor implements MetricsSource {
       }
     }
     return series.computeIfAbsent(
-        kept, k -> new Series(LatencyWindow.create(config, clock, KEY_WINDOW_DIGITS)));
+        kept, k -> new Series(LatencyWindow.of(config, clock, KEY_WINDOW_DIGITS)));
   }
 
   private record Series(LatencyWindow window, CumulativeHistogram cumulative) {
@@ -193,7 +194,7 @@ public final class LatencyMonitor implements MetricsSource {
 
   /** A window with a light: the server, or one dependency. */
   private final class Scope {
-    private final LatencyWindow window = LatencyWindow.create(config, clock);
+    private final LatencyWindow window = LatencyWindow.of(config, clock);
     private final LightTracker tracker = new LightTracker(config, originNanos);
     private volatile long lastJudgedSlice = -1;
 

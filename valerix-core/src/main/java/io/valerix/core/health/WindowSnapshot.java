@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Objects;
 
 /**
- * The figures of a {@link LatencyWindow} at one clock reading.
+ * The figures of a rolling latency window at one clock reading.
  *
  * <p>Percentiles follow HdrHistogram: the value at percentile p is the smallest recorded value
  * (to 3 significant digits, so within 0.1%, rounded up) that at least p% of the requests did not

@@ -6,7 +6,7 @@
  * <p>Wiring, in the order a server does it:
  *
  * <pre>{@code
- * LatencyMonitor monitor = LatencyMonitor.create(HealthConfig.builder()
+ * LatencyMonitor monitor = LatencyMonitor.of(HealthConfig.builder()
  *     .threshold(Duration.ofSeconds(1))
  *     .dependencies("inventory")
  *     .build(), NanoClock.system());
@@ -23,5 +23,10 @@
  *
  * <p>Everything that reads time takes a {@link io.valerix.core.time.NanoClock}; tests drive a
  * {@link io.valerix.core.time.ManualNanoClock} instead of sleeping.
+ *
+ * <p>May use {@code gremlin} (only to expose its counters, {@link
+ * io.valerix.core.health.GremlinMetrics}), {@code http}, {@code jdbc} and {@code time}. {@code
+ * io.valerix.core.health.micrometer} is the optional Micrometer adapter; {@code
+ * io.valerix.core.health.internal} holds implementation details.
  */
 package io.valerix.core.health;

@@ -250,8 +250,8 @@ public final class IdempotencyConfig {
      * take part: before any write it calls {@link KeyClaim#claim} on {@link
      * IdempotencyFilter#claimOf(Request) the request's claim}, and it may finish with {@link
      * KeyClaim#complete}. A handler that writes nothing needs to do nothing. Needs a {@link
-     * IdempotencyStore#jdbc(io.valerix.core.jdbc.DeadlineBoundDataSource,
-     * io.valerix.core.backup.ChangeJournal) JDBC store} on the handler's database.
+     * IdempotencyStore#of(io.valerix.core.jdbc.DeadlineBoundDataSource,
+     * io.valerix.core.journal.ChangeJournal) JDBC store} on the handler's database.
      *
      * <p>Until the handler claims, a second request with the key may run beside it; the claim
      * decides which one writes, the loser's transaction is rolled back whole and it is answered as

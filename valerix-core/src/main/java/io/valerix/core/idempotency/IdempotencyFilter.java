@@ -81,7 +81,7 @@ public final class IdempotencyFilter implements Filter, AutoCloseable {
     Objects.requireNonNull(store, "store");
     Objects.requireNonNull(config, "config");
     if (config.claimWithFirstWrite() && !(store instanceof JdbcIdempotencyStore)) {
-      throw new IllegalArgumentException("claimWithFirstWrite needs a JDBC store (IdempotencyStore.jdbc), but the store was " + store);
+      throw new IllegalArgumentException("claimWithFirstWrite needs a JDBC store (IdempotencyStore.of), but the store was " + store);
     }
     return new IdempotencyFilter(store, config);
   }

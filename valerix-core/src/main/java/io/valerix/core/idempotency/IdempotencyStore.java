@@ -1,6 +1,6 @@
 package io.valerix.core.idempotency;
 
-import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.idempotency.internal.InMemoryIdempotencyStore;
 import io.valerix.core.idempotency.internal.JdbcIdempotencyStore;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
@@ -17,7 +17,7 @@ import javax.sql.DataSource;
  * expected fencing token.
  *
  * <p>Correctness across many service instances rests on those primitives alone, never on
- * in-memory locks: with {@link #jdbc(DataSource)}, the primary key picks the one request that
+ * in-memory locks: with {@link #of(DataSource)}, the primary key picks the one request that
  * claims a key, and the fencing-token condition picks the one request that takes an expired
  * claim over.
  *
@@ -35,26 +35,26 @@ public interface IdempotencyStore {
    * run {@code SchemaMigrations.migrate(dataSource, IdempotencyStore.SCHEMA)} at start-up. The SQL
    * runs unchanged on H2 ({@code MODE=PostgreSQL}) and PostgreSQL.
    */
-  static IdempotencyStore jdbc(DataSource dataSource) {
-    return jdbc(DeadlineBoundDataSource.of(dataSource), ChangeJournal.off());
+  static IdempotencyStore of(DataSource dataSource) {
+    return of(DeadlineBoundDataSource.of(dataSource), ChangeJournal.off());
   }
 
   /**
-   * {@link #jdbc(DataSource)} that also records every record write in {@code journal}, in the
+   * {@link #of(DataSource)} that also records every record write in {@code journal}, in the
    * write's transaction, for continuous archiving; installs the journal's tables. With {@link
-   * ChangeJournal#off()} it is exactly {@link #jdbc(DataSource)}.
+   * ChangeJournal#off()} it is exactly {@link #of(DataSource)}.
    */
-  static IdempotencyStore jdbc(DataSource dataSource, ChangeJournal journal) {
-    return jdbc(DeadlineBoundDataSource.of(dataSource), journal);
+  static IdempotencyStore of(DataSource dataSource, ChangeJournal journal) {
+    return of(DeadlineBoundDataSource.of(dataSource), journal);
   }
 
   /**
-   * {@link #jdbc(DataSource, ChangeJournal)} through {@code database}, the gate every user of its
+   * {@link #of(DataSource, ChangeJournal)} through {@code database}, the gate every user of its
    * pool shares. Only such a store can {@linkplain IdempotencyConfig.Builder#claimWithFirstWrite
    * join a handler's transactions}; its request-path reads and writes end by the request's
    * deadline.
    */
-  static IdempotencyStore jdbc(DeadlineBoundDataSource database, ChangeJournal journal) {
+  static IdempotencyStore of(DeadlineBoundDataSource database, ChangeJournal journal) {
     journal.install(database.dataSource());
     return new JdbcIdempotencyStore(database, journal);
   }

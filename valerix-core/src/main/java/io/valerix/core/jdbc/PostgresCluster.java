@@ -440,19 +440,19 @@ public final class PostgresCluster implements AutoCloseable {
     }
 
     /** The binaries to run; default {@link PostgresBinaries#require()}. */
-    public Builder withBinaries(PostgresBinaries binaries) {
+    public Builder binaries(PostgresBinaries binaries) {
       this.binaries = Objects.requireNonNull(binaries, "binaries");
       return this;
     }
 
     /** Delete the directory, data and all, after stopping (tests); default false (the CLI keeps its data). */
-    public Builder withDeleteOnClose(boolean deleteOnClose) {
+    public Builder deleteOnClose(boolean deleteOnClose) {
       this.deleteOnClose = deleteOnClose;
       return this;
     }
 
     /** The server's {@code max_connections}, set at {@code initdb}; default {@value #DEFAULT_MAX_CONNECTIONS}. */
-    public Builder withMaxConnections(int maxConnections) {
+    public Builder maxConnections(int maxConnections) {
       if (maxConnections < 10) {
         throw new IllegalArgumentException("maxConnections must be at least 10, but was " + maxConnections);
       }
@@ -465,7 +465,7 @@ public final class PostgresCluster implements AutoCloseable {
      * stopping it itself; default zero (stop at once). Give the owner's own shutdown (draining
      * requests) time to finish first.
      */
-    public Builder withShutdownGrace(java.time.Duration grace) {
+    public Builder shutdownGrace(java.time.Duration grace) {
       java.util.Objects.requireNonNull(grace, "grace");
       if (grace.isNegative()) {
         throw new IllegalArgumentException("shutdown grace must not be negative, but was " + grace);

@@ -3,7 +3,7 @@ package io.valerix.core.service;
 import io.valerix.core.gremlin.Gremlin;
 import io.valerix.core.gremlin.GremlinAdmin;
 import io.valerix.core.gremlin.GremlinFilter;
-import io.valerix.core.gremlin.GremlinMetrics;
+import io.valerix.core.health.GremlinMetrics;
 import io.valerix.core.health.HealthCheck;
 import io.valerix.core.health.HealthConfig;
 import io.valerix.core.health.HealthReporter;
@@ -150,7 +150,7 @@ public final class ServiceKit {
     });
     PrometheusExposition.Builder exposition = PrometheusExposition.builder().source(monitor);
     if (gremlin != null) {
-      exposition.source(new GremlinMetrics(gremlin));
+      exposition.source(GremlinMetrics.of(gremlin));
     }
     metrics.forEach(exposition::source);
     HealthRoutes.install(server, reporter.build(), exposition.build());
@@ -283,7 +283,7 @@ public final class ServiceKit {
       if (maxDeadline != null && maxDeadline.toMillis() < 1) {
         throw new IllegalArgumentException("maxDeadline must be at least 1 ms, but was " + maxDeadline);
       }
-      LatencyMonitor built = monitor != null ? monitor : LatencyMonitor.create(health != null ? health : HealthConfig.defaults(), clock);
+      LatencyMonitor built = monitor != null ? monitor : LatencyMonitor.of(health != null ? health : HealthConfig.defaults(), clock);
       return new ServiceKit(this, built);
     }
   }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.backup.internal.Manifest;
 import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.journal.ChangeJournal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.valerix.core.http.BearerTokenFilter;
 import io.valerix.core.http.JsonServer;
+import io.valerix.core.journal.ChangeJournal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

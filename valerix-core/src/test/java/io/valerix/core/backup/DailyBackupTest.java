@@ -3,6 +3,7 @@ package io.valerix.core.backup;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.valerix.core.journal.ChangeJournal;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -45,7 +45,7 @@ class WalArchiverRpoMeasurement {
   void recoveryPointOfStreamedWalArchiving() throws Exception {
     TestPostgres.requireBinaries();
     TestPostgres.letTheServerReach(dir);
-    try (PostgresCluster cluster = PostgresCluster.builder(dir.resolve("live")).withDeleteOnClose(true).withMaxConnections(20).start()) {
+    try (PostgresCluster cluster = PostgresCluster.builder(dir.resolve("live")).deleteOnClose(true).maxConnections(20).start()) {
       cluster.createDatabase("shop");
       ArchiveStore archive = ArchiveStore.directory(dir.resolve("archive"));
       try (HikariDataSource shop = cluster.dataSource("shop", 4);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.backup.internal.DirectoryArchiveStore;
 import io.valerix.core.jdbc.PostgresCluster;
+import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.testing.TestPostgres;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,7 +43,7 @@ class WalArchiverTest {
   static void startArchivingWithABaseBackup() {
     TestPostgres.requireBinaries();
     TestPostgres.letTheServerReach(dir);
-    cluster = PostgresCluster.builder(dir.resolve("live")).withDeleteOnClose(true).withMaxConnections(20).start();
+    cluster = PostgresCluster.builder(dir.resolve("live")).deleteOnClose(true).maxConnections(20).start();
     cluster.createDatabase("shop");
     shop = cluster.dataSource("shop", 2);
     archive = new DirectoryArchiveStore(dir.resolve("archive"));

@@ -3,6 +3,8 @@ package io.valerix.core.backup;
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.jdbc.SchemaMigrations;
+import io.valerix.core.journal.ChangeJournal;
+import io.valerix.core.journal.JournaledTable;
 import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.sql.Connection;

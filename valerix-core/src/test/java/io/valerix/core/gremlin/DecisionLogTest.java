@@ -37,11 +37,11 @@ class DecisionLogTest {
     StringWriter saved = new StringWriter();
     List<GremlinDecision> original;
     try (DecisionLog log = DecisionLog.writingTo(saved)) {
-      original = run(Gremlin.builder(99).withSpec(CHAOS).withListener(log).build(), 5_000);
+      original = run(Gremlin.builder(99).spec(CHAOS).listener(log).build(), 5_000);
     }
 
     List<GremlinDecision> read = DecisionLog.read(new StringReader(saved.toString()));
-    Gremlin replaying = Gremlin.builder(0).withReplay(read).build();
+    Gremlin replaying = Gremlin.builder(0).replay(read).build();
     List<GremlinDecision> replayed = run(replaying, 5_000);
 
     assertThat(read).isEqualTo(original);
@@ -54,7 +54,7 @@ class DecisionLogTest {
   void requestsPastTheEndOfTheLogGetNoInjection() {
     GremlinDecision only =
         GremlinDecision.builder(1, "GET", "/x").fault(InjectionPhase.BEFORE, Fault.error(503)).build();
-    Gremlin replaying = Gremlin.builder(0).withReplay(List.of(only)).build();
+    Gremlin replaying = Gremlin.builder(0).replay(List.of(only)).build();
 
     GremlinDecision first = replaying.decide("GET", "/x");
     GremlinDecision second = replaying.decide("GET", "/x");
@@ -71,7 +71,7 @@ class DecisionLogTest {
             .delay(InjectionPhase.AFTER, Duration.ofSeconds(2))
             .firedRules(List.of(0))
             .build();
-    Gremlin replaying = Gremlin.builder(0).withReplay(List.of(logged)).build();
+    Gremlin replaying = Gremlin.builder(0).replay(List.of(logged)).build();
 
     GremlinDecision d = replaying.decide("GET", "/health");
 
@@ -82,7 +82,7 @@ class DecisionLogTest {
 
   @Test
   void aReplayingGremlinRefusesANewSpec() {
-    Gremlin replaying = Gremlin.builder(0).withReplay(List.of()).build();
+    Gremlin replaying = Gremlin.builder(0).replay(List.of()).build();
 
     assertThatThrownBy(() -> replaying.replaceSpec(GremlinSpec.parse("reset")))
         .isInstanceOf(IllegalStateException.class)
@@ -168,7 +168,7 @@ class DecisionLogTest {
           public void close() {}
         };
     DecisionLog log = DecisionLog.writingTo(broken);
-    Gremlin gremlin = Gremlin.builder(1).withListener(log).build();
+    Gremlin gremlin = Gremlin.builder(1).listener(log).build();
 
     gremlin.decide("GET", "/a");
     gremlin.decide("GET", "/b");

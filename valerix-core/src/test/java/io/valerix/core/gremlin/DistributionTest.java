@@ -25,7 +25,7 @@ class DistributionTest {
   /** The delays, in seconds, of {@code SAMPLES} requests through a gremlin with {@code spec}. */
   private static double[] delaysInSeconds(String spec) {
     Gremlin gremlin =
-        Gremlin.builder(20240601).withSpec(GremlinSpec.parse(spec)).withRetainedDecisions(0).build();
+        Gremlin.builder(20240601).spec(GremlinSpec.parse(spec)).retainedDecisions(0).build();
     double[] seconds = new double[SAMPLES];
     for (int i = 0; i < SAMPLES; i++) {
       Duration delay = gremlin.decide("PUT", "/reservations/o-" + i).delay(InjectionPhase.AFTER);

@@ -85,7 +85,7 @@ class GremlinDecisionProperties {
   }
 
   private static Gremlin gremlin(long seed, String spec) {
-    return Gremlin.builder(seed).withSpec(GremlinSpec.parse(spec)).build();
+    return Gremlin.builder(seed).spec(GremlinSpec.parse(spec)).build();
   }
 
   private static List<String> decisionsWithoutPaths(Gremlin gremlin, List<String> paths) {

@@ -34,7 +34,7 @@ class GremlinFilterTest {
   private JsonClient client;
 
   private void start(String spec) {
-    gremlin = Gremlin.builder(7).withSpec(GremlinSpec.parse(spec)).build();
+    gremlin = Gremlin.builder(7).spec(GremlinSpec.parse(spec)).build();
     JsonServer.Builder builder = JsonServer.builder()
         .drainTimeout(Duration.ZERO)
         .filter(BearerTokenFilter.admin(TOKEN))

@@ -32,7 +32,7 @@ class GremlinInterceptorTest {
 
   private OkHttpClient client(String spec, Duration callTimeout) {
     return new OkHttpClient.Builder()
-        .addInterceptor(GremlinInterceptor.of(Gremlin.builder(5).withSpec(GremlinSpec.parse(spec)).build()))
+        .addInterceptor(GremlinInterceptor.of(Gremlin.builder(5).spec(GremlinSpec.parse(spec)).build()))
         .callTimeout(callTimeout)
         .build();
   }

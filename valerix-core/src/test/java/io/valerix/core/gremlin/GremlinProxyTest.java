@@ -40,7 +40,7 @@ class GremlinProxyTest {
 
   private GremlinProxy proxy(String spec, long seed, String adminToken) {
     GremlinProxy.Builder builder = GremlinProxy.builder(upstream.uri())
-        .gremlin(Gremlin.builder(seed).withSpec(GremlinSpec.parse(spec)).build());
+        .gremlin(Gremlin.builder(seed).spec(GremlinSpec.parse(spec)).build());
     if (adminToken != null) {
       builder.adminToken(adminToken);
     }
@@ -113,7 +113,7 @@ class GremlinProxyTest {
     for (int run = 0; run < 2; run++) {
       StringWriter log = new StringWriter();
       GremlinProxy proxy = GremlinProxy.builder(upstream.uri())
-          .gremlin(Gremlin.builder(99).withSpec(GremlinSpec.parse("error(500) p=0.5")).withListener(DecisionLog.writingTo(log)).build())
+          .gremlin(Gremlin.builder(99).spec(GremlinSpec.parse("error(500) p=0.5")).listener(DecisionLog.writingTo(log)).build())
           .build().start();
       open.add(proxy);
       List<Integer> seen = new ArrayList<>();

@@ -23,7 +23,7 @@ class GremlinTest {
           + " error(503) p=0.1; reset after p=0.05 route=\"PUT /reservations/*\"";
 
   private static Gremlin gremlin(long seed, String spec) {
-    return Gremlin.builder(seed).withSpec(GremlinSpec.parse(spec)).build();
+    return Gremlin.builder(seed).spec(GremlinSpec.parse(spec)).build();
   }
 
   private static List<GremlinDecision> decide(Gremlin gremlin, int requests) {
@@ -282,7 +282,7 @@ class GremlinTest {
   @Test
   void onlyTheMostRecentDecisionsAreRetained() {
     Gremlin gremlin =
-        Gremlin.builder(5).withSpec(GremlinSpec.parse("error(503) p=0.5")).withRetainedDecisions(3).build();
+        Gremlin.builder(5).spec(GremlinSpec.parse("error(503) p=0.5")).retainedDecisions(3).build();
 
     List<GremlinDecision> all = decide(gremlin, 10);
 
@@ -294,10 +294,10 @@ class GremlinTest {
     List<GremlinDecision> heard = new ArrayList<>();
     Gremlin gremlin =
         Gremlin.builder(5)
-            .withListener(d -> {
+            .listener(d -> {
               throw new IllegalStateException("disk full");
             })
-            .withListener(heard::add)
+            .listener(heard::add)
             .build();
 
     GremlinDecision d = gremlin.decide("GET", "/x");
@@ -307,17 +307,17 @@ class GremlinTest {
 
   @Test
   void theBuilderRejectsBadSettings() {
-    assertThatThrownBy(() -> Gremlin.builder(1).withRetainedDecisions(-1))
+    assertThatThrownBy(() -> Gremlin.builder(1).retainedDecisions(-1))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("retainedDecisions must be in [0, 1000000], but was -1");
-    assertThatThrownBy(() -> Gremlin.builder(1).withRetainedDecisions(Integer.MAX_VALUE))
+    assertThatThrownBy(() -> Gremlin.builder(1).retainedDecisions(Integer.MAX_VALUE))
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessage("retainedDecisions must be in [0, 1000000], but was 2147483647");
-    assertThatThrownBy(() -> Gremlin.builder(1).withSpec(null))
+    assertThatThrownBy(() -> Gremlin.builder(1).spec(null))
         .isInstanceOf(NullPointerException.class)
         .hasMessage("spec");
     assertThatThrownBy(
-            () -> Gremlin.builder(1).withSpec(GremlinSpec.none()).withReplay(List.of()).build())
+            () -> Gremlin.builder(1).spec(GremlinSpec.none()).replay(List.of()).build())
         .isInstanceOf(IllegalStateException.class)
         .hasMessageContaining("either follows a spec or replays a log");
   }

@@ -22,7 +22,7 @@ class HealthLightTest {
 
   private final ManualNanoClock clock = new ManualNanoClock();
   private LatencyMonitor monitor =
-      LatencyMonitor.create(HealthConfig.builder().dependencies("inventory").build(), clock);
+      LatencyMonitor.of(HealthConfig.builder().dependencies("inventory").build(), clock);
 
   @Test
   void theLightIsIdleWithNoTraffic() {
@@ -102,7 +102,7 @@ class HealthLightTest {
   @Test
   void withoutHysteresisARedLightTurnsGreenAsSoonAsP99IsUnderTheThreshold() {
     // given
-    monitor = LatencyMonitor.create(HealthConfig.builder().recoveryRatio(1.0).build(), clock);
+    monitor = LatencyMonitor.of(HealthConfig.builder().recoveryRatio(1.0).build(), clock);
     run(Duration.ofSeconds(1), 0, 10, SLOW, monitor::server);
     assertThat(monitor.server().light()).isEqualTo(RED);
 
@@ -117,7 +117,7 @@ class HealthLightTest {
   void aP99ExactlyAtTheThresholdIsRed() {
     // given a threshold HdrHistogram represents exactly (a power of two in nanoseconds)
     Duration threshold = Duration.ofNanos(1L << 30);
-    monitor = LatencyMonitor.create(HealthConfig.builder().threshold(threshold).build(), clock);
+    monitor = LatencyMonitor.of(HealthConfig.builder().threshold(threshold).build(), clock);
 
     // when
     monitor.record(RESERVE, threshold.toNanos());
@@ -163,7 +163,7 @@ class HealthLightTest {
   @Test
   void theTransitionHistoryKeepsOnlyTheMostRecentChanges() {
     // given a history of two
-    monitor = LatencyMonitor.create(HealthConfig.builder().transitionHistory(2).build(), clock);
+    monitor = LatencyMonitor.of(HealthConfig.builder().transitionHistory(2).build(), clock);
 
     // when the light goes IDLE -> GREEN -> RED -> IDLE
     run(Duration.ofSeconds(1), 10, 0, SLOW, monitor::server);

@@ -18,7 +18,7 @@ class HealthReportTest {
   private final ObjectMapper json = new ObjectMapper();
   private final ManualNanoClock clock = new ManualNanoClock();
   private final LatencyMonitor monitor =
-      LatencyMonitor.create(HealthConfig.builder().dependencies("inventory").build(), clock);
+      LatencyMonitor.of(HealthConfig.builder().dependencies("inventory").build(), clock);
 
   @Test
   void theJsonShapeIsPinned() throws Exception {

@@ -51,7 +51,7 @@ class HealthRoutesNeverShedTest {
   @Test
   void theGremlinNeverDelaysLiveOrReady() throws Exception {
     // A minute's delay on every request: a probe it touched would outlast the client's 20 s.
-    Gremlin gremlin = Gremlin.builder(1).withSpec(GremlinSpec.parse("fixed(60s)")).build();
+    Gremlin gremlin = Gremlin.builder(1).spec(GremlinSpec.parse("fixed(60s)")).build();
     try (Readiness readiness = Readiness.builder().check("database", HealthCheck.Result::up).build().start()) {
       JsonServer.Builder builder = JsonServer.builder().filter(GremlinFilter.of(gremlin));
       readiness.install(builder);

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.gremlin.Gremlin;
 import io.valerix.core.gremlin.GremlinFilter;
-import io.valerix.core.gremlin.GremlinMetrics;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.http.JsonClient;
 import io.valerix.core.http.JsonRequest;
@@ -26,13 +25,13 @@ class HealthRoutesTest {
 
   @Test
   void healthAndMetricsReportWhatTheServerServedAndWhatItsClientsSaw() throws Exception {
-    LatencyMonitor monitor = LatencyMonitor.create(HealthConfig.builder().dependencies("inventory").build(), NanoClock.system());
+    LatencyMonitor monitor = LatencyMonitor.of(HealthConfig.builder().dependencies("inventory").build(), NanoClock.system());
     AtomicBoolean databaseUp = new AtomicBoolean(true);
     HealthReporter reporter = HealthReporter.builder(monitor)
         .check("database", () -> databaseUp.get() ? HealthCheck.Result.up() : HealthCheck.Result.down("connection refused"))
         .build();
-    Gremlin gremlin = Gremlin.builder(1).withSpec(GremlinSpec.parse("fixed(1ms) route=\"GET /items/*\"")).build();
-    PrometheusExposition metrics = PrometheusExposition.builder().source(monitor).source(new GremlinMetrics(gremlin)).build();
+    Gremlin gremlin = Gremlin.builder(1).spec(GremlinSpec.parse("fixed(1ms) route=\"GET /items/*\"")).build();
+    PrometheusExposition metrics = PrometheusExposition.builder().source(monitor).source(GremlinMetrics.of(gremlin)).build();
     JsonServer.Builder builder = JsonServer.builder()
         .filter(new LatencyRecordingFilter(monitor, NanoClock.system()))
         .filter(GremlinFilter.of(gremlin))

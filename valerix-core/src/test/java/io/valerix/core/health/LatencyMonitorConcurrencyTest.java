@@ -28,7 +28,7 @@ class LatencyMonitorConcurrencyTest {
       RequestKey.client("inventory", "GET", "/inventory/{sku}", Outcome.OK);
 
   private final ManualNanoClock clock = new ManualNanoClock();
-  private final LatencyMonitor monitor = LatencyMonitor.create(HealthConfig.defaults(), clock);
+  private final LatencyMonitor monitor = LatencyMonitor.of(HealthConfig.defaults(), clock);
 
   @Test
   void fourThreadsRecordingFiftyThousandEachLoseNothingWhileTheClockMovesAndReadersRead()

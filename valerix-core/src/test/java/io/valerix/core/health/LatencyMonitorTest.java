@@ -15,7 +15,7 @@ class LatencyMonitorTest {
   private static final long MS = 1_000_000L;
 
   private final ManualNanoClock clock = new ManualNanoClock();
-  private final LatencyMonitor monitor = LatencyMonitor.create(HealthConfig.defaults(), clock);
+  private final LatencyMonitor monitor = LatencyMonitor.of(HealthConfig.defaults(), clock);
 
   @Test
   void eachKeyHasItsOwnWindowAndTheServerWindowHoldsThemAll() {

@@ -20,7 +20,7 @@ class PrometheusExpositionTest {
 
   private final ManualNanoClock clock = new ManualNanoClock();
   private final LatencyMonitor monitor =
-      LatencyMonitor.create(HealthConfig.builder().dependencies("inventory").build(), clock);
+      LatencyMonitor.of(HealthConfig.builder().dependencies("inventory").build(), clock);
 
   @Test
   void theWholePageIsValidPrometheusTextForPromtool() throws Exception {

@@ -48,7 +48,7 @@ final class EffectService implements AutoCloseable {
   static EffectService start(HikariDataSource db, IdempotencyConfig config, Handler orders) {
     SchemaMigrations.migrate(db, IdempotencyStore.SCHEMA);
     createEffectTable(db);
-    return new EffectService(db, IdempotencyStore.jdbc(db), config, orders);
+    return new EffectService(db, IdempotencyStore.of(db), config, orders);
   }
 
   /** The standard handler: validates the command, records one effect, answers 201 with a Location. */

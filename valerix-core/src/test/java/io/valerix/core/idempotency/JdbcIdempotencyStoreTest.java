@@ -40,7 +40,7 @@ class JdbcIdempotencyStoreTest extends IdempotencyStoreContract {
     database = engine.create(dir, "idempotency");
     db = database.open(8);
     SchemaMigrations.migrate(db, IdempotencyStore.SCHEMA);
-    store = IdempotencyStore.jdbc(db);
+    store = IdempotencyStore.of(db);
   }
 
   @AfterEach
@@ -56,7 +56,7 @@ class JdbcIdempotencyStoreTest extends IdempotencyStoreContract {
   @Test
   void twoStoresOverTwoPoolsOnOneDatabaseRaceForAKeyAndOneWins() throws Exception {
     try (HikariDataSource otherPool = database.open(8)) {
-      List<IdempotencyStore> instances = List.of(store, IdempotencyStore.jdbc(otherPool));
+      List<IdempotencyStore> instances = List.of(store, IdempotencyStore.of(otherPool));
       int perInstance = 8;
       CountDownLatch start = new CountDownLatch(1);
       ExecutorService pool = Executors.newFixedThreadPool(2 * perInstance);
@@ -91,7 +91,7 @@ class JdbcIdempotencyStoreTest extends IdempotencyStoreContract {
     db.close();
 
     db = database.open(2);
-    assertThat(IdempotencyStore.jdbc(db).find(SCOPE, "durable")).contains(completed);
+    assertThat(IdempotencyStore.of(db).find(SCOPE, "durable")).contains(completed);
   }
 
   @Test
@@ -106,7 +106,7 @@ class JdbcIdempotencyStoreTest extends IdempotencyStoreContract {
 
     // H2 caches the sequence (V2): a reopened database continues past the cached range, never inside it.
     db = database.open(2);
-    assertThat(IdempotencyStore.jdbc(db).nextFencingToken()).isGreaterThan(last);
+    assertThat(IdempotencyStore.of(db).nextFencingToken()).isGreaterThan(last);
   }
 
   @Test

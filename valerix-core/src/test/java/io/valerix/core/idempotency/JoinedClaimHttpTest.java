@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
-import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.http.Request;
 import io.valerix.core.http.Response;
@@ -47,7 +47,7 @@ class JoinedClaimHttpTest {
     EffectService.createEffectTable(db);
     DeadlineBoundDataSource database = DeadlineBoundDataSource.of(db);
     IdempotencyFilter filter = IdempotencyFilter.of(
-        IdempotencyStore.jdbc(database, ChangeJournal.off()),
+        IdempotencyStore.of(database, ChangeJournal.off()),
         IdempotencyConfig.builder().routes("POST /things").claimWithFirstWrite(true).build());
     server = JsonServer.builder().filter(filter).route("POST", "/things", this::handle).build().start();
   }

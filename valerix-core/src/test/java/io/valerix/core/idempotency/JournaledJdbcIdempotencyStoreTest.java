@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.backup.ArchiveStore;
-import io.valerix.core.backup.ChangeJournal;
+import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.backup.DatabaseDigest;
 import io.valerix.core.backup.JournalArchiver;
 import io.valerix.core.backup.PointInTimeRestore;
@@ -32,7 +32,7 @@ class JournaledJdbcIdempotencyStoreTest extends IdempotencyStoreContract {
   void openDatabase() {
     db = H2Database.open(dir.resolve("live"), "idempotency", 8);
     SchemaMigrations.migrate(db, IdempotencyStore.SCHEMA);
-    store = IdempotencyStore.jdbc(db, ChangeJournal.on(InstantSource.system()));
+    store = IdempotencyStore.of(db, ChangeJournal.on(InstantSource.system()));
     archiver = JournalArchiver.builder(ArchiveStore.directory(dir.resolve("archive"))).database("idempotency", db).build();
     archiver.takeBaseBackup("idempotency");
   }

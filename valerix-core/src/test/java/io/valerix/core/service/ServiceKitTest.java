@@ -80,7 +80,7 @@ class ServiceKitTest {
   void theLightSeesWhatTheGremlinDidAndTheExtraFiltersRunOutsideIt() throws Exception {
     // Given a gremlin that refuses every request before the handler, and an extra filter
     List<Integer> seenByFilter = new ArrayList<>();
-    Gremlin gremlin = Gremlin.builder(1).withSpec(GremlinSpec.parse("error(503) before")).build();
+    Gremlin gremlin = Gremlin.builder(1).spec(GremlinSpec.parse("error(503) before")).build();
     ServiceKit kit = ServiceKit.builder().gremlin(gremlin).filter((request, next) -> {
       Response response = next.handle(request);
       seenByFilter.add(response.status());

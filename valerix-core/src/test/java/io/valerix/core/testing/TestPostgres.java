@@ -42,7 +42,7 @@ public final class TestPostgres {
     }
     requireBinaries();
     try {
-      cluster = PostgresCluster.builder(Files.createTempDirectory("valerix-pg-")).withDeleteOnClose(true).start();
+      cluster = PostgresCluster.builder(Files.createTempDirectory("valerix-pg-")).deleteOnClose(true).start();
     } catch (IOException e) {
       startFailure = new UncheckedIOException(e);
       throw startFailure;

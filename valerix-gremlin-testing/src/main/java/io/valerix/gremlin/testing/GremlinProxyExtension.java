@@ -89,7 +89,7 @@ public final class GremlinProxyExtension implements BeforeEachCallback, AfterEac
     decisions.clear();
     Object target = Objects.requireNonNull(upstream.get(), "the upstream supplier gave null");
     URI uri = target instanceof URI u ? u : URI.create(target.toString());
-    Gremlin gremlin = Gremlin.builder(seed).withSpec(spec).withListener(decisions::add).build();
+    Gremlin gremlin = Gremlin.builder(seed).spec(spec).listener(decisions::add).build();
     GremlinProxy.Builder builder = GremlinProxy.builder(uri).gremlin(gremlin).name("gremlin-proxy-" + context.getDisplayName());
     if (adminToken != null) {
       builder.adminToken(adminToken);

@@ -17,7 +17,7 @@ import java.util.Objects;
  * same specs, seeds and decision log as anywhere else, on WireMock's own delay and fault machinery.
  *
  * <pre>{@code
- * Gremlin gremlin = Gremlin.builder(42).withSpec(GremlinSpec.parse("uniform(0ms,2s) p=0.5; reset p=0.1")).build();
+ * Gremlin gremlin = Gremlin.builder(42).spec(GremlinSpec.parse("uniform(0ms,2s) p=0.5; reset p=0.1")).build();
  * WireMockServer payments = new WireMockServer(wireMockConfig().dynamicPort().extensions(GremlinWireMock.of(gremlin)));
  * }</pre>
  *

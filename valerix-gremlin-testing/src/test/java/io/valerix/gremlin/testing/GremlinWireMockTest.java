@@ -34,7 +34,7 @@ class GremlinWireMockTest {
 
   private WireMockServer wireMock(String spec, long seed) {
     WireMockServer server = new WireMockServer(wireMockConfig().dynamicPort().bindAddress("127.0.0.1")
-        .extensions(GremlinWireMock.of(Gremlin.builder(seed).withSpec(GremlinSpec.parse(spec)).build())));
+        .extensions(GremlinWireMock.of(Gremlin.builder(seed).spec(GremlinSpec.parse(spec)).build())));
     server.start();
     servers.add(server);
     server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200).withHeader("Content-Type", "application/json")

@@ -1,7 +1,7 @@
 package io.valerix.inventory.internal;
 
-import io.valerix.core.backup.ChangeJournal;
-import io.valerix.core.backup.JournaledTable;
+import io.valerix.core.journal.ChangeJournal;
+import io.valerix.core.journal.JournaledTable;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.ProblemType;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;

@@ -1,7 +1,7 @@
 package io.valerix.order.internal;
 
-import io.valerix.core.backup.ChangeJournal;
-import io.valerix.core.backup.JournaledTable;
+import io.valerix.core.journal.ChangeJournal;
+import io.valerix.core.journal.JournaledTable;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import io.valerix.core.jdbc.SchemaMigrations;
 import io.valerix.order.Order;

@@ -5,6 +5,7 @@ import io.valerix.core.backup.BackupException;
 import io.valerix.core.backup.BackupQuotaExceededException;
 import io.valerix.core.backup.BackupService;
 import io.valerix.core.http.internal.SharedOkHttp;
+import io.valerix.core.journal.internal.RowCodec;
 import java.io.IOException;
 import java.net.URI;
 import java.time.Duration;

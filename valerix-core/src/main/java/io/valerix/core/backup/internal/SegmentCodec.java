@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.valerix.core.backup.ArchiveDamagedException;
 import io.valerix.core.backup.SegmentInfo;
+import io.valerix.core.journal.internal.RowCodec;
 import java.io.BufferedReader;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;

@@ -1,5 +1,6 @@
 package io.valerix.core.deadline.internal;
 
+import io.valerix.core.time.NanoClock;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -48,7 +49,7 @@ public final class DeadlineTimer {
   private int purgeAt = MIN_PURGE_SIZE;
 
   private DeadlineTimer() {
-    wakeAt = System.nanoTime() + IDLE_HORIZON_NANOS;
+    wakeAt = NanoClock.system().nanoTime() + IDLE_HORIZON_NANOS;
     thread = Thread.ofPlatform().name("valerix-deadline-timer").daemon().unstarted(this::loop);
     thread.start();
   }
@@ -71,20 +72,20 @@ public final class DeadlineTimer {
     boolean busy = false;
     while (true) {
       try {
-        long now = System.nanoTime();
+        long now = NanoClock.system().nanoTime();
         // The plan may be later than the wakeAt callers saw so far, so it must be published before
         // draining: a call armed after this compares its deadline with the new plan.
         long plan = earliest(now + (busy ? DRAIN_INTERVAL_NANOS : IDLE_HORIZON_NANOS));
         wakeAt = plan;
         busy = drain();
-        now = System.nanoTime();
+        now = NanoClock.system().nanoTime();
         fireDue(now);
         long next = earliest(busy ? earlier(plan, now + DRAIN_INTERVAL_NANOS) : plan);
         if (next != plan) {
           // Lowering is always safe: a caller that saw the higher value woke us if it had to.
           wakeAt = next;
         }
-        long delay = next - System.nanoTime();
+        long delay = next - NanoClock.system().nanoTime();
         if (delay > 0) {
           LockSupport.parkNanos(this, delay);
         }

@@ -3,6 +3,7 @@ package io.valerix.core.idempotency.internal;
 import io.valerix.core.idempotency.IdempotencyRecord;
 import io.valerix.core.idempotency.IdempotencyStore;
 import io.valerix.core.idempotency.LeaseHolder;
+import io.valerix.core.time.NanoClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Comparator;
@@ -38,13 +39,13 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   public LeaseHolder register(String instanceId) {
     LeaseHolder holder = new LeaseHolder(instanceId, nextFencingToken());
     heartbeats.keySet().removeIf(h -> h.instanceId().equals(instanceId) && h.epoch() < holder.epoch());
-    heartbeats.put(holder, System.nanoTime());
+    heartbeats.put(holder, NanoClock.system().nanoTime());
     return holder;
   }
 
   @Override
   public boolean beat(LeaseHolder holder) {
-    return heartbeats.replace(Objects.requireNonNull(holder, "holder"), System.nanoTime()) != null;
+    return heartbeats.replace(Objects.requireNonNull(holder, "holder"), NanoClock.system().nanoTime()) != null;
   }
 
   @Override
@@ -55,7 +56,7 @@ public final class InMemoryIdempotencyStore implements IdempotencyStore {
   @Override
   public boolean isAlive(LeaseHolder holder, Duration heartbeatTimeout) {
     Long beat = heartbeats.get(Objects.requireNonNull(holder, "holder"));
-    return beat != null && System.nanoTime() - beat <= heartbeatTimeout.toNanos();
+    return beat != null && NanoClock.system().nanoTime() - beat <= heartbeatTimeout.toNanos();
   }
 
   @Override

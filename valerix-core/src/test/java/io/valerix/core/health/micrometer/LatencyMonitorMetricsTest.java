@@ -20,7 +20,7 @@ class LatencyMonitorMetricsTest {
   private static final long MS = 1_000_000L;
 
   private final ManualNanoClock clock = new ManualNanoClock();
-  private final LatencyMonitor monitor = LatencyMonitor.create(HealthConfig.defaults(), clock);
+  private final LatencyMonitor monitor = LatencyMonitor.of(HealthConfig.defaults(), clock);
   private final MeterRegistry registry = new SimpleMeterRegistry();
 
   @Test

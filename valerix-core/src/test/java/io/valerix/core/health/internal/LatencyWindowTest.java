@@ -1,9 +1,11 @@
-package io.valerix.core.health;
+package io.valerix.core.health.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.valerix.core.health.HealthConfig;
+import io.valerix.core.health.WindowSnapshot;
 import io.valerix.core.time.ManualNanoClock;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -13,7 +15,7 @@ class LatencyWindowTest {
   private static final long MS = 1_000_000L;
 
   private final ManualNanoClock clock = new ManualNanoClock();
-  private final LatencyWindow window = LatencyWindow.create(HealthConfig.defaults(), clock);
+  private final LatencyWindow window = LatencyWindow.of(HealthConfig.defaults(), clock);
 
   @Test
   void percentilesOfAKnownSetAreRightWithinHdrHistogramPrecision() {

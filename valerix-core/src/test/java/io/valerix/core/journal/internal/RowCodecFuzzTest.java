@@ -1,4 +1,4 @@
-package io.valerix.core.backup.internal;
+package io.valerix.core.journal.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.valerix.core.backup.internal;
+package io.valerix.core.journal.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

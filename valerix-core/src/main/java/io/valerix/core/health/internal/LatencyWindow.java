@@ -1,5 +1,7 @@
-package io.valerix.core.health;
+package io.valerix.core.health.internal;
 
+import io.valerix.core.health.HealthConfig;
+import io.valerix.core.health.WindowSnapshot;
 import io.valerix.core.time.NanoClock;
 import java.time.Duration;
 import java.util.Arrays;
@@ -30,7 +32,7 @@ import org.HdrHistogram.WriterReaderPhaser;
  */
 public final class LatencyWindow {
 
-  static final int SIGNIFICANT_DIGITS = 3;
+  private static final int SIGNIFICANT_DIGITS = 3;
   // HTTP latencies below a microsecond are not a thing; the coarser unit saves a third of memory.
   private static final long LOWEST_DISCERNIBLE_NANOS = 1_000;
   private static final long NO_SLICE = -1;
@@ -96,14 +98,14 @@ public final class LatencyWindow {
    *
    * @throws NullPointerException if an argument is null
    */
-  public static LatencyWindow create(HealthConfig config, NanoClock clock) {
+  public static LatencyWindow of(HealthConfig config, NanoClock clock) {
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(clock, "clock");
     return new LatencyWindow(config, clock, SIGNIFICANT_DIGITS);
   }
 
   /** A window with coarser percentiles, for the monitor's many per-key windows. */
-  static LatencyWindow create(HealthConfig config, NanoClock clock, int significantDigits) {
+  public static LatencyWindow of(HealthConfig config, NanoClock clock, int significantDigits) {
     return new LatencyWindow(config, clock, significantDigits);
   }
 
@@ -122,11 +124,11 @@ public final class LatencyWindow {
     return snapshotAt(clock.nanoTime());
   }
 
-  long sliceOf(long nanoTime) {
+  public long sliceOf(long nanoTime) {
     return Math.floorDiv(nanoTime - originNanos, sliceNanos);
   }
 
-  void recordAt(long now, long latencyNanos, boolean error) {
+  public void recordAt(long now, long latencyNanos, boolean error) {
     if (latencyNanos < 0) {
       throw new IllegalArgumentException("latencyNanos must not be negative, but was " + latencyNanos);
     }
@@ -154,7 +156,7 @@ public final class LatencyWindow {
     }
   }
 
-  WindowSnapshot snapshotAt(long now) {
+  public WindowSnapshot snapshotAt(long now) {
     lock.lock();
     try {
       long slice = sliceOf(now);

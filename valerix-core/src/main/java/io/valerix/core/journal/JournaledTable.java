@@ -1,4 +1,4 @@
-package io.valerix.core.backup;
+package io.valerix.core.journal;
 
 import java.util.List;
 import java.util.Objects;

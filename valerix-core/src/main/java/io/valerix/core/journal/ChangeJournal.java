@@ -1,9 +1,8 @@
-package io.valerix.core.backup;
+package io.valerix.core.journal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.valerix.core.backup.internal.Engines;
-import io.valerix.core.backup.internal.RowCodec;
+import io.valerix.core.journal.internal.RowCodec;
 import io.valerix.core.jdbc.SchemaMigrations;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -15,14 +14,16 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import javax.sql.DataSource;
 
 /**
  * The change journal: every business write also appends the written row's after-image to table
  * {@code valerix_journal}, in the same transaction, numbered without holes in commit order. The
- * {@link JournalArchiver} ships those rows to the archive; {@link PointInTimeRestore} applies them
- * on top of a base backup.
+ * {@link io.valerix.core.backup.JournalArchiver} ships those rows to the archive; {@link
+ * io.valerix.core.backup.PointInTimeRestore} applies them on top of a base backup. The journal knows
+ * nothing of backups: it is part of the stores' write path.
  *
  * <p><b>Numbering.</b> Numbers come from one counter row ({@code valerix_journal_counter}) that
  * {@link #capture} updates inside the writing transaction. Its row lock is held until commit, so
@@ -83,7 +84,8 @@ public final class ChangeJournal {
    * Safe to call from every store on one database and from several instances at once.
    *
    * @throws IllegalStateException if the migration fails, or the database is not H2: on
-   *     PostgreSQL the database's own WAL is the archive ({@link WalArchiver}), and a journal would
+   *     PostgreSQL the database's own WAL is the archive ({@link
+   *     io.valerix.core.backup.WalArchiver}), and a journal would
    *     only slow every write
    */
   public void install(DataSource dataSource) {
@@ -201,7 +203,7 @@ public final class ChangeJournal {
 
   private static void requireH2(DataSource dataSource) {
     try (Connection connection = dataSource.getConnection()) {
-      if (!Engines.isH2(connection)) {
+      if (!connection.getMetaData().getDatabaseProductName().toLowerCase(Locale.ROOT).contains("h2")) {
         throw new IllegalStateException("the change journal is for H2; this database runs on "
             + connection.getMetaData().getDatabaseProductName() + " (PostgreSQL archives its own WAL: use WalArchiver and"
             + " ChangeJournal.off())");
