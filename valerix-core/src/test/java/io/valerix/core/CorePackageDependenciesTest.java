@@ -114,9 +114,6 @@ class CorePackageDependenciesTest {
   @Test
   void onlyTheClockReadsTheSystemsNanoTime() {
     noClasses().that().resideOutsideOfPackage(CORE + ".time..")
-        // Pending: the lead is rewriting these three in the backup deduplication; they still read
-        // System.nanoTime() directly. Remove each from this list when it takes a NanoClock.
-        .and(not(nameMatching(".*\\.backup\\.internal\\.(DatabaseShipper|WalShipper|PgRestorer)(\\$.*)?")))
         .should().callMethod(System.class, "nanoTime")
         .because("NanoClock is the only way Valerix reads elapsed time, so tests can drive it")
         .check(classes);

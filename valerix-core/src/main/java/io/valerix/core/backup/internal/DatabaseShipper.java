@@ -3,6 +3,7 @@ package io.valerix.core.backup.internal;
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.BackupException;
 import io.valerix.core.backup.SegmentInfo;
+import io.valerix.core.time.NanoClock;
 import java.io.IOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -240,7 +241,7 @@ public final class DatabaseShipper {
       gapAlarmed = false;
       return;
     }
-    long now = System.nanoTime();
+    long now = NanoClock.system().nanoTime();
     if (gapSinceNanos < 0) {
       gapSinceNanos = now;
     } else if (now - gapSinceNanos > GAP_ALARM.toNanos()) {

@@ -9,6 +9,7 @@ import io.valerix.core.backup.RestoreResult;
 import io.valerix.core.backup.SegmentInfo;
 import io.valerix.core.jdbc.PostgresBinaries;
 import io.valerix.core.jdbc.PostgresCluster;
+import io.valerix.core.time.NanoClock;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -220,8 +221,9 @@ final class PgRestorer {
 
   /** True once the server runs as a primary; false if it stopped because the target was not reached. */
   private static boolean awaitPromotion(PgTools tools, Path sockets, Path data, Path logFile) {
-    long deadline = System.nanoTime() + RECOVERY_TIMEOUT.toNanos();
-    while (System.nanoTime() < deadline) {
+    NanoClock clock = NanoClock.system();
+    long deadline = clock.nanoTime() + RECOVERY_TIMEOUT.toNanos();
+    while (clock.nanoTime() < deadline) {
       try {
         if ("f".equals(sql(tools, sockets, "SELECT pg_is_in_recovery()"))) {
           return true;

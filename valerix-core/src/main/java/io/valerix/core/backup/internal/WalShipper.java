@@ -3,6 +3,7 @@ package io.valerix.core.backup.internal;
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.BackupException;
 import io.valerix.core.backup.SegmentInfo;
+import io.valerix.core.time.NanoClock;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -182,9 +183,10 @@ public final class WalShipper {
    * keeps the recovery point near the seal interval rather than twice it.
    */
   private long awaitReceived(long flush) throws SQLException {
-    long deadline = System.nanoTime() + CATCH_UP.toNanos();
+    NanoClock elapsed = NanoClock.system();
+    long deadline = elapsed.nanoTime() + CATCH_UP.toNanos();
     long upTo = receivedPosition();
-    while (upTo < flush && System.nanoTime() < deadline) {
+    while (upTo < flush && elapsed.nanoTime() < deadline) {
       try {
         Thread.sleep(5);
       } catch (InterruptedException e) {
