@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.testing.RawHttp;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -72,13 +73,13 @@ class LateReserveTest {
         .build().start();
 
     // When a reserve for o-1 is sent and reaches the server
-    CompletableFuture<InventoryHttp.Reply> reserve = CompletableFuture.supplyAsync(
+    CompletableFuture<RawHttp.Reply> reserve = CompletableFuture.supplyAsync(
         () -> InventoryHttp.reserve(server.uri(), "o-1", "widget", 2, "Valerix-Budget-Ms", "30000"));
     assertThat(reserveAtTheDoor.await(30, TimeUnit.SECONDS)).isTrue();
     // And the order is cancelled before the reserve gets in
-    InventoryHttp.Reply cancel = InventoryHttp.release(server.uri(), "o-1");
+    RawHttp.Reply cancel = InventoryHttp.release(server.uri(), "o-1");
     letItIn.countDown();
-    InventoryHttp.Reply late = reserve.get(30, TimeUnit.SECONDS);
+    RawHttp.Reply late = reserve.get(30, TimeUnit.SECONDS);
 
     // Then the cancel left a tombstone, the late reserve was told CANCELLED, and no stock moved
     assertThat(cancel.status()).isEqualTo(200);

@@ -3,6 +3,7 @@ package io.valerix.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.valerix.core.testing.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +34,7 @@ class OrderBodyFuzzTest {
     List<String> orders = Tables.orderSnapshot(services.orderDb());
     List<String> inventory = Tables.inventorySnapshot(services.inventoryDb());
 
-    OrderHttp.Reply reply = OrderHttp.placeOrder(services.orderUri(), "fuzz-" + keys.incrementAndGet(),
+    RawHttp.Reply reply = OrderHttp.placeOrder(services.orderUri(), "fuzz-" + keys.incrementAndGet(),
         new String(body, StandardCharsets.UTF_8));
 
     assertThat(reply.status()).as("%s", reply).isBetween(200, 499);

@@ -5,6 +5,7 @@ import io.valerix.core.gremlin.Gremlin;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.service.ServiceKit;
 import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.RawHttp;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.inventory.StockLevel;
 import java.io.IOException;
@@ -22,8 +23,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import javax.sql.DataSource;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -160,7 +161,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
     }
 
     /** {@code POST /orders} for {@code quantity} of {@code sku} under {@code key}. */
-    OrderHttp.Reply place(String key, String sku, int quantity) {
+    RawHttp.Reply place(String key, String sku, int quantity) {
       return OrderHttp.placeOrder(order.uri(), key, OrderHttp.order(sku, quantity));
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.valerix.core.testing.ManualWallClock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -34,7 +35,7 @@ class ChangeJournalTest {
 
   @Test
   void aWriteAppendsItsAfterImageInTheSameTransaction() throws Exception {
-    MutableClock clock = new MutableClock(T0);
+    ManualWallClock clock = new ManualWallClock(T0);
     try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(clock), 2)) {
       // When a widget is written and then deleted
       widgets.put("a", 7);
@@ -64,7 +65,7 @@ class ChangeJournalTest {
 
   @Test
   void aRolledBackWriteLeavesNeitherJournalRowNorHole() throws Exception {
-    try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(new MutableClock(T0)), 2)) {
+    try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(new ManualWallClock(T0)), 2)) {
       widgets.put("a", 1);
       // When a transaction captures and then rolls back
       try (Connection c = widgets.db.getConnection()) {
@@ -124,7 +125,7 @@ class ChangeJournalTest {
 
   @Test
   void timeNeverGoesBackEvenWhenTheClockDoes() throws Exception {
-    MutableClock clock = new MutableClock(T0);
+    ManualWallClock clock = new ManualWallClock(T0);
     try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(clock), 2)) {
       widgets.put("a", 1);
       // When the clock steps back an hour
@@ -138,7 +139,7 @@ class ChangeJournalTest {
 
   @Test
   void allRowsOfOneCaptureShareOneTimeAndFollowInOrder() throws Exception {
-    try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(new MutableClock(T0)), 2)) {
+    try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(new ManualWallClock(T0)), 2)) {
       widgets.put("a", 1);
       try (Connection c = widgets.db.getConnection()) {
         c.setAutoCommit(false);
@@ -156,7 +157,7 @@ class ChangeJournalTest {
 
   @Test
   void captureOutsideATransactionIsRefused() throws Exception {
-    try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(new MutableClock(T0)), 2);
+    try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(new ManualWallClock(T0)), 2);
         Connection c = widgets.db.getConnection()) {
       assertThatThrownBy(() -> widgets.journal.capture(c, Widgets.WIDGET.row("a")))
           .isInstanceOf(IllegalStateException.class)
@@ -166,7 +167,7 @@ class ChangeJournalTest {
 
   @Test
   void aWriteThatChangesNothingIsNotJournaled() throws Exception {
-    try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(new MutableClock(T0)), 2)) {
+    try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(new ManualWallClock(T0)), 2)) {
       widgets.delete("never-there");
       assertThat(journal(widgets)).isEmpty();
     }
