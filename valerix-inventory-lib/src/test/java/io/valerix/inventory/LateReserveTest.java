@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.testing.DatabaseRows;
 import io.valerix.core.testing.RawHttp;
 import java.nio.file.Path;
 import java.util.List;
@@ -50,7 +51,7 @@ class LateReserveTest {
     assertThat(again.status()).isEqualTo(ReservationStatus.CANCELLED);
     assertThat(inventory.find("o-1").status()).isEqualTo(ReservationStatus.CANCELLED);
     assertThat(inventory.stockLevel("widget")).contains(new StockLevel("widget", 10, 0, 10));
-    assertThat(InventoryDatabase.rows(db, "SELECT sku, available, total FROM inventory_stock"))
+    assertThat(DatabaseRows.rows(db, "SELECT sku, available, total FROM inventory_stock"))
         .isEqualTo(before.subList(0, 1));
   }
 
@@ -88,7 +89,7 @@ class LateReserveTest {
     assertThat(late.json().path("status").asText()).isEqualTo("CANCELLED");
     assertThat(InventoryHttp.find(server.uri(), "o-1").json().path("status").asText()).isEqualTo("CANCELLED");
     assertThat(InventoryHttp.stock(server.uri(), "widget").json().path("available").asInt()).isEqualTo(10);
-    assertThat(InventoryDatabase.rows(db, "SELECT order_id, sku, quantity, status FROM inventory_reservation"))
+    assertThat(DatabaseRows.rows(db, "SELECT order_id, sku, quantity, status FROM inventory_reservation"))
         .containsExactly("o-1|null|null|CANCELLED");
   }
 

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.DatabaseRows;
 import io.valerix.core.testing.RawHttp;
 import java.util.ArrayList;
 import java.util.List;
@@ -43,7 +44,7 @@ class ReservationConcurrencyTest {
     assertThat(replies).extracting(RawHttp.Reply::status).containsOnly(200);
     assertThat(replies).extracting(RawHttp.Reply::body)
         .containsOnly("{\"orderId\":\"o-same\",\"sku\":\"widget\",\"quantity\":3,\"status\":\"RESERVED\"}");
-    assertThat(InventoryDatabase.count(inventory.dataSource(), "SELECT COUNT(*) FROM inventory_reservation")).isEqualTo(1);
+    assertThat(DatabaseRows.count(inventory.dataSource(), "SELECT COUNT(*) FROM inventory_reservation")).isEqualTo(1);
     assertThat(inventory.service().stockLevel("widget")).contains(new StockLevel("widget", 97, 3, 100));
   }
 

@@ -11,6 +11,7 @@ import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.service.ServiceKit;
 import io.valerix.core.testing.ChildJvm;
 import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.DatabaseRows;
 import io.valerix.core.testing.RawHttp;
 import io.valerix.core.testing.TestDatabase;
 import io.valerix.inventory.InventoryServer;
@@ -212,13 +213,13 @@ class OrderCrashRecoveryTest {
   }
 
   private void assertOneOrder(String orderId, String expected) {
-    assertThat(Tables.rows(restartedDb, "SELECT order_id, status, sku, quantity FROM orders")).containsExactly(orderId + "|" + expected);
-    assertThat(Tables.count(restartedDb, "SELECT COUNT(*) FROM idempotency_record")).isEqualTo(1);
+    assertThat(DatabaseRows.rows(restartedDb, "SELECT order_id, status, sku, quantity FROM orders")).containsExactly(orderId + "|" + expected);
+    assertThat(DatabaseRows.count(restartedDb, "SELECT COUNT(*) FROM idempotency_record")).isEqualTo(1);
   }
 
   private Map<String, String> reservations() {
     Map<String, String> records = new java.util.LinkedHashMap<>();
-    for (String row : Tables.rows(inventoryDb, "SELECT order_id, status, sku, quantity FROM inventory_reservation")) {
+    for (String row : DatabaseRows.rows(inventoryDb, "SELECT order_id, status, sku, quantity FROM inventory_reservation")) {
       int bar = row.indexOf('|');
       records.put(row.substring(0, bar), row.substring(bar + 1));
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
+import io.valerix.core.testing.DatabaseRows;
 import io.valerix.core.testing.RawHttp;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -62,7 +63,7 @@ class OrderDeadlineHttpTest {
 
     // And nothing of it was written: no order, no idempotency claim, no reservation
     assertThat(services.orders()).isEmpty();
-    assertThat(Tables.count(services.orderDb(), "SELECT COUNT(*) FROM idempotency_record")).isZero();
+    assertThat(DatabaseRows.count(services.orderDb(), "SELECT COUNT(*) FROM idempotency_record")).isZero();
     assertThat(services.reservations()).isEmpty();
 
     // And the retry goes through
@@ -107,7 +108,7 @@ class OrderDeadlineHttpTest {
     }
     holders.shutdown();
     assertThat(services.orders()).isEmpty();
-    assertThat(Tables.count(services.orderDb(), "SELECT COUNT(*) FROM idempotency_record")).isZero();
+    assertThat(DatabaseRows.count(services.orderDb(), "SELECT COUNT(*) FROM idempotency_record")).isZero();
   }
 
   @Test

@@ -3,6 +3,7 @@ package io.valerix.order;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.valerix.core.testing.DatabaseRows;
 import io.valerix.core.testing.RawHttp;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ class OrderIdempotencyHttpTest {
     assertThat(services.orders()).containsExactly(java.util.Map.entry(orderId, "CONFIRMED|widget|3"));
     assertThat(services.reservations()).containsExactly(java.util.Map.entry(orderId, "RESERVED|widget|3"));
     assertThat(services.stock("widget").available()).isEqualTo(97);
-    assertThat(Tables.count(services.orderDb(), "SELECT COUNT(*) FROM idempotency_record")).isEqualTo(1);
+    assertThat(DatabaseRows.count(services.orderDb(), "SELECT COUNT(*) FROM idempotency_record")).isEqualTo(1);
   }
 
   @Test

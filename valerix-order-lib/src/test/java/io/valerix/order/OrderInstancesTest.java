@@ -8,6 +8,7 @@ import io.valerix.core.gremlin.Gremlin;
 import io.valerix.core.gremlin.GremlinFilter;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.DatabaseRows;
 import io.valerix.core.testing.RawHttp;
 import io.valerix.core.testing.TestDatabase;
 import io.valerix.inventory.InventoryServer;
@@ -125,9 +126,9 @@ class OrderInstancesTest {
       }
     }
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(Tables.count(observer, "SELECT COUNT(*) FROM orders WHERE status = 'PENDING'")).isZero());
-    assertThat(Tables.count(observer, "SELECT COUNT(*) FROM orders")).isEqualTo(keys);
-    long confirmed = Tables.count(observer, "SELECT COUNT(*) FROM orders WHERE status = 'CONFIRMED'");
+        assertThat(DatabaseRows.count(observer, "SELECT COUNT(*) FROM orders WHERE status = 'PENDING'")).isZero());
+    assertThat(DatabaseRows.count(observer, "SELECT COUNT(*) FROM orders")).isEqualTo(keys);
+    long confirmed = DatabaseRows.count(observer, "SELECT COUNT(*) FROM orders WHERE status = 'CONFIRMED'");
     assertThat(inventory.service().stockLevel("widget").orElseThrow().available()).isEqualTo(STOCK - 3 * confirmed);
     long settled = instances.stream()
         .mapToLong(instance -> instance.server().reconciler().settledCounts().values().stream().mapToLong(Long::longValue).sum())
@@ -157,7 +158,7 @@ class OrderInstancesTest {
     assertThat(replay.get().field("orderId")).isEqualTo(OrderHttpApi.orderIdForKey("in-flight"));
     assertThat(recovered).isLessThan(Duration.ofSeconds(30));
     assertThat(fencingToken("in-flight")).isGreaterThan(tokenAtKill);
-    assertThat(Tables.count(observer, "SELECT COUNT(*) FROM orders")).isEqualTo(1);
+    assertThat(DatabaseRows.count(observer, "SELECT COUNT(*) FROM orders")).isEqualTo(1);
     assertThat(inventory.service().stockLevel("widget").orElseThrow().available()).isEqualTo(STOCK - 2);
   }
 
@@ -207,12 +208,12 @@ class OrderInstancesTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> inventory.service().stockLevel("widget").orElseThrow().available() == STOCK - 2);
     instance.kill();
     gremlin.replaceSpec(GremlinSpec.parse("none"));
-    assertThat(Tables.rows(observer, "SELECT state FROM idempotency_record WHERE idem_key = '" + key + "'")).containsExactly("IN_PROGRESS");
+    assertThat(DatabaseRows.rows(observer, "SELECT state FROM idempotency_record WHERE idem_key = '" + key + "'")).containsExactly("IN_PROGRESS");
     return fencingToken(key);
   }
 
   private long fencingToken(String key) {
-    return Tables.count(observer, "SELECT fencing_token FROM idempotency_record WHERE idem_key = '" + key + "'");
+    return DatabaseRows.count(observer, "SELECT fencing_token FROM idempotency_record WHERE idem_key = '" + key + "'");
   }
 
   private <T extends AutoCloseable> T closing(T resource) {

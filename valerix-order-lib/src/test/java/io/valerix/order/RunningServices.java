@@ -5,6 +5,7 @@ import io.valerix.core.gremlin.Gremlin;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.service.ServiceKit;
 import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.DatabaseRows;
 import io.valerix.core.testing.RawHttp;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.inventory.StockLevel;
@@ -178,7 +179,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
     /** Every reservation record at inventory: order id to {@code STATUS|sku|quantity}, read from its database. */
     Map<String, String> reservations() {
       Map<String, String> records = new LinkedHashMap<>();
-      for (String row : Tables.rows(inventoryDb, "SELECT order_id, status, sku, quantity FROM inventory_reservation ORDER BY order_id")) {
+      for (String row : DatabaseRows.rows(inventoryDb, "SELECT order_id, status, sku, quantity FROM inventory_reservation ORDER BY order_id")) {
         int bar = row.indexOf('|');
         records.put(row.substring(0, bar), row.substring(bar + 1));
       }
@@ -188,7 +189,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
     /** Every order: order id to {@code STATUS|sku|quantity}, read from the order database. */
     Map<String, String> orders() {
       Map<String, String> records = new LinkedHashMap<>();
-      for (String row : Tables.rows(orderDb, "SELECT order_id, status, sku, quantity FROM orders ORDER BY order_id")) {
+      for (String row : DatabaseRows.rows(orderDb, "SELECT order_id, status, sku, quantity FROM orders ORDER BY order_id")) {
         int bar = row.indexOf('|');
         records.put(row.substring(0, bar), row.substring(bar + 1));
       }
@@ -205,7 +206,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
     }
 
     long pendingOrders() {
-      return Tables.count(orderDb, "SELECT COUNT(*) FROM orders WHERE status = 'PENDING'");
+      return DatabaseRows.count(orderDb, "SELECT COUNT(*) FROM orders WHERE status = 'PENDING'");
     }
   }
 

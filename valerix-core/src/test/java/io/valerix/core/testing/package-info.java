@@ -6,7 +6,8 @@
  * <ul>
  *   <li>Databases: {@link io.valerix.core.testing.TestPostgres} (one private PostgreSQL cluster per
  *       test JVM), {@link io.valerix.core.testing.TestDatabase} and {@link
- *       io.valerix.core.testing.DatabaseEngine} (the same test on H2 and PostgreSQL).
+ *       io.valerix.core.testing.DatabaseEngine} (the same test on H2 and PostgreSQL), {@link
+ *       io.valerix.core.testing.DatabaseRows} (tables read past the code under test).
  *   <li>Time: {@link io.valerix.core.testing.ManualWallClock}, a wall clock the test moves. Elapsed
  *       time is driven with {@link io.valerix.core.time.ManualNanoClock}, which is public API.
  *   <li>HTTP: {@link io.valerix.core.testing.RawHttp} (hand-made requests with a real client, the
