@@ -100,7 +100,7 @@ class SecurityModelTest {
 
   @Test
   void aForeignHostIsRefusedOnEveryRouteOfBothServices() throws Exception {
-    JsonNode stockBefore = json(send(inventory, "GET", "/inventory", null, null, null));
+    JsonNode stockBefore = send(inventory, "GET", "/inventory", null, null, null).json();
     List<String[]> routes = List.of(
         new String[] {"order", "GET", "/health"}, new String[] {"order", "GET", "/health/live"},
         new String[] {"order", "GET", "/health/ready"}, new String[] {"order", "GET", "/metrics"},
@@ -118,9 +118,9 @@ class SecurityModelTest {
       Reply reply = send(base, route[1], route[2], body, "Bearer " + SERVICE_TOKEN, "rebind.evil.example:" + base.getPort());
       assertThat(reply.status()).as("%s %s %s", route[0], route[1], route[2]).isEqualTo(421);
       assertThat(reply.contentType()).as("%s %s", route[1], route[2]).isEqualTo("application/problem+json");
-      assertThat(json(reply).path("type").asText()).isEqualTo("urn:valerix:problem:host-not-allowed");
+      assertThat(reply.json().path("type").asText()).isEqualTo("urn:valerix:problem:host-not-allowed");
     }
-    assertThat(json(send(inventory, "GET", "/inventory", null, null, null))).isEqualTo(stockBefore);
+    assertThat(send(inventory, "GET", "/inventory", null, null, null).json()).isEqualTo(stockBefore);
     assertThat(send(order, "GET", "/orders/o-1", null, null, null).status()).isEqualTo(404);
   }
 
@@ -128,7 +128,7 @@ class SecurityModelTest {
 
   @Test
   void anUnauthenticatedReservationWriteIsRefusedAndChangesNothing() throws Exception {
-    JsonNode stockBefore = json(send(inventory, "GET", "/inventory", null, null, null));
+    JsonNode stockBefore = send(inventory, "GET", "/inventory", null, null, null).json();
     String body = "{\"sku\":\"widget\",\"quantity\":5}";
 
     Reply none = send(inventory, "PUT", "/reservations/sec-1", body, null, null);
@@ -136,11 +136,11 @@ class SecurityModelTest {
     Reply release = send(inventory, "DELETE", "/reservations/sec-1", null, null, null);
 
     assertThat(none.status()).isEqualTo(401);
-    assertThat(json(none).path("type").asText()).isEqualTo("urn:valerix:problem:unauthorized");
+    assertThat(none.json().path("type").asText()).isEqualTo("urn:valerix:problem:unauthorized");
     assertThat(admin.status()).as("the admin token does not open stock writes").isEqualTo(403);
     assertThat(release.status()).isEqualTo(401);
     assertThat(send(inventory, "GET", "/reservations/sec-1", null, null, null).status()).isEqualTo(404);
-    assertThat(json(send(inventory, "GET", "/inventory", null, null, null))).isEqualTo(stockBefore);
+    assertThat(send(inventory, "GET", "/inventory", null, null, null).json()).isEqualTo(stockBefore);
   }
 
   @Test
@@ -148,8 +148,8 @@ class SecurityModelTest {
     Reply placed = send(order, "POST", "/orders", "{\"orderId\":\"sec-ok-1\",\"sku\":\"widget\",\"quantity\":1}", null, null);
 
     assertThat(placed.status()).isEqualTo(201);
-    assertThat(json(placed).path("status").asText()).isEqualTo("CONFIRMED");
-    assertThat(json(send(inventory, "GET", "/reservations/sec-ok-1", null, null, null)).path("status").asText()).isEqualTo("RESERVED");
+    assertThat(placed.json().path("status").asText()).isEqualTo("CONFIRMED");
+    assertThat(send(inventory, "GET", "/reservations/sec-ok-1", null, null, null).json().path("status").asText()).isEqualTo("RESERVED");
   }
 
   // ------------------------------------------------------------ admin token, dashboard
@@ -237,10 +237,6 @@ class SecurityModelTest {
       headers.addAll(List.of("Accept", "text/event-stream"));
     }
     return RawHttp.send(base, method, path, body == null ? null : contentType, body, headers.toArray(String[]::new));
-  }
-
-  private static JsonNode json(Reply reply) {
-    return reply.json();
   }
 
   private static Optional<URI> address(String line, String label) {
