@@ -6,8 +6,8 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.valerix.core.http.BearerTokenFilter;
+import io.valerix.core.testing.RawHttp;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterAll;
@@ -38,32 +38,32 @@ class EmbeddedServicesTest {
   void anOrderIsPlacedThroughBothServicesAndARetryGetsTheSameOrder() throws Exception {
     URI orders = services.order().uri().resolve("/orders");
 
-    HttpResponse<String> first = Http.postJson(orders, "example-order-1", "{\"sku\":\"widget\",\"quantity\":2}");
-    HttpResponse<String> retry = Http.postJson(orders, "example-order-1", "{\"sku\":\"widget\",\"quantity\":2}");
+    RawHttp.Reply first = RawHttp.post(orders, "", "{\"sku\":\"widget\",\"quantity\":2}", "Idempotency-Key", "example-order-1");
+    RawHttp.Reply retry = RawHttp.post(orders, "", "{\"sku\":\"widget\",\"quantity\":2}", "Idempotency-Key", "example-order-1");
 
-    assertThat(first.statusCode()).isIn(201, 202);
+    assertThat(first.status()).isIn(201, 202);
     String orderId = JSON.readTree(first.body()).path("orderId").asText();
     assertThat(JSON.readTree(retry.body()).path("orderId").asText()).isEqualTo(orderId);
     // whether the first answer was in time or PENDING, the order settles CONFIRMED, 2 reserved once
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(JSON.readTree(Http.get(services.order().uri().resolve("/orders/" + orderId)).body())
+        assertThat(JSON.readTree(RawHttp.get(services.order().uri().resolve("/orders/" + orderId)).body())
             .path("status").asText()).isEqualTo("CONFIRMED"));
-    JsonNode reservation = JSON.readTree(Http.get(services.inventory().uri().resolve("/reservations/" + orderId)).body());
+    JsonNode reservation = JSON.readTree(RawHttp.get(services.inventory().uri().resolve("/reservations/" + orderId)).body());
     assertThat(reservation.path("quantity").asInt()).isEqualTo(2);
   }
 
   @Test
   void bothServicesServeHealthAndMetrics() {
-    Http.postJson(services.order().uri().resolve("/orders"), "example-order-2", "{\"sku\":\"widget\",\"quantity\":1}");
+    RawHttp.post(services.order().uri().resolve("/orders"), "", "{\"sku\":\"widget\",\"quantity\":1}", "Idempotency-Key", "example-order-2");
 
     for (URI service : new URI[] {services.order().uri(), services.inventory().uri()}) {
-      assertThat(Http.get(service.resolve("/health")).statusCode()).isEqualTo(200);
-      HttpResponse<String> metrics = Http.get(service.resolve("/metrics"));
-      assertThat(metrics.statusCode()).isEqualTo(200);
+      assertThat(RawHttp.get(service.resolve("/health")).status()).isEqualTo(200);
+      RawHttp.Reply metrics = RawHttp.get(service.resolve("/metrics"));
+      assertThat(metrics.status()).isEqualTo(200);
       assertThat(metrics.body()).contains("valerix_http_server_requests_total");
     }
     // the order service measured its calls to inventory
-    assertThat(Http.get(services.order().uri().resolve("/metrics")).body())
+    assertThat(RawHttp.get(services.order().uri().resolve("/metrics")).body())
         .contains("valerix_http_client_requests_total{dependency=\"inventory\"");
   }
 
@@ -71,11 +71,11 @@ class EmbeddedServicesTest {
   void theGremlinAdminRouteNeedsTheAdminToken() {
     URI admin = services.inventory().uri().resolve("/admin/gremlin");
 
-    HttpResponse<String> anonymous = Http.put(admin, null, "text/plain", "none");
-    HttpResponse<String> operator = Http.put(admin, adminToken, "text/plain", "fixed(1ms) after");
+    RawHttp.Reply anonymous = RawHttp.send(admin, "PUT", "", "text/plain", "none");
+    RawHttp.Reply operator = RawHttp.send(admin, "PUT", "", "text/plain", "fixed(1ms) after", "Authorization", "Bearer " + adminToken);
 
-    assertThat(anonymous.statusCode()).isEqualTo(401);
-    assertThat(operator.statusCode()).isEqualTo(200);
+    assertThat(anonymous.status()).isEqualTo(401);
+    assertThat(operator.status()).isEqualTo(200);
     assertThat(services.gremlin().spec().toText()).isEqualTo("fixed(1ms) after");
   }
 }

@@ -3,8 +3,8 @@ package io.valerix.examples;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.valerix.core.testing.RawHttp;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -52,14 +52,14 @@ class IdempotentEndpointTest {
   void aRetryWithTheSameKeyIsReplayedAndChargesOnce() throws Exception {
     String body = "{\"account\":\"acc-1\",\"amountCents\":1200}";
 
-    HttpResponse<String> first = Http.postJson(payments, "\"k-1\"", body);
-    HttpResponse<String> retry = Http.postJson(payments, "k-1", body);   // the same key, written bare
+    RawHttp.Reply first = RawHttp.post(payments, "", body, "Idempotency-Key", "\"k-1\"");
+    RawHttp.Reply retry = RawHttp.post(payments, "", body, "Idempotency-Key", "k-1");   // the same key, written bare
 
-    assertThat(first.statusCode()).isEqualTo(201);
+    assertThat(first.status()).isEqualTo(201);
     assertThat(JSON.readTree(first.body()).path("id").asText()).isEqualTo("pay-k-1");
-    assertThat(first.headers().firstValue("Location")).hasValue("/payments/pay-k-1");
-    assertThat(retry.statusCode()).isEqualTo(201);
-    assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(first.header("Location")).isEqualTo("/payments/pay-k-1");
+    assertThat(retry.status()).isEqualTo(201);
+    assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
     assertThat(retry.body()).isEqualTo(first.body());
     assertThat(handlerRuns()).isEqualTo(1);
     assertThat(chargesTaken()).isEqualTo(1);
@@ -69,10 +69,10 @@ class IdempotentEndpointTest {
   void thePaymentIdInTheBodyIsTheKeyWhenTheHeaderIsAbsent() {
     String body = "{\"paymentId\":\"p-7\",\"account\":\"acc-1\",\"amountCents\":300}";
 
-    assertThat(Http.postJson(payments, null, body).statusCode()).isEqualTo(201);
-    HttpResponse<String> retry = Http.postJson(payments, null, body);
+    assertThat(RawHttp.post(payments, "", body).status()).isEqualTo(201);
+    RawHttp.Reply retry = RawHttp.post(payments, "", body);
 
-    assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
     assertThat(handlerRuns()).isEqualTo(1);
   }
 
@@ -80,17 +80,17 @@ class IdempotentEndpointTest {
   void aPaymentInReviewIsNotFinalSoARetryRunsTheHandlerUntilItIs() {
     String body = "{\"account\":\"acc-2\",\"amountCents\":" + (IdempotentEndpoint.REVIEW_ABOVE_CENTS + 1) + "}";
 
-    HttpResponse<String> first = Http.postJson(payments, "k-review", body);
-    HttpResponse<String> stillInReview = Http.postJson(payments, "k-review", body);
+    RawHttp.Reply first = RawHttp.post(payments, "", body, "Idempotency-Key", "k-review");
+    RawHttp.Reply stillInReview = RawHttp.post(payments, "", body, "Idempotency-Key", "k-review");
     endpoint.approve("pay-k-review");
-    HttpResponse<String> approved = Http.postJson(payments, "k-review", body);
-    HttpResponse<String> replayed = Http.postJson(payments, "k-review", body);
+    RawHttp.Reply approved = RawHttp.post(payments, "", body, "Idempotency-Key", "k-review");
+    RawHttp.Reply replayed = RawHttp.post(payments, "", body, "Idempotency-Key", "k-review");
 
-    assertThat(first.statusCode()).isEqualTo(202);
-    assertThat(stillInReview.statusCode()).isEqualTo(202);
-    assertThat(stillInReview.headers().firstValue("Idempotent-Replayed")).isEmpty();
-    assertThat(approved.statusCode()).isEqualTo(201);
-    assertThat(replayed.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(first.status()).isEqualTo(202);
+    assertThat(stillInReview.status()).isEqualTo(202);
+    assertThat(stillInReview.header("Idempotent-Replayed")).isNull();
+    assertThat(approved.status()).isEqualTo(201);
+    assertThat(replayed.header("Idempotent-Replayed")).isEqualTo("true");
     assertThat(handlerRuns()).isEqualTo(3);
     assertThat(chargesTaken()).isEqualTo(1);
   }
@@ -99,26 +99,26 @@ class IdempotentEndpointTest {
   void aFinalDeclineIsKeptAndReplayed() {
     String body = "{\"account\":\"acc-3\",\"amountCents\":" + (IdempotentEndpoint.DECLINE_ABOVE_CENTS + 1) + "}";
 
-    HttpResponse<String> first = Http.postJson(payments, "k-declined", body);
-    HttpResponse<String> retry = Http.postJson(payments, "k-declined", body);
+    RawHttp.Reply first = RawHttp.post(payments, "", body, "Idempotency-Key", "k-declined");
+    RawHttp.Reply retry = RawHttp.post(payments, "", body, "Idempotency-Key", "k-declined");
 
-    assertThat(first.statusCode()).isEqualTo(402);
-    assertThat(retry.statusCode()).isEqualTo(402);
-    assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+    assertThat(first.status()).isEqualTo(402);
+    assertThat(retry.status()).isEqualTo(402);
+    assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
     assertThat(handlerRuns()).isEqualTo(1);
   }
 
   @Test
   void theSameKeyWithAnotherBodyIsRefusedAndABadChargeIsAProblem() throws Exception {
-    Http.postJson(payments, "k-2", "{\"account\":\"acc-1\",\"amountCents\":100}");
+    RawHttp.post(payments, "", "{\"account\":\"acc-1\",\"amountCents\":100}", "Idempotency-Key", "k-2");
 
-    HttpResponse<String> reused = Http.postJson(payments, "k-2", "{\"account\":\"acc-1\",\"amountCents\":999}");
-    HttpResponse<String> invalid = Http.postJson(payments, "k-3", "{\"account\":\"acc-1\",\"amountCents\":0}");
+    RawHttp.Reply reused = RawHttp.post(payments, "", "{\"account\":\"acc-1\",\"amountCents\":999}", "Idempotency-Key", "k-2");
+    RawHttp.Reply invalid = RawHttp.post(payments, "", "{\"account\":\"acc-1\",\"amountCents\":0}", "Idempotency-Key", "k-3");
 
-    assertThat(reused.statusCode()).isEqualTo(422);
+    assertThat(reused.status()).isEqualTo(422);
     assertThat(JSON.readTree(reused.body()).path("type").asText()).isEqualTo("urn:valerix:problem:idempotency-key-reused");
-    assertThat(invalid.statusCode()).isEqualTo(400);
-    assertThat(invalid.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/problem+json"));
+    assertThat(invalid.status()).isEqualTo(400);
+    assertThat(invalid.header("Content-Type")).isNotNull().satisfies(v -> assertThat(v).startsWith("application/problem+json"));
     assertThat(JSON.readTree(invalid.body()).path("type").asText()).isEqualTo("urn:valerix:problem:invalid-charge");
     assertThat(chargesTaken()).isEqualTo(1);
   }

@@ -2,7 +2,7 @@ package io.valerix.examples;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpResponse;
+import io.valerix.core.testing.RawHttp;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,16 +16,16 @@ class OneCommitTransfersTest {
     try (OneCommitTransfers transfers = OneCommitTransfers.start(dataDir)) {
       String body = "{\"from\":\"acc-1\",\"to\":\"acc-2\",\"amountCents\":500}";
 
-      HttpResponse<String> first = Http.postJson(transfers.uri().resolve("/transfers"), "t-1", body);
-      HttpResponse<String> retry = Http.postJson(transfers.uri().resolve("/transfers"), "t-1", body);
-      HttpResponse<String> invalid = Http.postJson(transfers.uri().resolve("/transfers"), "t-2", "{\"from\":\"acc-1\"}");
+      RawHttp.Reply first = RawHttp.post(transfers.uri().resolve("/transfers"), "", body, "Idempotency-Key", "t-1");
+      RawHttp.Reply retry = RawHttp.post(transfers.uri().resolve("/transfers"), "", body, "Idempotency-Key", "t-1");
+      RawHttp.Reply invalid = RawHttp.post(transfers.uri().resolve("/transfers"), "", "{\"from\":\"acc-1\"}", "Idempotency-Key", "t-2");
 
-      assertThat(first.statusCode()).isEqualTo(201);
+      assertThat(first.status()).isEqualTo(201);
       assertThat(first.body()).contains("\"id\":\"tr-t-1\"", "\"state\":\"DONE\"");
-      assertThat(retry.statusCode()).isEqualTo(201);
-      assertThat(retry.headers().firstValue("Idempotent-Replayed")).hasValue("true");
+      assertThat(retry.status()).isEqualTo(201);
+      assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
       assertThat(retry.body()).isEqualTo(first.body());
-      assertThat(invalid.statusCode()).isEqualTo(400);
+      assertThat(invalid.status()).isEqualTo(400);
       assertThat(transfers.transferRows()).isEqualTo(1);
     }
   }

@@ -4,11 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.BufferedReader;
+import io.valerix.core.testing.ChildJvm;
+import io.valerix.core.testing.RawHttp.Reply;
+import io.valerix.core.testing.RawHttp;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.Inet4Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -22,18 +21,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,14 +39,10 @@ class SecurityModelTest {
 
   private static final String ADMIN_TOKEN = "security-model-admin-token-0123456789";
   private static final String SERVICE_TOKEN = "security-model-service-token-0123456789";
-  private static final ObjectMapper MAPPER = new ObjectMapper();
-  private static final OkHttpClient HTTP = new OkHttpClient.Builder()
-      .retryOnConnectionFailure(false).callTimeout(Duration.ofSeconds(30)).build();
-  private static final String EOF = "\u0000EOF";
 
   @TempDir static Path dir;
 
-  private static Process up;
+  private static ChildJvm up;
   private static final List<String> console = Collections.synchronizedList(new ArrayList<>());
   private static URI order;
   private static URI inventory;
@@ -64,28 +50,14 @@ class SecurityModelTest {
 
   @BeforeAll
   static void startValerixUp() throws Exception {
-    String java = ProcessHandle.current().info().command().orElseThrow();
-    ProcessBuilder builder = new ProcessBuilder(java, "-Xmx384m", "-XX:+UseSerialGC",
-        "-cp", System.getProperty("java.class.path"), ValerixCli.class.getName(),
-        "up", "--order-port", "0", "--inventory-port", "0", "--gremlin", "none", "--warmup-orders", "20",
-        "--stock", "widget=50", "--data-dir", dir.resolve("data").toString());
-    builder.environment().put("VALERIX_ADMIN_TOKEN", ADMIN_TOKEN);
-    builder.environment().put("VALERIX_SERVICE_TOKEN", SERVICE_TOKEN);
-    builder.redirectError(dir.resolve("up.stderr.log").toFile());
-    up = builder.start();
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread.ofPlatform().daemon().name("valerix-up-stdout").start(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(up.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          lines.add(line);
-        }
-      } catch (IOException ignored) {
-        // The pipe ends with the process.
-      } finally {
-        lines.add(EOF);
-      }
-    });
-    for (String line = next(lines); !line.startsWith("Press Ctrl-C"); line = next(lines)) {
+    up = ChildJvm.of(ValerixCli.class).heap("384m").quickStart(false)
+        .arguments("up", "--order-port", "0", "--inventory-port", "0", "--gremlin", "none", "--warmup-orders", "20",
+            "--stock", "widget=50", "--data-dir", dir.resolve("data").toString())
+        .environment("VALERIX_ADMIN_TOKEN", ADMIN_TOKEN)
+        .environment("VALERIX_SERVICE_TOKEN", SERVICE_TOKEN)
+        .stderrTo(dir.resolve("up.stderr.log"))
+        .start();
+    for (String line = next(); !line.startsWith("Press Ctrl-C"); line = next()) {
       console.add(line);
       order = address(line, "order service").orElse(order);
       inventory = address(line, "inventory service").orElse(inventory);
@@ -100,10 +72,7 @@ class SecurityModelTest {
   @AfterAll
   static void stopValerixUp() throws Exception {
     if (up != null) {
-      up.destroy();
-      if (!up.waitFor(30, TimeUnit.SECONDS)) {
-        up.destroyForcibly();
-      }
+      up.stop();
     }
   }
 
@@ -131,7 +100,7 @@ class SecurityModelTest {
 
   @Test
   void aForeignHostIsRefusedOnEveryRouteOfBothServices() throws Exception {
-    JsonNode stockBefore = json(send(inventory, "GET", "/inventory", null, null, null));
+    JsonNode stockBefore = send(inventory, "GET", "/inventory", null, null, null).json();
     List<String[]> routes = List.of(
         new String[] {"order", "GET", "/health"}, new String[] {"order", "GET", "/health/live"},
         new String[] {"order", "GET", "/health/ready"}, new String[] {"order", "GET", "/metrics"},
@@ -149,9 +118,9 @@ class SecurityModelTest {
       Reply reply = send(base, route[1], route[2], body, "Bearer " + SERVICE_TOKEN, "rebind.evil.example:" + base.getPort());
       assertThat(reply.status()).as("%s %s %s", route[0], route[1], route[2]).isEqualTo(421);
       assertThat(reply.contentType()).as("%s %s", route[1], route[2]).isEqualTo("application/problem+json");
-      assertThat(json(reply).path("type").asText()).isEqualTo("urn:valerix:problem:host-not-allowed");
+      assertThat(reply.json().path("type").asText()).isEqualTo("urn:valerix:problem:host-not-allowed");
     }
-    assertThat(json(send(inventory, "GET", "/inventory", null, null, null))).isEqualTo(stockBefore);
+    assertThat(send(inventory, "GET", "/inventory", null, null, null).json()).isEqualTo(stockBefore);
     assertThat(send(order, "GET", "/orders/o-1", null, null, null).status()).isEqualTo(404);
   }
 
@@ -159,7 +128,7 @@ class SecurityModelTest {
 
   @Test
   void anUnauthenticatedReservationWriteIsRefusedAndChangesNothing() throws Exception {
-    JsonNode stockBefore = json(send(inventory, "GET", "/inventory", null, null, null));
+    JsonNode stockBefore = send(inventory, "GET", "/inventory", null, null, null).json();
     String body = "{\"sku\":\"widget\",\"quantity\":5}";
 
     Reply none = send(inventory, "PUT", "/reservations/sec-1", body, null, null);
@@ -167,11 +136,11 @@ class SecurityModelTest {
     Reply release = send(inventory, "DELETE", "/reservations/sec-1", null, null, null);
 
     assertThat(none.status()).isEqualTo(401);
-    assertThat(json(none).path("type").asText()).isEqualTo("urn:valerix:problem:unauthorized");
+    assertThat(none.json().path("type").asText()).isEqualTo("urn:valerix:problem:unauthorized");
     assertThat(admin.status()).as("the admin token does not open stock writes").isEqualTo(403);
     assertThat(release.status()).isEqualTo(401);
     assertThat(send(inventory, "GET", "/reservations/sec-1", null, null, null).status()).isEqualTo(404);
-    assertThat(json(send(inventory, "GET", "/inventory", null, null, null))).isEqualTo(stockBefore);
+    assertThat(send(inventory, "GET", "/inventory", null, null, null).json()).isEqualTo(stockBefore);
   }
 
   @Test
@@ -179,8 +148,8 @@ class SecurityModelTest {
     Reply placed = send(order, "POST", "/orders", "{\"orderId\":\"sec-ok-1\",\"sku\":\"widget\",\"quantity\":1}", null, null);
 
     assertThat(placed.status()).isEqualTo(201);
-    assertThat(json(placed).path("status").asText()).isEqualTo("CONFIRMED");
-    assertThat(json(send(inventory, "GET", "/reservations/sec-ok-1", null, null, null)).path("status").asText()).isEqualTo("RESERVED");
+    assertThat(placed.json().path("status").asText()).isEqualTo("CONFIRMED");
+    assertThat(send(inventory, "GET", "/reservations/sec-ok-1", null, null, null).json().path("status").asText()).isEqualTo("RESERVED");
   }
 
   // ------------------------------------------------------------ admin token, dashboard
@@ -202,10 +171,10 @@ class SecurityModelTest {
     assertThat(send(order, "GET", "/dashboard/api/stock", null, "Bearer " + ADMIN_TOKEN, null).status()).isEqualTo(200);
     assertThat(send(inventory, "GET", "/admin/gremlin", null, "Bearer " + ADMIN_TOKEN, null).status()).isEqualTo(200);
     // What `ps` shows every user of the machine.
-    Path cmdline = Path.of("/proc", Long.toString(up.pid()), "cmdline");
+    Path cmdline = Path.of("/proc", Long.toString(up.handle().pid()), "cmdline");
     String commandLine = Files.exists(cmdline)
         ? new String(Files.readAllBytes(cmdline), StandardCharsets.UTF_8).replace('\u0000', ' ')
-        : String.join(" ", up.info().arguments().orElse(new String[0]));
+        : String.join(" ", up.handle().info().arguments().orElse(new String[0]));
     assertThat(commandLine).contains(ValerixCli.class.getName()).doesNotContain(ADMIN_TOKEN).doesNotContain(SERVICE_TOKEN);
   }
 
@@ -248,48 +217,26 @@ class SecurityModelTest {
 
   // ------------------------------------------------------------ plumbing
 
-  private record Reply(int status, String contentType, String body, Map<String, List<String>> headers) {
-    String header(String name) {
-      List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
-      return values == null || values.isEmpty() ? null : values.get(0);
-    }
-  }
-
-  private static Reply send(URI base, String method, String path, String body, String authorization, String host) throws IOException {
+  private static Reply send(URI base, String method, String path, String body, String authorization, String host) {
     return send(base, method, path, body, authorization, host, "application/json", null);
   }
 
   private static Reply send(URI base, String method, String path, String body, String authorization, String host, String contentType,
-      String origin) throws IOException {
-    RequestBody requestBody = body != null ? RequestBody.create(body, MediaType.get(contentType))
-        : method.equals("POST") || method.equals("PUT") ? RequestBody.create(new byte[0]) : null;
-    Request.Builder request = new Request.Builder().url(base.resolve(path).toString()).method(method, requestBody);
+      String origin) {
+    List<String> headers = new ArrayList<>();
     if (authorization != null) {
-      request.header("Authorization", authorization);
+      headers.addAll(List.of("Authorization", authorization));
     }
     if (host != null) {
-      request.header("Host", host);
+      headers.addAll(List.of("Host", host));
     }
     if (origin != null) {
-      request.header("Origin", origin);
+      headers.addAll(List.of("Origin", origin));
     }
     if (path.equals("/dashboard/events")) {
-      request.header("Accept", "text/event-stream");
+      headers.addAll(List.of("Accept", "text/event-stream"));
     }
-    try (Response response = HTTP.newCall(request.build()).execute()) {
-      String text = response.code() == 200 && path.equals("/dashboard/events") ? "" : response.body().string();
-      Map<String, List<String>> headers = new java.util.TreeMap<>();
-      response.headers().toMultimap().forEach((name, values) -> headers.put(name.toLowerCase(java.util.Locale.ROOT), values));
-      return new Reply(response.code(), response.header("Content-Type"), text, headers);
-    }
-  }
-
-  private static JsonNode json(Reply reply) {
-    try {
-      return MAPPER.readTree(reply.body());
-    } catch (IOException e) {
-      throw new UncheckedIOException("not JSON: " + reply.body(), e);
-    }
+    return RawHttp.send(base, method, path, body == null ? null : contentType, body, headers.toArray(String[]::new));
   }
 
   private static Optional<URI> address(String line, String label) {
@@ -300,12 +247,10 @@ class SecurityModelTest {
     return m.find() ? Optional.of(URI.create(m.group(1))) : Optional.empty();
   }
 
-  private static String next(BlockingQueue<String> lines) throws Exception {
-    String line = lines.poll(120, TimeUnit.SECONDS);
-    if (line == null || line.equals(EOF)) {
-      List<String> log = Files.readAllLines(dir.resolve("up.stderr.log"));
-      fail("valerix up did not announce itself; its output so far:%n%s%nits stderr:%n%s", String.join("\n", console),
-          String.join("\n", log.subList(Math.max(0, log.size() - 40), log.size())));
+  private static String next() throws Exception {
+    String line = up.nextLine(Duration.ofSeconds(120));
+    if (line == null) {
+      fail("valerix up did not announce itself; its output so far:%n%s%nits stderr:%n%s", String.join("\n", console), up.stderrTail());
     }
     return line;
   }

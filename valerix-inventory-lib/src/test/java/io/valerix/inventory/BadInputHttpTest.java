@@ -3,13 +3,14 @@ package io.valerix.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.valerix.core.http.ValerixHeaders;
+import io.valerix.core.testing.RawHttp;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Every kind of bad input over HTTP: the exact status and problem type, and not one row written
@@ -69,7 +70,7 @@ class BadInputHttpTest {
       String name, String method, String path, String contentType, String body, int status, String type) {
     List<String> before = inventory.snapshot();
 
-    InventoryHttp.Reply reply = InventoryHttp.send(inventory.uri(), method, path, contentType, body);
+    RawHttp.Reply reply = InventoryHttp.send(inventory.uri(), method, path, contentType, body);
 
     assertThat(reply.status()).as(reply.body()).isEqualTo(status);
     assertThat(reply.contentType()).isEqualTo("application/problem+json");
@@ -82,7 +83,7 @@ class BadInputHttpTest {
   void reserveWithABadOrSpentBudgetIsRefusedAndChangesNothing(String budget, int status, String type) {
     List<String> before = inventory.snapshot();
 
-    InventoryHttp.Reply reply = InventoryHttp.reserve(inventory.uri(), "o-1", "widget", 1, ValerixHeaders.BUDGET_MS, budget);
+    RawHttp.Reply reply = InventoryHttp.reserve(inventory.uri(), "o-1", "widget", 1, ValerixHeaders.BUDGET_MS, budget);
 
     assertThat(reply.status()).isEqualTo(status);
     assertThat(reply.problemType()).isEqualTo("urn:valerix:problem:" + type);

@@ -1,24 +1,17 @@
 package io.valerix.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.valerix.core.testing.ChildJvm;
 import io.valerix.core.testing.DatabaseEngine;
 import io.valerix.core.testing.TestDatabase;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -43,7 +36,6 @@ class CrashRecoveryTest {
   private static final int LIVES = 4;
   private static final int THREADS = 4;
   private static final Pattern ACK = Pattern.compile("ACK (\\S+) (RESERVED|REJECTED|RELEASED|CANCELLED) END");
-  private static final String EOF = "\u0000eof";
 
   @Parameter DatabaseEngine engine;
   @TempDir Path dir;
@@ -59,24 +51,23 @@ class CrashRecoveryTest {
 
     for (int life = 1; life <= LIVES; life++) {
       // Given a store working as fast as it can, acknowledging each committed call
-      Process child = startChild("life" + life);
-      try {
-        BlockingQueue<String> lines = readLines(child);
-        assertThat(next(lines)).as("first line of life %d", life).isEqualTo("READY");
+      try (ChildJvm child = startChild("life" + life)) {
+        assertThat(next(child)).as("first line of life %d", life).isEqualTo("READY");
         int killAfter = 20 + random.nextInt(400);
         int acks = 0;
         while (acks < killAfter) {
-          acks += record(next(lines), acknowledged);
+          String line = next(child);
+          if (line == null) {
+            throw new AssertionError("the child of life " + life + " ended before its kill; its stderr:\n" + child.stderrTail());
+          }
+          acks += record(line, acknowledged);
         }
 
         // When it is killed at a random point, mid-transaction
-        child.destroyForcibly();
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
-        for (String line = next(lines); !line.equals(EOF); line = next(lines)) {
+        child.killMinusNine();
+        for (String line = next(child); line != null; line = next(child)) {
           record(line, acknowledged);
         }
-      } finally {
-        child.destroyForcibly();
       }
 
       // Then, reopened on the same files, everything acknowledged is there and stock adds up
@@ -105,41 +96,16 @@ class CrashRecoveryTest {
     }
   }
 
-  private Process startChild(String life) throws IOException {
-    String java = ProcessHandle.current().info().command().orElseThrow();
-    List<String> command = new ArrayList<>(List.of(
-        java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"),
-        CrashingInventoryProcess.class.getName(), life, Integer.toString(THREADS)));
-    command.addAll(database.toArguments());
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.redirectError(dir.resolve(life + ".stderr.log").toFile());
-    return builder.start();
+  private ChildJvm startChild(String life) throws IOException {
+    return ChildJvm.of(CrashingInventoryProcess.class)
+        .arguments(life, Integer.toString(THREADS))
+        .arguments(database.toArguments())
+        .stderrTo(dir.resolve(life + ".stderr.log"))
+        .start();
   }
 
-  /** Reads the child's stdout on a thread of its own, so the test never blocks on a dead pipe. */
-  private static BlockingQueue<String> readLines(Process child) {
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread.ofPlatform().daemon().name("child-stdout").start(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          lines.add(line);
-        }
-      } catch (IOException ignored) {
-        // The pipe broke with the kill; what was read is all there is.
-      } finally {
-        lines.add(EOF);
-      }
-    });
-    return lines;
-  }
-
-  private String next(BlockingQueue<String> lines) throws InterruptedException {
-    String line = lines.poll(30, TimeUnit.SECONDS);
-    if (line == null) {
-      fail("no line from the child within 30 s; its stderr:%n%s", childStderr());
-    }
-    return line;
+  private static String next(ChildJvm child) throws InterruptedException {
+    return child.nextLine(Duration.ofSeconds(30));
   }
 
   /** Records a whole ACK line (one cut short by the kill has no END and is ignored); returns 1 if it was one. */
@@ -150,18 +116,5 @@ class CrashRecoveryTest {
     }
     acknowledged.put(ack.group(1), ReservationStatus.valueOf(ack.group(2)));
     return 1;
-  }
-
-  /** The last lines the children wrote to stderr, for a failure message. */
-  private String childStderr() {
-    List<String> logs = new ArrayList<>();
-    try (var files = Files.list(dir)) {
-      for (Path file : files.filter(f -> f.toString().endsWith(".stderr.log")).toList()) {
-        logs.addAll(Files.readAllLines(file));
-      }
-    } catch (IOException e) {
-      logs.add("(could not read: " + e + ")");
-    }
-    return String.join("\n", logs.subList(Math.max(0, logs.size() - 40), logs.size()));
   }
 }

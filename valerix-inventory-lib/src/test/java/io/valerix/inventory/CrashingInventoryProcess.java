@@ -1,14 +1,9 @@
 package io.valerix.inventory;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.valerix.core.testing.ChildJvmProtocol;
 import io.valerix.core.testing.TestDatabase;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The child JVM of {@link CrashRecoveryTest}: runs the inventory store on a data directory and
@@ -17,7 +12,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Protocol on stdout, one line each: {@code READY} once the store is open, then {@code ACK
  * <orderId> <status> END} for every reserve or release, printed only after the call (and so its
  * commit) returned. The {@code END} marker tells a whole line from one cut short by the kill.
- * Everything else (logging) goes to stderr.
+ * Everything else (logging) goes to stderr ({@link ChildJvmProtocol}).
  *
  * <p>Arguments: a name for this life (prefix of its order ids), worker threads, then the database
  * as {@link TestDatabase#toArguments()} wrote it (H2 files or a PostgreSQL URL).
@@ -26,18 +21,14 @@ public final class CrashingInventoryProcess {
 
   static final String STOCK = "plenty-a=1000000,plenty-b=1000000,scarce=40";
   private static final String[] SKUS = {"plenty-a", "plenty-b", "scarce"};
-  /** Stops an orphan if the test JVM dies without killing it. */
-  private static final long MAX_LIFETIME_SECONDS = 120;
 
   private CrashingInventoryProcess() {}
 
   public static void main(String[] args) throws Exception {
-    PrintStream acks = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-    System.setOut(System.err);
+    PrintStream acks = ChildJvmProtocol.begin();
     String life = args[0];
     int threads = Integer.parseInt(args[1]);
     TestDatabase database = TestDatabase.fromArguments(args, 2);
-    exitWhenTheParentGoes();
 
     // Never closed: the process is meant to die with the pool open, as a crash would.
     HikariDataSource db = database.open(threads);
@@ -48,8 +39,7 @@ public final class CrashingInventoryProcess {
       int thread = t;
       Thread.ofPlatform().name("worker-" + t).start(() -> work(inventory, life + "-t" + thread, acks));
     }
-    new CountDownLatch(1).await(MAX_LIFETIME_SECONDS, TimeUnit.SECONDS);
-    Runtime.getRuntime().halt(3);
+    ChildJvmProtocol.liveUntilKilled();
   }
 
   private static void work(InventoryService inventory, String prefix, PrintStream acks) {
@@ -71,16 +61,4 @@ public final class CrashingInventoryProcess {
     acks.println("ACK " + answer.orderId() + " " + answer.status() + " END");
   }
 
-  private static void exitWhenTheParentGoes() {
-    Thread.ofPlatform().daemon().name("parent-watch").start(() -> {
-      try {
-        while (System.in.read() >= 0) {
-          // Nothing is sent; EOF means the test JVM closed the pipe or died.
-        }
-      } catch (IOException ignored) {
-        // Same as EOF.
-      }
-      Runtime.getRuntime().halt(2);
-    });
-  }
 }

@@ -2,6 +2,7 @@ package io.valerix.inventory;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.testing.DatabaseRows;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -47,7 +48,7 @@ final class FuzzedInventory implements AutoCloseable {
   }
 
   long rowsWithNegativeStock() {
-    return InventoryDatabase.count(dataSource, "SELECT COUNT(*) FROM inventory_stock WHERE available < 0");
+    return DatabaseRows.count(dataSource, "SELECT COUNT(*) FROM inventory_stock WHERE available < 0");
   }
 
   /** Back to {@link #STOCK} with no reservations, plus two records the listing can page over. */

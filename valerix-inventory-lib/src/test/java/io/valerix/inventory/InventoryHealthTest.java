@@ -5,15 +5,16 @@ import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import io.valerix.core.testing.RawHttp;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.time.Duration;
 import org.h2.tools.Server;
-import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@code /health/live} and {@code /health/ready} on the inventory server. */
 class InventoryHealthTest {
@@ -23,8 +24,8 @@ class InventoryHealthTest {
 
   @Test
   void liveAndReadyAreUpOnAHealthyServer() {
-    InventoryHttp.Reply live = InventoryHttp.send(inventory.uri(), "GET", "/health/live", null, null);
-    InventoryHttp.Reply ready = InventoryHttp.send(inventory.uri(), "GET", "/health/ready", null, null);
+    RawHttp.Reply live = InventoryHttp.send(inventory.uri(), "GET", "/health/live", null, null);
+    RawHttp.Reply ready = InventoryHttp.send(inventory.uri(), "GET", "/health/ready", null, null);
 
     assertThat(live.status()).isEqualTo(200);
     assertThat(live.json().path("status").asText()).isEqualTo("UP");
@@ -47,7 +48,7 @@ class InventoryHealthTest {
       // A verdict younger than the exhaustion was reached without the pool (which would time out
       // and say DOWN): the check has its own connection.
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        InventoryHttp.Reply ready = InventoryHttp.send(inventory.uri(), "GET", "/health/ready", null, null);
+        RawHttp.Reply ready = InventoryHttp.send(inventory.uri(), "GET", "/health/ready", null, null);
         assertThat(ready.status()).isEqualTo(200);
         assertThat(ready.json().path("checks").path("database").path("status").asText()).isEqualTo("UP");
         assertThat(ready.json().path("checks").path("database").path("ageMs").asLong())
@@ -79,13 +80,13 @@ class InventoryHealthTest {
       database.stop();
 
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
-        InventoryHttp.Reply ready = InventoryHttp.send(server.uri(), "GET", "/health/ready", null, null);
+        RawHttp.Reply ready = InventoryHttp.send(server.uri(), "GET", "/health/ready", null, null);
         assertThat(ready.status()).isEqualTo(503);
         assertThat(ready.contentType()).isEqualTo("application/json");
         assertThat(ready.json().path("status").asText()).isEqualTo("DOWN");
         assertThat(ready.json().path("checks").path("database").path("status").asText()).isEqualTo("DOWN");
       });
-      InventoryHttp.Reply live = InventoryHttp.send(server.uri(), "GET", "/health/live", null, null);
+      RawHttp.Reply live = InventoryHttp.send(server.uri(), "GET", "/health/live", null, null);
       assertThat(live.status()).isEqualTo(200);
       assertThat(live.json().path("status").asText()).isEqualTo("UP");
     } finally {

@@ -2,6 +2,7 @@ package io.valerix.inventory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.valerix.core.testing.RawHttp;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -21,7 +22,7 @@ class InventoryHostCheckTest {
   void aForeignHostIsRefusedWith421AndTakesNoStock(String host) {
     List<String> before = inventory.snapshot();
 
-    InventoryHttp.Reply reply = InventoryHttp.reserve(inventory.uri(), "o-1", "widget", 4, "Host", host);
+    RawHttp.Reply reply = InventoryHttp.reserve(inventory.uri(), "o-1", "widget", 4, "Host", host);
 
     assertThat(reply.status()).isEqualTo(421);
     assertThat(reply.contentType()).isEqualTo("application/problem+json");
@@ -32,7 +33,7 @@ class InventoryHostCheckTest {
   @ParameterizedTest
   @ValueSource(strings = {"127.0.0.1", "127.0.0.1:1234", "localhost", "LOCALHOST:8081", "[::1]", "[::1]:8081"})
   void loopbackNamesWithAnyPortAreServed(String host) {
-    InventoryHttp.Reply reply = InventoryHttp.send(inventory.uri(), "GET", "/inventory/widget", null, null, "Host", host);
+    RawHttp.Reply reply = InventoryHttp.send(inventory.uri(), "GET", "/inventory/widget", null, null, "Host", host);
 
     assertThat(reply.status()).isEqualTo(200);
   }

@@ -1,54 +1,27 @@
 package io.valerix.inventory;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.io.UncheckedIOException;
+import io.valerix.core.testing.RawHttp;
+import io.valerix.core.testing.RawHttp.Reply;
 import java.net.URI;
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import okhttp3.HttpUrl;
-import okhttp3.MediaType;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.RequestBody;
-import okhttp3.Response;
 
-/** Sends hand-made requests to an inventory server and reads the raw reply. */
+/**
+ * The inventory's routes as a test client sends them, over the kit's {@link RawHttp}: every
+ * request carries the test servers' service token unless told otherwise.
+ */
 final class InventoryHttp {
-
-  private static final OkHttpClient CLIENT =
-      new OkHttpClient.Builder().retryOnConnectionFailure(false).callTimeout(Duration.ofSeconds(30)).build();
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   /** The service token every test server is started with, and every request here sends unless told otherwise. */
   static final String SERVICE_TOKEN = "test-service-token-0123456789";
-
-  record Reply(int status, String contentType, String body, Map<String, List<String>> headers) {
-    JsonNode json() {
-      try {
-        return MAPPER.readTree(body);
-      } catch (IOException e) {
-        throw new UncheckedIOException("not JSON: " + body, e);
-      }
-    }
-
-    String problemType() {
-      return json().path("type").asText();
-    }
-
-    String reservationStatus() {
-      return json().path("status").asText();
-    }
-  }
 
   private InventoryHttp() {}
 
   /** PUT /reservations/{orderId} with a well-formed body; the order id is percent-encoded. */
   static Reply reserve(URI base, String orderId, String sku, int quantity, String... headers) {
     String body = "{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}";
-    return send(base, "PUT", "/reservations/" + encode(orderId), "application/json", body, headers);
+    return send(base, "PUT", "/reservations/" + encode(orderId), RawHttp.JSON, body, headers);
   }
 
   static Reply release(URI base, String orderId) {
@@ -64,28 +37,26 @@ final class InventoryHttp {
   }
 
   /**
-   * Any request; {@code rawPath} is sent as given, already percent-encoded. It carries the {@link
-   * #SERVICE_TOKEN} unless {@code headers} set another {@code Authorization}, or set it to the
-   * empty string to send none.
+   * Any request, as {@link RawHttp#send}. It carries the {@link #SERVICE_TOKEN} unless {@code
+   * headers} set another {@code Authorization}, or set it to the empty string to send none.
    */
   static Reply send(URI base, String method, String rawPath, String contentType, String body, String... headers) {
-    RequestBody requestBody = body == null
-        ? (method.equals("PUT") || method.equals("POST") ? RequestBody.create(new byte[0]) : null)
-        : RequestBody.create(body, contentType == null ? null : MediaType.get(contentType));
-    Request.Builder request = new Request.Builder().url(base + rawPath).method(method, requestBody)
-        .header("Authorization", "Bearer " + SERVICE_TOKEN);
+    List<String> all = new ArrayList<>();
+    boolean authorizationGiven = false;
     for (int i = 0; i < headers.length; i += 2) {
-      if (headers[i].equalsIgnoreCase("Authorization") && headers[i + 1].isEmpty()) {
-        request.removeHeader("Authorization");
-      } else {
-        request.header(headers[i], headers[i + 1]);
+      if (headers[i].equalsIgnoreCase("Authorization")) {
+        authorizationGiven = true;
+        if (headers[i + 1].isEmpty()) {
+          continue;
+        }
       }
+      all.add(headers[i]);
+      all.add(headers[i + 1]);
     }
-    try (Response response = CLIENT.newCall(request.build()).execute()) {
-      return new Reply(response.code(), response.header("Content-Type"), response.body().string(), response.headers().toMultimap());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    if (!authorizationGiven) {
+      all.addAll(0, List.of("Authorization", "Bearer " + SERVICE_TOKEN));
     }
+    return RawHttp.send(base, method, rawPath, contentType, body, all.toArray(String[]::new));
   }
 
   private static String encode(String segment) {

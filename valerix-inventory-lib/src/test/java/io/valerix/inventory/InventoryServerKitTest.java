@@ -6,6 +6,7 @@ import io.valerix.core.gremlin.Gremlin;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.http.Response;
 import io.valerix.core.service.ServiceKit;
+import io.valerix.core.testing.RawHttp;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -28,14 +29,14 @@ class InventoryServerKitTest {
         .build().start()) {
 
       // When an unauthenticated client writes, an admin without a token tries the gremlin, and operators look
-      InventoryHttp.Reply anonymousWrite = InventoryHttp.send(server.uri(), "PUT", "/reservations/o-1", "application/json",
+      RawHttp.Reply anonymousWrite = InventoryHttp.send(server.uri(), "PUT", "/reservations/o-1", "application/json",
           "{\"sku\":\"widget\",\"quantity\":1}", "Authorization", "");
-      InventoryHttp.Reply serviceWrite = InventoryHttp.send(server.uri(), "PUT", "/reservations/o-2", "application/json",
+      RawHttp.Reply serviceWrite = InventoryHttp.send(server.uri(), "PUT", "/reservations/o-2", "application/json",
           "{\"sku\":\"widget\",\"quantity\":1}");
-      InventoryHttp.Reply anonymousAdmin = InventoryHttp.send(server.uri(), "PUT", "/admin/gremlin", "text/plain", "none", "Authorization", "");
-      InventoryHttp.Reply health = InventoryHttp.send(server.uri(), "GET", "/health", null, null);
-      InventoryHttp.Reply metrics = InventoryHttp.send(server.uri(), "GET", "/metrics", null, null);
-      InventoryHttp.Reply probe = InventoryHttp.send(server.uri(), "GET", "/probe/widget", null, null);
+      RawHttp.Reply anonymousAdmin = InventoryHttp.send(server.uri(), "PUT", "/admin/gremlin", "text/plain", "none", "Authorization", "");
+      RawHttp.Reply health = InventoryHttp.send(server.uri(), "GET", "/health", null, null);
+      RawHttp.Reply metrics = InventoryHttp.send(server.uri(), "GET", "/metrics", null, null);
+      RawHttp.Reply probe = InventoryHttp.send(server.uri(), "GET", "/probe/widget", null, null);
 
       // Then the service token is checked before the gremlin plays, the admin route holds, and
       // the operator routes and the route installer's route answer

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.testing.RawHttp;
 import java.net.InetAddress;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -23,11 +24,11 @@ class InventoryServerTest {
   void serverOnADataDirectoryKeepsStockAcrossRestarts() {
     try (InventoryServer server = InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN).dataDirectory(dir).stock("widget=10").build().start()) {
       assertThat(server.uri().getHost()).isEqualTo("127.0.0.1");
-      assertThat(InventoryHttp.reserve(server.uri(), "o-1", "widget", 4).reservationStatus()).isEqualTo("RESERVED");
+      assertThat(InventoryHttp.reserve(server.uri(), "o-1", "widget", 4).field("status")).isEqualTo("RESERVED");
     }
 
     try (InventoryServer restarted = InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN).dataDirectory(dir).stock("widget=10").build().start()) {
-      assertThat(InventoryHttp.find(restarted.uri(), "o-1").reservationStatus()).isEqualTo("RESERVED");
+      assertThat(InventoryHttp.find(restarted.uri(), "o-1").field("status")).isEqualTo("RESERVED");
       assertThat(restarted.service().stockLevel("widget")).contains(new StockLevel("widget", 6, 4, 10));
     }
   }
@@ -71,7 +72,7 @@ class InventoryServerTest {
           return next.handle(request);
         })
         .build().start()) {
-      InventoryHttp.Reply reply = InventoryHttp.reserve(server.uri(), "o-1", "widget", 1);
+      RawHttp.Reply reply = InventoryHttp.reserve(server.uri(), "o-1", "widget", 1);
 
       assertThat(reply.headers()).containsEntry("x-outer", List.of("yes"));
       assertThat(trace).containsExactly("outer PUT /reservations/{orderId}", "inner");

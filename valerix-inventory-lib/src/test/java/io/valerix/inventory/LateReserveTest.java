@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.testing.DatabaseRows;
+import io.valerix.core.testing.RawHttp;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -49,7 +51,7 @@ class LateReserveTest {
     assertThat(again.status()).isEqualTo(ReservationStatus.CANCELLED);
     assertThat(inventory.find("o-1").status()).isEqualTo(ReservationStatus.CANCELLED);
     assertThat(inventory.stockLevel("widget")).contains(new StockLevel("widget", 10, 0, 10));
-    assertThat(InventoryDatabase.rows(db, "SELECT sku, available, total FROM inventory_stock"))
+    assertThat(DatabaseRows.rows(db, "SELECT sku, available, total FROM inventory_stock"))
         .isEqualTo(before.subList(0, 1));
   }
 
@@ -72,13 +74,13 @@ class LateReserveTest {
         .build().start();
 
     // When a reserve for o-1 is sent and reaches the server
-    CompletableFuture<InventoryHttp.Reply> reserve = CompletableFuture.supplyAsync(
+    CompletableFuture<RawHttp.Reply> reserve = CompletableFuture.supplyAsync(
         () -> InventoryHttp.reserve(server.uri(), "o-1", "widget", 2, "Valerix-Budget-Ms", "30000"));
     assertThat(reserveAtTheDoor.await(30, TimeUnit.SECONDS)).isTrue();
     // And the order is cancelled before the reserve gets in
-    InventoryHttp.Reply cancel = InventoryHttp.release(server.uri(), "o-1");
+    RawHttp.Reply cancel = InventoryHttp.release(server.uri(), "o-1");
     letItIn.countDown();
-    InventoryHttp.Reply late = reserve.get(30, TimeUnit.SECONDS);
+    RawHttp.Reply late = reserve.get(30, TimeUnit.SECONDS);
 
     // Then the cancel left a tombstone, the late reserve was told CANCELLED, and no stock moved
     assertThat(cancel.status()).isEqualTo(200);
@@ -87,7 +89,7 @@ class LateReserveTest {
     assertThat(late.json().path("status").asText()).isEqualTo("CANCELLED");
     assertThat(InventoryHttp.find(server.uri(), "o-1").json().path("status").asText()).isEqualTo("CANCELLED");
     assertThat(InventoryHttp.stock(server.uri(), "widget").json().path("available").asInt()).isEqualTo(10);
-    assertThat(InventoryDatabase.rows(db, "SELECT order_id, sku, quantity, status FROM inventory_reservation"))
+    assertThat(DatabaseRows.rows(db, "SELECT order_id, sku, quantity, status FROM inventory_reservation"))
         .containsExactly("o-1|null|null|CANCELLED");
   }
 

@@ -3,14 +3,11 @@ package io.valerix.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.valerix.core.http.ProblemType;
+import io.valerix.core.testing.OpenApiDocument;
+import io.valerix.core.testing.RawHttp;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -28,7 +25,7 @@ class OpenApiDocumentTest {
   @Test
   void everyRouteTheApiServesIsDocumented() throws Exception {
     // Other routes (the order service's, /health, /metrics) are documented here too, by their owners.
-    List<String> documented = documentedRoutes().stream()
+    List<String> documented = OpenApiDocument.read().routes().stream()
         .filter(route -> route.contains(" /inventory") || route.contains(" /reservations") || route.contains(" /admin/reservations"))
         .toList();
 
@@ -36,14 +33,14 @@ class OpenApiDocumentTest {
     for (String route : ROUTES) {
       String method = route.substring(0, route.indexOf(' '));
       String path = route.substring(route.indexOf(' ') + 1).replace("{sku}", "widget").replace("{orderId}", "o-1");
-      InventoryHttp.Reply reply = InventoryHttp.send(inventory.uri(), method, path, "application/json", method.equals("PUT") ? "{}" : null);
+      RawHttp.Reply reply = InventoryHttp.send(inventory.uri(), method, path, "application/json", method.equals("PUT") ? "{}" : null);
       assertThat(reply.problemType()).as(route).isNotIn("urn:valerix:problem:not-found", "urn:valerix:problem:method-not-allowed");
     }
   }
 
   @Test
   void everyInventoryProblemTypeIsDocumented() throws Exception {
-    String document = Files.readString(openApiFile());
+    String document = OpenApiDocument.read().text();
 
     for (Field field : InventoryProblems.class.getFields()) {
       if (Modifier.isStatic(field.getModifiers()) && field.getType() == ProblemType.class) {
@@ -52,35 +49,5 @@ class OpenApiDocumentTest {
         assertThat(document).as(field.getName()).contains("`" + slug + "`", "status: " + type.status());
       }
     }
-  }
-
-  /** "METHOD /path" for every operation under paths:, read from the indentation of the YAML. */
-  private static List<String> documentedRoutes() throws Exception {
-    List<String> routes = new ArrayList<>();
-    Pattern pathLine = Pattern.compile("^  (/\\S*):\\s*$");
-    Pattern methodLine = Pattern.compile("^    (get|put|post|delete|patch|head|options):\\s*$");
-    String currentPath = null;
-    boolean inPaths = false;
-    for (String line : Files.readAllLines(openApiFile())) {
-      if (!line.startsWith(" ") && !line.isBlank()) {
-        inPaths = line.startsWith("paths:");
-        continue;
-      }
-      if (!inPaths) {
-        continue;
-      }
-      Matcher path = pathLine.matcher(line);
-      Matcher method = methodLine.matcher(line);
-      if (path.matches()) {
-        currentPath = path.group(1);
-      } else if (method.matches() && currentPath != null) {
-        routes.add(method.group(1).toUpperCase(java.util.Locale.ROOT) + " " + currentPath);
-      }
-    }
-    return routes;
-  }
-
-  private static Path openApiFile() {
-    return Path.of(System.getProperty("basedir", ".")).resolve("../api/openapi.yaml").normalize();
   }
 }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.DatabaseRows;
+import io.valerix.core.testing.RawHttp;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -15,10 +17,10 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Many clients at once over HTTP, against a real server on each database engine. */
 @ParameterizedClass
@@ -35,14 +37,14 @@ class ReservationConcurrencyTest {
   @Test
   void sixtyFourThreadsReservingOneOrderTakeStockOnceAndAllGetTheSameAnswer() throws Exception {
     // Given 64 clients sending the same reservation at the same moment
-    List<InventoryHttp.Reply> replies =
+    List<RawHttp.Reply> replies =
         concurrently(i -> InventoryHttp.reserve(inventory.uri(), "o-same", "widget", 3));
 
     // Then each got the one answer, and the stock was taken once
-    assertThat(replies).extracting(InventoryHttp.Reply::status).containsOnly(200);
-    assertThat(replies).extracting(InventoryHttp.Reply::body)
+    assertThat(replies).extracting(RawHttp.Reply::status).containsOnly(200);
+    assertThat(replies).extracting(RawHttp.Reply::body)
         .containsOnly("{\"orderId\":\"o-same\",\"sku\":\"widget\",\"quantity\":3,\"status\":\"RESERVED\"}");
-    assertThat(InventoryDatabase.count(inventory.dataSource(), "SELECT COUNT(*) FROM inventory_reservation")).isEqualTo(1);
+    assertThat(DatabaseRows.count(inventory.dataSource(), "SELECT COUNT(*) FROM inventory_reservation")).isEqualTo(1);
     assertThat(inventory.service().stockLevel("widget")).contains(new StockLevel("widget", 97, 3, 100));
   }
 
@@ -59,7 +61,7 @@ class ReservationConcurrencyTest {
     });
 
     // When 64 different orders each ask for one of the last 10 units
-    List<InventoryHttp.Reply> replies;
+    List<RawHttp.Reply> replies;
     try {
       replies = concurrently(i -> InventoryHttp.reserve(inventory.uri(), "o-" + i, "last", 1));
     } finally {
@@ -69,9 +71,9 @@ class ReservationConcurrencyTest {
     }
 
     // Then exactly 10 got one, the rest were told no, and stock never went below zero
-    assertThat(replies).extracting(InventoryHttp.Reply::status).containsOnly(200);
-    assertThat(replies).filteredOn(r -> r.reservationStatus().equals("RESERVED")).hasSize(10);
-    assertThat(replies).filteredOn(r -> r.reservationStatus().equals("REJECTED")).hasSize(THREADS - 10);
+    assertThat(replies).extracting(RawHttp.Reply::status).containsOnly(200);
+    assertThat(replies).filteredOn(r -> r.field("status").equals("RESERVED")).hasSize(10);
+    assertThat(replies).filteredOn(r -> r.field("status").equals("REJECTED")).hasSize(THREADS - 10);
     assertThat(inventory.service().stockLevel("last")).contains(new StockLevel("last", 0, 10, 10));
     assertThat(seen).isNotEmpty().allSatisfy(level -> {
       assertThat(level.path("available").asLong()).isBetween(0L, 10L);
@@ -80,19 +82,19 @@ class ReservationConcurrencyTest {
   }
 
   private interface Client {
-    InventoryHttp.Reply call(int index);
+    RawHttp.Reply call(int index);
   }
 
   /** One call per thread, all released at once by a latch; bounded in time. */
-  private static List<InventoryHttp.Reply> concurrently(Client client) throws Exception {
+  private static List<RawHttp.Reply> concurrently(Client client) throws Exception {
     ExecutorService pool = Executors.newFixedThreadPool(THREADS);
     try {
       CountDownLatch ready = new CountDownLatch(THREADS);
       CountDownLatch go = new CountDownLatch(1);
-      List<Future<InventoryHttp.Reply>> futures = new ArrayList<>();
+      List<Future<RawHttp.Reply>> futures = new ArrayList<>();
       for (int i = 0; i < THREADS; i++) {
         int index = i;
-        Callable<InventoryHttp.Reply> call = () -> {
+        Callable<RawHttp.Reply> call = () -> {
           ready.countDown();
           go.await();
           return client.call(index);
@@ -101,8 +103,8 @@ class ReservationConcurrencyTest {
       }
       assertThat(ready.await(30, TimeUnit.SECONDS)).isTrue();
       go.countDown();
-      List<InventoryHttp.Reply> replies = new ArrayList<>();
-      for (Future<InventoryHttp.Reply> future : futures) {
+      List<RawHttp.Reply> replies = new ArrayList<>();
+      for (Future<RawHttp.Reply> future : futures) {
         replies.add(future.get(60, TimeUnit.SECONDS));
       }
       return replies;

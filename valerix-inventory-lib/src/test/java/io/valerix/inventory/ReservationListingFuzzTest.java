@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.fasterxml.jackson.databind.JsonNode;
+import io.valerix.core.testing.RawHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ class ReservationListingFuzzTest {
     }
     List<String> before = inventory.snapshot();
 
-    InventoryHttp.Reply reply = InventoryHttp.send(inventory.uri(), "GET", url.encodedPath() + "?" + url.encodedQuery(), null, null);
+    RawHttp.Reply reply = InventoryHttp.send(inventory.uri(), "GET", url.encodedPath() + "?" + url.encodedQuery(), null, null);
 
     assertThat(reply.status()).as("?%s -> %s", url.encodedQuery(), reply).isIn(200, 400);
     assertThat(inventory.snapshot()).isEqualTo(before);

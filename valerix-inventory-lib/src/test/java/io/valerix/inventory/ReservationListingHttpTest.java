@@ -3,6 +3,7 @@ package io.valerix.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.valerix.core.testing.RawHttp;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -38,9 +39,9 @@ class ReservationListingHttpTest {
 
   @Test
   void aBadLimitOrPrefixIsRefusedAndChangesNothing() {
-    InventoryHttp.Reply badLimit = InventoryHttp.send(inventory.uri(), "GET", "/admin/reservations?limit=1001", null, null);
-    InventoryHttp.Reply notANumber = InventoryHttp.send(inventory.uri(), "GET", "/admin/reservations?limit=many", null, null);
-    InventoryHttp.Reply badPrefix = InventoryHttp.send(inventory.uri(), "GET", "/admin/reservations?prefix=a%25b", null, null);
+    RawHttp.Reply badLimit = InventoryHttp.send(inventory.uri(), "GET", "/admin/reservations?limit=1001", null, null);
+    RawHttp.Reply notANumber = InventoryHttp.send(inventory.uri(), "GET", "/admin/reservations?limit=many", null, null);
+    RawHttp.Reply badPrefix = InventoryHttp.send(inventory.uri(), "GET", "/admin/reservations?prefix=a%25b", null, null);
 
     assertThat(badLimit.status()).isEqualTo(400);
     assertThat(badLimit.problemType()).isEqualTo("urn:valerix:problem:invalid-request");

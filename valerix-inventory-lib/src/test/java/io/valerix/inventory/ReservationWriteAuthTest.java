@@ -3,6 +3,7 @@ package io.valerix.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.valerix.core.testing.RawHttp;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class ReservationWriteAuthTest {
   void reserveWithoutTokenIs401AndTakesNoStock() {
     List<String> before = inventory.snapshot();
 
-    InventoryHttp.Reply reply = InventoryHttp.reserve(inventory.uri(), "o-1", "widget", 4, "Authorization", "");
+    RawHttp.Reply reply = InventoryHttp.reserve(inventory.uri(), "o-1", "widget", 4, "Authorization", "");
 
     assertThat(reply.status()).isEqualTo(401);
     assertThat(reply.contentType()).isEqualTo("application/problem+json");
@@ -32,7 +33,7 @@ class ReservationWriteAuthTest {
   void reserveWithAnotherTokenIs403AndTakesNoStock() {
     List<String> before = inventory.snapshot();
 
-    InventoryHttp.Reply reply = InventoryHttp.reserve(inventory.uri(), "o-1", "widget", 4, "Authorization", "Bearer not-the-service-token-at-all");
+    RawHttp.Reply reply = InventoryHttp.reserve(inventory.uri(), "o-1", "widget", 4, "Authorization", "Bearer not-the-service-token-at-all");
 
     assertThat(reply.status()).isEqualTo(403);
     assertThat(reply.problemType()).isEqualTo("urn:valerix:problem:forbidden");
@@ -44,7 +45,7 @@ class ReservationWriteAuthTest {
     InventoryHttp.reserve(inventory.uri(), "o-1", "widget", 4);
     List<String> before = inventory.snapshot();
 
-    InventoryHttp.Reply reply = InventoryHttp.send(inventory.uri(), "DELETE", "/reservations/o-1", null, null, "Authorization", "");
+    RawHttp.Reply reply = InventoryHttp.send(inventory.uri(), "DELETE", "/reservations/o-1", null, null, "Authorization", "");
 
     assertThat(reply.status()).isEqualTo(401);
     assertThat(inventory.snapshot()).isEqualTo(before);
@@ -62,7 +63,7 @@ class ReservationWriteAuthTest {
   @Test
   void theAdminTokenIsNotTheServiceToken(@TempDir Path dir) {
     // The service token is checked on its own: a request with any other bearer token is refused.
-    InventoryHttp.Reply reply = InventoryHttp.reserve(inventory.uri(), "o-1", "widget", 1, "Authorization", "Bearer admin-token-0123456789abcdef");
+    RawHttp.Reply reply = InventoryHttp.reserve(inventory.uri(), "o-1", "widget", 1, "Authorization", "Bearer admin-token-0123456789abcdef");
 
     assertThat(reply.status()).isEqualTo(403);
   }
@@ -84,10 +85,10 @@ class ReservationWriteAuthTest {
   @Test
   void anExplicitlyOpenServerTakesUnauthenticatedWrites(@TempDir Path dir) {
     try (InventoryServer open = InventoryServer.builder().dataDirectory(dir).stock("widget=10").allowUnauthenticatedWrites().build().start()) {
-      InventoryHttp.Reply reply = InventoryHttp.reserve(open.uri(), "o-1", "widget", 4, "Authorization", "");
+      RawHttp.Reply reply = InventoryHttp.reserve(open.uri(), "o-1", "widget", 4, "Authorization", "");
 
       assertThat(reply.status()).isEqualTo(200);
-      assertThat(reply.reservationStatus()).isEqualTo("RESERVED");
+      assertThat(reply.field("status")).isEqualTo("RESERVED");
     }
   }
 }

@@ -3,6 +3,7 @@ package io.valerix.inventory;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.valerix.core.testing.RawHttp;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -36,7 +37,7 @@ class ReserveBodyFuzzTest {
     List<String> before = inventory.snapshot();
     String orderId = "fuzz-" + orders.incrementAndGet();
 
-    InventoryHttp.Reply reply = InventoryHttp.send(inventory.uri(), "PUT", "/reservations/" + orderId, "application/json",
+    RawHttp.Reply reply = InventoryHttp.send(inventory.uri(), "PUT", "/reservations/" + orderId, "application/json",
         new String(body, StandardCharsets.UTF_8));
 
     assertThat(reply.status()).as("%s", reply).isBetween(200, 499);

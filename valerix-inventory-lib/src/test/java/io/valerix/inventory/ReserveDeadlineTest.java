@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.valerix.core.deadline.Deadline;
+import io.valerix.core.testing.RawHttp;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -46,7 +47,7 @@ class ReserveDeadlineTest {
     try (Connection blocker = lockStockRow()) {
       // When a reserve arrives with 300 ms of budget left
       long start = System.nanoTime();
-      InventoryHttp.Reply reply = InventoryHttp.reserve(inventory.uri(), "o-2", "widget", 2, "Valerix-Budget-Ms", String.valueOf(BUDGET.toMillis()));
+      RawHttp.Reply reply = InventoryHttp.reserve(inventory.uri(), "o-2", "widget", 2, "Valerix-Budget-Ms", String.valueOf(BUDGET.toMillis()));
 
       // Then it is refused by then as deadline-exceeded, with nothing taken
       assertThat(reply.status()).as("%s", reply).isEqualTo(504);
@@ -58,7 +59,7 @@ class ReserveDeadlineTest {
     assertThat(inventory.service().stockLevel("widget").orElseThrow().available()).isEqualTo(10);
 
     // And once the lock is gone the same reserve goes through
-    assertThat(InventoryHttp.reserve(inventory.uri(), "o-2", "widget", 2).reservationStatus()).isEqualTo("RESERVED");
+    assertThat(InventoryHttp.reserve(inventory.uri(), "o-2", "widget", 2).field("status")).isEqualTo("RESERVED");
   }
 
   /** Another connection's open transaction holding the stock row of widget. */

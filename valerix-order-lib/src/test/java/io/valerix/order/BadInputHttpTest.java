@@ -2,6 +2,7 @@ package io.valerix.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.valerix.core.testing.RawHttp;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
@@ -35,7 +36,7 @@ class BadInputHttpTest {
   static void start() {
     services = running.start(s -> s.stock("widget=100").timeout(Duration.ofSeconds(2)));
     // An order that exists, for the cases that collide with it.
-    OrderHttp.Reply existing = OrderHttp.placeOrder(services.orderUri(), "existing", "{\"orderId\":\"o-1\",\"sku\":\"widget\",\"quantity\":2}");
+    RawHttp.Reply existing = OrderHttp.placeOrder(services.orderUri(), "existing", "{\"orderId\":\"o-1\",\"sku\":\"widget\",\"quantity\":2}");
     assertThat(existing.status()).isEqualTo(201);
   }
 
@@ -76,10 +77,10 @@ class BadInputHttpTest {
         post("headers over 16 KiB", order, List.of(KEY, "k-1", "X-Padding", "p".repeat(17_000)), 431, "header-too-large"),
         post("a malformed budget", order, List.of(KEY, "k-1", "Valerix-Budget-Ms", "soon"), 400, "invalid-request"),
         post("a spent budget", order, List.of(KEY, "k-1", "Valerix-Budget-Ms", "0"), 504, "deadline-exceeded"),
-        new Case("PUT /orders", "PUT", "/orders", OrderHttp.JSON, order, List.of(KEY, "k-1"), 405, "method-not-allowed"),
+        new Case("PUT /orders", "PUT", "/orders", RawHttp.JSON, order, List.of(KEY, "k-1"), 405, "method-not-allowed"),
         new Case("DELETE /orders/o-1", "DELETE", "/orders/o-1", null, null, List.of(), 405, "method-not-allowed"),
         new Case("GET /orders/ of an unknown order", "GET", "/orders/o-2", null, null, List.of(), 404, "order-not-found"),
-        new Case("POST /order", "POST", "/order", OrderHttp.JSON, order, List.of(KEY, "k-1"), 404, "not-found"));
+        new Case("POST /order", "POST", "/order", RawHttp.JSON, order, List.of(KEY, "k-1"), 404, "not-found"));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -88,7 +89,7 @@ class BadInputHttpTest {
     List<String> orderTables = Tables.orderSnapshot(services.orderDb());
     List<String> inventoryTables = Tables.inventorySnapshot(services.inventoryDb());
 
-    OrderHttp.Reply reply = OrderHttp.send(services.orderUri(), bad.method(), bad.path(), bad.contentType(), bad.body(),
+    RawHttp.Reply reply = RawHttp.send(services.orderUri(), bad.method(), bad.path(), bad.contentType(), bad.body(),
         bad.headers().toArray(String[]::new));
 
     assertThat(reply.status()).as("%s", reply).isEqualTo(bad.status());
@@ -99,7 +100,7 @@ class BadInputHttpTest {
   }
 
   private static Case post(String name, String body, List<String> headers, int status, String type) {
-    return new Case(name, "POST", "/orders", OrderHttp.JSON, body, headers, status, type);
+    return new Case(name, "POST", "/orders", RawHttp.JSON, body, headers, status, type);
   }
 
   private static Case keyed(String name, String body, int status, String type) {

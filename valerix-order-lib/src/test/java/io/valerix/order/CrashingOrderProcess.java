@@ -1,28 +1,20 @@
 package io.valerix.order;
 
+import io.valerix.core.testing.ChildJvmProtocol;
 import io.valerix.core.testing.TestDatabase;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The child JVM of {@link OrderCrashRecoveryTest}: an order server on a data directory, serving
  * until it is killed.
  *
  * <p>Prints {@code READY <port>} on stdout once it serves; everything else (logging) goes to
- * stderr. Arguments: inventory URI, order timeout and idempotency lease in milliseconds, then the
+ * stderr ({@link ChildJvmProtocol}). Arguments: inventory URI, order timeout and idempotency lease in milliseconds, then the
  * order database as {@link TestDatabase#toArguments()} wrote it (H2 files or a PostgreSQL URL).
  */
 public final class CrashingOrderProcess {
-
-  /** Stops an orphan if the test JVM dies without killing it. */
-  private static final long MAX_LIFETIME_SECONDS = 120;
 
   private CrashingOrderProcess() {}
 
@@ -30,9 +22,7 @@ public final class CrashingOrderProcess {
   static final String INSTANCE_ID = "order-crash-test";
 
   public static void main(String[] args) throws Exception {
-    PrintStream protocol = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-    System.setOut(System.err);
-    exitWhenTheParentGoes();
+    PrintStream protocol = ChildJvmProtocol.begin();
 
     // Never closed: the process is meant to die mid-request, as a crash would.
     OrderServer server = OrderServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN)
@@ -45,20 +35,7 @@ public final class CrashingOrderProcess {
         .start();
     protocol.println("READY " + server.port());
 
-    new CountDownLatch(1).await(MAX_LIFETIME_SECONDS, TimeUnit.SECONDS);
-    Runtime.getRuntime().halt(3);
+    ChildJvmProtocol.liveUntilKilled();
   }
 
-  private static void exitWhenTheParentGoes() {
-    Thread.ofPlatform().daemon().name("parent-watch").start(() -> {
-      try {
-        while (System.in.read() >= 0) {
-          // Nothing is sent; EOF means the test JVM closed the pipe or died.
-        }
-      } catch (IOException ignored) {
-        // Same as EOF.
-      }
-      Runtime.getRuntime().halt(2);
-    });
-  }
 }

@@ -2,7 +2,8 @@ package io.valerix.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.valerix.core.http.RawSocket;
+import io.valerix.core.testing.RawHttp;
+import io.valerix.core.testing.RawSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -62,7 +63,7 @@ class HostileClientsOrderHttpTest {
       }
 
       // Then well-behaved orders keep being placed, in time
-      List<OrderHttp.Reply> orders = new ArrayList<>();
+      List<RawHttp.Reply> orders = new ArrayList<>();
       for (int i = 0; i < 10; i++) {
         orders.add(services.place("good-" + i, "widget", 1));
       }

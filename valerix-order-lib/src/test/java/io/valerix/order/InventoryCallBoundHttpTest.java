@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.valerix.core.gremlin.GremlinDecision;
+import io.valerix.core.testing.RawHttp;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -29,14 +30,14 @@ class InventoryCallBoundHttpTest {
         .timeout(Duration.ofSeconds(4))
         .order(order -> order.maxConcurrentInventoryCalls(2)));
     ExecutorService clients = Executors.newFixedThreadPool(2);
-    List<Future<OrderHttp.Reply>> waiting = List.of(
+    List<Future<RawHttp.Reply>> waiting = List.of(
         clients.submit(() -> services.place("first", "widget", 1)),
         clients.submit(() -> services.place("second", "widget", 1)));
     await().atMost(Duration.ofSeconds(30)).until(() -> reservesAtInventory(services) == 2);
     List<String> orderTables = Tables.orderSnapshot(services.orderDb());
 
     // When a third order comes
-    OrderHttp.Reply third = services.place("third", "widget", 1);
+    RawHttp.Reply third = services.place("third", "widget", 1);
 
     // Then it is refused at once, told when to retry, and leaves nothing behind
     assertThat(third.status()).as("%s", third).isEqualTo(503);
@@ -49,12 +50,12 @@ class InventoryCallBoundHttpTest {
     assertThat(reservesAtInventory(services)).isEqualTo(2);
 
     // And once the two are done, the same request with the same key goes through
-    for (Future<OrderHttp.Reply> reply : waiting) {
+    for (Future<RawHttp.Reply> reply : waiting) {
       assertThat(reply.get(10, TimeUnit.SECONDS).status()).isEqualTo(201);
     }
     clients.shutdown();
     services.gremlin("none");
-    OrderHttp.Reply retried = services.place("third", "widget", 1);
+    RawHttp.Reply retried = services.place("third", "widget", 1);
     assertThat(retried.status()).isEqualTo(201);
     assertThat(services.stock("widget").available()).isEqualTo(97);
   }

@@ -3,6 +3,8 @@ package io.valerix.order;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.valerix.core.testing.DatabaseRows;
+import io.valerix.core.testing.RawHttp;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
@@ -33,7 +35,7 @@ class OrderBodyFuzzTest {
     List<String> orders = Tables.orderSnapshot(services.orderDb());
     List<String> inventory = Tables.inventorySnapshot(services.inventoryDb());
 
-    OrderHttp.Reply reply = OrderHttp.placeOrder(services.orderUri(), "fuzz-" + keys.incrementAndGet(),
+    RawHttp.Reply reply = OrderHttp.placeOrder(services.orderUri(), "fuzz-" + keys.incrementAndGet(),
         new String(body, StandardCharsets.UTF_8));
 
     assertThat(reply.status()).as("%s", reply).isBetween(200, 499);
@@ -42,7 +44,7 @@ class OrderBodyFuzzTest {
       assertThat(Tables.orderSnapshot(services.orderDb())).as("order database after a %d", reply.status()).isEqualTo(orders);
       assertThat(Tables.inventorySnapshot(services.inventoryDb())).as("inventory after a %d", reply.status()).isEqualTo(inventory);
     } else {
-      assertThat(Tables.count(services.inventoryDb(), "SELECT COUNT(*) FROM inventory_stock WHERE available < 0")).isZero();
+      assertThat(DatabaseRows.count(services.inventoryDb(), "SELECT COUNT(*) FROM inventory_stock WHERE available < 0")).isZero();
     }
   }
 }

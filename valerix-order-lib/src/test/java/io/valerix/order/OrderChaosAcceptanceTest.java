@@ -3,8 +3,9 @@ package io.valerix.order;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.valerix.inventory.StockLevel;
 import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.RawHttp;
+import io.valerix.inventory.StockLevel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -16,11 +17,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.Parameter;
 import org.junit.jupiter.params.ParameterizedClass;
 import org.junit.jupiter.params.provider.EnumSource;
-import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -84,9 +85,9 @@ class OrderChaosAcceptanceTest {
 
     // When 20 clients place 100 orders at once, each with its own key
     List<String> bursts = new ArrayList<>();
-    List<OrderHttp.Reply> late = List.of();
+    List<RawHttp.Reply> late = List.of();
     for (int burst = 1; burst <= MAX_BURSTS; burst++) {
-      List<OrderHttp.Reply> replies = placeConcurrently(services, "chaos-" + burst + "-", ORDERS);
+      List<RawHttp.Reply> replies = placeConcurrently(services, "chaos-" + burst + "-", ORDERS);
 
       // Then every reply is 201 or 202, or on a machine too loaded to write the order in time a
       // documented 503 with Retry-After (and, in one burst at least, came within the timeout)
@@ -146,9 +147,9 @@ class OrderChaosAcceptanceTest {
    * the order database did not answer within the timeout; or 503 {@code overloaded}: the request
    * waited its whole timeout to be served); returns how many placed one.
    */
-  private static int placedOrToldToRetry(List<OrderHttp.Reply> replies) {
+  private static int placedOrToldToRetry(List<RawHttp.Reply> replies) {
     int placed = 0;
-    for (OrderHttp.Reply reply : replies) {
+    for (RawHttp.Reply reply : replies) {
       if (reply.status() == 503) {
         assertThat(reply.problemType()).as("%s", reply).isIn("urn:valerix:problem:overloaded",
             "urn:valerix:problem:order-store-unavailable", "urn:valerix:problem:idempotency-store-unavailable");
@@ -166,25 +167,25 @@ class OrderChaosAcceptanceTest {
   }
 
   /** The replies' latencies: p50, p90, p99 and max in milliseconds. */
-  private static String percentiles(List<OrderHttp.Reply> replies) {
+  private static String percentiles(List<RawHttp.Reply> replies) {
     List<Long> millis = replies.stream().map(reply -> reply.elapsed().toMillis()).sorted().toList();
     return "p50 " + millis.get(millis.size() / 2) + " ms, p90 " + millis.get(millis.size() * 9 / 10) + " ms, p99 "
         + millis.get(millis.size() * 99 / 100) + " ms, max " + millis.get(millis.size() - 1) + " ms";
   }
 
   /** Places {@code count} orders from {@link #THREADS} clients, each with its own key. */
-  private static List<OrderHttp.Reply> placeConcurrently(RunningServices.Services services, String keyPrefix, int count) throws Exception {
+  private static List<RawHttp.Reply> placeConcurrently(RunningServices.Services services, String keyPrefix, int count) throws Exception {
     ExecutorService clients = Executors.newFixedThreadPool(THREADS);
     try {
-      List<Future<OrderHttp.Reply>> futures = new ArrayList<>();
+      List<Future<RawHttp.Reply>> futures = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         String key = keyPrefix + i;
         String sku = SKUS[i % SKUS.length];
         int quantity = 1 + (i / SKUS.length) % 3;
         futures.add(clients.submit(() -> services.place(key, sku, quantity)));
       }
-      List<OrderHttp.Reply> replies = new ArrayList<>();
-      for (Future<OrderHttp.Reply> future : futures) {
+      List<RawHttp.Reply> replies = new ArrayList<>();
+      for (Future<RawHttp.Reply> future : futures) {
         replies.add(future.get(30, TimeUnit.SECONDS));
       }
       return replies;

@@ -2,6 +2,7 @@ package io.valerix.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.valerix.core.testing.RawHttp;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,7 +33,7 @@ class OrderCommitsTest {
     // When five orders are placed, each with its own key
     int orders = 5;
     for (int i = 0; i < orders; i++) {
-      OrderHttp.Reply reply = services.place("commits-" + i, "widget", 1);
+      RawHttp.Reply reply = services.place("commits-" + i, "widget", 1);
       assertThat(reply.status()).as("%s", reply).isEqualTo(201);
     }
 
@@ -47,13 +48,13 @@ class OrderCommitsTest {
   void aReplayedRetryCostsNoCommitAnywhere() {
     // Given an order placed and its answer stored
     RunningServices.Services services = start();
-    OrderHttp.Reply first = services.place("replayed", "widget", 2);
+    RawHttp.Reply first = services.place("replayed", "widget", 2);
     assertThat(first.status()).as("%s", first).isEqualTo(201);
     int orderBefore = orderDb.get().commits();
     int inventoryBefore = inventoryDb.get().commits();
 
     // When the client retries it with the same key
-    OrderHttp.Reply retry = services.place("replayed", "widget", 2);
+    RawHttp.Reply retry = services.place("replayed", "widget", 2);
 
     // Then it gets the stored answer, and nothing was written
     assertThat(retry.status()).isEqualTo(201);
@@ -70,7 +71,7 @@ class OrderCommitsTest {
     int orderBefore = orderDb.get().commits();
 
     // When an order asks for an impossible quantity
-    OrderHttp.Reply reply = services.place("bad-quantity", "widget", 0);
+    RawHttp.Reply reply = services.place("bad-quantity", "widget", 0);
 
     // Then it is refused without a single write (no claim is taken and released)
     assertThat(reply.status()).isEqualTo(400);

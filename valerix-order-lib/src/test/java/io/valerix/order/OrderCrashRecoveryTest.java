@@ -2,7 +2,6 @@ package io.valerix.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.fail;
 import static org.awaitility.Awaitility.await;
 
 import com.zaxxer.hikari.HikariDataSource;
@@ -10,20 +9,18 @@ import io.valerix.core.gremlin.Gremlin;
 import io.valerix.core.gremlin.GremlinDecision;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.service.ServiceKit;
+import io.valerix.core.testing.ChildJvm;
 import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.DatabaseRows;
+import io.valerix.core.testing.RawHttp;
 import io.valerix.core.testing.TestDatabase;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.inventory.ReservationStatus;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -66,7 +63,7 @@ class OrderCrashRecoveryTest {
   private Gremlin gremlin;
   private HikariDataSource inventoryDb;
   private InventoryServer inventory;
-  private Process child;
+  private ChildJvm child;
   private HikariDataSource restartedDb;
   private OrderServer restarted;
 
@@ -74,7 +71,7 @@ class OrderCrashRecoveryTest {
   void stop() {
     clients.shutdownNow();
     if (child != null) {
-      child.destroyForcibly();
+      child.close();
     }
     if (restarted != null) {
       restarted.close();
@@ -97,7 +94,7 @@ class OrderCrashRecoveryTest {
     startInventory("fixed(30s) after route=\"PUT /reservations/*\"");
     URI orders = startChild(Duration.ofSeconds(7));
     long sent = System.nanoTime();
-    Future<OrderHttp.Reply> inFlight = clients.submit(() -> OrderHttp.placeOrder(orders, KEY, ORDER));
+    Future<RawHttp.Reply> inFlight = clients.submit(() -> OrderHttp.placeOrder(orders, KEY, ORDER));
     String orderId = OrderHttpApi.orderIdForKey(KEY);
     await().atMost(Duration.ofSeconds(10)).until(() -> inventory.service().find(orderId).status() == ReservationStatus.RESERVED);
 
@@ -108,10 +105,10 @@ class OrderCrashRecoveryTest {
     // Then the first retry after the restart gets the one order there is, long before the lease ends
     retryAtOnceAfterTheRestart(sent);
     await().atMost(Duration.ofSeconds(15)).until(() -> restarted.service().find(orderId).orElseThrow().status() == OrderStatus.CONFIRMED);
-    OrderHttp.Reply settled = OrderHttp.placeOrder(restarted.uri(), KEY, ORDER);
+    RawHttp.Reply settled = OrderHttp.placeOrder(restarted.uri(), KEY, ORDER);
     assertThat(settled.status()).isEqualTo(200);
-    assertThat(settled.orderId()).isEqualTo(orderId);
-    assertThat(settled.orderStatus()).isEqualTo("CONFIRMED");
+    assertThat(settled.field("orderId")).isEqualTo(orderId);
+    assertThat(settled.field("status")).isEqualTo("CONFIRMED");
 
     // And there is one order, one reservation, and the stock was taken once
     assertOneOrder(orderId, "CONFIRMED|widget|2");
@@ -126,7 +123,7 @@ class OrderCrashRecoveryTest {
     startInventory("fixed(4s) before route=\"PUT /reservations/*\"");
     URI orders = startChild(Duration.ofSeconds(3));
     long sent = System.nanoTime();
-    Future<OrderHttp.Reply> inFlight = clients.submit(() -> OrderHttp.placeOrder(orders, KEY, ORDER));
+    Future<RawHttp.Reply> inFlight = clients.submit(() -> OrderHttp.placeOrder(orders, KEY, ORDER));
     String orderId = OrderHttpApi.orderIdForKey(KEY);
     await().atMost(Duration.ofSeconds(10)).until(() -> gremlin.recentDecisions().stream().map(GremlinDecision::method).anyMatch("PUT"::equals));
 
@@ -137,9 +134,9 @@ class OrderCrashRecoveryTest {
     // Then the retry gets the one order, which the reconciler cancels at inventory and fails
     retryAtOnceAfterTheRestart(sent);
     await().atMost(Duration.ofSeconds(15)).until(() -> restarted.service().find(orderId).orElseThrow().status() == OrderStatus.FAILED);
-    OrderHttp.Reply settled = OrderHttp.placeOrder(restarted.uri(), KEY, ORDER);
+    RawHttp.Reply settled = OrderHttp.placeOrder(restarted.uri(), KEY, ORDER);
     assertThat(settled.status()).isEqualTo(200);
-    assertThat(settled.orderStatus()).isEqualTo("FAILED");
+    assertThat(settled.field("status")).isEqualTo("FAILED");
 
     // And the held reserve, when it reaches inventory, takes nothing
     await().atMost(Duration.ofSeconds(10)).until(() -> finishedReserves.get() == 1);
@@ -170,34 +167,18 @@ class OrderCrashRecoveryTest {
 
   /** Starts the order service in a JVM of its own; returns its base URI once it serves. */
   private URI startChild(Duration timeout) throws Exception {
-    String java = ProcessHandle.current().info().command().orElseThrow();
     orderDatabase = engine.create(Files.createDirectories(dir.resolve("orders")), OrderServer.DATABASE_NAME);
-    List<String> command = new ArrayList<>(List.of(
-        java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"),
-        CrashingOrderProcess.class.getName(),
-        inventory.uri().toString(), Long.toString(timeout.toMillis()), Long.toString(LEASE.toMillis())));
-    command.addAll(orderDatabase.toArguments());
-    ProcessBuilder builder = new ProcessBuilder(command);
-    builder.redirectError(dir.resolve("child.stderr.log").toFile());
-    child = builder.start();
-    BufferedReader stdout = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8));
-    Future<String> ready = Executors.newVirtualThreadPerTaskExecutor().submit(stdout::readLine);
-    String line;
-    try {
-      line = ready.get(30, TimeUnit.SECONDS);
-    } catch (java.util.concurrent.TimeoutException e) {
-      line = null;
-    }
-    if (line == null || !line.startsWith("READY ")) {
-      fail("the order service did not start (%s); its stderr:%n%s", line, childStderr());
-    }
-    return URI.create("http://127.0.0.1:" + line.substring("READY ".length()));
+    child = ChildJvm.of(CrashingOrderProcess.class)
+        .arguments(inventory.uri().toString(), Long.toString(timeout.toMillis()), Long.toString(LEASE.toMillis()))
+        .arguments(orderDatabase.toArguments())
+        .stderrTo(dir.resolve("child.stderr.log"))
+        .start();
+    String ready = child.awaitLine("READY ", Duration.ofSeconds(30));
+    return URI.create("http://127.0.0.1:" + ready.substring("READY ".length()));
   }
 
-  private void killChild(Future<OrderHttp.Reply> inFlight) throws InterruptedException {
-    child.destroyForcibly();
-    assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+  private void killChild(Future<RawHttp.Reply> inFlight) throws InterruptedException {
+    child.killMinusNine();
     assertThatThrownBy(() -> inFlight.get(10, TimeUnit.SECONDS))
         .as("the request in flight died with the process")
         .isInstanceOf(ExecutionException.class);
@@ -223,33 +204,25 @@ class OrderCrashRecoveryTest {
    * free (the restart retired its incarnation), so the retry reads the order by its id.
    */
   private void retryAtOnceAfterTheRestart(long sentNanos) {
-    OrderHttp.Reply first = OrderHttp.placeOrder(restarted.uri(), KEY, ORDER);
+    RawHttp.Reply first = OrderHttp.placeOrder(restarted.uri(), KEY, ORDER);
     Duration sinceSent = Duration.ofNanos(System.nanoTime() - sentNanos);
 
     assertThat(sinceSent).as("the retry must come within the lease for this test to prove the restart freed the claim").isLessThan(LEASE);
     assertThat(first.status()).as("%s", first).isIn(200, 202);
-    assertThat(first.orderId()).isEqualTo(OrderHttpApi.orderIdForKey(KEY));
+    assertThat(first.field("orderId")).isEqualTo(OrderHttpApi.orderIdForKey(KEY));
   }
 
   private void assertOneOrder(String orderId, String expected) {
-    assertThat(Tables.rows(restartedDb, "SELECT order_id, status, sku, quantity FROM orders")).containsExactly(orderId + "|" + expected);
-    assertThat(Tables.count(restartedDb, "SELECT COUNT(*) FROM idempotency_record")).isEqualTo(1);
+    assertThat(DatabaseRows.rows(restartedDb, "SELECT order_id, status, sku, quantity FROM orders")).containsExactly(orderId + "|" + expected);
+    assertThat(DatabaseRows.count(restartedDb, "SELECT COUNT(*) FROM idempotency_record")).isEqualTo(1);
   }
 
   private Map<String, String> reservations() {
     Map<String, String> records = new java.util.LinkedHashMap<>();
-    for (String row : Tables.rows(inventoryDb, "SELECT order_id, status, sku, quantity FROM inventory_reservation")) {
+    for (String row : DatabaseRows.rows(inventoryDb, "SELECT order_id, status, sku, quantity FROM inventory_reservation")) {
       int bar = row.indexOf('|');
       records.put(row.substring(0, bar), row.substring(bar + 1));
     }
     return records;
-  }
-
-  private String childStderr() {
-    try {
-      return Files.readString(dir.resolve("child.stderr.log"));
-    } catch (IOException e) {
-      return "(could not read: " + e + ")";
-    }
   }
 }

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
+import io.valerix.core.testing.DatabaseRows;
+import io.valerix.core.testing.RawHttp;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.time.Duration;
@@ -49,7 +51,7 @@ class OrderDeadlineHttpTest {
       }
 
       // When the order comes
-      OrderHttp.Reply reply = services.place("locked", "widget", 1);
+      RawHttp.Reply reply = services.place("locked", "widget", 1);
 
       // Then it is told to retry, in time
       assertThat(reply.status()).as("%s", reply).isEqualTo(503);
@@ -61,7 +63,7 @@ class OrderDeadlineHttpTest {
 
     // And nothing of it was written: no order, no idempotency claim, no reservation
     assertThat(services.orders()).isEmpty();
-    assertThat(Tables.count(services.orderDb(), "SELECT COUNT(*) FROM idempotency_record")).isZero();
+    assertThat(DatabaseRows.count(services.orderDb(), "SELECT COUNT(*) FROM idempotency_record")).isZero();
     assertThat(services.reservations()).isEmpty();
 
     // And the retry goes through
@@ -92,7 +94,7 @@ class OrderDeadlineHttpTest {
     await().atMost(Duration.ofSeconds(10)).until(() -> holding.get() == database.maxConnections());
 
     // When an order comes
-    OrderHttp.Reply reply = services.place("starved", "widget", 1);
+    RawHttp.Reply reply = services.place("starved", "widget", 1);
 
     // Then it is told to retry, in time, and nothing was written
     assertThat(reply.status()).as("%s", reply).isEqualTo(503);
@@ -106,7 +108,7 @@ class OrderDeadlineHttpTest {
     }
     holders.shutdown();
     assertThat(services.orders()).isEmpty();
-    assertThat(Tables.count(services.orderDb(), "SELECT COUNT(*) FROM idempotency_record")).isZero();
+    assertThat(DatabaseRows.count(services.orderDb(), "SELECT COUNT(*) FROM idempotency_record")).isZero();
   }
 
   @Test
@@ -122,11 +124,11 @@ class OrderDeadlineHttpTest {
       }
 
       // When an order comes
-      OrderHttp.Reply reply = services.place("slow-stock", "widget", 1);
+      RawHttp.Reply reply = services.place("slow-stock", "widget", 1);
 
       // Then it is accepted as PENDING, in time: its row exists, its outcome is not known
       assertThat(reply.status()).as("%s", reply).isEqualTo(202);
-      assertThat(reply.orderStatus()).isEqualTo("PENDING");
+      assertThat(reply.field("status")).isEqualTo("PENDING");
       assertThat(reply.elapsed()).isLessThan(TIMEOUT.plus(SLACK));
       // And inventory gave up on it at the deadline instead of waiting out its 10 s lock timeout
       await().atMost(Duration.ofSeconds(5)).until(() -> services.finishedReserves() == 1);

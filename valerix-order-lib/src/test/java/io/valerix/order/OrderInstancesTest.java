@@ -8,6 +8,8 @@ import io.valerix.core.gremlin.Gremlin;
 import io.valerix.core.gremlin.GremlinFilter;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.DatabaseRows;
+import io.valerix.core.testing.RawHttp;
 import io.valerix.core.testing.TestDatabase;
 import io.valerix.inventory.InventoryServer;
 import java.nio.file.Path;
@@ -96,7 +98,7 @@ class OrderInstancesTest {
     int keys = 4;
 
     // When each key is sent twice to each instance, all at once
-    List<Future<OrderHttp.Reply>> sent = new ArrayList<>();
+    List<Future<RawHttp.Reply>> sent = new ArrayList<>();
     try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
       for (int k = 0; k < keys; k++) {
         for (int copy = 0; copy < 2; copy++) {
@@ -111,8 +113,8 @@ class OrderInstancesTest {
     // Then no answer is an error, each key made one order, and the reconcilers together settled
     // each order once: stock taken once per confirmed order (a reserve that came too late for a
     // loaded machine is cancelled and fails the order, taking nothing)
-    for (Future<OrderHttp.Reply> reply : sent) {
-      OrderHttp.Reply answer = reply.get();
+    for (Future<RawHttp.Reply> reply : sent) {
+      RawHttp.Reply answer = reply.get();
       if (answer.status() >= 409) {
         // Busy, or on a loaded machine told to retry; never an error that changed anything
         assertThat(answer.problemType()).as("%s", answer).isIn("urn:valerix:problem:idempotency-request-in-progress",
@@ -120,13 +122,13 @@ class OrderInstancesTest {
             "urn:valerix:problem:order-store-unavailable", "urn:valerix:problem:idempotency-store-unavailable");
       } else {
         assertThat(answer.status()).as("%s", answer).isIn(200, 201, 202);
-        assertThat(answer.orderId()).startsWith("k-");
+        assertThat(answer.field("orderId")).startsWith("k-");
       }
     }
     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
-        assertThat(Tables.count(observer, "SELECT COUNT(*) FROM orders WHERE status = 'PENDING'")).isZero());
-    assertThat(Tables.count(observer, "SELECT COUNT(*) FROM orders")).isEqualTo(keys);
-    long confirmed = Tables.count(observer, "SELECT COUNT(*) FROM orders WHERE status = 'CONFIRMED'");
+        assertThat(DatabaseRows.count(observer, "SELECT COUNT(*) FROM orders WHERE status = 'PENDING'")).isZero());
+    assertThat(DatabaseRows.count(observer, "SELECT COUNT(*) FROM orders")).isEqualTo(keys);
+    long confirmed = DatabaseRows.count(observer, "SELECT COUNT(*) FROM orders WHERE status = 'CONFIRMED'");
     assertThat(inventory.service().stockLevel("widget").orElseThrow().available()).isEqualTo(STOCK - 3 * confirmed);
     long settled = instances.stream()
         .mapToLong(instance -> instance.server().reconciler().settledCounts().values().stream().mapToLong(Long::longValue).sum())
@@ -143,7 +145,7 @@ class OrderInstancesTest {
 
     // When the client replays the key through B
     long killedAt = System.nanoTime();
-    AtomicReference<OrderHttp.Reply> replay = new AtomicReference<>();
+    AtomicReference<RawHttp.Reply> replay = new AtomicReference<>();
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(50)).until(() -> {
       replay.set(OrderHttp.placeOrder(b.server().uri(), "in-flight", OrderHttp.order("widget", 2)));
       return replay.get().status() != 409;
@@ -153,10 +155,10 @@ class OrderInstancesTest {
     // Then B answered with the order well before A's 60 s lease ended, took the claim over under
     // a larger fencing token, and stock was taken once
     assertThat(replay.get().status()).as("%s", replay.get()).isIn(200, 202);
-    assertThat(replay.get().orderId()).isEqualTo(OrderHttpApi.orderIdForKey("in-flight"));
+    assertThat(replay.get().field("orderId")).isEqualTo(OrderHttpApi.orderIdForKey("in-flight"));
     assertThat(recovered).isLessThan(Duration.ofSeconds(30));
     assertThat(fencingToken("in-flight")).isGreaterThan(tokenAtKill);
-    assertThat(Tables.count(observer, "SELECT COUNT(*) FROM orders")).isEqualTo(1);
+    assertThat(DatabaseRows.count(observer, "SELECT COUNT(*) FROM orders")).isEqualTo(1);
     assertThat(inventory.service().stockLevel("widget").orElseThrow().available()).isEqualTo(STOCK - 2);
   }
 
@@ -166,16 +168,16 @@ class OrderInstancesTest {
     Instance a = start("order-a", SLOW_HEARTBEAT);
     Instance b = start("order-b", SLOW_HEARTBEAT);
     leaveAClaimBehind(a, "in-flight");
-    OrderHttp.Reply beforeRestart = OrderHttp.placeOrder(b.server().uri(), "in-flight", OrderHttp.order("widget", 2));
+    RawHttp.Reply beforeRestart = OrderHttp.placeOrder(b.server().uri(), "in-flight", OrderHttp.order("widget", 2));
 
     // When A starts again under its instance id, and the client replays the key through it
     Instance restarted = start("order-a", SLOW_HEARTBEAT);
-    OrderHttp.Reply afterRestart = OrderHttp.placeOrder(restarted.server().uri(), "in-flight", OrderHttp.order("widget", 2));
+    RawHttp.Reply afterRestart = OrderHttp.placeOrder(restarted.server().uri(), "in-flight", OrderHttp.order("widget", 2));
 
     // Then the key was busy until the restart, and free at once after it
     assertThat(beforeRestart.status()).isEqualTo(409);
     assertThat(afterRestart.status()).as("%s", afterRestart).isIn(200, 202);
-    assertThat(afterRestart.orderId()).isEqualTo(OrderHttpApi.orderIdForKey("in-flight"));
+    assertThat(afterRestart.field("orderId")).isEqualTo(OrderHttpApi.orderIdForKey("in-flight"));
     assertThat(inventory.service().stockLevel("widget").orElseThrow().available()).isEqualTo(STOCK - 2);
   }
 
@@ -206,12 +208,12 @@ class OrderInstancesTest {
     await().atMost(Duration.ofSeconds(20)).until(() -> inventory.service().stockLevel("widget").orElseThrow().available() == STOCK - 2);
     instance.kill();
     gremlin.replaceSpec(GremlinSpec.parse("none"));
-    assertThat(Tables.rows(observer, "SELECT state FROM idempotency_record WHERE idem_key = '" + key + "'")).containsExactly("IN_PROGRESS");
+    assertThat(DatabaseRows.rows(observer, "SELECT state FROM idempotency_record WHERE idem_key = '" + key + "'")).containsExactly("IN_PROGRESS");
     return fencingToken(key);
   }
 
   private long fencingToken(String key) {
-    return Tables.count(observer, "SELECT fencing_token FROM idempotency_record WHERE idem_key = '" + key + "'");
+    return DatabaseRows.count(observer, "SELECT fencing_token FROM idempotency_record WHERE idem_key = '" + key + "'");
   }
 
   private <T extends AutoCloseable> T closing(T resource) {

@@ -4,21 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import io.valerix.core.gremlin.GremlinDecision;
 import io.valerix.core.http.ProblemType;
 import io.valerix.core.idempotency.IdempotencyProblems;
-import java.io.IOException;
+import io.valerix.core.testing.OpenApiDocument;
+import io.valerix.core.testing.RawHttp;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -40,6 +36,7 @@ class OrderOpenApiDocumentTest {
   private static final String PROBLEM = "urn:valerix:problem:";
 
   @RegisterExtension final RunningServices running = new RunningServices();
+  private static OpenApiDocument openApi;
   private static JsonNode document;
 
   /** One answer the order service gave: to which route (null when none matched), with what. */
@@ -52,21 +49,14 @@ class OrderOpenApiDocumentTest {
   }
 
   @BeforeAll
-  static void read() throws IOException {
-    document = new YAMLMapper().readTree(openApiFile().toFile());
+  static void read() {
+    openApi = OpenApiDocument.read();
+    document = openApi.root();
   }
 
   @Test
   void theOrderServicesRoutesAreDocumentedAsTheyAreServed() {
-    Set<String> documented = new LinkedHashSet<>();
-    for (Iterator<Map.Entry<String, JsonNode>> paths = document.path("paths").fields(); paths.hasNext(); ) {
-      Map.Entry<String, JsonNode> path = paths.next();
-      for (String method : List.of("get", "put", "post", "delete", "patch")) {
-        if (path.getValue().has(method)) {
-          documented.add(method.toUpperCase(Locale.ROOT) + " " + path.getKey());
-        }
-      }
-    }
+    Set<String> documented = openApi.routes();
 
     assertThat(documented)
         .filteredOn(route -> route.contains(" /orders"))
@@ -95,7 +85,7 @@ class OrderOpenApiDocumentTest {
   void theHeadersOfPlacingAnOrderAreDocumented() {
     JsonNode post = document.at("/paths/~1orders/post");
     List<String> parameters = new ArrayList<>();
-    post.path("parameters").forEach(p -> parameters.add(resolve(p).path("name").asText()));
+    post.path("parameters").forEach(p -> parameters.add(openApi.resolve(p).path("name").asText()));
 
     assertThat(parameters).contains("Idempotency-Key", "Valerix-Budget-Ms");
     for (String status : List.of("200", "201")) {
@@ -121,7 +111,7 @@ class OrderOpenApiDocumentTest {
     // When it is driven into every answer it gives: while one order waits on inventory, its key
     // is in progress and there is no room for another
     ExecutorService client = Executors.newSingleThreadExecutor();
-    Future<OrderHttp.Reply> first = client.submit(() -> OrderHttp.placeOrder(services.orderUri(), "a", widget));
+    Future<RawHttp.Reply> first = client.submit(() -> OrderHttp.placeOrder(services.orderUri(), "a", widget));
     await().atMost(Duration.ofSeconds(5)).until(() -> services.gremlin().recentDecisions().stream().map(GremlinDecision::method).anyMatch("PUT"::equals));
     answers.add(post("/orders", OrderHttp.placeOrder(services.orderUri(), "a", widget)));
     answers.add(post("/orders", OrderHttp.placeOrder(services.orderUri(), "b", widget)));
@@ -132,10 +122,10 @@ class OrderOpenApiDocumentTest {
 
     // an order inventory is too slow for, and how it reads before and after it settles
     services.gremlin("fixed(3s) after route=\"PUT /reservations/*\"");
-    OrderHttp.Reply pending = OrderHttp.placeOrder(services.orderUri(), "c", widget);
+    RawHttp.Reply pending = OrderHttp.placeOrder(services.orderUri(), "c", widget);
     answers.add(post("/orders", pending));
-    answers.add(get("/orders/{orderId}", OrderHttp.getOrder(services.orderUri(), pending.orderId())));
-    await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(pending.orderId()).status().isFinal());
+    answers.add(get("/orders/{orderId}", OrderHttp.getOrder(services.orderUri(), pending.field("orderId"))));
+    await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(pending.field("orderId")).status().isFinal());
     answers.add(post("/orders", OrderHttp.placeOrder(services.orderUri(), "c", widget)));
     services.gremlin("none");
 
@@ -149,26 +139,26 @@ class OrderOpenApiDocumentTest {
     answers.add(post("/orders", OrderHttp.placeOrder(services.orderUri(), "d", OrderHttp.order("nothing", 1))));
     answers.add(post("/orders", OrderHttp.placeOrder(services.orderUri(), "d", "{\"orderId\":\"" + placed + "\",\"sku\":\"widget\",\"quantity\":2}")));
     answers.add(post("/orders", OrderHttp.placeOrder(services.orderUri(), "a", OrderHttp.order("widget", 2))));
-    answers.add(post("/orders", OrderHttp.send(services.orderUri(), "POST", "/orders", "text/plain", widget, "Idempotency-Key", "d")));
-    answers.add(post("/orders", OrderHttp.send(services.orderUri(), "POST", "/orders", OrderHttp.JSON,
+    answers.add(post("/orders", RawHttp.send(services.orderUri(), "POST", "/orders", "text/plain", widget, "Idempotency-Key", "d")));
+    answers.add(post("/orders", RawHttp.send(services.orderUri(), "POST", "/orders", RawHttp.JSON,
         "{\"pad\":\"" + "x".repeat(70_000) + "\"}", "Idempotency-Key", "d", "Connection", "close")));
     answers.add(post("/orders", OrderHttp.placeOrder(services.orderUri(), "d", widget, "X-Padding", "p".repeat(17_000))));
     answers.add(post("/orders", OrderHttp.placeOrder(services.orderUri(), "d", widget, "Valerix-Budget-Ms", "0")));
     answers.add(get("/orders/{orderId}", OrderHttp.getOrder(services.orderUri(), "nobody")));
-    answers.add(get("/orders/{orderId}", OrderHttp.send(services.orderUri(), "GET", "/orders/" + placed, null, null, "Valerix-Budget-Ms", "soon")));
-    answers.add(get("/orders/{orderId}", OrderHttp.send(services.orderUri(), "GET", "/orders/" + placed, null, null, "X-Padding", "p".repeat(17_000))));
-    answers.add(get("/orders/{orderId}", OrderHttp.send(services.orderUri(), "GET", "/orders/" + placed, null, null, "Valerix-Budget-Ms", "0")));
-    answers.add(answer("PUT", "/orders", OrderHttp.send(services.orderUri(), "PUT", "/orders", OrderHttp.JSON, widget)));
-    answers.add(answer("DELETE", "/orders/{orderId}", OrderHttp.send(services.orderUri(), "DELETE", "/orders/" + placed, null, null)));
-    answers.add(answer("GET", null, OrderHttp.send(services.orderUri(), "GET", "/order", null, null)));
-    answers.add(get("/health", OrderHttp.send(services.orderUri(), "GET", "/health", null, null)));
-    answers.add(get("/metrics", OrderHttp.send(services.orderUri(), "GET", "/metrics", null, null)));
+    answers.add(get("/orders/{orderId}", RawHttp.send(services.orderUri(), "GET", "/orders/" + placed, null, null, "Valerix-Budget-Ms", "soon")));
+    answers.add(get("/orders/{orderId}", RawHttp.send(services.orderUri(), "GET", "/orders/" + placed, null, null, "X-Padding", "p".repeat(17_000))));
+    answers.add(get("/orders/{orderId}", RawHttp.send(services.orderUri(), "GET", "/orders/" + placed, null, null, "Valerix-Budget-Ms", "0")));
+    answers.add(answer("PUT", "/orders", RawHttp.send(services.orderUri(), "PUT", "/orders", RawHttp.JSON, widget)));
+    answers.add(answer("DELETE", "/orders/{orderId}", RawHttp.send(services.orderUri(), "DELETE", "/orders/" + placed, null, null)));
+    answers.add(answer("GET", null, RawHttp.send(services.orderUri(), "GET", "/order", null, null)));
+    answers.add(get("/health", RawHttp.send(services.orderUri(), "GET", "/health", null, null)));
+    answers.add(get("/metrics", RawHttp.send(services.orderUri(), "GET", "/metrics", null, null)));
 
     // and with its database gone
     services.orderDb().close();
     answers.add(post("/orders", OrderHttp.placeOrder(services.orderUri(), "e", widget)));
     answers.add(get("/orders/{orderId}", OrderHttp.getOrder(services.orderUri(), placed)));
-    answers.add(get("/health", OrderHttp.send(services.orderUri(), "GET", "/health", null, null)));
+    answers.add(get("/health", RawHttp.send(services.orderUri(), "GET", "/health", null, null)));
 
     // Then the document has each of them where it belongs
     assertThat(answers).extracting(Answer::status).contains(200, 201, 202, 400, 404, 405, 409, 413, 415, 422, 431, 500, 503, 504);
@@ -195,17 +185,13 @@ class OrderOpenApiDocumentTest {
   }
 
   private static JsonNode response(String method, String route, int status) {
-    return resolve(document.path("paths").path(route).path(method).path("responses").path(Integer.toString(status)));
+    return openApi.response(method.toUpperCase(Locale.ROOT) + " " + route, status);
   }
 
   private static boolean describes(JsonNode response, String slug) {
     return response.path("description").asText().contains("`" + slug + "`");
   }
 
-  private static JsonNode resolve(JsonNode node) {
-    String ref = node.path("$ref").asText(null);
-    return ref == null ? node : document.at(ref.substring(1));
-  }
 
   private static List<String> names(JsonNode headers) {
     List<String> names = new ArrayList<>();
@@ -213,21 +199,17 @@ class OrderOpenApiDocumentTest {
     return names;
   }
 
-  private static Answer post(String route, OrderHttp.Reply reply) {
+  private static Answer post(String route, RawHttp.Reply reply) {
     return answer("POST", route, reply);
   }
 
-  private static Answer get(String route, OrderHttp.Reply reply) {
+  private static Answer get(String route, RawHttp.Reply reply) {
     return answer("GET", route, reply);
   }
 
-  private static Answer answer(String method, String route, OrderHttp.Reply reply) {
+  private static Answer answer(String method, String route, RawHttp.Reply reply) {
     String contentType = reply.header("Content-Type");
     String type = contentType != null && contentType.startsWith("application/problem+json") ? reply.problemType() : null;
     return new Answer(method, route, reply.status(), type);
-  }
-
-  private static Path openApiFile() {
-    return Path.of(System.getProperty("basedir", ".")).resolve("../api/openapi.yaml").normalize();
   }
 }

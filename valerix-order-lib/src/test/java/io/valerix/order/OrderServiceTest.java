@@ -6,11 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.ProblemException;
-import io.valerix.core.time.ManualNanoClock;
 import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.ManualWallClock;
 import io.valerix.core.testing.TestDatabase;
+import io.valerix.core.time.ManualNanoClock;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +38,7 @@ class OrderServiceTest {
   @TempDir Path dir;
   private TestDatabase database;
 
-  private final MutableClock clock = new MutableClock();
+  private final ManualWallClock clock = new ManualWallClock(Instant.parse("2026-11-25T12:00:00Z"));
   private ScriptedInventory inventory;
   private HikariDataSource db;
   private OrderService service;

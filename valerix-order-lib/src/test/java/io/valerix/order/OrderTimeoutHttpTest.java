@@ -2,6 +2,7 @@ package io.valerix.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.valerix.core.testing.RawHttp;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class OrderTimeoutHttpTest {
         })));
 
     // When an order is placed
-    OrderHttp.Reply reply = services.place("slow-start", "widget", 1);
+    RawHttp.Reply reply = services.place("slow-start", "widget", 1);
 
     // Then the answer comes within the timeout, not the timeout after the slow start
     assertThat(reply.status()).isEqualTo(202);

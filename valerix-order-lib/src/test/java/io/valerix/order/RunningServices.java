@@ -5,6 +5,8 @@ import io.valerix.core.gremlin.Gremlin;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.service.ServiceKit;
 import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.DatabaseRows;
+import io.valerix.core.testing.RawHttp;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.inventory.StockLevel;
 import java.io.IOException;
@@ -22,8 +24,8 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
-import javax.sql.DataSource;
 import java.util.stream.Stream;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -160,7 +162,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
     }
 
     /** {@code POST /orders} for {@code quantity} of {@code sku} under {@code key}. */
-    OrderHttp.Reply place(String key, String sku, int quantity) {
+    RawHttp.Reply place(String key, String sku, int quantity) {
       return OrderHttp.placeOrder(order.uri(), key, OrderHttp.order(sku, quantity));
     }
 
@@ -177,7 +179,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
     /** Every reservation record at inventory: order id to {@code STATUS|sku|quantity}, read from its database. */
     Map<String, String> reservations() {
       Map<String, String> records = new LinkedHashMap<>();
-      for (String row : Tables.rows(inventoryDb, "SELECT order_id, status, sku, quantity FROM inventory_reservation ORDER BY order_id")) {
+      for (String row : DatabaseRows.rows(inventoryDb, "SELECT order_id, status, sku, quantity FROM inventory_reservation ORDER BY order_id")) {
         int bar = row.indexOf('|');
         records.put(row.substring(0, bar), row.substring(bar + 1));
       }
@@ -187,7 +189,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
     /** Every order: order id to {@code STATUS|sku|quantity}, read from the order database. */
     Map<String, String> orders() {
       Map<String, String> records = new LinkedHashMap<>();
-      for (String row : Tables.rows(orderDb, "SELECT order_id, status, sku, quantity FROM orders ORDER BY order_id")) {
+      for (String row : DatabaseRows.rows(orderDb, "SELECT order_id, status, sku, quantity FROM orders ORDER BY order_id")) {
         int bar = row.indexOf('|');
         records.put(row.substring(0, bar), row.substring(bar + 1));
       }
@@ -204,7 +206,7 @@ final class RunningServices implements AfterEachCallback, AfterAllCallback {
     }
 
     long pendingOrders() {
-      return Tables.count(orderDb, "SELECT COUNT(*) FROM orders WHERE status = 'PENDING'");
+      return DatabaseRows.count(orderDb, "SELECT COUNT(*) FROM orders WHERE status = 'PENDING'");
     }
   }
 

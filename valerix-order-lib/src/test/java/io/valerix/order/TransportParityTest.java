@@ -3,6 +3,7 @@ package io.valerix.order;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.valerix.core.testing.RawHttp;
 import io.valerix.order.RunningServices.Transport;
 import java.time.Duration;
 import java.util.Map;
@@ -31,11 +32,11 @@ class TransportParityTest {
     // and this test is about the outcome being the same on both transports, not about speed.
     RunningServices.Services services = running.start(s -> s.transport(transport).stock("widget=10").timeout(Duration.ofSeconds(20)));
 
-    OrderHttp.Reply placed = services.place("fast", "widget", 3);
+    RawHttp.Reply placed = services.place("fast", "widget", 3);
 
     assertThat(placed.status()).isEqualTo(201);
-    assertThat(placed.orderStatus()).isEqualTo("CONFIRMED");
-    assertThat(services.reservations()).containsExactly(Map.entry(placed.orderId(), "RESERVED|widget|3"));
+    assertThat(placed.field("status")).isEqualTo("CONFIRMED");
+    assertThat(services.reservations()).containsExactly(Map.entry(placed.field("orderId"), "RESERVED|widget|3"));
     assertThat(services.stock("widget").available()).isEqualTo(7);
   }
 
@@ -44,10 +45,10 @@ class TransportParityTest {
   void anOrderForMoreThanIsLeftIsRejectedAndTakesNothing(Transport transport) {
     RunningServices.Services services = running.start(s -> s.transport(transport).stock("widget=2").timeout(TIMEOUT));
 
-    OrderHttp.Reply placed = services.place("too-many", "widget", 3);
+    RawHttp.Reply placed = services.place("too-many", "widget", 3);
 
     assertThat(placed.status()).isEqualTo(201);
-    assertThat(placed.orderStatus()).isEqualTo("REJECTED");
+    assertThat(placed.field("status")).isEqualTo("REJECTED");
     assertThat(placed.json().path("message").asText()).startsWith("Out of stock");
     assertThat(services.stock("widget").available()).isEqualTo(2);
   }
@@ -57,7 +58,7 @@ class TransportParityTest {
   void anUnknownSkuIsRefusedBeforeAnythingIsWritten(Transport transport) {
     RunningServices.Services services = running.start(s -> s.transport(transport).stock("widget=2").timeout(TIMEOUT));
 
-    OrderHttp.Reply placed = services.place("unknown", "nothing", 1);
+    RawHttp.Reply placed = services.place("unknown", "nothing", 1);
 
     assertThat(placed.status()).isEqualTo(422);
     assertThat(placed.problemType()).isEqualTo("urn:valerix:problem:unknown-sku");
@@ -74,12 +75,12 @@ class TransportParityTest {
         .gremlin("fixed(1s) after route=\"PUT /reservations/*\"")
         .timeout(TIMEOUT));
 
-    OrderHttp.Reply placed = services.place("late", "widget", 3);
+    RawHttp.Reply placed = services.place("late", "widget", 3);
 
     assertThat(placed.status()).isEqualTo(202);
-    assertThat(placed.orderStatus()).isEqualTo("PENDING");
-    await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(placed.orderId()).status() == OrderStatus.CONFIRMED);
-    assertThat(services.reservations()).containsExactly(Map.entry(placed.orderId(), "RESERVED|widget|3"));
+    assertThat(placed.field("status")).isEqualTo("PENDING");
+    await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(placed.field("orderId")).status() == OrderStatus.CONFIRMED);
+    assertThat(services.reservations()).containsExactly(Map.entry(placed.field("orderId"), "RESERVED|widget|3"));
     assertThat(services.stock("widget").available()).isEqualTo(7);
   }
 
@@ -94,14 +95,14 @@ class TransportParityTest {
         .timeout(TIMEOUT));
 
     // When the order is placed
-    OrderHttp.Reply placed = services.place("held", "widget", 3);
+    RawHttp.Reply placed = services.place("held", "widget", 3);
 
     // Then it is PENDING, then FAILED, and when the held reserve lands it takes nothing (over
     // HTTP inventory refuses it, its budget gone; in process it meets the tombstone)
     assertThat(placed.status()).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(placed.orderId()).status() == OrderStatus.FAILED);
+    await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(placed.field("orderId")).status() == OrderStatus.FAILED);
     await().atMost(Duration.ofSeconds(10)).until(() -> services.finishedReserves() == 1);
-    assertThat(services.reservations()).containsExactly(Map.entry(placed.orderId(), "CANCELLED|null|null"));
+    assertThat(services.reservations()).containsExactly(Map.entry(placed.field("orderId"), "CANCELLED|null|null"));
     assertThat(services.stock("widget").available()).isEqualTo(10);
   }
 }

@@ -3,6 +3,7 @@ package io.valerix.order;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.valerix.core.testing.RawHttp;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -33,14 +34,14 @@ class UncertainOutcomeHttpTest {
         .timeout(TIMEOUT));
 
     // When an order is placed
-    OrderHttp.Reply placed = services.place("late-answer", "widget", 2);
+    RawHttp.Reply placed = services.place("late-answer", "widget", 2);
 
     // Then it is accepted as PENDING, with where to look it up
-    String orderId = placed.orderId();
+    String orderId = placed.field("orderId");
     assertThat(placed.status()).as("%s", placed).isEqualTo(202);
-    assertThat(placed.orderStatus()).isEqualTo("PENDING");
+    assertThat(placed.field("status")).isEqualTo("PENDING");
     assertThat(placed.header("Location")).isEqualTo("/orders/" + orderId);
-    assertThat(OrderHttp.getOrder(services.orderUri(), orderId).orderStatus()).isEqualTo("PENDING");
+    assertThat(OrderHttp.getOrder(services.orderUri(), orderId).field("status")).isEqualTo("PENDING");
 
     // And the reconciler finds the reservation and confirms it, with the stock taken once
     await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(orderId).status() == OrderStatus.CONFIRMED);
@@ -48,9 +49,9 @@ class UncertainOutcomeHttpTest {
     assertThat(services.stock("widget").available()).isEqualTo(98);
 
     // And a retry with the key gets the settled order, not the stale timeout
-    OrderHttp.Reply retried = services.place("late-answer", "widget", 2);
+    RawHttp.Reply retried = services.place("late-answer", "widget", 2);
     assertThat(retried.status()).isEqualTo(200);
-    assertThat(retried.orderStatus()).isEqualTo("CONFIRMED");
+    assertThat(retried.field("status")).isEqualTo("CONFIRMED");
   }
 
   @Test
@@ -62,12 +63,12 @@ class UncertainOutcomeHttpTest {
         .timeout(TIMEOUT));
 
     // When an order is placed
-    OrderHttp.Reply placed = services.place("forged", "widget", 2);
+    RawHttp.Reply placed = services.place("forged", "widget", 2);
 
     // Then it is not taken for a refusal: the outcome is unknown, and the reconciler finds it reserved
     assertThat(placed.status()).as("%s", placed).isEqualTo(202);
-    await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(placed.orderId()).status() == OrderStatus.CONFIRMED);
-    assertThat(services.reservations()).containsExactly(Map.entry(placed.orderId(), "RESERVED|widget|2"));
+    await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(placed.field("orderId")).status() == OrderStatus.CONFIRMED);
+    assertThat(services.reservations()).containsExactly(Map.entry(placed.field("orderId"), "RESERVED|widget|2"));
     assertThat(services.stock("widget").available()).isEqualTo(98);
   }
 
@@ -78,17 +79,17 @@ class UncertainOutcomeHttpTest {
         .stock("widget=100")
         .gremlin("fixed(1s) after route=\"PUT /reservations/*\"; error(400) route=\"GET /reservations/*\"")
         .timeout(TIMEOUT));
-    OrderHttp.Reply placed = services.place("unanswered", "widget", 2);
+    RawHttp.Reply placed = services.place("unanswered", "widget", 2);
     assertThat(placed.status()).isEqualTo(202);
 
     // When the reconciler has asked twice and been refused twice
     await().atMost(Duration.ofSeconds(15))
-        .until(() -> lookups(services) >= 2 || services.orderNamed(placed.orderId()).status() != OrderStatus.PENDING);
+        .until(() -> lookups(services) >= 2 || services.orderNamed(placed.field("orderId")).status() != OrderStatus.PENDING);
 
     // Then the order is still PENDING (not FAILED with its stock held), and settles once lookups work
-    assertThat(services.orderNamed(placed.orderId()).status()).isEqualTo(OrderStatus.PENDING);
+    assertThat(services.orderNamed(placed.field("orderId")).status()).isEqualTo(OrderStatus.PENDING);
     services.gremlin("none");
-    await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(placed.orderId()).status() == OrderStatus.CONFIRMED);
+    await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(placed.field("orderId")).status() == OrderStatus.CONFIRMED);
     assertThat(services.stock("widget").available()).isEqualTo(98);
   }
 
@@ -110,32 +111,32 @@ class UncertainOutcomeHttpTest {
     RunningServices.Services services = running.start(s -> s.stock("widget=100").gremlin(gremlin).timeout(TIMEOUT));
 
     // When an order is placed
-    OrderHttp.Reply placed = services.place("lost", "widget", 2);
-    String orderId = placed.orderId();
+    RawHttp.Reply placed = services.place("lost", "widget", 2);
+    String orderId = placed.field("orderId");
     assertThat(placed.status()).as("%s", placed).isEqualTo(202);
-    assertThat(placed.orderStatus()).isEqualTo("PENDING");
+    assertThat(placed.field("status")).isEqualTo("PENDING");
 
     // Then the reconciler cancels it at inventory, leaving a tombstone, and fails it
     await().atMost(Duration.ofSeconds(15)).until(() -> services.orderNamed(orderId).status() == OrderStatus.FAILED);
     await().atMost(Duration.ofSeconds(10)).until(() -> services.finishedReserves() >= 1);
     assertThat(services.reservations()).containsExactly(Map.entry(orderId, "CANCELLED|null|null"));
     assertThat(services.stock("widget").available()).isEqualTo(100);
-    OrderHttp.Reply failed = OrderHttp.getOrder(services.orderUri(), orderId);
-    assertThat(failed.orderStatus()).isEqualTo("FAILED");
+    RawHttp.Reply failed = OrderHttp.getOrder(services.orderUri(), orderId);
+    assertThat(failed.field("status")).isEqualTo("FAILED");
     assertThat(failed.json().path("message").asText()).startsWith("Failed:");
 
     // And a reserve for that order arriving late, now that the link works, takes nothing
     services.gremlin("none");
-    OrderHttp.Reply late = OrderHttp.send(services.inventory().uri(), "PUT", "/reservations/" + orderId, OrderHttp.JSON,
+    RawHttp.Reply late = RawHttp.send(services.inventory().uri(), "PUT", "/reservations/" + orderId, RawHttp.JSON,
         OrderHttp.order("widget", 2), "Authorization", "Bearer " + ServiceTokens.SERVICE_TOKEN);
     assertThat(late.status()).isEqualTo(200);
-    assertThat(late.orderStatus()).isEqualTo("CANCELLED");
+    assertThat(late.field("status")).isEqualTo("CANCELLED");
     assertThat(services.stock("widget").available()).isEqualTo(100);
 
     // And a retry of the order gets the failure, and places nothing new
-    OrderHttp.Reply retried = services.place("lost", "widget", 2);
+    RawHttp.Reply retried = services.place("lost", "widget", 2);
     assertThat(retried.status()).isEqualTo(200);
-    assertThat(retried.orderStatus()).isEqualTo("FAILED");
+    assertThat(retried.field("status")).isEqualTo("FAILED");
     assertThat(services.orders()).containsExactly(Map.entry(orderId, "FAILED|widget|2"));
   }
 }

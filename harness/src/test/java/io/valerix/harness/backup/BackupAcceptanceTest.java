@@ -1,7 +1,6 @@
 package io.valerix.harness.backup;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,6 +10,7 @@ import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.JournalArchiver;
 import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.jdbc.PostgresCluster;
+import io.valerix.core.testing.ChildJvm;
 import io.valerix.core.testing.TestPostgres;
 import io.valerix.harness.ValerixCli;
 import io.valerix.inventory.InventoryConfig;
@@ -18,13 +18,10 @@ import io.valerix.inventory.InventoryService;
 import io.valerix.inventory.ReservationStatus;
 import io.valerix.inventory.StockLevel;
 import io.valerix.order.Order;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,8 +31,6 @@ import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -55,7 +50,6 @@ import picocli.CommandLine;
 class BackupAcceptanceTest {
 
   private static final String TOKEN = "acceptance-token-0123456789";
-  private static final String EOF = "\u0000eof";
 
   @TempDir Path dir;
 
@@ -82,15 +76,12 @@ class BackupAcceptanceTest {
     Path archiveDir = ServiceArchiving.defaultArchive(data);
     LocalDate day = LocalDate.now(ZoneOffset.UTC);
     try (BackupServiceStandIn standIn = BackupServiceStandIn.start(0, java.time.InstantSource.system(), null)) {
-      Process child = startChild(data, postgres);
+      ChildJvm child = startChild(data, postgres);
       OrderLoad load = null;
       Instant killedAt;
       Instant chosenTime;
       try {
-        BlockingQueue<String> lines = readLines(child);
-        String ready = next(lines);
-        assertThat(ready).startsWith("READY ");
-        String[] uris = ready.split(" ");
+        String[] uris = child.awaitLine("READY ", Duration.ofSeconds(60)).split(" ");
         URI order = URI.create(uris[1]);
         URI inventory = URI.create(uris[2]);
 
@@ -142,14 +133,12 @@ class BackupAcceptanceTest {
         await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 180);
 
         // and the services are killed with kill -9, mid-stream
-        child.destroyForcibly();
         killedAt = Instant.now();
-        assertThat(child.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        child.killMinusNine();
       } finally {
-        child.destroyForcibly();
+        child.close();
         if (postgres) {
           // kill -9 leaves the child's PostgreSQL server running (as a crash of the JVM would); stop it.
-          child.waitFor(30, TimeUnit.SECONDS);
           PostgresCluster.start(data.resolve(ServiceArchiving.CLUSTER)).close();
         }
         if (load != null) {
@@ -306,40 +295,12 @@ class BackupAcceptanceTest {
     }
   }
 
-  private Process startChild(Path data, boolean postgres) throws IOException {
+  private ChildJvm startChild(Path data, boolean postgres) throws IOException {
     Files.createDirectories(dir);
-    String java = ProcessHandle.current().info().command().orElseThrow();
-    ProcessBuilder builder = new ProcessBuilder(
-        java, "-Xmx384m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-        "-cp", System.getProperty("java.class.path"),
-        BackupServicesProcess.class.getName(), data.toString(), TOKEN, postgres ? "postgres" : "h2");
-    builder.redirectError(dir.resolve("child.stderr.log").toFile());
-    return builder.start();
-  }
-
-  private static BlockingQueue<String> readLines(Process child) {
-    BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-    Thread.ofPlatform().daemon().name("child-stdout").start(() -> {
-      try (BufferedReader reader = new BufferedReader(new InputStreamReader(child.getInputStream(), StandardCharsets.UTF_8))) {
-        for (String line = reader.readLine(); line != null; line = reader.readLine()) {
-          lines.add(line);
-        }
-      } catch (IOException ignored) {
-        // The pipe broke with the kill.
-      } finally {
-        lines.add(EOF);
-      }
-    });
-    return lines;
-  }
-
-  private String next(BlockingQueue<String> lines) throws Exception {
-    String line = lines.poll(60, TimeUnit.SECONDS);
-    if (line == null || line.equals(EOF)) {
-      List<String> log = Files.readAllLines(dir.resolve("child.stderr.log"));
-      fail("no READY from the child; its stderr:%n%s", String.join("\n", log.subList(Math.max(0, log.size() - 40), log.size())));
-    }
-    return line;
+    return ChildJvm.of(BackupServicesProcess.class).heap("384m")
+        .arguments(data.toString(), TOKEN, postgres ? "postgres" : "h2")
+        .stderrTo(dir.resolve("child.stderr.log"))
+        .start();
   }
 
   record CliRun(int exit, String out, String err) {}

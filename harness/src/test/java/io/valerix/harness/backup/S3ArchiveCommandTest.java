@@ -10,18 +10,15 @@ import io.valerix.backup.s3.testing.S3Gate;
 import io.valerix.backup.s3.testing.TestS3;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.health.HealthConfig;
+import io.valerix.core.testing.RawHttp;
 import io.valerix.harness.ServicePair;
 import io.valerix.harness.ValerixCli;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.Map;
-import okhttp3.OkHttpClient;
-import okhttp3.Request;
-import okhttp3.Response;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -44,7 +41,6 @@ class S3ArchiveCommandTest {
   private String archive;
   private ServicePair pair;
   private BackupServiceStandIn standIn;
-  private final OkHttpClient http = new OkHttpClient();
 
   @BeforeEach
   void startServicesArchivingToABucket() throws Exception {
@@ -128,13 +124,12 @@ class S3ArchiveCommandTest {
     assertThat(gate.refusedWrites()).isGreaterThanOrEqualTo(2);
 
     // And /health names it, without taking the service out of rotation
-    try (Response health = http.newCall(new Request.Builder().url(pair.orderUri().resolve("/health").toString()).build()).execute()) {
-      JsonNode body = JSON.readTree(health.body().string());
-      assertThat(health.code()).isEqualTo(200);
-      assertThat(body.path("status").asText()).isEqualTo("UP");
-      assertThat(body.path("checks").path("archive").path("status").asText()).isEqualTo("DOWN");
-      assertThat(body.path("checks").path("archive").path("detail").asText()).contains("fails since", "403 AccessDenied");
-    }
+    RawHttp.Reply health = RawHttp.send(pair.orderUri(), "GET", "/health", null, null);
+    JsonNode body = health.json();
+    assertThat(health.status()).isEqualTo(200);
+    assertThat(body.path("status").asText()).isEqualTo("UP");
+    assertThat(body.path("checks").path("archive").path("status").asText()).isEqualTo("DOWN");
+    assertThat(body.path("checks").path("archive").path("detail").asText()).contains("fails since", "403 AccessDenied");
 
     // When the bucket accepts writes again, verify (which seals first) finds every order archived
     gate.refuseWrites(false);
@@ -155,11 +150,9 @@ class S3ArchiveCommandTest {
     return all;
   }
 
-  private JsonNode get(String path) throws IOException {
-    Request request = new Request.Builder().url(pair.orderUri().resolve(path).toString()).header("Authorization", "Bearer " + TOKEN).build();
-    try (Response response = http.newCall(request).execute()) {
-      assertThat(response.code()).as(path).isEqualTo(200);
-      return JSON.readTree(response.body().string());
-    }
+  private JsonNode get(String path) {
+    RawHttp.Reply response = RawHttp.send(pair.orderUri(), "GET", path, null, null, "Authorization", "Bearer " + TOKEN);
+    assertThat(response.status()).as(path).isEqualTo(200);
+    return response.json();
   }
 }

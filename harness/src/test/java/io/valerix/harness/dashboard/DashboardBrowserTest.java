@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.openqa.selenium.support.ui.ExpectedConditions.attributeToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
 import static org.openqa.selenium.support.ui.ExpectedConditions.textToBePresentInElementLocated;
-import static org.openqa.selenium.support.ui.ExpectedConditions.visibilityOfElementLocated;
 
 import io.valerix.core.gremlin.GremlinSpec;
+import io.valerix.core.testing.RawHttp;
 import io.valerix.inventory.StockLevel;
 import io.valerix.order.Order;
 import io.valerix.order.OrderStatus;
@@ -235,7 +235,7 @@ class DashboardBrowserTest {
 
   /** POST /orders requests the order service answered, whatever the status, from its never-reset counters. */
   private long postOrderRequests() {
-    return TestHttp.get(running.order("/metrics")).body().lines()
+    return RawHttp.get(running.order("/metrics")).body().lines()
         .filter(line -> line.startsWith("valerix_http_server_requests_total{")
             && line.contains("route=\"/orders\"") && line.contains("method=\"POST\""))
         .mapToLong(line -> (long) Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1)))

@@ -5,6 +5,7 @@ import static org.openqa.selenium.support.ui.ExpectedConditions.textToBe;
 
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.health.HealthConfig;
+import io.valerix.core.testing.RawHttp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -41,10 +42,10 @@ class DashboardDocsScreenshot {
     ChromeDriver browser = HeadlessChromium.start(profile);
     ScheduledExecutorService load = Executors.newScheduledThreadPool(4);
     try (RunningDashboard running = RunningDashboard.start(dir, HealthConfig.defaults(), Duration.ofSeconds(2))) {
-      load.scheduleAtFixedRate(() -> TestHttp.get(running.inventory("/inventory/widget")), 0, 250, TimeUnit.MILLISECONDS);
+      load.scheduleAtFixedRate(() -> RawHttp.get(running.inventory("/inventory/widget")), 0, 250, TimeUnit.MILLISECONDS);
       running.pair.gremlin().replaceSpec(GremlinSpec.parse("lognormal(40ms,0.6)"));
       AtomicInteger n = new AtomicInteger();
-      load.scheduleAtFixedRate(() -> TestHttp.placeOrder(running.pair.orderUri(), "docs-" + n.incrementAndGet(), "widget", 1),
+      load.scheduleAtFixedRate(() -> RawHttp.post(running.pair.orderUri(), "/orders", "{\"sku\":\"widget\",\"quantity\":1}", "Idempotency-Key", "docs-" + n.incrementAndGet()),
           0, 250, TimeUnit.MILLISECONDS);
 
       browser.get(Dashboard.url(running.pair.orderUri(), RunningDashboard.TOKEN).toString());

@@ -6,9 +6,9 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.valerix.core.health.HealthConfig;
+import io.valerix.core.testing.RawHttp;
 import io.valerix.inventory.StockLevel;
 import java.net.URI;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,7 +81,7 @@ class DashboardEventsTest {
   void samplesCarryTheLightsFiguresOrdersStockAndGremlinThePageShows() throws Exception {
     StockLevel before = running.pair.inventory().service().stockLevel("widget").orElseThrow();
     for (int i = 0; i < 3; i++) {
-      assertThat(TestHttp.placeOrder(running.pair.orderUri(), "figures-" + i, "widget", 2).statusCode()).isEqualTo(201);
+      assertThat(RawHttp.post(running.pair.orderUri(), "/orders", "{\"sku\":\"widget\",\"quantity\":2}", "Idempotency-Key", "figures-" + i).status()).isEqualTo(201);
     }
 
     try (EventStreamClient events = new EventStreamClient(running.order("/dashboard/events"))) {
@@ -129,13 +129,13 @@ class DashboardEventsTest {
   @Test
   void sampleFiguresAreTheOnesHealthReportsForTheSameWindow() {
     for (int i = 0; i < 5; i++) {
-      TestHttp.placeOrder(running.pair.orderUri(), "same-" + i, "widget", 1);
+      RawHttp.post(running.pair.orderUri(), "/orders", "{\"sku\":\"widget\",\"quantity\":1}", "Idempotency-Key", "same-" + i);
     }
     // The order service's view of inventory changes only when it calls inventory, so a sample and
     // a /health read between two calls see the same window: same light, count and percentiles.
     await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-      JsonNode health = TestHttp.json(TestHttp.get(running.order("/health"))).at("/dependencies/inventory");
-      JsonNode seen = scope(TestHttp.json(TestHttp.get(running.order("/dashboard/api/snapshot"), ADMIN)), "inventory-from-order");
+      JsonNode health = RawHttp.get(running.order("/health")).json().at("/dependencies/inventory");
+      JsonNode seen = scope(RawHttp.get(running.order("/dashboard/api/snapshot"), "Authorization", ADMIN).json(), "inventory-from-order");
       assertThat(seen.get("light").asText()).isEqualTo(health.get("light").asText());
       assertThat(seen.get("count").asLong()).isEqualTo(health.get("count").asLong());
       assertThat(seen.get("p50Ms").asDouble()).isEqualTo(health.get("p50Ms").asDouble());
@@ -147,8 +147,8 @@ class DashboardEventsTest {
   @Test
   void aNewPageGetsTheChartHistoryFirstThenTheLatestSample() throws Exception {
     await().atMost(Duration.ofSeconds(10)).until(() -> running.dashboard != null
-        && TestHttp.get(running.order("/dashboard/api/snapshot"), ADMIN).statusCode() == 200
-        && TestHttp.json(TestHttp.get(running.order("/dashboard/api/snapshot"), ADMIN)).get("seq").asLong() >= 3);
+        && RawHttp.get(running.order("/dashboard/api/snapshot"), "Authorization", ADMIN).status() == 200
+        && RawHttp.get(running.order("/dashboard/api/snapshot"), "Authorization", ADMIN).json().get("seq").asLong() >= 3);
 
     try (EventStreamClient events = new EventStreamClient(running.order("/dashboard/events"))) {
       JsonNode history = events.next("history", Duration.ofSeconds(5)).json();
@@ -194,37 +194,37 @@ class DashboardEventsTest {
   void gremlinRoutesForwardTheCallersTokenSoOnlyTheAdminTokenChangesTheGremlin() {
     var uri = running.order("/dashboard/api/gremlin");
 
-    HttpResponse<String> none = TestHttp.put(uri, null, "{\"spec\":\"fixed(20ms)\"}");
-    assertThat(none.statusCode()).isEqualTo(401);
-    assertThat(TestHttp.json(none).get("type").asText()).isEqualTo("urn:valerix:problem:unauthorized");
-    assertThat(none.headers().firstValue("WWW-Authenticate")).isPresent();
-    HttpResponse<String> wrong = TestHttp.put(uri, "Bearer not-the-token-at-all-0000", "{\"spec\":\"fixed(20ms)\"}");
-    assertThat(wrong.statusCode()).isEqualTo(403);
-    assertThat(TestHttp.get(uri).statusCode()).isEqualTo(401);
+    RawHttp.Reply none = RawHttp.send(uri, "PUT", "", RawHttp.JSON, "{\"spec\":\"fixed(20ms)\"}", "Authorization", null);
+    assertThat(none.status()).isEqualTo(401);
+    assertThat(none.json().get("type").asText()).isEqualTo("urn:valerix:problem:unauthorized");
+    assertThat(none.header("WWW-Authenticate")).isNotNull();
+    RawHttp.Reply wrong = RawHttp.send(uri, "PUT", "", RawHttp.JSON, "{\"spec\":\"fixed(20ms)\"}", "Authorization", "Bearer not-the-token-at-all-0000");
+    assertThat(wrong.status()).isEqualTo(403);
+    assertThat(RawHttp.get(uri).status()).isEqualTo(401);
     assertThat(running.pair.gremlin().spec().toText()).isEqualTo("none");
 
-    HttpResponse<String> bad = TestHttp.put(uri, "Bearer " + RunningDashboard.TOKEN, "{\"spec\":\"fixed(twenty)\"}");
-    assertThat(bad.statusCode()).isEqualTo(400);
-    assertThat(TestHttp.json(bad).get("type").asText()).isEqualTo("urn:valerix:problem:invalid-gremlin-spec");
+    RawHttp.Reply bad = RawHttp.send(uri, "PUT", "", RawHttp.JSON, "{\"spec\":\"fixed(twenty)\"}", "Authorization", "Bearer " + RunningDashboard.TOKEN);
+    assertThat(bad.status()).isEqualTo(400);
+    assertThat(bad.json().get("type").asText()).isEqualTo("urn:valerix:problem:invalid-gremlin-spec");
     assertThat(running.pair.gremlin().spec().toText()).isEqualTo("none");
 
-    HttpResponse<String> applied = TestHttp.put(uri, "Bearer " + RunningDashboard.TOKEN, "{\"spec\":\"fixed(20ms)\"}");
-    assertThat(applied.statusCode()).isEqualTo(200);
-    assertThat(TestHttp.json(applied).get("spec").asText()).isEqualTo("fixed(20ms)");
+    RawHttp.Reply applied = RawHttp.send(uri, "PUT", "", RawHttp.JSON, "{\"spec\":\"fixed(20ms)\"}", "Authorization", "Bearer " + RunningDashboard.TOKEN);
+    assertThat(applied.status()).isEqualTo(200);
+    assertThat(applied.json().get("spec").asText()).isEqualTo("fixed(20ms)");
     assertThat(running.pair.gremlin().spec().toText()).isEqualTo("fixed(20ms)");
-    HttpResponse<String> read = TestHttp.get(uri, "Bearer " + RunningDashboard.TOKEN);
-    assertThat(read.statusCode()).isEqualTo(200);
-    assertThat(TestHttp.json(read).get("spec").asText()).isEqualTo("fixed(20ms)");
+    RawHttp.Reply read = RawHttp.get(uri, "Authorization", "Bearer " + RunningDashboard.TOKEN);
+    assertThat(read.status()).isEqualTo(200);
+    assertThat(read.json().get("spec").asText()).isEqualTo("fixed(20ms)");
   }
 
   @Test
   void pageAndEveryFileItNeedsComeFromTheOrderServiceAndThePageNeverHoldsTheToken() {
-    HttpResponse<String> page = TestHttp.get(running.order("/dashboard"));
-    assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.headers().firstValue("Content-Type")).hasValue("text/html; charset=utf-8");
-    assertThat(page.headers().firstValue("Content-Security-Policy")).hasValueSatisfying(
+    RawHttp.Reply page = RawHttp.get(running.order("/dashboard"));
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.header("Content-Type")).isEqualTo("text/html; charset=utf-8");
+    assertThat(page.header("Content-Security-Policy")).isNotNull().satisfies(
         csp -> assertThat(csp).contains("default-src 'self'"));
-    assertThat(page.headers().firstValue("Referrer-Policy")).hasValue("no-referrer");
+    assertThat(page.header("Referrer-Policy")).isEqualTo("no-referrer");
     assertThat(page.body()).doesNotContain(RunningDashboard.TOKEN).doesNotContain("http://").doesNotContain("https://");
 
     Matcher links = Pattern.compile("(?:src|href)=\"([^\"]+)\"").matcher(page.body());
@@ -234,23 +234,23 @@ class DashboardEventsTest {
     }
     assertThat(files).isNotEmpty().allSatisfy(f -> assertThat(f).startsWith("/dashboard/assets/"));
     for (String file : files) {
-      HttpResponse<String> asset = TestHttp.get(running.order(file));
-      assertThat(asset.statusCode()).as(file).isEqualTo(200);
-      String type = asset.headers().firstValue("Content-Type").orElseThrow();
+      RawHttp.Reply asset = RawHttp.get(running.order(file));
+      assertThat(asset.status()).as(file).isEqualTo(200);
+      String type = asset.contentType();
       if (file.endsWith(".js")) {
         assertThat(type).startsWith("text/javascript");
       } else if (file.endsWith(".css")) {
         assertThat(type).startsWith("text/css");
       }
     }
-    assertThat(TestHttp.get(running.order("/dashboard/assets/dashboard.js")).body()).doesNotContain("http://", "https://");
-    assertThat(TestHttp.get(running.order("/dashboard/assets/nothing.js")).statusCode()).isEqualTo(404);
-    assertThat(TestHttp.get(running.order("/dashboard/assets/..%2Fdashboard.html")).statusCode()).isIn(400, 404);
+    assertThat(RawHttp.get(running.order("/dashboard/assets/dashboard.js")).body()).doesNotContain("http://", "https://");
+    assertThat(RawHttp.get(running.order("/dashboard/assets/nothing.js")).status()).isEqualTo(404);
+    assertThat(RawHttp.get(running.order("/dashboard/assets/..%2Fdashboard.html")).status()).isIn(400, 404);
   }
 
   @Test
   void stockRouteListsEverySkuFromTheSameOrigin() {
-    JsonNode items = TestHttp.json(TestHttp.get(running.order("/dashboard/api/stock"), ADMIN)).get("items");
+    JsonNode items = RawHttp.get(running.order("/dashboard/api/stock"), "Authorization", ADMIN).json().get("items");
 
     List<String> skus = new ArrayList<>();
     items.forEach(item -> skus.add(item.get("sku").asText()));
@@ -271,9 +271,9 @@ class DashboardEventsTest {
       EventStreamClient first = new EventStreamClient(small.order("/dashboard/events"));
       first.next("history", Duration.ofSeconds(5));
 
-      HttpResponse<String> second = TestHttp.get(small.order("/dashboard/events"), ADMIN);
-      assertThat(second.statusCode()).isEqualTo(503);
-      assertThat(TestHttp.json(second).get("type").asText()).isEqualTo("urn:valerix:problem:overloaded");
+      RawHttp.Reply second = RawHttp.get(small.order("/dashboard/events"), "Authorization", ADMIN);
+      assertThat(second.status()).isEqualTo(503);
+      assertThat(second.json().get("type").asText()).isEqualTo("urn:valerix:problem:overloaded");
 
       first.close();
       // The server notices the closed connection at its next write, within about a second.
@@ -288,17 +288,17 @@ class DashboardEventsTest {
   @Test
   void apiAndEventStreamWithoutTheAdminTokenAre401AndWithAnotherTokenAre403() throws Exception {
     for (String path : List.of("/dashboard/api/snapshot", "/dashboard/api/stock", "/dashboard/api/gremlin", "/dashboard/events")) {
-      HttpResponse<String> none = TestHttp.get(running.order(path));
-      assertThat(none.statusCode()).as(path).isEqualTo(401);
-      assertThat(none.headers().firstValue("Content-Type")).as(path).hasValue("application/problem+json");
-      assertThat(TestHttp.json(none).get("type").asText()).isEqualTo("urn:valerix:problem:unauthorized");
-      assertThat(TestHttp.get(running.order(path), "Bearer not-the-token-at-all-0000").statusCode()).as(path).isEqualTo(403);
+      RawHttp.Reply none = RawHttp.get(running.order(path));
+      assertThat(none.status()).as(path).isEqualTo(401);
+      assertThat(none.header("Content-Type")).as(path).isEqualTo("application/problem+json");
+      assertThat(none.json().get("type").asText()).isEqualTo("urn:valerix:problem:unauthorized");
+      assertThat(RawHttp.get(running.order(path), "Authorization", "Bearer not-the-token-at-all-0000").status()).as(path).isEqualTo(403);
     }
     try (EventStreamClient anonymous = new EventStreamClient(running.order("/dashboard/events"), null)) {
       assertThat(anonymous.response.statusCode()).isEqualTo(401);
     }
     // The page itself holds nothing secret and loads without the token.
-    assertThat(TestHttp.get(running.order("/dashboard")).statusCode()).isEqualTo(200);
+    assertThat(RawHttp.get(running.order("/dashboard")).status()).isEqualTo(200);
   }
 
   @Test

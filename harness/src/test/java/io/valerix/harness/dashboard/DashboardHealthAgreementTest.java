@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.health.HealthLight;
 import io.valerix.core.health.LightTransition;
+import io.valerix.core.testing.RawHttp;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,7 +112,7 @@ class DashboardHealthAgreementTest {
         .pollInterval(Duration.ofMillis(100))
         .until(() -> {
           double start = running.pair.elapsed().toNanos() / 1e6;
-          JsonNode health = TestHttp.json(TestHttp.get(running.inventory("/health")));
+          JsonNode health = RawHttp.get(running.inventory("/health")).json();
           double finish = running.pair.elapsed().toNanos() / 1e6;
           Reading reading = new Reading(start, finish, HealthLight.valueOf(health.get("light").asText()));
           readings.add(reading);

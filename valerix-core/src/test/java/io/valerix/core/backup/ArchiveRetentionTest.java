@@ -7,6 +7,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.backup.internal.Manifest;
 import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.journal.ChangeJournal;
+import io.valerix.core.testing.ManualWallClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -30,14 +31,14 @@ class ArchiveRetentionTest {
 
   @TempDir Path dir;
   private ArchiveStore archive;
-  private MutableClock clock;
+  private ManualWallClock clock;
   private Widgets widgets;
   private JournalArchiver archiver;
 
   @BeforeEach
   void openDatabase() {
     archive = ArchiveStore.directory(dir.resolve("archive"));
-    clock = new MutableClock(T0);
+    clock = new ManualWallClock(T0);
     widgets = new Widgets(dir.resolve("live"), DB, ChangeJournal.on(clock), 2);
     // Two segments per manifest, so older ones move into list files as in a long-lived archive.
     archiver = JournalArchiver.builder(archive).database(DB, widgets.db).clock(clock).maxManifestSegments(2).build();

@@ -5,22 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.valerix.core.http.BearerTokenFilter;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.journal.ChangeJournal;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Files;
+import io.valerix.core.testing.ManualWallClock;
+import io.valerix.core.testing.OpenApiDocument;
+import io.valerix.core.testing.RawHttp;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -43,14 +34,13 @@ class BackupAdminOpenApiTest {
   private Widgets widgets;
   private JournalArchiver archiver;
   private JsonServer server;
-  private final HttpClient http = HttpClient.newHttpClient();
 
   /** One answer: the documented route it went to, and its status. */
   record Answer(String route, int status, String body) {}
 
   @BeforeEach
   void start() throws Exception {
-    widgets = new Widgets(dir.resolve("live"), "widgets", ChangeJournal.on(new MutableClock(Instant.parse("2025-06-01T00:00:00Z"))), 2);
+    widgets = new Widgets(dir.resolve("live"), "widgets", ChangeJournal.on(new ManualWallClock(Instant.parse("2025-06-01T00:00:00Z"))), 2);
     widgets.put("a", 1);
     archiver = JournalArchiver.builder(ArchiveStore.directory(dir.resolve("archive"))).database("widgets", widgets.db).build();
     server = BackupAdmin.install(JsonServer.builder().name("backup-admin").filter(BearerTokenFilter.admin(TOKEN)), archiver).build();
@@ -66,8 +56,8 @@ class BackupAdminOpenApiTest {
 
   @Test
   void everyBackupAdminRouteAndEveryAnswerItGivesIsDocumented() throws Exception {
-    Map<String, Set<String>> documented = documentedStatuses();
-    assertThat(documented.keySet()).filteredOn(route -> route.contains(" /admin/backup/")).containsExactlyInAnyOrderElementsOf(ROUTES);
+    OpenApiDocument document = OpenApiDocument.read();
+    assertThat(document.routes()).filteredOn(route -> route.contains(" /admin/backup/")).containsExactlyInAnyOrderElementsOf(ROUTES);
 
     // When each route is driven into every answer it gives
     List<Answer> answers = new ArrayList<>();
@@ -88,7 +78,7 @@ class BackupAdminOpenApiTest {
     assertThat(answers).extracting(Answer::status).contains(200, 400, 401, 403, 500);
     SoftAssertions softly = new SoftAssertions();
     for (Answer answer : answers) {
-      softly.assertThat(documented.get(answer.route())).as("%s -> %d (%s)", answer.route(), answer.status(), answer.body())
+      softly.assertThat(document.statuses(answer.route())).as("%s -> %d (%s)", answer.route(), answer.status(), answer.body())
           .contains(Integer.toString(answer.status()));
       if (answer.status() == 500) {
         softly.assertThat(answer.body()).contains("urn:valerix:problem:backup-failed");
@@ -97,55 +87,14 @@ class BackupAdminOpenApiTest {
     softly.assertAll();
     assertThat(answers.get(ROUTES.indexOf("GET /admin/backup/status") * 3).body())
         .contains("\"archive\":").contains(dir.resolve("archive").toAbsolutePath().toString().replace("\\", "\\\\"));
-    assertThat(Files.readString(openApiFile())).contains("`backup-failed`");
+    assertThat(document.text()).contains("`backup-failed`");
   }
 
-  private Answer call(String route, String path, String token) throws Exception {
+  private Answer call(String route, String path, String token) {
     String method = route.substring(0, route.indexOf(' '));
-    HttpRequest.Builder request = HttpRequest.newBuilder(server.uri().resolve(path))
-        .method(method, method.equals("POST") ? HttpRequest.BodyPublishers.ofString("{}") : HttpRequest.BodyPublishers.noBody())
-        .header("Content-Type", "application/json");
-    if (token != null) {
-      request.header("Authorization", "Bearer " + token);
-    }
-    HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    return new Answer(route, response.statusCode(), response.body());
+    RawHttp.Reply reply = RawHttp.sendJson(server.uri(), method, path, method.equals("POST") ? "{}" : null,
+        "Authorization", token == null ? null : "Bearer " + token);
+    return new Answer(route, reply.status(), reply.body());
   }
 
-  /** "METHOD /path" to the statuses listed under its responses, read from the YAML's indentation. */
-  private static Map<String, Set<String>> documentedStatuses() throws Exception {
-    Map<String, Set<String>> routes = new LinkedHashMap<>();
-    Pattern pathLine = Pattern.compile("^  (/\\S*):\\s*$");
-    Pattern methodLine = Pattern.compile("^    (get|put|post|delete|patch):\\s*$");
-    Pattern statusLine = Pattern.compile("^        \"(\\d{3})\":\\s*$");
-    String path = null;
-    String route = null;
-    boolean inPaths = false;
-    for (String line : Files.readAllLines(openApiFile())) {
-      if (!line.startsWith(" ") && !line.isBlank()) {
-        inPaths = line.startsWith("paths:");
-        continue;
-      }
-      if (!inPaths) {
-        continue;
-      }
-      Matcher p = pathLine.matcher(line);
-      Matcher m = methodLine.matcher(line);
-      Matcher s = statusLine.matcher(line);
-      if (p.matches()) {
-        path = p.group(1);
-        route = null;
-      } else if (m.matches() && path != null) {
-        route = m.group(1).toUpperCase(Locale.ROOT) + " " + path;
-        routes.put(route, new LinkedHashSet<>());
-      } else if (s.matches() && route != null) {
-        routes.get(route).add(s.group(1));
-      }
-    }
-    return routes;
-  }
-
-  private static Path openApiFile() {
-    return Path.of(System.getProperty("basedir", ".")).resolve("../api/openapi.yaml").normalize();
-  }
 }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.journal.JournaledTable;
+import io.valerix.core.testing.ManualWallClock;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -36,7 +37,7 @@ class ChangeJournalTest {
 
   @Test
   void aWriteAppendsItsAfterImageInTheSameTransaction() throws Exception {
-    MutableClock clock = new MutableClock(T0);
+    ManualWallClock clock = new ManualWallClock(T0);
     try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(clock), 2)) {
       // When a widget is written and then deleted
       widgets.put("a", 7);
@@ -66,7 +67,7 @@ class ChangeJournalTest {
 
   @Test
   void aRolledBackWriteLeavesNeitherJournalRowNorHole() throws Exception {
-    try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(new MutableClock(T0)), 2)) {
+    try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(new ManualWallClock(T0)), 2)) {
       widgets.put("a", 1);
       // When a transaction captures and then rolls back
       try (Connection c = widgets.db.getConnection()) {
@@ -126,7 +127,7 @@ class ChangeJournalTest {
 
   @Test
   void timeNeverGoesBackEvenWhenTheClockDoes() throws Exception {
-    MutableClock clock = new MutableClock(T0);
+    ManualWallClock clock = new ManualWallClock(T0);
     try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(clock), 2)) {
       widgets.put("a", 1);
       // When the clock steps back an hour
@@ -140,7 +141,7 @@ class ChangeJournalTest {
 
   @Test
   void allRowsOfOneCaptureShareOneTimeAndFollowInOrder() throws Exception {
-    try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(new MutableClock(T0)), 2)) {
+    try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(new ManualWallClock(T0)), 2)) {
       widgets.put("a", 1);
       try (Connection c = widgets.db.getConnection()) {
         c.setAutoCommit(false);
@@ -158,7 +159,7 @@ class ChangeJournalTest {
 
   @Test
   void captureOutsideATransactionIsRefused() throws Exception {
-    try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(new MutableClock(T0)), 2);
+    try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(new ManualWallClock(T0)), 2);
         Connection c = widgets.db.getConnection()) {
       assertThatThrownBy(() -> widgets.journal.capture(c, Widgets.WIDGET.row("a")))
           .isInstanceOf(IllegalStateException.class)
@@ -168,7 +169,7 @@ class ChangeJournalTest {
 
   @Test
   void aWriteThatChangesNothingIsNotJournaled() throws Exception {
-    try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(new MutableClock(T0)), 2)) {
+    try (Widgets widgets = new Widgets(dir, "w", ChangeJournal.on(new ManualWallClock(T0)), 2)) {
       widgets.delete("never-there");
       assertThat(journal(widgets)).isEmpty();
     }

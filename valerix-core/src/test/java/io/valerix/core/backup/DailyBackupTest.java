@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.valerix.core.journal.ChangeJournal;
+import io.valerix.core.testing.ManualWallClock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,7 +33,7 @@ class DailyBackupTest {
 
   @TempDir Path dir;
   private ArchiveStore archive;
-  private MutableClock clock;
+  private ManualWallClock clock;
   private Widgets widgets;
   private JournalArchiver archiver;
   private RecordingService service;
@@ -69,7 +70,7 @@ class DailyBackupTest {
   @BeforeEach
   void setUp() throws Exception {
     archive = ArchiveStore.directory(dir.resolve("archive"));
-    clock = new MutableClock(MORNING);
+    clock = new ManualWallClock(MORNING);
     widgets = new Widgets(dir.resolve("live"), "widgets", ChangeJournal.on(clock), 2);
     archiver = JournalArchiver.builder(archive).database("widgets", widgets.db).clock(clock).build();
     widgets.put("a", 1);

@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.journal.ChangeJournal;
+import io.valerix.core.testing.ManualWallClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -41,7 +42,7 @@ class PointInTimeRestoreTest {
   @TempDir Path dir;
   private Path archiveDir;
   private ArchiveStore archive;
-  private MutableClock clock;
+  private ManualWallClock clock;
   private Widgets widgets;
   private JournalArchiver archiver;
 
@@ -49,7 +50,7 @@ class PointInTimeRestoreTest {
   void openDatabase() {
     archiveDir = dir.resolve("archive");
     archive = ArchiveStore.directory(archiveDir);
-    clock = new MutableClock(T0);
+    clock = new ManualWallClock(T0);
     widgets = new Widgets(dir.resolve("live"), DB, ChangeJournal.on(clock), 4);
     archiver = JournalArchiver.builder(archive).database(DB, widgets.db).clock(clock).build();
   }

@@ -2,6 +2,8 @@ package io.valerix.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.valerix.core.testing.RawHttp;
+import io.valerix.core.testing.RawSocket;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

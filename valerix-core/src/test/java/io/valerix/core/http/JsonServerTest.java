@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.valerix.core.deadline.Deadline;
+import io.valerix.core.testing.RawHttp;
+import io.valerix.core.testing.RawSocket;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.time.Duration;

@@ -2,6 +2,7 @@ package io.valerix.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.valerix.core.testing.RawHttp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -7,6 +7,7 @@ import io.valerix.core.http.ProblemType;
 import io.valerix.core.http.Request;
 import io.valerix.core.http.Response;
 import io.valerix.core.jdbc.SchemaMigrations;
+import io.valerix.core.testing.RawHttp;
 import java.net.URI;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -69,8 +70,8 @@ final class EffectService implements AutoCloseable {
     return server.uri();
   }
 
-  Http.Reply post(String json, String... headers) {
-    return Http.post(uri(), "/orders", json, headers);
+  RawHttp.Reply post(String json, String... headers) {
+    return RawHttp.post(uri(), "/orders", json, headers);
   }
 
   int runs(String orderId) {

@@ -7,6 +7,7 @@ import io.valerix.core.http.Handler;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.http.Response;
 import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.RawHttp;
 import io.valerix.core.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -65,20 +66,20 @@ class IdempotencyConcurrencyTest {
     };
     try (EffectService service = EffectService.start(db, IdempotencyConfig.defaults(), holdThenPlace)) {
 
-      List<Http.Reply> replies = concurrently(requests, i -> {
-        Http.Reply reply = service.post(ORDER, "Idempotency-Key", "k-1");
+      List<RawHttp.Reply> replies = concurrently(requests, i -> {
+        RawHttp.Reply reply = service.post(ORDER, "Idempotency-Key", "k-1");
         if (reply.status() == 409) {
           othersAnswered.countDown();
         }
         return reply;
       });
-      List<Http.Reply> retries = concurrently(10, i -> service.post(ORDER, "Idempotency-Key", "k-1"));
+      List<RawHttp.Reply> retries = concurrently(10, i -> service.post(ORDER, "Idempotency-Key", "k-1"));
 
       assertThat(heldUntilOthersAnswered).isTrue();
       assertThat(service.runs("o-1")).isEqualTo(1);
-      List<Http.Reply> answered = replies.stream().filter(r -> r.status() != 409).toList();
+      List<RawHttp.Reply> answered = replies.stream().filter(r -> r.status() != 409).toList();
       assertThat(answered).hasSize(1);
-      Http.Reply first = answered.get(0);
+      RawHttp.Reply first = answered.get(0);
       assertThat(first.status()).isEqualTo(201);
       assertThat(replies.stream().filter(r -> r.status() == 409))
           .allSatisfy(r -> {
@@ -122,9 +123,9 @@ class IdempotencyConcurrencyTest {
           .build().start()) {
         ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
         try {
-          Future<Http.Reply> first = pool.submit(() -> service.post(ORDER, "Idempotency-Key", "k-1"));
+          Future<RawHttp.Reply> first = pool.submit(() -> service.post(ORDER, "Idempotency-Key", "k-1"));
           assertThat(firstIsRunning.await(20, TimeUnit.SECONDS)).isTrue();
-          Http.Reply second = Http.post(waiting.uri(), "/orders", ORDER, "Idempotency-Key", "k-1");
+          RawHttp.Reply second = RawHttp.post(waiting.uri(), "/orders", ORDER, "Idempotency-Key", "k-1");
 
           assertThat(first.get(20, TimeUnit.SECONDS).status()).isEqualTo(201);
           assertThat(heldUntilSecondWaited).isTrue();
@@ -146,11 +147,11 @@ class IdempotencyConcurrencyTest {
         EffectService second = EffectService.start(secondPool, IdempotencyConfig.defaults(), r -> EffectService.placeOrder(secondPool, r))) {
       List<EffectService> instances = List.of(first, second);
 
-      List<Http.Reply> replies = concurrently(40, i -> instances.get(i % 2).post(ORDER, "Idempotency-Key", "k-1"));
-      Http.Reply settled = second.post(ORDER, "Idempotency-Key", "k-1");
+      List<RawHttp.Reply> replies = concurrently(40, i -> instances.get(i % 2).post(ORDER, "Idempotency-Key", "k-1"));
+      RawHttp.Reply settled = second.post(ORDER, "Idempotency-Key", "k-1");
 
       assertThat(first.runs("o-1")).isEqualTo(1);
-      List<Http.Reply> answered = replies.stream().filter(r -> r.status() != 409).toList();
+      List<RawHttp.Reply> answered = replies.stream().filter(r -> r.status() != 409).toList();
       assertThat(answered).isNotEmpty().allSatisfy(r -> {
         assertThat(r.status()).isEqualTo(201);
         assertThat(r.body()).isEqualTo(settled.body());
@@ -159,11 +160,11 @@ class IdempotencyConcurrencyTest {
     }
   }
 
-  private static List<Http.Reply> concurrently(int count, IntFunction<Http.Reply> request) throws Exception {
+  private static List<RawHttp.Reply> concurrently(int count, IntFunction<RawHttp.Reply> request) throws Exception {
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
     try {
-      List<Future<Http.Reply>> futures = new ArrayList<>();
+      List<Future<RawHttp.Reply>> futures = new ArrayList<>();
       for (int i = 0; i < count; i++) {
         int index = i;
         futures.add(pool.submit(() -> {
@@ -172,8 +173,8 @@ class IdempotencyConcurrencyTest {
         }));
       }
       start.countDown();
-      List<Http.Reply> replies = new ArrayList<>();
-      for (Future<Http.Reply> future : futures) {
+      List<RawHttp.Reply> replies = new ArrayList<>();
+      for (Future<RawHttp.Reply> future : futures) {
         replies.add(future.get(30, TimeUnit.SECONDS));
       }
       return replies;

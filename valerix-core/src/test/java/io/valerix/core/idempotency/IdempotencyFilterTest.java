@@ -8,9 +8,12 @@ import io.valerix.core.http.JsonServer;
 import io.valerix.core.http.ProblemType;
 import io.valerix.core.http.Response;
 import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.testing.ManualWallClock;
+import io.valerix.core.testing.RawHttp;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.Statement;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,7 +31,7 @@ class IdempotencyFilterTest {
   @TempDir Path dir;
   private HikariDataSource db;
   private EffectService service;
-  private final TestClock clock = new TestClock();
+  private final ManualWallClock clock = new ManualWallClock(Instant.parse("2030-01-01T00:00:00Z"));
 
   @BeforeEach
   void openDatabase() {
@@ -60,8 +63,8 @@ class IdempotencyFilterTest {
   void aRetryGetsTheFirstAnswerReplayedAndTheHandlerRunsOnce() {
     startPlacingOrders();
 
-    Http.Reply first = service.post(ORDER, "Idempotency-Key", "k-1");
-    Http.Reply retry = service.post(ORDER, "Idempotency-Key", "k-1");
+    RawHttp.Reply first = service.post(ORDER, "Idempotency-Key", "k-1");
+    RawHttp.Reply retry = service.post(ORDER, "Idempotency-Key", "k-1");
 
     assertThat(first.status()).isEqualTo(201);
     assertThat(first.replayed()).isFalse();
@@ -77,8 +80,8 @@ class IdempotencyFilterTest {
   void reorderedJsonFieldsAreTheSameRequestAndGetTheReplay() {
     startPlacingOrders();
 
-    Http.Reply first = service.post(ORDER, "Idempotency-Key", "k-1");
-    Http.Reply reordered = service.post("{ \"quantity\": 2, \"sku\": \"apple\", \"orderId\": \"o-1\" }", "Idempotency-Key", "k-1");
+    RawHttp.Reply first = service.post(ORDER, "Idempotency-Key", "k-1");
+    RawHttp.Reply reordered = service.post("{ \"quantity\": 2, \"sku\": \"apple\", \"orderId\": \"o-1\" }", "Idempotency-Key", "k-1");
 
     assertThat(reordered.status()).isEqualTo(201);
     assertThat(reordered.replayed()).isTrue();
@@ -91,7 +94,7 @@ class IdempotencyFilterTest {
     startPlacingOrders();
 
     service.post("{\"orderId\":\"o-1\",\"sku\":\"apple\",\"quantity\":1}", "Idempotency-Key", "k-1");
-    Http.Reply retry = service.post("{\"orderId\":\"o-1\",\"sku\":\"apple\",\"quantity\":1.0}", "Idempotency-Key", "k-1");
+    RawHttp.Reply retry = service.post("{\"orderId\":\"o-1\",\"sku\":\"apple\",\"quantity\":1.0}", "Idempotency-Key", "k-1");
 
     assertThat(retry.status()).isEqualTo(201);
     assertThat(retry.replayed()).isTrue();
@@ -103,7 +106,7 @@ class IdempotencyFilterTest {
     startPlacingOrders();
 
     service.post(ORDER, "Idempotency-Key", "k-1");
-    Http.Reply reused = service.post("{\"orderId\":\"o-1\",\"sku\":\"apple\",\"quantity\":3}", "Idempotency-Key", "k-1");
+    RawHttp.Reply reused = service.post("{\"orderId\":\"o-1\",\"sku\":\"apple\",\"quantity\":3}", "Idempotency-Key", "k-1");
 
     assertThat(reused.status()).isEqualTo(422);
     assertThat(reused.header("Content-Type")).isEqualTo("application/problem+json");
@@ -115,9 +118,9 @@ class IdempotencyFilterTest {
   void theOrderIdInTheBodyIsTheKeyWhenThereIsNoHeader() {
     startPlacingOrders(IdempotencyConfig.builder().routes("POST /orders").fallbackKey(KeyExtractor.bodyField("orderId")));
 
-    Http.Reply first = service.post(ORDER);
-    Http.Reply retry = service.post(ORDER);
-    Http.Reply changed = service.post("{\"orderId\":\"o-1\",\"sku\":\"pear\",\"quantity\":2}");
+    RawHttp.Reply first = service.post(ORDER);
+    RawHttp.Reply retry = service.post(ORDER);
+    RawHttp.Reply changed = service.post("{\"orderId\":\"o-1\",\"sku\":\"pear\",\"quantity\":2}");
 
     assertThat(first.status()).isEqualTo(201);
     assertThat(retry.replayed()).isTrue();
@@ -129,7 +132,7 @@ class IdempotencyFilterTest {
   void neitherHeaderNorBodyKeyIs400AndRunsNothing() {
     startPlacingOrders(IdempotencyConfig.builder().routes("POST /orders").fallbackKey(KeyExtractor.bodyField("orderId")));
 
-    Http.Reply reply = service.post("{\"sku\":\"apple\",\"quantity\":2}");
+    RawHttp.Reply reply = service.post("{\"sku\":\"apple\",\"quantity\":2}");
 
     assertThat(reply.status()).isEqualTo(400);
     assertThat(reply.problemType()).isEqualTo("urn:valerix:problem:idempotency-key-missing");
@@ -140,8 +143,8 @@ class IdempotencyFilterTest {
   void aKeyOf256CharactersIs400AndOneOf255Works() {
     startPlacingOrders();
 
-    Http.Reply tooLong = service.post(ORDER, "Idempotency-Key", "k".repeat(256));
-    Http.Reply longest = service.post(ORDER, "Idempotency-Key", "k".repeat(255));
+    RawHttp.Reply tooLong = service.post(ORDER, "Idempotency-Key", "k".repeat(256));
+    RawHttp.Reply longest = service.post(ORDER, "Idempotency-Key", "k".repeat(255));
 
     assertThat(tooLong.status()).isEqualTo(400);
     assertThat(tooLong.problemType()).isEqualTo("urn:valerix:problem:invalid-idempotency-key");
@@ -153,8 +156,8 @@ class IdempotencyFilterTest {
   void aStructuredFieldStringKeyIsTheSameKeyAsItsBareSpelling() {
     startPlacingOrders();
 
-    Http.Reply quoted = service.post(ORDER, "Idempotency-Key", "\"8e03978e-40d5-43e8-bc93-6894a57f9324\"");
-    Http.Reply bare = service.post(ORDER, "Idempotency-Key", "8e03978e-40d5-43e8-bc93-6894a57f9324");
+    RawHttp.Reply quoted = service.post(ORDER, "Idempotency-Key", "\"8e03978e-40d5-43e8-bc93-6894a57f9324\"");
+    RawHttp.Reply bare = service.post(ORDER, "Idempotency-Key", "8e03978e-40d5-43e8-bc93-6894a57f9324");
 
     assertThat(quoted.status()).isEqualTo(201);
     assertThat(bare.replayed()).isTrue();
@@ -179,8 +182,8 @@ class IdempotencyFilterTest {
   void aValidationErrorIsNotStoredSoTheCorrectedRequestSucceedsWithTheSameKey() {
     startPlacingOrders();
 
-    Http.Reply invalid = service.post("{\"orderId\":\"o-1\",\"sku\":\"apple\",\"quantity\":0}", "Idempotency-Key", "k-1");
-    Http.Reply corrected = service.post(ORDER, "Idempotency-Key", "k-1");
+    RawHttp.Reply invalid = service.post("{\"orderId\":\"o-1\",\"sku\":\"apple\",\"quantity\":0}", "Idempotency-Key", "k-1");
+    RawHttp.Reply corrected = service.post(ORDER, "Idempotency-Key", "k-1");
 
     assertThat(invalid.status()).isEqualTo(400);
     assertThat(invalid.problemType()).isEqualTo("urn:valerix:problem:invalid-request");
@@ -199,8 +202,8 @@ class IdempotencyFilterTest {
       return EffectService.placeOrder(db, r);
     });
 
-    Http.Reply failed = service.post(ORDER, "Idempotency-Key", "k-1");
-    Http.Reply retried = service.post(ORDER, "Idempotency-Key", "k-1");
+    RawHttp.Reply failed = service.post(ORDER, "Idempotency-Key", "k-1");
+    RawHttp.Reply retried = service.post(ORDER, "Idempotency-Key", "k-1");
 
     assertThat(failed.status()).isEqualTo(500);
     assertThat(retried.status()).isEqualTo(201);
@@ -220,9 +223,9 @@ class IdempotencyFilterTest {
           : Response.json(201, Map.of("orderId", command.orderId(), "status", "CONFIRMED"));
     });
 
-    Http.Reply pending = service.post(ORDER, "Idempotency-Key", "k-1");
-    Http.Reply current = service.post(ORDER, "Idempotency-Key", "k-1");
-    Http.Reply replay = service.post(ORDER, "Idempotency-Key", "k-1");
+    RawHttp.Reply pending = service.post(ORDER, "Idempotency-Key", "k-1");
+    RawHttp.Reply current = service.post(ORDER, "Idempotency-Key", "k-1");
+    RawHttp.Reply replay = service.post(ORDER, "Idempotency-Key", "k-1");
 
     assertThat(pending.status()).isEqualTo(202);
     assertThat(pending.json().path("status").asText()).isEqualTo("PENDING");
@@ -239,7 +242,7 @@ class IdempotencyFilterTest {
     start(IdempotencyConfig.builder(), r -> Response.json(202, Map.of("status", "PENDING")));
 
     service.post(ORDER, "Idempotency-Key", "k-1");
-    Http.Reply other = service.post("{\"orderId\":\"o-1\",\"sku\":\"apple\",\"quantity\":9}", "Idempotency-Key", "k-1");
+    RawHttp.Reply other = service.post("{\"orderId\":\"o-1\",\"sku\":\"apple\",\"quantity\":9}", "Idempotency-Key", "k-1");
 
     assertThat(other.status()).isEqualTo(422);
     assertThat(other.problemType()).isEqualTo("urn:valerix:problem:idempotency-key-reused");
@@ -255,9 +258,9 @@ class IdempotencyFilterTest {
     });
 
     service.post(ORDER, "Idempotency-Key", "k-1");
-    Http.Reply timedOut = service.post(ORDER, "Idempotency-Key", "k-1");
-    Http.Reply reused = service.post("{\"orderId\":\"o-1\",\"sku\":\"pear\",\"quantity\":2}", "Idempotency-Key", "k-1");
-    Http.Reply settled = service.post(ORDER, "Idempotency-Key", "k-1");
+    RawHttp.Reply timedOut = service.post(ORDER, "Idempotency-Key", "k-1");
+    RawHttp.Reply reused = service.post("{\"orderId\":\"o-1\",\"sku\":\"pear\",\"quantity\":2}", "Idempotency-Key", "k-1");
+    RawHttp.Reply settled = service.post(ORDER, "Idempotency-Key", "k-1");
 
     assertThat(timedOut.status()).isEqualTo(504);
     assertThat(reused.status()).isEqualTo(422);
@@ -279,9 +282,9 @@ class IdempotencyFilterTest {
     });
 
     service.post("{\"orderId\":\"o-1\",\"sku\":\"gone\",\"quantity\":1}", "Idempotency-Key", "k-gone");
-    Http.Reply outOfStock = service.post("{\"orderId\":\"o-1\",\"sku\":\"gone\",\"quantity\":1}", "Idempotency-Key", "k-gone");
+    RawHttp.Reply outOfStock = service.post("{\"orderId\":\"o-1\",\"sku\":\"gone\",\"quantity\":1}", "Idempotency-Key", "k-gone");
     service.post(ORDER, "Idempotency-Key", "k-open");
-    Http.Reply open = service.post(ORDER, "Idempotency-Key", "k-open");
+    RawHttp.Reply open = service.post(ORDER, "Idempotency-Key", "k-open");
 
     assertThat(outOfStock.status()).isEqualTo(409);
     assertThat(outOfStock.replayed()).isTrue();
@@ -297,8 +300,8 @@ class IdempotencyFilterTest {
       return Response.json(201, Map.of("blob", "x".repeat(200)));
     });
 
-    Http.Reply first = service.post(ORDER, "Idempotency-Key", "k-1");
-    Http.Reply retry = service.post(ORDER, "Idempotency-Key", "k-1");
+    RawHttp.Reply first = service.post(ORDER, "Idempotency-Key", "k-1");
+    RawHttp.Reply retry = service.post(ORDER, "Idempotency-Key", "k-1");
 
     assertThat(first.status()).isEqualTo(201);
     assertThat(retry.status()).isEqualTo(201);
@@ -314,8 +317,8 @@ class IdempotencyFilterTest {
       return EffectService.placeOrder(db, r);
     });
 
-    Http.Reply unguardedPost = service.post(ORDER);
-    Http.Reply read = Http.send(service.uri(), "GET", "/orders/o-1", null);
+    RawHttp.Reply unguardedPost = service.post(ORDER);
+    RawHttp.Reply read = RawHttp.sendJson(service.uri(), "GET", "/orders/o-1", null);
 
     assertThat(unguardedPost.status()).isEqualTo(201);
     assertThat(read.status()).isEqualTo(200);
@@ -330,8 +333,8 @@ class IdempotencyFilterTest {
         .route("POST", "/payments", r -> Response.json(201, Map.of("paid", true)))
         .build().start()) {
 
-      Http.Reply order = service.post(ORDER, "Idempotency-Key", "shared");
-      Http.Reply payment = Http.post(payments.uri(), "/payments", ORDER, "Idempotency-Key", "shared");
+      RawHttp.Reply order = service.post(ORDER, "Idempotency-Key", "shared");
+      RawHttp.Reply payment = RawHttp.post(payments.uri(), "/payments", ORDER, "Idempotency-Key", "shared");
 
       assertThat(order.status()).isEqualTo(201);
       assertThat(payment.status()).isEqualTo(201);
@@ -346,7 +349,7 @@ class IdempotencyFilterTest {
       s.execute("DROP TABLE idempotency_record");
     }
 
-    Http.Reply reply = service.post(ORDER, "Idempotency-Key", "k-1");
+    RawHttp.Reply reply = service.post(ORDER, "Idempotency-Key", "k-1");
 
     assertThat(reply.status()).isEqualTo(503);
     assertThat(reply.problemType()).isEqualTo("urn:valerix:problem:idempotency-store-unavailable");

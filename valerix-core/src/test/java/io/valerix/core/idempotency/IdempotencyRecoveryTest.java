@@ -7,6 +7,8 @@ import io.valerix.core.http.Handler;
 import io.valerix.core.http.Response;
 import io.valerix.core.idempotency.IdempotencyRecord.State;
 import io.valerix.core.testing.DatabaseEngine;
+import io.valerix.core.testing.ManualWallClock;
+import io.valerix.core.testing.RawHttp;
 import io.valerix.core.testing.TestDatabase;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -39,7 +41,7 @@ class IdempotencyRecoveryTest {
   @TempDir Path dir;
   private TestDatabase database;
   private HikariDataSource db;
-  private final TestClock clock = new TestClock();
+  private final ManualWallClock clock = new ManualWallClock(Instant.parse("2030-01-01T00:00:00Z"));
   private final IdempotencyConfig config = IdempotencyConfig.builder().lease(LEASE).clock(clock).build();
 
   @BeforeEach
@@ -69,16 +71,16 @@ class IdempotencyRecoveryTest {
     };
     ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor();
     try (EffectService service = EffectService.start(db, config, handler)) {
-      Future<Http.Reply> hung = pool.submit(() -> service.post(ORDER, "Idempotency-Key", "k-1"));
+      Future<RawHttp.Reply> hung = pool.submit(() -> service.post(ORDER, "Idempotency-Key", "k-1"));
       assertThat(firstEntered.await(20, TimeUnit.SECONDS)).isTrue();
       long hungToken = service.store.find(SCOPE, "k-1").orElseThrow().fencingToken();
 
-      Http.Reply withinLease = service.post(ORDER, "Idempotency-Key", "k-1");
+      RawHttp.Reply withinLease = service.post(ORDER, "Idempotency-Key", "k-1");
       clock.advance(LEASE.plusSeconds(1));
-      Http.Reply afterLease = service.post(ORDER, "Idempotency-Key", "k-1");
+      RawHttp.Reply afterLease = service.post(ORDER, "Idempotency-Key", "k-1");
       firstMayFinish.countDown();
-      Http.Reply late = hung.get(20, TimeUnit.SECONDS);
-      Http.Reply retry = service.post(ORDER, "Idempotency-Key", "k-1");
+      RawHttp.Reply late = hung.get(20, TimeUnit.SECONDS);
+      RawHttp.Reply retry = service.post(ORDER, "Idempotency-Key", "k-1");
 
       assertThat(withinLease.status()).isEqualTo(409);
       assertThat(afterLease.status()).isEqualTo(201);
@@ -107,10 +109,10 @@ class IdempotencyRecoveryTest {
       assertThat(service.store.insert(crashed)).isTrue();
       int runsBefore = service.runs("o-1");
 
-      Http.Reply blocked = service.post(ORDER, "Idempotency-Key", "k-1");
+      RawHttp.Reply blocked = service.post(ORDER, "Idempotency-Key", "k-1");
       clock.advance(LEASE);
-      Http.Reply recovered = service.post(ORDER, "Idempotency-Key", "k-1");
-      Http.Reply replayed = service.post(ORDER, "Idempotency-Key", "k-1");
+      RawHttp.Reply recovered = service.post(ORDER, "Idempotency-Key", "k-1");
+      RawHttp.Reply replayed = service.post(ORDER, "Idempotency-Key", "k-1");
       boolean crashedFinisherWrote = service.store.replace(crashed.fencingToken(),
           crashed.completed(new StoredResponse(500, Map.of(), new byte[0]), clock.instant(), clock.instant().plusSeconds(60)));
 
@@ -134,7 +136,7 @@ class IdempotencyRecoveryTest {
       int runsBefore = service.runs("o-1");
 
       // When a retry comes to instance-b, whose clock never reaches the end of the lease
-      Http.Reply[] recovered = new Http.Reply[1];
+      RawHttp.Reply[] recovered = new RawHttp.Reply[1];
       org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> {
         recovered[0] = service.post(ORDER, "Idempotency-Key", "k-1");
         return recovered[0].status() != 409;
@@ -162,11 +164,11 @@ class IdempotencyRecoveryTest {
       IdempotencyRecord leftByCrash = forgeClaim(service, "k-1", service.store.register("instance-a"));
       forgeClaim(service, "k-2", otherOrder, service.store.register("instance-c"));
       int neighbourRunsBefore = service.runs("o-2");
-      Http.Reply beforeRestart = service.post(ORDER, "Idempotency-Key", "k-1");
+      RawHttp.Reply beforeRestart = service.post(ORDER, "Idempotency-Key", "k-1");
 
       service.filter.start();
-      Http.Reply afterRestart = service.post(ORDER, "Idempotency-Key", "k-1");
-      Http.Reply neighbours = service.post(otherOrder, "Idempotency-Key", "k-2");
+      RawHttp.Reply afterRestart = service.post(ORDER, "Idempotency-Key", "k-1");
+      RawHttp.Reply neighbours = service.post(otherOrder, "Idempotency-Key", "k-2");
 
       assertThat(beforeRestart.status()).isEqualTo(409);
       assertThat(afterRestart.status()).isEqualTo(201);
@@ -184,10 +186,10 @@ class IdempotencyRecoveryTest {
       IdempotencyFilter stopping = IdempotencyFilter.of(service.store,
           IdempotencyConfig.builder().lease(LEASE).clock(clock).instanceId("instance-a").build()).start();
       forgeClaim(service, "k-1", stopping.holder().orElseThrow());
-      Http.Reply whileRunning = service.post(ORDER, "Idempotency-Key", "k-1");
+      RawHttp.Reply whileRunning = service.post(ORDER, "Idempotency-Key", "k-1");
 
       stopping.close();
-      Http.Reply afterStop = service.post(ORDER, "Idempotency-Key", "k-1");
+      RawHttp.Reply afterStop = service.post(ORDER, "Idempotency-Key", "k-1");
 
       assertThat(whileRunning.status()).isEqualTo(409);
       assertThat(afterStop.status()).isEqualTo(201);
@@ -243,8 +245,8 @@ class IdempotencyRecoveryTest {
       int tooEarly = service.filter.purgeExpired();
       clock.advance(Duration.ofSeconds(1));
       int purged = service.filter.purgeExpired();
-      Http.Reply oldAgain = service.post("{\"orderId\":\"old\",\"sku\":\"apple\",\"quantity\":1}", "Idempotency-Key", "old");
-      Http.Reply youngAgain = service.post("{\"orderId\":\"young\",\"sku\":\"apple\",\"quantity\":1}", "Idempotency-Key", "young");
+      RawHttp.Reply oldAgain = service.post("{\"orderId\":\"old\",\"sku\":\"apple\",\"quantity\":1}", "Idempotency-Key", "old");
+      RawHttp.Reply youngAgain = service.post("{\"orderId\":\"young\",\"sku\":\"apple\",\"quantity\":1}", "Idempotency-Key", "young");
 
       assertThat(tooEarly).isZero();
       assertThat(purged).isEqualTo(1);

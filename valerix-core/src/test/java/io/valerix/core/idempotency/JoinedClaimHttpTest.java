@@ -11,6 +11,7 @@ import io.valerix.core.http.Response;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.jdbc.SchemaMigrations;
+import io.valerix.core.testing.RawHttp;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -78,8 +79,8 @@ class JoinedClaimHttpTest {
 
   @Test
   void theFirstRequestClaimsWithItsWriteAndARetryIsReplayed() {
-    Http.Reply first = Http.post(server.uri(), "/things", "{\"n\":1}", "Idempotency-Key", "k-1");
-    Http.Reply retry = Http.post(server.uri(), "/things", "{\"n\":1}", "Idempotency-Key", "k-1");
+    RawHttp.Reply first = RawHttp.post(server.uri(), "/things", "{\"n\":1}", "Idempotency-Key", "k-1");
+    RawHttp.Reply retry = RawHttp.post(server.uri(), "/things", "{\"n\":1}", "Idempotency-Key", "k-1");
 
     assertThat(first.status()).isEqualTo(201);
     assertThat(retry.status()).isEqualTo(201);
@@ -90,9 +91,9 @@ class JoinedClaimHttpTest {
 
   @Test
   void aReusedKeyWithAnotherBodyIs422AndWritesNothing() {
-    Http.post(server.uri(), "/things", "{\"n\":1}", "Idempotency-Key", "k-2");
+    RawHttp.post(server.uri(), "/things", "{\"n\":1}", "Idempotency-Key", "k-2");
 
-    Http.Reply reused = Http.post(server.uri(), "/things", "{\"n\":2}", "Idempotency-Key", "k-2");
+    RawHttp.Reply reused = RawHttp.post(server.uri(), "/things", "{\"n\":2}", "Idempotency-Key", "k-2");
 
     assertThat(reused.status()).isEqualTo(422);
     assertThat(reused.problemType()).isEqualTo("urn:valerix:problem:idempotency-key-reused");
@@ -104,14 +105,14 @@ class JoinedClaimHttpTest {
     // Given two requests with one key that both pass the filter's check before either claims
     // (own threads: the common pool may have a single one on a 2-core machine)
     ExecutorService clients = Executors.newFixedThreadPool(2);
-    CompletableFuture<Http.Reply> first = CompletableFuture.supplyAsync(
-        () -> Http.post(server.uri(), "/things", "{\"n\":3}", "Idempotency-Key", "k-3", "X-Role", "first"), clients);
-    CompletableFuture<Http.Reply> second = CompletableFuture.supplyAsync(
-        () -> Http.post(server.uri(), "/things", "{\"n\":3}", "Idempotency-Key", "k-3", "X-Role", "second"), clients);
+    CompletableFuture<RawHttp.Reply> first = CompletableFuture.supplyAsync(
+        () -> RawHttp.post(server.uri(), "/things", "{\"n\":3}", "Idempotency-Key", "k-3", "X-Role", "first"), clients);
+    CompletableFuture<RawHttp.Reply> second = CompletableFuture.supplyAsync(
+        () -> RawHttp.post(server.uri(), "/things", "{\"n\":3}", "Idempotency-Key", "k-3", "X-Role", "second"), clients);
 
     // When the first claims, then the second tries to
-    Http.Reply winner = first.get(30, TimeUnit.SECONDS);
-    Http.Reply loser = second.get(30, TimeUnit.SECONDS);
+    RawHttp.Reply winner = first.get(30, TimeUnit.SECONDS);
+    RawHttp.Reply loser = second.get(30, TimeUnit.SECONDS);
     clients.shutdown();
 
     // Then one effect was written, and the loser got the winner's answer replayed (or a 409)

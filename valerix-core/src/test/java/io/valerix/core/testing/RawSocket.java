@@ -1,4 +1,4 @@
-package io.valerix.core.http;
+package io.valerix.core.testing;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
