@@ -1,9 +1,9 @@
 package io.valerix.harness.backup;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.valerix.core.backup.ArchiveManifest;
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.BackupAdmin;
-import io.valerix.core.backup.ArchiveManifest;
 import io.valerix.core.backup.BaseBackupInfo;
 import io.valerix.core.backup.BaseBackupTaker;
 import io.valerix.core.backup.ChangeJournal;
@@ -13,8 +13,8 @@ import io.valerix.core.backup.PointInTimeRestore;
 import io.valerix.core.backup.WalArchiver;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.service.ServiceKit;
-import io.valerix.harness.ServiceDatabases;
-import io.valerix.harness.Storage;
+import io.valerix.harness.services.ServiceDatabases;
+import io.valerix.harness.services.Storage;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.order.OrderServer;
 import java.nio.file.Path;

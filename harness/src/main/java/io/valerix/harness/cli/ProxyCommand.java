@@ -17,9 +17,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code valerix proxy}: the gremlin in front of any HTTP server, until Ctrl-C. */
 @Command(
@@ -121,7 +121,7 @@ public final class ProxyCommand implements Callable<Integer> {
       hook.run();
       Thread.currentThread().interrupt();
     }
-    return 0;
+    return ExitCodes.SUCCESS;
   }
 
   private static void closeLog(DecisionLog log) {

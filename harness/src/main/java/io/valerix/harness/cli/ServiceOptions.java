@@ -1,6 +1,6 @@
 package io.valerix.harness.cli;
 
-import io.valerix.harness.Storage;
+import io.valerix.harness.services.Storage;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,7 +54,7 @@ public final class ServiceOptions {
 
   @Option(names = "--warmup-orders", paramLabel = "N",
       description = "Orders run on scratch databases before the services are announced, so the first real ones find the code compiled; 0 skips them (default: ${DEFAULT-VALUE}).")
-  public int warmupOrders = io.valerix.harness.Warmup.DEFAULT_ORDERS;
+  public int warmupOrders = io.valerix.harness.services.Warmup.DEFAULT_ORDERS;
 
   @Option(names = "--data-dir", paramLabel = "DIR", description = "Where the two databases live (default: ${DEFAULT-VALUE}).")
   public Path dataDir = Path.of("valerix-data");

@@ -4,17 +4,16 @@ import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.gremlin.GremlinSpecException;
 import io.valerix.core.health.HealthConfig;
 import io.valerix.core.http.BearerTokenFilter;
-import io.valerix.harness.ServicePair;
-import io.valerix.harness.backup.ArchiveOptions;
 import io.valerix.harness.dashboard.Dashboard;
+import io.valerix.harness.services.ServicePair;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine;
 
 /** {@code valerix up}: both services on loopback until Ctrl-C. */
 @Command(
@@ -102,7 +101,7 @@ public final class UpCommand implements Callable<Integer> {
     out.println("Press Ctrl-C to stop.");
     out.flush();
     stopped.await();
-    return 0;
+    return ExitCodes.SUCCESS;
   }
 
   /** The services' settings from the command line and the process environment; see {@link #settings(ServiceOptions, Map)}. */
@@ -132,7 +131,7 @@ public final class UpCommand implements Callable<Integer> {
     if (options.warmupOrders < 0) {
       throw new CommandLine.ParameterException(new CommandLine(new UpCommand()), "--warmup-orders must not be negative, but was " + options.warmupOrders);
     }
-    io.valerix.harness.Storage storage;
+    io.valerix.harness.services.Storage storage;
     try {
       storage = options.storage(environment);
     } catch (IllegalArgumentException e) {

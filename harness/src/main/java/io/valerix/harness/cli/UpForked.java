@@ -1,7 +1,7 @@
 package io.valerix.harness.cli;
 
-import io.valerix.harness.ServicePair;
 import io.valerix.harness.fleet.ServiceFleet;
+import io.valerix.harness.services.ServicePair;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.List;
@@ -53,6 +53,6 @@ final class UpForked {
     out.println("Press Ctrl-C to stop.");
     out.flush();
     stopped.await();
-    return 0;
+    return ExitCodes.SUCCESS;
   }
 }

@@ -10,9 +10,9 @@ import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.jdbc.PostgresDatabase;
 import io.valerix.core.service.ServiceKit;
 import io.valerix.core.time.NanoClock;
-import io.valerix.harness.Storage;
 import io.valerix.harness.cli.DurationConverter;
 import io.valerix.harness.cli.ServiceOptions;
+import io.valerix.harness.services.Storage;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.order.OrderServer;
 import java.net.URI;
@@ -21,13 +21,13 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * The child JVM of a {@link ServiceFleet}: ONE service (inventory, or one order instance), wired
- * as {@link io.valerix.harness.ServicePair} wires it (latency monitor, {@code /health}, {@code
+ * as {@link io.valerix.harness.services.ServicePair} wires it (latency monitor, {@code /health}, {@code
  * /metrics}, admin token, the gremlin in front of inventory), on the data it is given, until its
  * parent stops it (SIGTERM: graceful) or dies ({@link ParentWatch}: halt). Not for users; {@code
  * valerix up --fork} and {@code valerix chaos --fork} start it.

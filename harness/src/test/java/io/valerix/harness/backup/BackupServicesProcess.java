@@ -2,8 +2,8 @@ package io.valerix.harness.backup;
 
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.health.HealthConfig;
-import io.valerix.harness.ServicePair;
-import io.valerix.harness.Storage;
+import io.valerix.harness.services.ServicePair;
+import io.valerix.harness.services.Storage;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;

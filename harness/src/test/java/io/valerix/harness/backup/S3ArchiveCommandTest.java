@@ -1,5 +1,6 @@
 package io.valerix.harness.backup;
 
+import io.valerix.harness.cli.ExitCodes;
 import static io.valerix.harness.backup.BackupAcceptanceTest.cliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,8 +11,8 @@ import io.valerix.backup.s3.testing.S3Gate;
 import io.valerix.backup.s3.testing.TestS3;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.health.HealthConfig;
-import io.valerix.harness.ServicePair;
-import io.valerix.harness.ValerixCli;
+import io.valerix.harness.services.ServicePair;
+import io.valerix.harness.cli.ValerixCli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -80,7 +81,7 @@ class S3ArchiveCommandTest {
     // Then the first is shipped from the bucket and the second refused by the claim in the bucket
     assertThat(first.exit()).as(first.out() + first.err()).isZero();
     assertThat(first.out()).contains("Archive: " + archive + " at " + gate.endpoint());
-    assertThat(second.exit()).isEqualTo(ValerixCli.EXIT_FAILED_VERDICT);
+    assertThat(second.exit()).isEqualTo(ExitCodes.FAILED_VERDICT);
     assertThat(standIn.calls()).isEqualTo(1);
     try (S3Client s3 = TestS3.client(gate)) {
       assertThat(s3.listObjectsV2(r -> r.bucket(bucket).prefix("valerix/")).contents())

@@ -3,7 +3,7 @@ package io.valerix.harness.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.valerix.harness.ServicePair;
+import io.valerix.harness.services.ServicePair;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;

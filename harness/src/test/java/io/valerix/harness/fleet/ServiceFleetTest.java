@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.http.BearerTokenFilter;
-import io.valerix.harness.Storage;
+import io.valerix.harness.services.Storage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -1,21 +1,13 @@
-package io.valerix.harness;
+package io.valerix.harness.cli;
 
 import io.valerix.core.backup.NoBaseBackupException;
-import io.valerix.harness.backup.BackupCommand;
-import io.valerix.harness.backup.RestoreCommand;
-import io.valerix.harness.bench.BenchCommand;
-import io.valerix.harness.chaos.ChaosCommand;
-import io.valerix.harness.cli.ProxyCommand;
-import io.valerix.harness.cli.UpCommand;
-import io.valerix.harness.report.ReportCommand;
 import java.io.PrintWriter;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine;
 
 /**
- * The {@code valerix} command. Exit codes: 0 success (or a PASS verdict), 1 a FAIL verdict,
- * 2 a usage error or a failure to run (a missing or corrupt archive among them), 3 a restore
- * with no base backup old enough.
+ * The {@code valerix} command: the entry point of the jar, with every subcommand and the error
+ * handling they share. Its exit codes are {@link ExitCodes}.
  */
 @Command(
     name = "valerix",
@@ -34,16 +26,6 @@ import picocli.CommandLine.Command;
       CommandLine.HelpCommand.class
     })
 public final class ValerixCli implements Runnable {
-
-  /** Exit code of a run whose verdict is FAIL. */
-  public static final int EXIT_FAILED_VERDICT = 1;
-  /** Exit code of a usage error or a failure to run, a missing or corrupt archive among them. */
-  public static final int EXIT_ERROR = 2;
-  /**
-   * Exit code of a restore that found no base backup old enough for its point: nothing is broken,
-   * the archive does not reach back that far (a later point, or another archive, may work).
-   */
-  public static final int EXIT_NO_BASE_BACKUP = 3;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -67,13 +49,13 @@ public final class ValerixCli implements Runnable {
     cli.setExecutionExceptionHandler((exception, commandLine, parseResult) -> {
       PrintWriter err = commandLine.getErr();
       err.println("valerix: " + message(exception));
-      return exception instanceof NoBaseBackupException ? EXIT_NO_BASE_BACKUP : EXIT_ERROR;
+      return exception instanceof NoBaseBackupException ? ExitCodes.NO_BASE_BACKUP : ExitCodes.ERROR;
     });
     cli.setParameterExceptionHandler((exception, args) -> {
       PrintWriter err = exception.getCommandLine().getErr();
       err.println("valerix: " + exception.getMessage());
       exception.getCommandLine().usage(err);
-      return EXIT_ERROR;
+      return ExitCodes.ERROR;
     });
     return cli;
   }

@@ -1,19 +1,19 @@
-package io.valerix.harness;
+package io.valerix.harness.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.ArrayList;
-import java.util.List;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine;
 
 /**
  * Every command's {@code --help} reflows: each description is whole sentences that picocli wraps
@@ -107,7 +107,7 @@ class HelpTextTest {
     for (String help : List.of(restore, verify)) {
       assertThat(help).contains("Exit codes:").contains(" 2 The archive is missing or corrupt").contains(" 3 No base backup is old enough");
     }
-    assertThat(ValerixCli.EXIT_NO_BASE_BACKUP).isNotEqualTo(ValerixCli.EXIT_ERROR).isEqualTo(3);
+    assertThat(ExitCodes.NO_BASE_BACKUP).isNotEqualTo(ExitCodes.ERROR).isEqualTo(3);
   }
 
   private static List<CommandLine> allCommands() {

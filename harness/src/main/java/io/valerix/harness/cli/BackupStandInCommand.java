@@ -1,13 +1,14 @@
-package io.valerix.harness.backup;
+package io.valerix.harness.cli;
 
+import io.valerix.harness.backup.BackupServiceStandIn;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code valerix backup stand-in}: the stand-in backup service, one call per UTC day. */
 @Command(
@@ -39,6 +40,6 @@ public final class BackupStandInCommand implements Callable<Integer> {
     out.printf("Backup service stand-in at %s (one call per UTC day). Press Ctrl-C to stop.%n", standIn.endpoint());
     out.flush();
     stopped.await();
-    return 0;
+    return ExitCodes.SUCCESS;
   }
 }

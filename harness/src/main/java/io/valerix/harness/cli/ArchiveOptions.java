@@ -1,5 +1,6 @@
-package io.valerix.harness.backup;
+package io.valerix.harness.cli;
 
+import io.valerix.harness.backup.ArchiveLocation;
 import java.net.URI;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

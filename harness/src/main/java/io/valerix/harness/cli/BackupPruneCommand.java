@@ -1,17 +1,18 @@
-package io.valerix.harness.backup;
+package io.valerix.harness.cli;
 
 import io.valerix.core.backup.BackupAdmin;
 import io.valerix.core.backup.BaseBackupInfo;
 import io.valerix.core.backup.PrunedArchive;
+import io.valerix.harness.backup.ServiceAdminClient;
 import java.io.PrintWriter;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code valerix backup prune}: retention, through the running services (each is its manifests' only writer). */
 @Command(
@@ -71,6 +72,6 @@ public final class BackupPruneCommand implements Callable<Integer> {
       }
     }
     out.flush();
-    return 0;
+    return ExitCodes.SUCCESS;
   }
 }

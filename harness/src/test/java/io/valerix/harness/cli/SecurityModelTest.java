@@ -1,4 +1,4 @@
-package io.valerix.harness;
+package io.valerix.harness.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;

@@ -1,6 +1,5 @@
-package io.valerix.harness.bench;
+package io.valerix.harness.cli;
 
-import io.valerix.harness.ValerixCli;
 import io.valerix.harness.fleet.ParentWatch;
 
 /**

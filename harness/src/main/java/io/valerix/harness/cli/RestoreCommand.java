@@ -1,10 +1,12 @@
-package io.valerix.harness.backup;
+package io.valerix.harness.cli;
 
 import io.valerix.core.backup.ArchiveDamagedException;
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.DailyBackup;
 import io.valerix.core.backup.RestorePoint;
 import io.valerix.core.backup.RestoreResult;
+import io.valerix.harness.backup.ArchiveLocation;
+import io.valerix.harness.backup.ServiceArchiving;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,10 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code valerix restore}: the databases as they were at a point in time, from the archive. */
 @Command(
@@ -132,6 +134,6 @@ public final class RestoreCommand implements Callable<Integer> {
           + " service allows one: run 'valerix backup' today against only one of them.%n", today, sourceLocation);
     }
     out.flush();
-    return 0;
+    return ExitCodes.SUCCESS;
   }
 }

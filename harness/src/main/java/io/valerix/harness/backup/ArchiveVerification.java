@@ -8,82 +8,37 @@ import io.valerix.core.backup.DatabaseDigest;
 import io.valerix.core.backup.RestorePoint;
 import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.jdbc.PostgresCluster;
-import io.valerix.harness.ValerixCli;
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Comparator;
 import java.util.List;
-import java.util.concurrent.Callable;
 import java.util.stream.Stream;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 
-/** {@code valerix backup verify}: restore to a scratch place and compare with the live databases. */
-@Command(
-    name = "verify",
-    mixinStandardHelpOptions = true,
-    description = {
-      "Proves the archive restores to what the running services hold.",
-      "It reads each running service's tables (row counts and SHA-256, at one journal position,"
-          + " in one snapshot), has it archive up to there, restores the archive to exactly that position in a scratch"
-          + " directory, and compares.",
-      "On PostgreSQL the position is a WAL position and PostgreSQL itself recovers the cluster to it; the tables are"
-          + " briefly held against writers while the digest is read."
-    },
-    exitCodeListHeading = "%nExit codes:%n",
-    exitCodeList = {
-      "0:PASS: every table matches.",
-      "1:FAIL: the tables named do not match.",
-      "2:The archive is missing or corrupt (the file is named), or a usage error or failure.",
-      "3:No base backup is old enough for the services' journal position."
-    })
-public final class BackupVerifyCommand implements Callable<Integer> {
+/**
+ * The check behind {@code valerix backup verify}: an archive restored to a live database's journal
+ * position must hold the same rows. H2 databases are restored as files and opened; a PostgreSQL
+ * cluster is recovered by PostgreSQL itself and started on the copy. Stateless and thread-safe.
+ */
+public final class ArchiveVerification {
 
-  @Mixin BackupOptions options;
+  private ArchiveVerification() {}
 
-  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
-
-  @Override
-  public Integer call() throws IOException {
-    PrintWriter out = spec.commandLine().getOut();
-    List<ServiceAdminClient> services = options.services();
-    try (ArchiveLocation.Opened opened = options.archiveOfServices(services).open()) {
-      return verify(opened.store(), out, services);
-    }
-  }
-
-  private int verify(ArchiveStore archive, PrintWriter out, List<ServiceAdminClient> services) throws IOException {
-    boolean pass = true;
-    for (ServiceAdminClient service : services) {
-      List<DatabaseDigest> live = service.digests();
-      // Sealed after the digest was read, so the archive holds at least the digest's position.
-      service.seal();
-      for (DatabaseDigest digest : live) {
-        List<String> differences = compare(archive, digest);
-        if (differences.isEmpty()) {
-          out.printf("  %-10s %s: %d tables match%n", digest.database(), position(archive, digest), digest.tables().size());
-        } else {
-          pass = false;
-          out.printf("  %-10s %s: DIFFERENT%n", digest.database(), position(archive, digest));
-          differences.forEach(line -> out.printf("               %s%n", line));
-        }
-      }
-    }
-    out.println(pass ? "PASS: the archive restores to what the services hold." : "FAIL: the archive does not restore to what the services hold.");
-    out.flush();
-    return pass ? 0 : ValerixCli.EXIT_FAILED_VERDICT;
-  }
-
-  private static String position(ArchiveStore archive, DatabaseDigest digest) {
+  /** Where the archive was compared, in words: the database (or cluster) and its journal position. */
+  public static String position(ArchiveStore archive, DatabaseDigest digest) {
     boolean cluster = ServiceArchiving.archivedDatabases(archive).contains(ServiceArchiving.CLUSTER);
     return ServiceArchiving.describePosition(cluster ? ServiceArchiving.CLUSTER : digest.database(), digest.seq());
   }
 
-  private static List<String> compare(ArchiveStore archive, DatabaseDigest live) throws IOException {
+  /**
+   * Restores {@code archive} to exactly {@code live}'s journal position in a scratch directory (deleted
+   * afterwards) and compares the restored tables with {@code live}.
+   *
+   * @return the differences in words; empty if every table matches
+   * @throws BackupException the archive is missing or corrupt, or has no base backup old enough
+   */
+  public static List<String> differences(ArchiveStore archive, DatabaseDigest live) throws IOException {
     Path scratch = Files.createTempDirectory("valerix-verify-");
     try {
       Path into = scratch.resolve("restored");

@@ -1,11 +1,14 @@
-package io.valerix.harness.report;
+package io.valerix.harness.cli;
 
+import io.valerix.harness.report.HtmlReport;
+import io.valerix.harness.report.RunFiles;
+import io.valerix.harness.report.RunSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine;
 
 /** {@code valerix report RUN_DIR}: renders a saved chaos run's report.html again from its data files. */
 @Command(
@@ -32,6 +35,6 @@ public final class ReportCommand implements Callable<Integer> {
     RunSummary summary = RunFiles.read(runDir.resolve(RunFiles.SUMMARY), RunSummary.class);
     spec.commandLine().getOut().println("Verdict " + summary.verdict() + "; report written to " + report.toAbsolutePath());
     spec.commandLine().getOut().flush();
-    return 0;
+    return ExitCodes.SUCCESS;
   }
 }

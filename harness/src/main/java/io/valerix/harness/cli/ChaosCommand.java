@@ -1,21 +1,21 @@
-package io.valerix.harness.chaos;
+package io.valerix.harness.cli;
 
 import io.valerix.core.gremlin.DecisionLog;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.gremlin.GremlinSpecException;
-import io.valerix.harness.ServicePair;
-import io.valerix.harness.ValerixCli;
+import io.valerix.harness.chaos.ChaosRun;
+import io.valerix.harness.chaos.ChaosSettings;
+import io.valerix.harness.chaos.KillSpec;
+import io.valerix.harness.chaos.ServiceTarget;
 import io.valerix.harness.chaos.internal.FleetTarget;
 import io.valerix.harness.chaos.internal.RunLogging;
-import io.valerix.harness.cli.DurationConverter;
-import io.valerix.harness.cli.ServiceOptions;
-import io.valerix.harness.cli.UpCommand;
 import io.valerix.harness.dashboard.Dashboard;
 import io.valerix.harness.fleet.ServiceFleet;
 import io.valerix.harness.link.LinkWindow;
 import io.valerix.harness.report.PhaseLatency;
 import io.valerix.harness.report.RunFiles;
 import io.valerix.harness.report.RunSummary;
+import io.valerix.harness.services.ServicePair;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.net.URI;
@@ -31,10 +31,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /**
  * {@code valerix chaos}: orders through baseline, chaos and recovery, then the verdict and a report.
@@ -270,7 +270,7 @@ public final class ChaosCommand implements Callable<Integer> {
     }
     if (!remote && orderInstances > 1) {
       try {
-        if (services.storage(environment).engine() != io.valerix.harness.Storage.Engine.POSTGRES) {
+        if (services.storage(environment).engine() != io.valerix.harness.services.Storage.Engine.POSTGRES) {
           throw usage("--order-instances " + orderInstances + " share one order database, which takes PostgreSQL: add --db postgres"
               + " (or --order-db-url and --inventory-db-url); an H2 file has one owner");
         }
@@ -387,7 +387,7 @@ public final class ChaosCommand implements Callable<Integer> {
     if (s.orders() == 0) {
       out.println("No verdict: no order reached the order service, so there is nothing to judge. See " + result.runDir().resolve("valerix.log"));
       out.flush();
-      return ValerixCli.EXIT_ERROR;
+      return ExitCodes.ERROR;
     }
     out.printf(Locale.ROOT, "Verdict: %s%n", s.verdict());
     out.printf(Locale.ROOT, "  orders         %,d  (%,d CONFIRMED, %,d REJECTED, %,d FAILED) from %,d requests%n", s.orders(),
@@ -419,7 +419,7 @@ public final class ChaosCommand implements Callable<Integer> {
     out.println("Report:    " + result.report().toAbsolutePath());
     out.println("Reproduce: " + s.command());
     out.flush();
-    return result.verdict().passed() ? 0 : ValerixCli.EXIT_FAILED_VERDICT;
+    return result.verdict().passed() ? ExitCodes.SUCCESS : ExitCodes.FAILED_VERDICT;
   }
 
   private static void line(PrintWriter out, String name, long count, String meaning) {

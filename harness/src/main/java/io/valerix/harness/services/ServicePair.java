@@ -1,4 +1,4 @@
-package io.valerix.harness;
+package io.valerix.harness.services;
 
 import io.valerix.core.gremlin.DecisionListener;
 import io.valerix.core.gremlin.Gremlin;

@@ -1,7 +1,9 @@
-package io.valerix.harness.backup;
+package io.valerix.harness.cli;
 
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.BackupException;
+import io.valerix.harness.backup.ArchiveLocation;
+import io.valerix.harness.backup.ServiceAdminClient;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -1,9 +1,9 @@
-package io.valerix.harness.chaos;
+package io.valerix.harness.cli;
 
+import io.valerix.harness.chaos.ChaosSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.valerix.harness.ValerixCli;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;
@@ -20,7 +20,7 @@ class ChaosCommandTest {
     cli.setOut(new PrintWriter(new StringWriter(), true));
     cli.setParameterExceptionHandler((e, a) -> {
       e.getCommandLine().getErr().println("valerix: " + e.getMessage());
-      return ValerixCli.EXIT_ERROR;
+      return ExitCodes.ERROR;
     });
     return cli.execute(args);
   }
@@ -29,7 +29,7 @@ class ChaosCommandTest {
   void anOrderUrlWithoutAnInventoryUrlIsAUsageError() {
     StringWriter err = new StringWriter();
 
-    assertThat(run(err, "chaos", "--order-url", "http://127.0.0.1:1")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(run(err, "chaos", "--order-url", "http://127.0.0.1:1")).isEqualTo(ExitCodes.ERROR);
     assertThat(err.toString()).contains("--order-url and --inventory-url go together");
   }
 
@@ -38,7 +38,7 @@ class ChaosCommandTest {
     StringWriter err = new StringWriter();
 
     assertThat(run(err, "chaos", "--order-url", "http://127.0.0.1:1", "--inventory-url", "http://127.0.0.1:2"))
-        .isEqualTo(ValerixCli.EXIT_ERROR);
+        .isEqualTo(ExitCodes.ERROR);
     assertThat(err.toString()).contains("--inventory-admin-token (or VALERIX_ADMIN_TOKEN) is needed");
   }
 
@@ -47,7 +47,7 @@ class ChaosCommandTest {
     StringWriter err = new StringWriter();
 
     assertThat(run(err, "chaos", "--order-url", "http://127.0.0.1:1", "--inventory-url", "http://127.0.0.1:2",
-        "--inventory-admin-token", "0123456789abcdef0", "--stock", "widget=5")).isEqualTo(ValerixCli.EXIT_ERROR);
+        "--inventory-admin-token", "0123456789abcdef0", "--stock", "widget=5")).isEqualTo(ExitCodes.ERROR);
     assertThat(err.toString()).contains("--stock applies to services started here");
   }
 
@@ -55,9 +55,9 @@ class ChaosCommandTest {
   void aBadGremlinOrShareIsAUsageError() {
     StringWriter err = new StringWriter();
 
-    assertThat(run(err, "chaos", "--gremlin", "unifrom(0ms,5s)")).isEqualTo(ValerixCli.EXIT_ERROR);
-    assertThat(run(err, "chaos", "--duplicates", "lots")).isEqualTo(ValerixCli.EXIT_ERROR);
-    assertThat(run(err, "chaos", "--duration", "2s")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(run(err, "chaos", "--gremlin", "unifrom(0ms,5s)")).isEqualTo(ExitCodes.ERROR);
+    assertThat(run(err, "chaos", "--duplicates", "lots")).isEqualTo(ExitCodes.ERROR);
+    assertThat(run(err, "chaos", "--duration", "2s")).isEqualTo(ExitCodes.ERROR);
     assertThat(err.toString()).contains("unknown action 'unifrom'", "'lots' is not a share", "duration must be 4s..24h");
   }
 
@@ -65,9 +65,9 @@ class ChaosCommandTest {
   void aBadKillIsAUsageErrorThatSaysWhatItExpects() {
     StringWriter err = new StringWriter();
 
-    assertThat(run(err, "chaos", "--kill", "order:sometimes")).isEqualTo(ValerixCli.EXIT_ERROR);
-    assertThat(run(err, "chaos", "--kill", "order-3:at 5s", "--order-instances", "2", "--db", "postgres")).isEqualTo(ValerixCli.EXIT_ERROR);
-    assertThat(run(err, "chaos", "--kill", "inventory:at 90s", "--duration", "60s")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(run(err, "chaos", "--kill", "order:sometimes")).isEqualTo(ExitCodes.ERROR);
+    assertThat(run(err, "chaos", "--kill", "order-3:at 5s", "--order-instances", "2", "--db", "postgres")).isEqualTo(ExitCodes.ERROR);
+    assertThat(run(err, "chaos", "--kill", "inventory:at 90s", "--duration", "60s")).isEqualTo(ExitCodes.ERROR);
     assertThat(err.toString()).contains("--kill: a schedule is 'at 40s'", "there are 2 order instances", "never strikes");
   }
 
@@ -75,7 +75,7 @@ class ChaosCommandTest {
   void severalOrderInstancesOnH2AreAUsageError() {
     StringWriter err = new StringWriter();
 
-    assertThat(run(err, "chaos", "--order-instances", "2")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(run(err, "chaos", "--order-instances", "2")).isEqualTo(ExitCodes.ERROR);
     assertThat(err.toString()).contains("takes PostgreSQL", "--db postgres");
   }
 
@@ -84,22 +84,22 @@ class ChaosCommandTest {
     StringWriter err = new StringWriter();
 
     assertThat(run(err, "chaos", "--order-url", "http://127.0.0.1:1", "--inventory-url", "http://127.0.0.1:2",
-        "--inventory-admin-token", "0123456789abcdef0", "--kill", "order:at 5s")).isEqualTo(ValerixCli.EXIT_ERROR);
+        "--inventory-admin-token", "0123456789abcdef0", "--kill", "order:at 5s")).isEqualTo(ExitCodes.ERROR);
     assertThat(err.toString()).contains("--fork, --order-instances, --kill and --link apply to services started here");
   }
 
   @Test
   void linkWindowsThatCannotBePlayedAreAUsageError() {
     StringWriter unknown = new StringWriter();
-    assertThat(run(unknown, "chaos", "--link", "flood 10s at 5s")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(run(unknown, "chaos", "--link", "flood 10s at 5s")).isEqualTo(ExitCodes.ERROR);
     assertThat(unknown.toString()).contains("--link: unknown link fault 'flood'");
 
     StringWriter overlapping = new StringWriter();
-    assertThat(run(overlapping, "chaos", "--link", "blackhole 10s at 5s", "--link", "reset 2s at 8s")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(run(overlapping, "chaos", "--link", "blackhole 10s at 5s", "--link", "reset 2s at 8s")).isEqualTo(ExitCodes.ERROR);
     assertThat(overlapping.toString()).contains("overlap");
 
     StringWriter late = new StringWriter();
-    assertThat(run(late, "chaos", "--duration", "20s", "--link", "blackhole 5s at 30s")).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(run(late, "chaos", "--duration", "20s", "--link", "blackhole 5s at 30s")).isEqualTo(ExitCodes.ERROR);
     assertThat(late.toString()).contains("never opens: sending lasts 20 s");
   }
 

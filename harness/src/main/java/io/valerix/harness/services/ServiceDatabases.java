@@ -1,4 +1,4 @@
-package io.valerix.harness;
+package io.valerix.harness.services;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.jdbc.PostgresCluster;

@@ -1,4 +1,4 @@
-package io.valerix.harness;
+package io.valerix.harness.services;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
@@ -8,8 +8,8 @@ import io.valerix.core.health.HealthReport;
 import io.valerix.core.health.LatencyMonitor;
 import io.valerix.core.health.MonitoredCalls;
 import io.valerix.core.http.BearerTokenFilter;
-import io.valerix.core.service.ServiceKit;
 import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.service.ServiceKit;
 import io.valerix.core.time.NanoClock;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.order.OrderServer;

@@ -1,4 +1,4 @@
-package io.valerix.harness.backup;
+package io.valerix.harness.cli;
 
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.BackupQuotaExceededException;
@@ -6,8 +6,9 @@ import io.valerix.core.backup.BackupReceipt;
 import io.valerix.core.backup.BackupService;
 import io.valerix.core.backup.BaseBackupInfo;
 import io.valerix.core.backup.DailyBackup;
-import io.valerix.harness.ValerixCli;
-import io.valerix.harness.cli.DurationConverter;
+import io.valerix.harness.backup.ArchiveLocation;
+import io.valerix.harness.backup.ServiceAdminClient;
+import io.valerix.harness.backup.ServiceArchiving;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.time.Duration;
@@ -16,10 +17,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import picocli.CommandLine;
 
 /** {@code valerix backup}: the day's base backup, shipped in the day's one call if the quota allows. */
 @Command(
@@ -82,7 +83,7 @@ public final class BackupCommand implements Callable<Integer> {
       });
     } catch (BackupQuotaExceededException refused) {
       err.println("valerix backup: refused: " + refused.getMessage());
-      return ValerixCli.EXIT_FAILED_VERDICT;
+      return ExitCodes.FAILED_VERDICT;
     }
     out.printf("Backup of %s shipped to %s as %s (%,d bytes, sha256 %s).%n",
         receipt.day(), service, receipt.serviceId(), receipt.bundleBytes(), receipt.bundleSha256());
@@ -92,6 +93,6 @@ public final class BackupCommand implements Callable<Integer> {
     }
     out.printf("Archive: %s. The next call is allowed from %sT00:00:00Z.%n", archive.location(), receipt.day().plusDays(1));
     out.flush();
-    return 0;
+    return ExitCodes.SUCCESS;
   }
 }
