@@ -128,7 +128,7 @@ public final class ChaosCommand implements Callable<Integer> {
 
   @Option(names = "--inventory-admin-token", paramLabel = "TOKEN",
       description = "Admin token of the inventory at --inventory-url (switches its gremlin, lists its reservations);"
-          + " default: the " + ServiceOptions.ADMIN_TOKEN_ENV + " environment variable, which keeps it out of ps.")
+          + " default: the " + ServicePair.ADMIN_TOKEN_ENV + " environment variable, which keeps it out of ps.")
   String inventoryAdminToken;
 
   @Option(names = "--order-admin-token", paramLabel = "TOKEN",
@@ -190,9 +190,7 @@ public final class ChaosCommand implements Callable<Integer> {
       throws InterruptedException {
     ServiceFleet.Settings fleetSettings;
     try {
-      fleetSettings = new ServiceFleet.Settings(orderInstances, pair.orderPort(), pair.inventoryPort(), pair.gremlin(), pair.seed(),
-          pair.timeout(), pair.stock(), pair.adminToken(), pair.serviceToken(), pair.dataDir(), pair.storage(),
-          runDir.resolve(ServiceFleet.LOG_FILE));
+      fleetSettings = new ServiceFleet.Settings(orderInstances, pair, runDir.resolve(ServiceFleet.LOG_FILE));
       if (!link.isEmpty()) {
         fleetSettings = fleetSettings.withLinkProxy();
       }
@@ -238,11 +236,11 @@ public final class ChaosCommand implements Callable<Integer> {
         throw usage("--order-url and --inventory-url go together: give both, or neither to start the services here");
       }
       if (inventoryAdminToken == null) {
-        String fromEnvironment = System.getenv(ServiceOptions.ADMIN_TOKEN_ENV);
+        String fromEnvironment = System.getenv(ServicePair.ADMIN_TOKEN_ENV);
         inventoryAdminToken = fromEnvironment == null || fromEnvironment.isBlank() ? null : fromEnvironment.strip();
       }
       if (inventoryAdminToken == null) {
-        throw usage("--inventory-admin-token (or " + ServiceOptions.ADMIN_TOKEN_ENV + ") is needed with --inventory-url, to switch the gremlin and list reservations");
+        throw usage("--inventory-admin-token (or " + ServicePair.ADMIN_TOKEN_ENV + ") is needed with --inventory-url, to switch the gremlin and list reservations");
       }
       CommandLine.ParseResult parsed = spec.commandLine().getParseResult();
       for (String local : List.of("--order-port", "--inventory-port", "--stock", "--admin-token", "--service-token", "--data-dir",

@@ -87,9 +87,9 @@ public final class UpCommand implements Callable<Integer> {
     out.printf("  health, metrics    %s/health  %s/metrics (and the same on inventory)%n", pair.orderUri(), pair.orderUri());
     out.printf("  dashboard          %s%n", Dashboard.url(pair.orderUri(), settings.adminToken()));
     out.printf("  admin token        %s   (send as 'Authorization: Bearer <token>'; or set %s)%n",
-        settings.adminToken(), ServiceOptions.ADMIN_TOKEN_ENV);
+        settings.adminToken(), ServicePair.ADMIN_TOKEN_ENV);
     out.printf("  service token      held by both services (reservation writes need it; set %s to choose it)%n",
-        ServiceOptions.SERVICE_TOKEN_ENV);
+        ServicePair.SERVICE_TOKEN_ENV);
     out.printf("  health             %s/health/live  %s/health/ready%n", pair.orderUri(), pair.orderUri());
     out.printf("  warm               %s%n", pair.warmup().summary());
     out.printf("  data               %s (%s)%n", settings.dataDir().toAbsolutePath(), settings.storage());
@@ -111,7 +111,7 @@ public final class UpCommand implements Callable<Integer> {
 
   /**
    * The services' settings from the command line, with tokens from {@code environment} ({@value
-   * ServiceOptions#ADMIN_TOKEN_ENV}, {@value ServiceOptions#SERVICE_TOKEN_ENV}) when not given as
+   * ServicePair#ADMIN_TOKEN_ENV}, {@value ServicePair#SERVICE_TOKEN_ENV}) when not given as
    * options, and a random seed and tokens when given neither way.
    */
   public static ServicePair.Settings settings(ServiceOptions options, Map<String, String> environment) {
@@ -122,8 +122,8 @@ public final class UpCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(new UpCommand()), "--gremlin: " + e.getMessage());
     }
     long seed = options.seed != null ? options.seed : new SecureRandom().nextLong() & 0xFFFF_FFFFL;
-    String adminToken = token("--admin-token", options.adminToken, environment.get(ServiceOptions.ADMIN_TOKEN_ENV), "admin");
-    String serviceToken = token("--service-token", options.serviceToken, environment.get(ServiceOptions.SERVICE_TOKEN_ENV), "service");
+    String adminToken = token("--admin-token", options.adminToken, environment.get(ServicePair.ADMIN_TOKEN_ENV), "admin");
+    String serviceToken = token("--service-token", options.serviceToken, environment.get(ServicePair.SERVICE_TOKEN_ENV), "service");
     if (adminToken.equals(serviceToken)) {
       throw new CommandLine.ParameterException(new CommandLine(new UpCommand()),
           "the service token must differ from the admin token: the service token opens stock writes, the admin token the operators' routes");

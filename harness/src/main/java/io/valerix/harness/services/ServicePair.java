@@ -35,6 +35,13 @@ import java.util.function.Consumer;
  */
 public final class ServicePair implements AutoCloseable {
 
+  /** The environment variable the admin token is read from when none is given; child processes get theirs here too. */
+  public static final String ADMIN_TOKEN_ENV = "VALERIX_ADMIN_TOKEN";
+  /** The environment variable the service token is read from when none is given; child processes get theirs here too. */
+  public static final String SERVICE_TOKEN_ENV = "VALERIX_SERVICE_TOKEN";
+  /** The stock when none is given: some plentiful, some scarce, so some orders must be rejected. */
+  public static final String DEFAULT_STOCK = "widget=1000,gadget=300,gizmo=100,doohickey=25";
+
   /**
    * How the pair is set up.
    *
