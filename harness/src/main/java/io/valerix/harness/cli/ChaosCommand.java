@@ -15,6 +15,7 @@ import io.valerix.harness.link.LinkWindow;
 import io.valerix.harness.report.PhaseLatency;
 import io.valerix.harness.report.RunFiles;
 import io.valerix.harness.report.RunSummary;
+import io.valerix.harness.report.Verdict;
 import io.valerix.harness.services.ServicePair;
 import java.io.Console;
 import java.io.PrintWriter;
@@ -379,7 +380,8 @@ public final class ChaosCommand implements Callable<Integer> {
   }
 
   private static int conclude(PrintWriter out, ChaosRun.Result result) {
-    RunSummary s = result.summary();
+    RunSummary summary = result.summary();
+    Verdict s = summary.verdict();
     Map<String, Long> o = s.outcomes();
     out.println();
     if (s.orders() == 0) {
@@ -387,7 +389,7 @@ public final class ChaosCommand implements Callable<Integer> {
       out.flush();
       return ExitCodes.ERROR;
     }
-    out.printf(Locale.ROOT, "Verdict: %s%n", s.verdict());
+    out.printf(Locale.ROOT, "Verdict: %s%n", s.name());
     out.printf(Locale.ROOT, "  orders         %,d  (%,d CONFIRMED, %,d REJECTED, %,d FAILED) from %,d requests%n", s.orders(),
         o.getOrDefault("ordersConfirmed", 0L), o.getOrDefault("ordersRejected", 0L), o.getOrDefault("ordersFailed", 0L), s.requests());
     line(out, "lost", s.lost(), "acknowledged, then missing (no order, or CONFIRMED without order or reservation)");
@@ -397,13 +399,13 @@ public final class ChaosCommand implements Callable<Integer> {
     line(out, "pending", s.pending(), "orders never settled");
     line(out, "disagreements", s.disagreements(), "orders the two databases disagree on");
     String label = "  latency (ms)   ";
-    for (Map.Entry<String, PhaseLatency> e : s.latency().entrySet()) {
+    for (Map.Entry<String, PhaseLatency> e : summary.latency().entrySet()) {
       PhaseLatency l = e.getValue();
       out.printf(Locale.ROOT, "%s%-9s p50 %6.0f   p99 %6.0f   max %6.0f%n", label, e.getKey(), l.p50(), l.p99(), l.max());
       label = "                 ";
     }
     int shown = 0;
-    for (RunSummary.Finding f : s.findings()) {
+    for (Verdict.Finding f : s.findings()) {
       if (shown++ == 0) {
         out.println("  first findings:");
       }
@@ -415,9 +417,9 @@ public final class ChaosCommand implements Callable<Integer> {
     }
     out.println();
     out.println("Report:    " + result.report().toAbsolutePath());
-    out.println("Reproduce: " + s.command());
+    out.println("Reproduce: " + summary.command());
     out.flush();
-    return result.verdict().passed() ? ExitCodes.SUCCESS : ExitCodes.FAILED_VERDICT;
+    return s.passed() ? ExitCodes.SUCCESS : ExitCodes.FAILED_VERDICT;
   }
 
   private static void line(PrintWriter out, String name, long count, String meaning) {

@@ -33,7 +33,7 @@ public final class ReportCommand implements Callable<Integer> {
     }
     Path report = HtmlReport.renderRunDirectory(runDir);
     RunSummary summary = RunFiles.read(runDir.resolve(RunFiles.SUMMARY), RunSummary.class);
-    spec.commandLine().getOut().println("Verdict " + summary.verdict() + "; report written to " + report.toAbsolutePath());
+    spec.commandLine().getOut().println("Verdict " + summary.verdict().name() + "; report written to " + report.toAbsolutePath());
     spec.commandLine().getOut().flush();
     return ExitCodes.SUCCESS;
   }

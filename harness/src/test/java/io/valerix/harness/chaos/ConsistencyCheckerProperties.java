@@ -1,5 +1,6 @@
 package io.valerix.harness.chaos;
 
+import io.valerix.harness.report.Verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.valerix.harness.chaos.DatabaseSnapshot.OrderRow;

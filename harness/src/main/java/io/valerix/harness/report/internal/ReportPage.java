@@ -5,7 +5,8 @@ import io.valerix.harness.report.PhaseLatency;
 import io.valerix.harness.report.RunFiles;
 import io.valerix.harness.report.RunInfo;
 import io.valerix.harness.report.RunSummary;
-import io.valerix.harness.report.RunSummary.Finding;
+import io.valerix.harness.report.Verdict.Finding;
+import io.valerix.harness.report.Verdict;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,40 +43,41 @@ public final class ReportPage {
 
   public static String render(RunInfo info, RunSummary summary, List<HealthSample> health, List<GremlinSummary.Row> gremlin,
       Map<String, Object> data, String uplotCss, String uplotJs) {
-    boolean pass = RunSummary.PASS.equals(summary.verdict());
+    Verdict verdict = summary.verdict();
+    boolean pass = verdict.passed();
     StringBuilder h = new StringBuilder(200_000);
     h.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
         .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<title>Valerix chaos run ").append(esc(info.runId())).append(": ").append(esc(summary.verdict())).append("</title>\n")
+        .append("<title>Valerix chaos run ").append(esc(info.runId())).append(": ").append(esc(verdict.name())).append("</title>\n")
         .append("<style>").append(uplotCss).append("</style>\n<style>").append(CSS).append("</style>\n</head><body>\n");
 
-    h.append("<header><div class=\"verdict ").append(pass ? "pass" : "fail").append("\">").append(esc(summary.verdict())).append("</div>")
+    h.append("<header><div class=\"verdict ").append(pass ? "pass" : "fail").append("\">").append(esc(verdict.name())).append("</div>")
         .append("<div><h1>Valerix chaos run</h1><p class=\"sub\">").append(esc(info.runId())).append(" &middot; started ")
         .append(esc(info.startedAt())).append(" &middot; seed ").append(info.seed()).append("</p></div></header>\n");
 
-    h.append("<p class=\"lead\">").append(String.format(Locale.ROOT, "%,d", summary.intents())).append(" orders meant, ")
-        .append(String.format(Locale.ROOT, "%,d", summary.requests())).append(" requests sent (with duplicates, retries and follow-ups), ")
-        .append(String.format(Locale.ROOT, "%,d", summary.orders())).append(" orders in the order database. Inventory gremlin during chaos: <code>")
+    h.append("<p class=\"lead\">").append(String.format(Locale.ROOT, "%,d", verdict.intents())).append(" orders meant, ")
+        .append(String.format(Locale.ROOT, "%,d", verdict.requests())).append(" requests sent (with duplicates, retries and follow-ups), ")
+        .append(String.format(Locale.ROOT, "%,d", verdict.orders())).append(" orders in the order database. Inventory gremlin during chaos: <code>")
         .append(esc(info.gremlin())).append("</code>.</p>\n");
 
     // Verdict table.
     h.append("<section><h2>Verdict: ").append(pass ? "nothing lost, doubled or oversold" : "anomalies found").append("</h2>\n")
         .append("<table class=\"verdict-table\"><tr><th>check</th><th class=\"n\">count</th><th>what it counts</th></tr>\n");
     Map<String, Long> counts = new LinkedHashMap<>();
-    counts.put("lost", summary.lost());
-    counts.put("duplicated", summary.duplicated());
-    counts.put("oversold", summary.oversold());
-    counts.put("unconserved", summary.unconserved());
-    counts.put("pending", summary.pending());
-    counts.put("disagreements", summary.disagreements());
+    counts.put("lost", verdict.lost());
+    counts.put("duplicated", verdict.duplicated());
+    counts.put("oversold", verdict.oversold());
+    counts.put("unconserved", verdict.unconserved());
+    counts.put("pending", verdict.pending());
+    counts.put("disagreements", verdict.disagreements());
     counts.forEach((name, count) -> h.append("<tr class=\"").append(count == 0 ? "ok" : "bad").append("\"><td>").append(name)
         .append("</td><td class=\"n\">").append(count).append("</td><td>").append(esc(MEANING.get(name))).append("</td></tr>\n"));
     h.append("</table>\n");
-    if (!summary.findings().isEmpty()) {
+    if (!verdict.findings().isEmpty()) {
       h.append("<h3>Findings</h3><p class=\"note\">The first few of each check; <code>summary.json</code> holds up to 20 of each,"
           + " and the counts above are complete.</p><table><tr><th>check</th><th>subject</th><th>what is wrong</th></tr>\n");
       for (String category : MEANING.keySet()) {
-        List<Finding> of = summary.findings().stream().filter(f -> f.category().equals(category)).toList();
+        List<Finding> of = verdict.findings().stream().filter(f -> f.category().equals(category)).toList();
         for (Finding f : of.subList(0, Math.min(SHOWN_FINDINGS, of.size()))) {
           h.append("<tr><td>").append(esc(f.category())).append("</td><td><code>").append(esc(f.subject())).append("</code></td><td>")
               .append(esc(f.detail())).append("</td></tr>\n");
@@ -110,15 +112,15 @@ public final class ReportPage {
         + " they said.</p><div id=\"throughput\" class=\"chart\"></div>\n<h3>How the orders ended, as the client saw them</h3><table>"
         + "<tr><th>outcome</th><th class=\"n\">orders</th></tr>\n");
     OUTCOME_NAMES.forEach((key, name) -> h.append("<tr><td>").append(esc(name)).append("</td><td class=\"n\">")
-        .append(summary.outcomes().getOrDefault(key, 0L)).append("</td></tr>\n"));
+        .append(verdict.outcomes().getOrDefault(key, 0L)).append("</td></tr>\n"));
     h.append("</table>\n<table><tr><th>in the order database</th><th class=\"n\">orders</th></tr>\n");
     for (String s : List.of("Confirmed", "Rejected", "Failed", "Pending")) {
       h.append("<tr><td>").append(s.toUpperCase(Locale.ROOT)).append("</td><td class=\"n\">")
-          .append(summary.outcomes().getOrDefault("orders" + s, 0L)).append("</td></tr>\n");
+          .append(verdict.outcomes().getOrDefault("orders" + s, 0L)).append("</td></tr>\n");
     }
     h.append("<tr><td>answers that were errors (timeouts, transport errors, 5xx)</td><td class=\"n\">")
-        .append(summary.outcomes().getOrDefault("errorAnswers", 0L)).append("</td></tr><tr><td>answers 409 (the same key still in"
-            + " progress)</td><td class=\"n\">").append(summary.outcomes().getOrDefault("inProgressAnswers", 0L)).append("</td></tr>\n");
+        .append(verdict.outcomes().getOrDefault("errorAnswers", 0L)).append("</td></tr><tr><td>answers 409 (the same key still in"
+            + " progress)</td><td class=\"n\">").append(verdict.outcomes().getOrDefault("inProgressAnswers", 0L)).append("</td></tr>\n");
     h.append("</table></section>\n");
 
     // Lights.
