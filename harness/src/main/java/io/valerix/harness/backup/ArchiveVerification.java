@@ -8,6 +8,7 @@ import io.valerix.core.backup.DatabaseDigest;
 import io.valerix.core.backup.RestorePoint;
 import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.jdbc.PostgresCluster;
+import io.valerix.harness.services.ServiceArchiving;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

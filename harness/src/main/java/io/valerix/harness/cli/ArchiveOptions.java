@@ -1,6 +1,6 @@
 package io.valerix.harness.cli;
 
-import io.valerix.harness.backup.ArchiveLocation;
+import io.valerix.harness.services.ArchiveLocation;
 import java.net.URI;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;

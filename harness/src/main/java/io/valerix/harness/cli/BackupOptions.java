@@ -1,9 +1,8 @@
 package io.valerix.harness.cli;
 
-import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.BackupException;
-import io.valerix.harness.backup.ArchiveLocation;
 import io.valerix.harness.backup.ServiceAdminClient;
+import io.valerix.harness.services.ArchiveLocation;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

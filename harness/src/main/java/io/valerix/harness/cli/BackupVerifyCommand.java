@@ -2,9 +2,9 @@ package io.valerix.harness.cli;
 
 import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.DatabaseDigest;
-import io.valerix.harness.backup.ArchiveLocation;
 import io.valerix.harness.backup.ArchiveVerification;
 import io.valerix.harness.backup.ServiceAdminClient;
+import io.valerix.harness.services.ArchiveLocation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.valerix.harness.fleet;
 
-import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.jdbc.PostgresBinaries;
 import io.valerix.core.jdbc.PostgresCluster;
 import io.valerix.harness.link.LinkProxy;

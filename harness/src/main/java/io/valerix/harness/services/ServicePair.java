@@ -10,8 +10,6 @@ import io.valerix.core.http.BearerTokenFilter;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.service.ServiceKit;
 import io.valerix.core.time.NanoClock;
-import io.valerix.harness.backup.ArchiveLocation;
-import io.valerix.harness.backup.ServiceArchiving;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.order.OrderServer;
 import java.net.URI;

@@ -1,11 +1,11 @@
 package io.valerix.harness.backup;
 
-import io.valerix.harness.cli.ExitCodes;
 import static io.valerix.harness.backup.BackupAcceptanceTest.cliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.valerix.harness.cli.ValerixCli;
+import io.valerix.harness.cli.ExitCodes;
+import io.valerix.harness.services.ArchiveLocation;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,6 +1,5 @@
 package io.valerix.harness.backup;
 
-import io.valerix.harness.cli.ExitCodes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.assertj.core.api.Assumptions.assumeThat;
@@ -13,7 +12,8 @@ import io.valerix.core.backup.JournalArchiver;
 import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.jdbc.PostgresCluster;
 import io.valerix.core.testing.TestPostgres;
-import io.valerix.harness.cli.ValerixCli;
+import io.valerix.harness.cli.ExitCodes;
+import io.valerix.harness.services.ServiceArchiving;
 import io.valerix.inventory.InventoryConfig;
 import io.valerix.inventory.InventoryService;
 import io.valerix.inventory.ReservationStatus;

@@ -1,6 +1,5 @@
 package io.valerix.harness.backup;
 
-import io.valerix.harness.cli.ExitCodes;
 import static io.valerix.harness.backup.BackupAcceptanceTest.cliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,8 +9,9 @@ import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.SegmentInfo;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.health.HealthConfig;
+import io.valerix.harness.cli.ExitCodes;
+import io.valerix.harness.services.ServiceArchiving;
 import io.valerix.harness.services.ServicePair;
-import io.valerix.harness.cli.ValerixCli;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

@@ -1,6 +1,5 @@
 package io.valerix.harness.backup;
 
-import io.valerix.harness.cli.ExitCodes;
 import static io.valerix.harness.backup.BackupAcceptanceTest.cliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -11,8 +10,9 @@ import io.valerix.backup.s3.testing.S3Gate;
 import io.valerix.backup.s3.testing.TestS3;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.health.HealthConfig;
+import io.valerix.harness.cli.ExitCodes;
+import io.valerix.harness.services.ArchiveLocation;
 import io.valerix.harness.services.ServicePair;
-import io.valerix.harness.cli.ValerixCli;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;

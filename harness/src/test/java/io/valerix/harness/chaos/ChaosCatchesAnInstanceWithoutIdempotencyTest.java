@@ -1,6 +1,5 @@
 package io.valerix.harness.chaos;
 
-import io.valerix.harness.cli.ExitCodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -8,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.Filter;
 import io.valerix.core.http.Request;
+import io.valerix.harness.cli.ExitCodes;
 import io.valerix.harness.cli.ValerixCli;
 import io.valerix.harness.report.RunFiles;
 import java.net.InetSocketAddress;

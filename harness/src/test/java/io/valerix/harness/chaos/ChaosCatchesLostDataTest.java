@@ -1,11 +1,11 @@
 package io.valerix.harness.chaos;
 
-import io.valerix.harness.cli.ExitCodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.valerix.core.http.Filter;
 import io.valerix.core.http.Response;
+import io.valerix.harness.cli.ExitCodes;
 import io.valerix.harness.cli.ValerixCli;
 import io.valerix.harness.report.RunFiles;
 import io.valerix.order.OrderHttpApi.OrderView;

@@ -1,9 +1,9 @@
 package io.valerix.harness.chaos;
 
-import io.valerix.harness.cli.ExitCodes;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.valerix.harness.cli.ExitCodes;
 import io.valerix.harness.cli.ValerixCli;
 import io.valerix.harness.report.AttemptRecord;
 import io.valerix.harness.report.RunFiles;

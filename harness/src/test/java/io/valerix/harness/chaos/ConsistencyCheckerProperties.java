@@ -1,12 +1,12 @@
 package io.valerix.harness.chaos;
 
-import io.valerix.harness.report.Verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.valerix.harness.chaos.DatabaseSnapshot.OrderRow;
 import io.valerix.harness.chaos.DatabaseSnapshot.ReservationRow;
 import io.valerix.harness.chaos.DatabaseSnapshot.StockRow;
 import io.valerix.harness.report.AttemptRecord;
+import io.valerix.harness.report.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

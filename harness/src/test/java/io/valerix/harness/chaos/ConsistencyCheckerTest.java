@@ -1,6 +1,5 @@
 package io.valerix.harness.chaos;
 
-import io.valerix.harness.report.Verdict;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.valerix.harness.chaos.DatabaseSnapshot.OrderRow;
@@ -8,6 +7,7 @@ import io.valerix.harness.chaos.DatabaseSnapshot.ReservationRow;
 import io.valerix.harness.chaos.DatabaseSnapshot.StockRow;
 import io.valerix.harness.report.AttemptRecord;
 import io.valerix.harness.report.Verdict.Finding;
+import io.valerix.harness.report.Verdict;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;

@@ -1,9 +1,9 @@
 package io.valerix.harness.cli;
 
-import io.valerix.harness.chaos.ChaosSettings;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.valerix.harness.chaos.ChaosSettings;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.time.Duration;

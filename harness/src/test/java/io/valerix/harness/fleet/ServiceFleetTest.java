@@ -1,12 +1,12 @@
 package io.valerix.harness.fleet;
 
-import io.valerix.core.health.HealthConfig;
-import io.valerix.harness.services.ServicePair;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.valerix.core.gremlin.GremlinSpec;
+import io.valerix.core.health.HealthConfig;
 import io.valerix.core.http.BearerTokenFilter;
+import io.valerix.harness.services.ServicePair;
 import io.valerix.harness.services.Storage;
 import java.nio.file.Files;
 import java.nio.file.Path;

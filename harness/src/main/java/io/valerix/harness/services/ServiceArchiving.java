@@ -1,4 +1,4 @@
-package io.valerix.harness.backup;
+package io.valerix.harness.services;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.backup.ArchiveManifest;
@@ -13,8 +13,6 @@ import io.valerix.core.backup.PointInTimeRestore;
 import io.valerix.core.backup.WalArchiver;
 import io.valerix.core.http.JsonServer;
 import io.valerix.core.service.ServiceKit;
-import io.valerix.harness.services.ServiceDatabases;
-import io.valerix.harness.services.Storage;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.order.OrderServer;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.valerix.harness.backup;
+package io.valerix.harness.services;
 
 import io.valerix.backup.s3.S3ArchiveStore;
 import io.valerix.core.backup.ArchiveStore;
