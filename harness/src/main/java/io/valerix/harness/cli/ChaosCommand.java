@@ -1,26 +1,20 @@
 package io.valerix.harness.cli;
 
-import io.valerix.core.gremlin.DecisionLog;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.gremlin.GremlinSpecException;
+import io.valerix.harness.chaos.ChaosLaunch;
 import io.valerix.harness.chaos.ChaosRun;
 import io.valerix.harness.chaos.ChaosSettings;
 import io.valerix.harness.chaos.KillSpec;
-import io.valerix.harness.chaos.ServiceTarget;
-import io.valerix.harness.chaos.internal.FleetTarget;
-import io.valerix.harness.chaos.internal.RunLogging;
-import io.valerix.harness.dashboard.Dashboard;
 import io.valerix.harness.fleet.ServiceFleet;
 import io.valerix.harness.link.LinkWindow;
 import io.valerix.harness.report.PhaseLatency;
-import io.valerix.harness.report.RunFiles;
 import io.valerix.harness.report.RunSummary;
 import io.valerix.harness.report.Verdict;
 import io.valerix.harness.services.ServicePair;
 import java.io.Console;
 import java.io.PrintWriter;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -150,84 +144,26 @@ public final class ChaosCommand implements Callable<Integer> {
     ChaosSettings settings = chaosSettings(seed);
     String command = reproduceCommand(seed);
     Path runDir = this.out != null ? this.out : defaultRunDirectory();
-    Files.createDirectories(runDir);
-    ServicePair.Settings pairSettings = remote ? null : pairSettings(runDir);
-
-    RunLogging logging = RunLogging.into(runDir.resolve("valerix.log"));
-    try {
-      ChaosRun.Result result;
-      if (remote) {
-        try (ServiceTarget target = ServiceTarget.remote(orderUrls, inventoryUrl,
-            orderAdminToken != null ? orderAdminToken : inventoryAdminToken, inventoryAdminToken)) {
-          intro(out, settings, runDir, "order " + String.join(", ", orderUrls.stream().map(URI::toString).toList()) + ", inventory " + inventoryUrl + " (already running)", null);
-          result = new ChaosRun(settings, target, runDir, out, isTerminal(), command).run();
-        }
-      } else if (forked()) {
-        result = runForked(out, settings, runDir, command, pairSettings);
-      } else {
-        Dashboard dashboard = Dashboard.builder().adminToken(pairSettings.adminToken()).build();
-        try (DecisionLog decisions = DecisionLog.writingTo(Files.newBufferedWriter(runDir.resolve(RunFiles.GREMLIN), StandardCharsets.UTF_8));
-            ServicePair pair = ServicePair.start(pairSettings, dashboard::install, decisions)) {
-          dashboard.watch(pair);
-          try {
-            intro(out, settings, runDir, "order " + pair.orderUri() + ", inventory " + pair.inventoryUri()
-                + " (started here; " + pairSettings.storage() + " in " + pairSettings.dataDir() + ")",
-                Dashboard.url(pair.orderUri(), pairSettings.adminToken()).toString());
-            result = new ChaosRun(settings, ServiceTarget.of(pair), runDir, out, isTerminal(), command).flushingBeforeReport(decisions).run();
-          } finally {
-            // Before the pair closes: it ends open event streams, so the server need not wait them out.
-            dashboard.close();
-          }
-        }
-      }
-      return conclude(out, result);
-    } finally {
-      logging.close();
+    ChaosLaunch.Services where;
+    if (remote) {
+      where = new ChaosLaunch.Running(orderUrls, inventoryUrl, orderAdminToken != null ? orderAdminToken : inventoryAdminToken,
+          inventoryAdminToken);
+    } else if (forked()) {
+      where = asProcesses(pairSettings(runDir), runDir);
+    } else {
+      where = new ChaosLaunch.InThisJvm(pairSettings(runDir));
     }
+    ChaosRun.Result result = ChaosLaunch.run(new ChaosLaunch.Plan(settings, where, runDir, command, isTerminal()), out);
+    return conclude(out, result);
   }
 
-  /** The run against a {@link ServiceFleet}: each service its own JVM, killed on schedule. */
-  private ChaosRun.Result runForked(PrintWriter out, ChaosSettings settings, Path runDir, String command, ServicePair.Settings pair)
-      throws InterruptedException {
-    ServiceFleet.Settings fleetSettings;
+  /** The services as a {@link ServiceFleet}: each its own JVM, killed and cut off on schedule. */
+  private ChaosLaunch.AsProcesses asProcesses(ServicePair.Settings pair, Path runDir) {
     try {
-      fleetSettings = new ServiceFleet.Settings(orderInstances, pair, runDir.resolve(ServiceFleet.LOG_FILE));
-      if (!link.isEmpty()) {
-        fleetSettings = fleetSettings.withLinkProxy();
-      }
+      ServiceFleet.Settings fleet = new ServiceFleet.Settings(orderInstances, pair, runDir.resolve(ServiceFleet.LOG_FILE));
+      return new ChaosLaunch.AsProcesses(link.isEmpty() ? fleet : fleet.withLinkProxy(), killSpecs(), linkWindows());
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
-    }
-    out.println("Starting inventory and " + orderInstances + " order instance" + (orderInstances == 1 ? "" : "s")
-        + " as processes (their output: " + runDir.resolve(ServiceFleet.LOG_FILE) + ")...");
-    out.flush();
-    try (ServiceFleet fleet = ServiceFleet.start(fleetSettings); FleetTarget target = new FleetTarget(fleet)) {
-      intro(out, settings, runDir, "order " + fleet.orderUris() + ", inventory " + fleet.inventoryUri() + " (processes started here; "
-          + pair.storage() + ")", null);
-      List<KillSpec> specs = killSpecs();
-      List<LinkWindow> windows = linkWindows();
-      if (!specs.isEmpty()) {
-        out.println("  kills      " + String.join(", ", specs.stream().map(KillSpec::toText).toList()));
-      }
-      if (!windows.isEmpty()) {
-        out.println("  link       " + String.join(", ", windows.stream().map(LinkWindow::toString).toList())
-            + " (proxy " + fleet.linkProxy().orElseThrow().uri() + " in front of inventory)");
-      }
-      if (!specs.isEmpty() || !windows.isEmpty()) {
-        out.println();
-        out.flush();
-      }
-      ChaosRun run = new ChaosRun(settings, target, runDir, out, isTerminal(), command).killing(specs, (service, instance) -> {
-        ServiceFleet.Kill kill = fleet.kill(service, instance);
-        if (service.equals(KillSpec.INVENTORY)) {
-          target.restoreGremlin();
-        }
-        return kill;
-      });
-      if (!windows.isEmpty()) {
-        run.linking(fleet.linkProxy().orElseThrow(), windows);
-      }
-      return run.run();
     }
   }
 
@@ -359,24 +295,6 @@ public final class ChaosCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw usage(e.getMessage());
     }
-  }
-
-  private void intro(PrintWriter out, ChaosSettings s, Path runDir, String where, String dashboard) {
-    out.printf(Locale.ROOT, "valerix chaos: %.0f s of orders: baseline %.0f s, chaos %.0f s, recovery %.0f s; then drain, settle and check.%n",
-        s.duration().toMillis() / 1000.0, s.chaosStart().toMillis() / 1000.0,
-        (s.recoveryStart().toMillis() - s.chaosStart().toMillis()) / 1000.0,
-        (s.duration().toMillis() - s.recoveryStart().toMillis()) / 1000.0);
-    out.println("  services   " + where);
-    out.printf(Locale.ROOT, "  workload   %s, %.0f%% duplicates, %.0f%% impatient users, seed %d%n",
-        s.users() > 0 ? s.users() + " users (closed model)" : String.format(Locale.ROOT, "%.0f orders/s (open model)", s.rate()),
-        s.duplicates() * 100, s.impatient() * 100, s.seed());
-    out.printf(Locale.ROOT, "  chaos      inventory gremlin '%s', order timeout %d ms%n", s.gremlin().toText(), s.orderTimeout().toMillis());
-    out.println("  run dir    " + runDir + "  (logs in valerix.log)");
-    if (dashboard != null) {
-      out.println("  dashboard  " + dashboard);
-    }
-    out.println();
-    out.flush();
   }
 
   private static int conclude(PrintWriter out, ChaosRun.Result result) {

@@ -74,6 +74,15 @@ class HarnessLayoutTest {
   }
 
   @Test
+  void aPackagesInternalIsUsedByThatPackageAlone() {
+    List<String> reachingIn = new ArrayList<>();
+    uses.forEach((from, targets) -> targets.stream()
+        .filter(to -> to.endsWith(".internal") && !from.equals(to.substring(0, to.length() - ".internal".length())))
+        .forEach(to -> reachingIn.add(from + " -> " + to)));
+    assertThat(reachingIn).isEmpty();
+  }
+
+  @Test
   void theEntryPointAndTheServiceAssemblyLiveInTheirOwnPackages() {
     assertThat(uses).doesNotContainKey(ROOT);
     assertThat(uses.getOrDefault(ROOT + ".services", Set.of())).doesNotContain(ROOT + ".cli", ROOT + ".chaos", ROOT + ".backup", ROOT + ".bench");
