@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
 /** {@code --archive} and {@code --archive-endpoint}: where the archive is; shared by up, backup, verify and restore. */
-public final class ArchiveOptions {
+final class ArchiveOptions {
 
   @Option(names = "--archive", paramLabel = "DIR|s3://BUCKET/PREFIX",
       description = "The archive: a directory, or an S3-compatible bucket and key prefix, with credentials from the environment "

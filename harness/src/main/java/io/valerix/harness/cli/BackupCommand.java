@@ -17,10 +17,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code valerix backup}: the day's base backup, shipped in the day's one call if the quota allows. */
 @Command(
@@ -41,7 +41,7 @@ import picocli.CommandLine;
       "2:A usage error or a failure, for example the services archive into another directory than this command."
     },
     subcommands = {BackupVerifyCommand.class, BackupPruneCommand.class, BackupStandInCommand.class})
-public final class BackupCommand implements Callable<Integer> {
+final class BackupCommand implements Callable<Integer> {
 
   @Mixin BackupOptions options;
 

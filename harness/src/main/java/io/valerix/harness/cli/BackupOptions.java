@@ -13,7 +13,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Where the archive is and how to reach the running services; shared by the backup commands. */
-public final class BackupOptions {
+final class BackupOptions {
 
   /** The data directory when {@code --data-dir} is not given, as {@code valerix up} uses it. */
   public static final Path DEFAULT_DATA_DIR = Path.of("valerix-data");

@@ -9,10 +9,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code valerix backup prune}: retention, through the running services (each is its manifests' only writer). */
 @Command(
@@ -32,7 +32,7 @@ import picocli.CommandLine;
       "0:Pruned, or nothing to remove.",
       "2:A usage error or a failure, for example the services archive into another directory than this command."
     })
-public final class BackupPruneCommand implements Callable<Integer> {
+final class BackupPruneCommand implements Callable<Integer> {
 
   @Mixin BackupOptions options;
 

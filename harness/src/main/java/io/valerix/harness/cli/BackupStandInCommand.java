@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code valerix backup stand-in}: the stand-in backup service, one call per UTC day. */
 @Command(
@@ -18,7 +18,7 @@ import picocli.CommandLine;
       "Runs a stand-in for the off-site backup service on loopback until Ctrl-C.",
       "It accepts one POST /backups per UTC day and answers 429 to every further call that day."
     })
-public final class BackupStandInCommand implements Callable<Integer> {
+final class BackupStandInCommand implements Callable<Integer> {
 
   @Option(names = "--port", paramLabel = "PORT", description = "Port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   int port = 8090;

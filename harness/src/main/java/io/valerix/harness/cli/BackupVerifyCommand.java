@@ -9,9 +9,9 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine;
 
 /** {@code valerix backup verify}: restore to a scratch place and compare with the live databases. */
 @Command(
@@ -32,7 +32,7 @@ import picocli.CommandLine;
       "2:The archive is missing or corrupt (the file is named), or a usage error or failure.",
       "3:No base backup is old enough for the services' journal position."
     })
-public final class BackupVerifyCommand implements Callable<Integer> {
+final class BackupVerifyCommand implements Callable<Integer> {
 
   @Mixin BackupOptions options;
 

@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code valerix bench}: the end-to-end figures, each on real servers on loopback, written to
@@ -44,7 +44,7 @@ import picocli.CommandLine;
           + " minutes) 60 orders at once the moment a freshly started 'valerix up' announces itself, beside 60 more at the"
           + " same services later. bin/bench turns e2e.json into the benchmark report; it names all four parts."
     })
-public final class BenchCommand implements Callable<Integer> {
+final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--full", description = "Longer runs (the full profile); the default is the quick one.")
   boolean full;

@@ -26,10 +26,10 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /**
  * {@code valerix chaos}: orders through baseline, chaos and recovery, then the verdict and a report.
@@ -52,7 +52,7 @@ import picocli.CommandLine;
           + " error or no verdict.",
       ""
     })
-public final class ChaosCommand implements Callable<Integer> {
+final class ChaosCommand implements Callable<Integer> {
 
   @Mixin ServiceOptions services;
 

@@ -18,9 +18,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code valerix proxy}: the gremlin in front of any HTTP server, until Ctrl-C. */
 @Command(
@@ -32,7 +32,7 @@ import picocli.CommandLine;
       "GET|PUT /admin/gremlin on the proxy shows and replaces the spec (bearer admin token); no other path is the proxy's.",
       "Admin token: --admin-token, else $" + ServicePair.ADMIN_TOKEN_ENV + ", else random (printed)."
     })
-public final class ProxyCommand implements Callable<Integer> {
+final class ProxyCommand implements Callable<Integer> {
 
   @Option(names = "--listen", required = true, paramLabel = "PORT", description = "The port to listen on (0 picks a free one).")
   int listen;

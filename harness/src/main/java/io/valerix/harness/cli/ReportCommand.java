@@ -6,9 +6,9 @@ import io.valerix.harness.report.RunSummary;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import picocli.CommandLine;
 
 /** {@code valerix report RUN_DIR}: renders a saved chaos run's report.html again from its data files. */
 @Command(
@@ -19,7 +19,7 @@ import picocli.CommandLine;
       "It reads run.json, summary.json, client.jsonl, health.jsonl and gremlin.jsonl, for example after an upgrade of the"
           + " report. Needs no running service."
     })
-public final class ReportCommand implements Callable<Integer> {
+final class ReportCommand implements Callable<Integer> {
 
   @Parameters(paramLabel = "RUN_DIR", description = "A directory written by 'valerix chaos'.")
   Path runDir;

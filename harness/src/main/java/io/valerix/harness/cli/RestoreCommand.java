@@ -17,10 +17,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine;
 
 /** {@code valerix restore}: the databases as they were at a point in time, from the archive. */
 @Command(
@@ -42,7 +42,7 @@ import picocli.CommandLine;
       "2:The archive is missing or corrupt (the file is named; nothing is created), or a usage error or failure.",
       "3:No base backup is old enough for TIME: the archive does not reach back that far (nothing is created)."
     })
-public final class RestoreCommand implements Callable<Integer> {
+final class RestoreCommand implements Callable<Integer> {
 
   @Option(names = "--to", required = true, paramLabel = "TIME",
       description = {"'latest', or an ISO-8601 instant: every change committed at or before it.", "Example: 2025-06-01T12:00:00Z."})

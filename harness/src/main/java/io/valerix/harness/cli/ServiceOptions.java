@@ -11,7 +11,7 @@ import java.util.Map;
 import picocli.CommandLine.Option;
 
 /** The options that say how the two services run; shared by {@code up} and {@code chaos}. */
-public final class ServiceOptions {
+final class ServiceOptions {
 
   @Option(names = "--order-port", paramLabel = "PORT", description = "Order service port; 0 picks a free one (default: ${DEFAULT-VALUE}).")
   public int orderPort = 8080;

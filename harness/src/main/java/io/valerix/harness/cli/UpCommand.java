@@ -11,9 +11,9 @@ import java.security.SecureRandom;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine;
 
 /** {@code valerix up}: both services on loopback until Ctrl-C. */
 @Command(
@@ -29,7 +29,7 @@ import picocli.CommandLine;
       "On H2, every write is archived to DATA_DIR/archive within a second, and a local base backup is taken there at start"
           + " when the archive has none (no call to the backup service), so 'valerix restore' works from the first minute."
     })
-public final class UpCommand implements Callable<Integer> {
+final class UpCommand implements Callable<Integer> {
 
   @Mixin ServiceOptions options;
 

@@ -2,8 +2,8 @@ package io.valerix.harness.cli;
 
 import io.valerix.core.backup.NoBaseBackupException;
 import java.io.PrintWriter;
-import picocli.CommandLine.Command;
 import picocli.CommandLine;
+import picocli.CommandLine.Command;
 
 /**
  * The {@code valerix} command: the entry point of the jar, with every subcommand and the error

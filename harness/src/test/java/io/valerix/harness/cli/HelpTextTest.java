@@ -4,16 +4,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 import picocli.CommandLine.Model.ArgSpec;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine;
 
 /**
  * Every command's {@code --help} reflows: each description is whole sentences that picocli wraps
@@ -108,6 +110,24 @@ class HelpTextTest {
       assertThat(help).contains("Exit codes:").contains(" 2 The archive is missing or corrupt").contains(" 3 No base backup is old enough");
     }
     assertThat(ExitCodes.NO_BASE_BACKUP).isNotEqualTo(ExitCodes.ERROR).isEqualTo(3);
+  }
+
+  @Test
+  void everyExitCodeAHelpListsIsAnExitCodesConstantAndTheTopLevelListsThemAll() throws Exception {
+    Set<Integer> constants = new TreeSet<>();
+    for (Field field : ExitCodes.class.getFields()) {
+      constants.add(field.getInt(null));
+    }
+    assertThat(constants).containsExactly(ExitCodes.SUCCESS, ExitCodes.FAILED_VERDICT, ExitCodes.ERROR, ExitCodes.NO_BASE_BACKUP)
+        .containsExactly(0, 1, 2, 3);
+    for (CommandLine command : allCommands()) {
+      for (String code : command.getCommandSpec().usageMessage().exitCodeList().keySet()) {
+        assertThat(constants).as("exit code %s in the help of %s", code, command.getCommandName()).contains(Integer.parseInt(code.strip()));
+      }
+    }
+    Set<Integer> topLevel = new TreeSet<>();
+    ValerixCli.commandLine().getCommandSpec().usageMessage().exitCodeList().keySet().forEach(code -> topLevel.add(Integer.parseInt(code.strip())));
+    assertThat(topLevel).isEqualTo(constants);
   }
 
   private static List<CommandLine> allCommands() {

@@ -8,7 +8,6 @@ import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.health.HealthConfig;
 import io.valerix.core.jdbc.PostgresCluster;
 import io.valerix.core.testing.TestPostgres;
-import io.valerix.harness.cli.ServiceOptions;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -76,30 +75,6 @@ class StorageTest {
 
     assertThatThrownBy(() -> ServicePair.start(settings(dir, Storage.existing(orders, inventory, environment)), s -> {}).close())
         .hasStackTraceContaining("password authentication failed");
-  }
-
-  @Test
-  void theOptionsRefuseAnUnknownEngineAndOneUrlWithoutTheOther() {
-    ServiceOptions unknown = new ServiceOptions();
-    unknown.db = "mysql";
-    assertThatThrownBy(() -> unknown.storage(Map.of())).hasMessageContaining("--db must be h2 or postgres, but was 'mysql'");
-
-    ServiceOptions half = new ServiceOptions();
-    half.orderDbUrl = "jdbc:postgresql://127.0.0.1:5432/orders";
-    assertThatThrownBy(() -> half.storage(Map.of())).hasMessageContaining("go together");
-
-    ServiceOptions h2WithUrls = new ServiceOptions();
-    h2WithUrls.db = "h2";
-    h2WithUrls.orderDbUrl = "jdbc:postgresql://127.0.0.1:5432/orders";
-    h2WithUrls.inventoryDbUrl = "jdbc:postgresql://127.0.0.1:5432/inventory";
-    assertThatThrownBy(() -> h2WithUrls.storage(Map.of())).hasMessageContaining("cannot go with --db h2");
-
-    ServiceOptions notPostgres = new ServiceOptions();
-    notPostgres.orderDbUrl = "jdbc:h2:mem:x";
-    notPostgres.inventoryDbUrl = "jdbc:postgresql://127.0.0.1:5432/inventory";
-    assertThatThrownBy(() -> notPostgres.storage(Map.of())).hasMessageContaining("must start with jdbc:postgresql://");
-
-    assertThat(new ServiceOptions().storage(Map.of()).engine()).isEqualTo(Storage.Engine.H2);
   }
 
   private static Path pidFile(Path data) {
