@@ -17,9 +17,9 @@ import java.util.Map;
 
 /**
  * Calls a running service's {@code /admin/backup/**} routes ({@link io.valerix.core.backup.BackupAdmin})
- * with the admin token. Failures become {@link BackupException}s naming the service.
+ * with the admin token. Failures become {@link BackupException}s naming the service. Thread-safe.
  */
-final class ServiceAdminClient {
+public final class ServiceAdminClient {
 
   /** Base backups and digests read every row; give them minutes, not the default seconds. */
   private static final Duration CALL_TIMEOUT = Duration.ofMinutes(10);
@@ -38,40 +38,40 @@ final class ServiceAdminClient {
   private final String token;
   private final JsonClient client;
 
-  ServiceAdminClient(URI uri, String token) {
+  public ServiceAdminClient(URI uri, String token) {
     this.uri = uri;
     this.token = token;
     this.client = JsonClient.builder(uri).name("admin " + uri).maxTimeout(CALL_TIMEOUT).build();
   }
 
-  List<BaseBackupInfo> takeBaseBackups() {
+  public List<BaseBackupInfo> takeBaseBackups() {
     return call(JsonRequest.post(Map.of(), "/admin/backup/base"), BaseBackups.class).baseBackups();
   }
 
-  List<DatabaseDigest> digests() {
+  public List<DatabaseDigest> digests() {
     return call(JsonRequest.get("/admin/backup/digest"), Digests.class).databases();
   }
 
   /** The names of the databases this service archives (a PostgreSQL cluster's one name is shared by both services). */
-  List<String> archivedNames() {
+  public List<String> archivedNames() {
     return call(JsonRequest.get("/admin/backup/status"), Status.class).databases().stream()
         .map(JournalArchiver.DatabaseStatus::database).toList();
   }
 
-  Map<String, Long> seal() {
+  public Map<String, Long> seal() {
     return call(JsonRequest.post(Map.of(), "/admin/backup/seal"), Sealed.class).archived();
   }
 
   /** Where the service archives: a directory path or a bucket URI, as its {@code ArchiveStore} names it. */
-  String archiveLocation() {
+  public String archiveLocation() {
     return call(JsonRequest.get("/admin/backup/status"), Status.class).archive();
   }
 
-  List<PrunedArchive> prune(long keepDays) {
+  public List<PrunedArchive> prune(long keepDays) {
     return call(JsonRequest.post(Map.of(), "/admin/backup/prune?keepDays=" + keepDays), Pruned.class).pruned();
   }
 
-  URI uri() {
+  public URI uri() {
     return uri;
   }
 

@@ -36,7 +36,7 @@ import org.HdrHistogram.Histogram;
 
 /**
  * The cold-start figure: each round starts a fresh child JVM running {@code valerix up} (through
- * {@link UpTiedToParent}) on free ports and a fresh data directory, and the moment it announces
+ * {@link EndToEndBench.ColdStart#upMain()}) on free ports and a fresh data directory, and the moment it announces
  * the order service, fires a burst of concurrent {@code POST /orders} (virtual threads released
  * together by a latch, a fresh Idempotency-Key each). It records each reply's status and latency
  * as the client saw it, then the order service's own latency window from its {@code /health}, and
@@ -65,7 +65,7 @@ final class ColdStartRun {
    *     zero skips it
    */
   record Plan(int rounds, int orders, Duration timeout, String gremlin, int warmupOrders, Duration laterBurstAfter, Path workDir,
-      Path childLog) {}
+      Path childLog, Class<?> upMain) {}
 
   /**
    * Where a burst's time went, as the client saw it, each phase's p50/p99/max in ms: {@code sending}
@@ -202,7 +202,7 @@ final class ColdStartRun {
   private static Round round(Plan plan, int number, OkHttpClient base, Totals coldTotals, Totals laterTotals)
       throws IOException, InterruptedException {
     Path dataDir = Files.createTempDirectory(plan.workDir(), "coldstart-data");
-    ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(List.of(), UpTiedToParent.class, List.of(
+    ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(List.of(), plan.upMain(), List.of(
         "--order-port", "0", "--inventory-port", "0", "--data-dir", dataDir.toString(),
         "--gremlin", plan.gremlin(), "--timeout", plan.timeout().toMillis() + "ms",
         "--warmup-orders", Integer.toString(plan.warmupOrders()),

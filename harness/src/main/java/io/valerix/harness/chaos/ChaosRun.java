@@ -21,6 +21,7 @@ import io.valerix.harness.report.RunFiles;
 import io.valerix.harness.report.RunInfo;
 import io.valerix.harness.report.RunStatistics;
 import io.valerix.harness.report.RunSummary;
+import io.valerix.harness.report.Verdict;
 import java.io.Flushable;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -69,7 +70,12 @@ public final class ChaosRun {
           + "and can be replayed with Gremlin.builder(seed).replay(...).";
 
   /** What a run produced. */
-  public record Result(Verdict verdict, RunSummary summary, RunInfo info, Path runDir, Path report) {}
+  public record Result(RunSummary summary, RunInfo info, Path runDir, Path report) {
+
+    public Verdict verdict() {
+      return summary.verdict();
+    }
+  }
 
   private final ChaosSettings settings;
   private final ServiceTarget target;
@@ -216,9 +222,7 @@ public final class ChaosRun {
             target.orderUris().stream().map(Object::toString).toList(),
             killed.stream().map(k -> KillEvent.measure(k.service(), k.instanceId(), k.killedMs(), k.servingMs(), attempts)).toList(),
             linkEvents(clockStartedAt));
-        RunSummary summary = new RunSummary(verdict.name(), settings.seed(), verdict.intents(), verdict.requests(), verdict.orders(),
-            verdict.lost(), verdict.duplicated(), verdict.oversold(), verdict.unconserved(), verdict.pending(), verdict.disagreements(),
-            RunStatistics.latencyByPhase(attempts), verdict.outcomes(), verdict.findings(), command, RunFiles.REPORT);
+        RunSummary summary = new RunSummary(verdict, settings.seed(), RunStatistics.latencyByPhase(attempts), command, RunFiles.REPORT);
         RunFiles.write(runDir.resolve(RunFiles.RUN), info);
         RunFiles.write(runDir.resolve(RunFiles.SUMMARY), summary);
         RunFiles.writeLines(runDir.resolve(RunFiles.ORDERS), snapshot.orders());
@@ -232,7 +236,7 @@ public final class ChaosRun {
           }
         }
         Path report = HtmlReport.renderRunDirectory(runDir);
-        return new Result(verdict, summary, info, runDir, report);
+        return new Result(summary, info, runDir, report);
       }
     }
   }

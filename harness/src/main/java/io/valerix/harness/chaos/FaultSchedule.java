@@ -1,5 +1,6 @@
 package io.valerix.harness.chaos;
 
+import io.valerix.harness.text.DurationText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,14 +15,12 @@ import java.util.regex.Pattern;
  * The timing part of {@code --kill 'order:every 15s'}, and meant for any other scheduled fault
  * (a link fault's {@code 'blackhole 10s at 30s'} ends in the same words). Immutable.
  *
- * <p>Durations are a whole number with {@code ms}, {@code s} or {@code m}, as {@code --duration}
- * takes them.
+ * <p>Durations are read by {@link DurationText}, as {@code --duration} reads them.
  */
 public final class FaultSchedule {
 
   private static final Pattern AT = Pattern.compile("at\\s+(\\S+)");
   private static final Pattern EVERY = Pattern.compile("every\\s+(\\S+)(?:\\s+from\\s+(\\S+))?");
-  private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m)");
 
   private final Duration first;
   private final Duration every;
@@ -73,16 +72,11 @@ public final class FaultSchedule {
   }
 
   private static Duration duration(String word, String whole) {
-    Matcher m = DURATION.matcher(word);
-    if (!m.matches()) {
-      throw new IllegalArgumentException("'" + word + "' in '" + whole + "' is not a duration like 500ms, 15s or 2m");
+    try {
+      return DurationText.parse(word);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(e.getMessage() + " (in '" + whole + "')", e);
     }
-    long n = Long.parseLong(m.group(1));
-    return switch (m.group(2)) {
-      case "ms" -> Duration.ofMillis(n);
-      case "s" -> Duration.ofSeconds(n);
-      default -> Duration.ofMinutes(n);
-    };
   }
 
   /** The times it strikes before {@code end}, in order. */
@@ -100,13 +94,9 @@ public final class FaultSchedule {
   /** The text {@link #parse} reads back. */
   public String toText() {
     if (every == null) {
-      return "at " + text(first);
+      return "at " + DurationText.format(first);
     }
-    return "every " + text(every) + (first.equals(every) ? "" : " from " + text(first));
-  }
-
-  private static String text(Duration d) {
-    return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
+    return "every " + DurationText.format(every) + (first.equals(every) ? "" : " from " + DurationText.format(first));
   }
 
   @Override

@@ -1,11 +1,11 @@
 package io.valerix.harness.chaos;
 
 import io.valerix.core.gremlin.GremlinSpec;
-import io.valerix.harness.ServicePair;
-import io.valerix.harness.fleet.ServiceFleet;
 import io.valerix.harness.chaos.internal.FleetTarget;
 import io.valerix.harness.chaos.internal.LocalTarget;
 import io.valerix.harness.chaos.internal.RemoteTarget;
+import io.valerix.harness.fleet.ServiceFleet;
+import io.valerix.harness.services.ServicePair;
 import java.net.URI;
 import java.util.List;
 import java.util.Map;

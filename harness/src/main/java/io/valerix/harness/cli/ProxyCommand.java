@@ -6,6 +6,7 @@ import io.valerix.core.gremlin.GremlinProxy;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.gremlin.GremlinSpecException;
 import io.valerix.core.http.BearerTokenFilter;
+import io.valerix.harness.services.ServicePair;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetAddress;
@@ -29,9 +30,9 @@ import picocli.CommandLine.Option;
       "Runs the gremlin as an HTTP proxy in front of any server: each request is forwarded to --upstream, with the seeded"
           + " delays and faults of --gremlin applied per route, before or after the upstream answers.",
       "GET|PUT /admin/gremlin on the proxy shows and replaces the spec (bearer admin token); no other path is the proxy's.",
-      "Admin token: --admin-token, else $" + ServiceOptions.ADMIN_TOKEN_ENV + ", else random (printed)."
+      "Admin token: --admin-token, else $" + ServicePair.ADMIN_TOKEN_ENV + ", else random (printed)."
     })
-public final class ProxyCommand implements Callable<Integer> {
+final class ProxyCommand implements Callable<Integer> {
 
   @Option(names = "--listen", required = true, paramLabel = "PORT", description = "The port to listen on (0 picks a free one).")
   int listen;
@@ -71,7 +72,7 @@ public final class ProxyCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(spec.commandLine(), "--gremlin: " + e.getMessage());
     }
     long chosenSeed = seed != null ? seed : new SecureRandom().nextLong() & 0xFFFF_FFFFL;
-    String token = adminToken != null ? adminToken : System.getenv(ServiceOptions.ADMIN_TOKEN_ENV);
+    String token = adminToken != null ? adminToken : System.getenv(ServicePair.ADMIN_TOKEN_ENV);
     if (token == null || token.isBlank()) {
       token = BearerTokenFilter.randomToken();
     }
@@ -121,7 +122,7 @@ public final class ProxyCommand implements Callable<Integer> {
       hook.run();
       Thread.currentThread().interrupt();
     }
-    return 0;
+    return ExitCodes.SUCCESS;
   }
 
   private static void closeLog(DecisionLog log) {

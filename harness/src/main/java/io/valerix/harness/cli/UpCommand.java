@@ -4,9 +4,8 @@ import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.gremlin.GremlinSpecException;
 import io.valerix.core.health.HealthConfig;
 import io.valerix.core.http.BearerTokenFilter;
-import io.valerix.harness.ServicePair;
-import io.valerix.harness.backup.ArchiveOptions;
 import io.valerix.harness.dashboard.Dashboard;
+import io.valerix.harness.services.ServicePair;
 import java.io.PrintWriter;
 import java.security.SecureRandom;
 import java.util.Map;
@@ -30,7 +29,7 @@ import picocli.CommandLine.Mixin;
       "On H2, every write is archived to DATA_DIR/archive within a second, and a local base backup is taken there at start"
           + " when the archive has none (no call to the backup service), so 'valerix restore' works from the first minute."
     })
-public final class UpCommand implements Callable<Integer> {
+final class UpCommand implements Callable<Integer> {
 
   @Mixin ServiceOptions options;
 
@@ -88,9 +87,9 @@ public final class UpCommand implements Callable<Integer> {
     out.printf("  health, metrics    %s/health  %s/metrics (and the same on inventory)%n", pair.orderUri(), pair.orderUri());
     out.printf("  dashboard          %s%n", Dashboard.url(pair.orderUri(), settings.adminToken()));
     out.printf("  admin token        %s   (send as 'Authorization: Bearer <token>'; or set %s)%n",
-        settings.adminToken(), ServiceOptions.ADMIN_TOKEN_ENV);
+        settings.adminToken(), ServicePair.ADMIN_TOKEN_ENV);
     out.printf("  service token      held by both services (reservation writes need it; set %s to choose it)%n",
-        ServiceOptions.SERVICE_TOKEN_ENV);
+        ServicePair.SERVICE_TOKEN_ENV);
     out.printf("  health             %s/health/live  %s/health/ready%n", pair.orderUri(), pair.orderUri());
     out.printf("  warm               %s%n", pair.warmup().summary());
     out.printf("  data               %s (%s)%n", settings.dataDir().toAbsolutePath(), settings.storage());
@@ -102,7 +101,7 @@ public final class UpCommand implements Callable<Integer> {
     out.println("Press Ctrl-C to stop.");
     out.flush();
     stopped.await();
-    return 0;
+    return ExitCodes.SUCCESS;
   }
 
   /** The services' settings from the command line and the process environment; see {@link #settings(ServiceOptions, Map)}. */
@@ -112,7 +111,7 @@ public final class UpCommand implements Callable<Integer> {
 
   /**
    * The services' settings from the command line, with tokens from {@code environment} ({@value
-   * ServiceOptions#ADMIN_TOKEN_ENV}, {@value ServiceOptions#SERVICE_TOKEN_ENV}) when not given as
+   * ServicePair#ADMIN_TOKEN_ENV}, {@value ServicePair#SERVICE_TOKEN_ENV}) when not given as
    * options, and a random seed and tokens when given neither way.
    */
   public static ServicePair.Settings settings(ServiceOptions options, Map<String, String> environment) {
@@ -123,8 +122,8 @@ public final class UpCommand implements Callable<Integer> {
       throw new CommandLine.ParameterException(new CommandLine(new UpCommand()), "--gremlin: " + e.getMessage());
     }
     long seed = options.seed != null ? options.seed : new SecureRandom().nextLong() & 0xFFFF_FFFFL;
-    String adminToken = token("--admin-token", options.adminToken, environment.get(ServiceOptions.ADMIN_TOKEN_ENV), "admin");
-    String serviceToken = token("--service-token", options.serviceToken, environment.get(ServiceOptions.SERVICE_TOKEN_ENV), "service");
+    String adminToken = token("--admin-token", options.adminToken, environment.get(ServicePair.ADMIN_TOKEN_ENV), "admin");
+    String serviceToken = token("--service-token", options.serviceToken, environment.get(ServicePair.SERVICE_TOKEN_ENV), "service");
     if (adminToken.equals(serviceToken)) {
       throw new CommandLine.ParameterException(new CommandLine(new UpCommand()),
           "the service token must differ from the admin token: the service token opens stock writes, the admin token the operators' routes");
@@ -132,7 +131,7 @@ public final class UpCommand implements Callable<Integer> {
     if (options.warmupOrders < 0) {
       throw new CommandLine.ParameterException(new CommandLine(new UpCommand()), "--warmup-orders must not be negative, but was " + options.warmupOrders);
     }
-    io.valerix.harness.Storage storage;
+    io.valerix.harness.services.Storage storage;
     try {
       storage = options.storage(environment);
     } catch (IllegalArgumentException e) {

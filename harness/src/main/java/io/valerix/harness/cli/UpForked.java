@@ -1,7 +1,7 @@
 package io.valerix.harness.cli;
 
-import io.valerix.harness.ServicePair;
 import io.valerix.harness.fleet.ServiceFleet;
+import io.valerix.harness.services.ServicePair;
 import java.io.PrintWriter;
 import java.net.URI;
 import java.util.List;
@@ -21,8 +21,7 @@ final class UpForked {
       throws InterruptedException {
     ServiceFleet.Settings settings;
     try {
-      settings = new ServiceFleet.Settings(orderInstances, s.orderPort(), s.inventoryPort(), s.gremlin(), s.seed(), s.timeout(), s.stock(),
-          s.adminToken(), s.serviceToken(), s.dataDir(), s.storage(), s.dataDir().resolve(ServiceFleet.LOG_FILE));
+      settings = new ServiceFleet.Settings(orderInstances, s, s.dataDir().resolve(ServiceFleet.LOG_FILE));
     } catch (IllegalArgumentException e) {
       throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
     }
@@ -46,13 +45,13 @@ final class UpForked {
     out.printf("  inventory service  %s   GET /inventory, PUT|GET|DELETE /reservations/{orderId}%n", fleet.inventoryUri());
     out.printf("  gremlin            %s   (seed %d; change it: PUT %s/admin/gremlin)%n", s.gremlin().toText(), s.seed(), fleet.inventoryUri());
     out.printf("  order timeout      %d ms%n", s.timeout().toMillis());
-    out.printf("  admin token        %s   (send as 'Authorization: Bearer <token>'; or set %s)%n", s.adminToken(), ServiceOptions.ADMIN_TOKEN_ENV);
+    out.printf("  admin token        %s   (send as 'Authorization: Bearer <token>'; or set %s)%n", s.adminToken(), ServicePair.ADMIN_TOKEN_ENV);
     out.printf("  data               %s (%s); the services' output in %s%n", s.dataDir().toAbsolutePath(), s.storage(),
         settings.childLog().toAbsolutePath());
     out.println("  (each service is its own process; no dashboard in this mode)");
     out.println("Press Ctrl-C to stop.");
     out.flush();
     stopped.await();
-    return 0;
+    return ExitCodes.SUCCESS;
   }
 }

@@ -10,9 +10,8 @@ import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.jdbc.PostgresDatabase;
 import io.valerix.core.service.ServiceKit;
 import io.valerix.core.time.NanoClock;
-import io.valerix.harness.Storage;
-import io.valerix.harness.cli.DurationConverter;
-import io.valerix.harness.cli.ServiceOptions;
+import io.valerix.harness.services.ServicePair;
+import io.valerix.harness.services.Storage;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.order.OrderServer;
 import java.net.URI;
@@ -27,13 +26,13 @@ import picocli.CommandLine.Option;
 
 /**
  * The child JVM of a {@link ServiceFleet}: ONE service (inventory, or one order instance), wired
- * as {@link io.valerix.harness.ServicePair} wires it (latency monitor, {@code /health}, {@code
+ * as {@link io.valerix.harness.services.ServicePair} wires it (latency monitor, {@code /health}, {@code
  * /metrics}, admin token, the gremlin in front of inventory), on the data it is given, until its
  * parent stops it (SIGTERM: graceful) or dies ({@link ParentWatch}: halt). Not for users; {@code
  * valerix up --fork} and {@code valerix chaos --fork} start it.
  *
- * <p>Tokens come from {@value ServiceOptions#ADMIN_TOKEN_ENV} and {@value
- * ServiceOptions#SERVICE_TOKEN_ENV}, PostgreSQL credentials from the {@link Storage} variables,
+ * <p>Tokens come from {@value ServicePair#ADMIN_TOKEN_ENV} and {@value
+ * ServicePair#SERVICE_TOKEN_ENV}, PostgreSQL credentials from the {@link Storage} variables,
  * never from the command line. Once serving it prints {@value #ANNOUNCEMENT} followed by its
  * instance id and address on one line of standard output.
  *
@@ -69,7 +68,7 @@ public final class ServiceChild implements Callable<Integer> {
   @Option(names = "--db-url", description = "PostgreSQL: its database's JDBC URL; credentials from the environment.")
   String dbUrl;
 
-  @Option(names = "--timeout", converter = DurationConverter.class, description = "Order service: the order timeout.")
+  @Option(names = "--timeout", description = "Order service: the order timeout, ISO-8601 (PT2S).")
   Duration timeout = Duration.ofSeconds(2);
 
   @Option(names = "--gremlin", description = "Inventory: its gremlin spec.")
@@ -79,7 +78,7 @@ public final class ServiceChild implements Callable<Integer> {
   long seed;
 
   @Option(names = "--stock", description = "Inventory: the stock, SKU=QTY,… (only SKUs not yet in the database are stocked).")
-  String stock = ServiceOptions.DEFAULT_STOCK;
+  String stock = ServicePair.DEFAULT_STOCK;
 
   public static void main(String[] args) {
     ParentWatch.haltWhenStdinEnds();
@@ -92,8 +91,8 @@ public final class ServiceChild implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Map<String, String> env = System.getenv();
-    String adminToken = BearerTokenFilter.validToken("admin", env.get(ServiceOptions.ADMIN_TOKEN_ENV));
-    String serviceToken = BearerTokenFilter.validToken("service", env.get(ServiceOptions.SERVICE_TOKEN_ENV));
+    String adminToken = BearerTokenFilter.validToken("admin", env.get(ServicePair.ADMIN_TOKEN_ENV));
+    String serviceToken = BearerTokenFilter.validToken("service", env.get(ServicePair.SERVICE_TOKEN_ENV));
     AutoCloseable running;
     URI uri;
     switch (service) {

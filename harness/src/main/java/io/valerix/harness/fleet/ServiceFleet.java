@@ -1,11 +1,10 @@
 package io.valerix.harness.fleet;
 
-import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.jdbc.PostgresBinaries;
 import io.valerix.core.jdbc.PostgresCluster;
-import io.valerix.harness.Storage;
-import io.valerix.harness.cli.ServiceOptions;
 import io.valerix.harness.link.LinkProxy;
+import io.valerix.harness.services.ServicePair;
+import io.valerix.harness.services.Storage;
 import io.valerix.inventory.InventoryServer;
 import io.valerix.order.OrderServer;
 import java.io.IOException;
@@ -49,58 +48,40 @@ public final class ServiceFleet implements AutoCloseable {
   public static final String LOG_FILE = "services.log";
 
   /**
-   * How the fleet runs.
+   * How the fleet runs: the services a {@link ServicePair} would run, each in its own process.
    *
    * @param orderInstances how many order processes share the order database, 1..16
-   * @param orderPort the first order instance's port (the next ones count up), or 0 for free ports
+   * @param services ports, gremlin, seed, timeout, stock, tokens, data directory and databases, as
+   *     for a pair and validated there; {@code services.orderPort()} is the first order instance's
+   *     port (the next ones count up), or 0 for free ports. The children run the default health
+   *     thresholds and no warm-up orders, and archive no journal (on PostgreSQL the server's WAL is
+   *     the archive), whatever {@code services} says about those.
    * @param childLog where the children's standard error goes
    * @param linkProxy whether the order instances reach inventory through a {@link LinkProxy}, so
    *     that link faults can be played between them
    */
-  public record Settings(
-      int orderInstances,
-      int orderPort,
-      int inventoryPort,
-      GremlinSpec gremlin,
-      long seed,
-      Duration timeout,
-      Map<String, Integer> stock,
-      String adminToken,
-      String serviceToken,
-      Path dataDir,
-      Storage storage,
-      Path childLog,
-      boolean linkProxy) {
+  public record Settings(int orderInstances, ServicePair.Settings services, Path childLog, boolean linkProxy) {
 
     /** Settings without a link proxy. */
-    public Settings(int orderInstances, int orderPort, int inventoryPort, GremlinSpec gremlin, long seed, Duration timeout,
-        Map<String, Integer> stock, String adminToken, String serviceToken, Path dataDir, Storage storage, Path childLog) {
-      this(orderInstances, orderPort, inventoryPort, gremlin, seed, timeout, stock, adminToken, serviceToken, dataDir, storage,
-          childLog, false);
+    public Settings(int orderInstances, ServicePair.Settings services, Path childLog) {
+      this(orderInstances, services, childLog, false);
     }
 
     /** These settings, with the order instances reaching inventory through a link proxy. */
     public Settings withLinkProxy() {
-      return new Settings(orderInstances, orderPort, inventoryPort, gremlin, seed, timeout, stock, adminToken, serviceToken,
-          dataDir, storage, childLog, true);
+      return new Settings(orderInstances, services, childLog, true);
     }
 
     public Settings {
-      Objects.requireNonNull(gremlin, "gremlin");
-      Objects.requireNonNull(timeout, "timeout");
-      stock = Map.copyOf(Objects.requireNonNull(stock, "stock"));
-      Objects.requireNonNull(adminToken, "adminToken");
-      Objects.requireNonNull(serviceToken, "serviceToken");
-      Objects.requireNonNull(dataDir, "dataDir");
-      Objects.requireNonNull(storage, "storage");
+      Objects.requireNonNull(services, "services");
       Objects.requireNonNull(childLog, "childLog");
       if (orderInstances < 1 || orderInstances > 16) {
         throw new IllegalArgumentException("orderInstances must be 1..16, but was " + orderInstances);
       }
-      if (orderInstances > 1 && storage.engine() != Storage.Engine.POSTGRES) {
+      if (orderInstances > 1 && services.storage().engine() != Storage.Engine.POSTGRES) {
         throw new IllegalArgumentException("several order instances share one order database, which takes PostgreSQL"
             + " (--db postgres or --order-db-url): an H2 file has one owner, but " + orderInstances + " instances were asked for on "
-            + storage);
+            + services.storage());
       }
     }
   }
@@ -128,24 +109,24 @@ public final class ServiceFleet implements AutoCloseable {
    * @throws IllegalStateException if a service does not start (its output is in the child log)
    */
   public static ServiceFleet start(Settings settings) throws InterruptedException {
-    createDirectories(settings.dataDir());
+    createDirectories(settings.services().dataDir());
     createDirectories(settings.childLog().toAbsolutePath().getParent());
     Map<String, String> environment = new LinkedHashMap<>();
-    environment.put(ServiceOptions.ADMIN_TOKEN_ENV, settings.adminToken());
-    environment.put(ServiceOptions.SERVICE_TOKEN_ENV, settings.serviceToken());
+    environment.put(ServicePair.ADMIN_TOKEN_ENV, settings.services().adminToken());
+    environment.put(ServicePair.SERVICE_TOKEN_ENV, settings.services().serviceToken());
     PostgresCluster cluster = null;
     List<String> inventoryData;
     List<String> orderData;
-    Storage storage = settings.storage();
+    Storage storage = settings.services().storage();
     if (storage.engine() == Storage.Engine.H2) {
-      inventoryData = List.of("--data-dir", settings.dataDir().toString());
+      inventoryData = List.of("--data-dir", settings.services().dataDir().toString());
       orderData = inventoryData;
     } else if (storage.isExistingServer()) {
       environment.putAll(storage.credentialVariables());
       inventoryData = List.of("--db-url", storage.inventoryUrl());
       orderData = List.of("--db-url", storage.orderUrl());
     } else {
-      cluster = PostgresCluster.builder(settings.dataDir().resolve(Storage.CLUSTER_DIRECTORY)).binaries(PostgresBinaries.require())
+      cluster = PostgresCluster.builder(settings.services().dataDir().resolve(Storage.CLUSTER_DIRECTORY)).binaries(PostgresBinaries.require())
           .shutdownGrace(Duration.ofSeconds(10)).start();
       inventoryData = List.of("--db-url", cluster.createDatabase(InventoryServer.DATABASE_NAME));
       orderData = List.of("--db-url", cluster.createDatabase(OrderServer.DATABASE_NAME));
@@ -156,11 +137,11 @@ public final class ServiceFleet implements AutoCloseable {
         environment.put(variable, cluster.password());
       }
     }
-    List<String> inventoryArgs = new ArrayList<>(List.of("--service", "inventory", "--gremlin", settings.gremlin().toText(),
-        "--seed", Long.toString(settings.seed()), "--stock", settings.stock().entrySet().stream()
+    List<String> inventoryArgs = new ArrayList<>(List.of("--service", "inventory", "--gremlin", settings.services().gremlin().toText(),
+        "--seed", Long.toString(settings.services().seed()), "--stock", settings.services().stock().entrySet().stream()
             .map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","))));
     inventoryArgs.addAll(inventoryData);
-    ServiceProcess inventory = new ServiceProcess("inventory", inventoryArgs, settings.inventoryPort(), environment, settings.childLog());
+    ServiceProcess inventory = new ServiceProcess("inventory", inventoryArgs, settings.services().inventoryPort(), environment, settings.childLog());
     List<ServiceProcess> orders = new ArrayList<>();
     ServiceFleet fleet = new ServiceFleet(settings, cluster, inventory, orders);
     Runtime.getRuntime().addShutdownHook(fleet.shutdownHook);
@@ -174,9 +155,9 @@ public final class ServiceFleet implements AutoCloseable {
       }
       for (int i = 1; i <= settings.orderInstances(); i++) {
         List<String> orderArgs = new ArrayList<>(List.of("--service", "order", "--inventory-url", inventoryForOrders.toString(),
-            "--timeout", settings.timeout().toMillis() + "ms"));
+            "--timeout", settings.services().timeout().toString()));
         orderArgs.addAll(orderData);
-        int port = settings.orderPort() == 0 ? 0 : settings.orderPort() + i - 1;
+        int port = settings.services().orderPort() == 0 ? 0 : settings.services().orderPort() + i - 1;
         orders.add(new ServiceProcess(orderInstanceId(i), orderArgs, port, environment, settings.childLog()));
       }
       startAll(orders);

@@ -1,5 +1,6 @@
 package io.valerix.harness.link;
 
+import io.valerix.harness.text.DurationText;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Objects;
@@ -94,7 +95,7 @@ public record LinkFault(Kind kind, Duration latency, long bytesPerSecond) {
           : "'" + name + "' takes no value");
     }
     return switch (kind) {
-      case LATENCY -> latency(LinkWindow.duration(words[1]));
+      case LATENCY -> latency(DurationText.parse(words[1]));
       case BANDWIDTH -> bandwidth(parseRate(words[1]));
       case BLACKHOLE -> blackhole();
       case RESET -> reset();
@@ -124,7 +125,7 @@ public record LinkFault(Kind kind, Duration latency, long bytesPerSecond) {
   @Override
   public String toString() {
     return switch (kind) {
-      case LATENCY -> "latency " + LinkWindow.text(latency);
+      case LATENCY -> "latency " + DurationText.format(latency);
       case BANDWIDTH -> "bandwidth " + bytesPerSecond + "b/s";
       default -> kind.specName();
     };

@@ -1,6 +1,6 @@
 package io.valerix.harness.link;
 
-import io.valerix.harness.cli.DurationConverter;
+import io.valerix.harness.text.DurationText;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -57,7 +57,7 @@ public record LinkWindow(LinkFault fault, Duration start, Duration length) {
     if (!matcher.matches()) {
       throw new IllegalArgumentException("'" + text + "' is not a link window; write it like 'blackhole 10s at 30s' or 'latency 300ms for 20s at 10s'");
     }
-    return new LinkWindow(LinkFault.parse(matcher.group(1)), duration(matcher.group(3)), duration(matcher.group(2)));
+    return new LinkWindow(LinkFault.parse(matcher.group(1)), DurationText.parse(matcher.group(3)), DurationText.parse(matcher.group(2)));
   }
 
   /**
@@ -78,23 +78,9 @@ public record LinkWindow(LinkFault fault, Duration start, Duration length) {
     return List.copyOf(sorted);
   }
 
-  static Duration duration(String text) {
-    try {
-      return DurationConverter.parse(text);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException(e.getMessage(), e);
-    }
-  }
-
   /** The spec form, which {@link #parse} reads back: {@code blackhole for 10s at 30s}. */
   @Override
   public String toString() {
-    return fault + " for " + text(length) + " at " + text(start);
-  }
-
-  /** {@code 10s} for whole seconds, else {@code 1500ms}. */
-  static String text(Duration duration) {
-    long millis = duration.toMillis();
-    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    return fault + " for " + DurationText.format(length) + " at " + DurationText.format(start);
   }
 }

@@ -1,70 +1,43 @@
 package io.valerix.harness.report;
 
-import java.util.List;
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * The outcome of a chaos run, as {@code summary.json}: the verdict and the figures behind it.
- * PASS only if {@code lost}, {@code duplicated}, {@code oversold}, {@code unconserved}, {@code
- * pending} and {@code disagreements} are all zero. Immutable.
+ * The outcome of a chaos run, as {@code summary.json}: the {@link Verdict} and the run figures
+ * beside it. The verdict's fields are written at the top level ({@code verdict}, {@code intents},
+ * {@code lost}, …), as every earlier run wrote them, so old run directories still read. Immutable.
  *
- * @param verdict {@code PASS} or {@code FAIL}
+ * @param verdict what the consistency check concluded
  * @param seed the run's seed
- * @param intents orders the workload meant to place (each once)
- * @param requests HTTP requests it sent for them, with duplicates, retries and follow-ups
- * @param orders orders of this run in the order database
- * @param lost orders acknowledged to the client and then missing: acknowledged at all but no order,
- *     or acknowledged CONFIRMED but not confirmed or without a reservation
- * @param duplicated effects applied more than once: orders no intent asked for, and reservations
- *     that belong to no order and no intent (stock taken under another identity)
- * @param oversold SKUs with stock below zero, more reserved than the stock, or more taken by the
- *     run than was available when it began
- * @param unconserved SKUs whose stock does not add up: total != available + reserved, or the
- *     stock the run took != the quantities of its reservations
- * @param pending orders still PENDING after the bounded wait for the reconciler
- * @param disagreements orders the two databases disagree on: CONFIRMED without a reservation,
- *     REJECTED or FAILED with a RESERVED one, or a reservation held for an order that does not
- *     exist
  * @param latency per phase, counted from intended send times
- * @param outcomes how the intents ended as the client saw them, and the orders' final statuses
- * @param findings examples of each anomaly (a bounded number), naming order ids
  * @param command a command line that repeats the run
  * @param report the report's file name in the run directory
  */
-public record RunSummary(
-    String verdict,
-    long seed,
-    long intents,
-    long requests,
-    long orders,
-    long lost,
-    long duplicated,
-    long oversold,
-    long unconserved,
-    long pending,
-    long disagreements,
-    Map<String, PhaseLatency> latency,
-    Map<String, Long> outcomes,
-    List<Finding> findings,
-    String command,
-    String report) {
+public record RunSummary(@JsonUnwrapped Verdict verdict, long seed, Map<String, PhaseLatency> latency, String command, String report) {
 
-  public static final String PASS = "PASS";
-  public static final String FAIL = "FAIL";
+  private static final TypeReference<Map<String, PhaseLatency>> LATENCY = new TypeReference<>() {};
 
   public RunSummary {
+    Objects.requireNonNull(verdict, "verdict");
     latency = RunFiles.ordered(latency);
-    outcomes = RunFiles.ordered(outcomes);
-    findings = List.copyOf(findings);
   }
 
   /**
-   * One anomaly the check found.
-   *
-   * @param category {@code lost}, {@code duplicated}, {@code oversold}, {@code unconserved}, {@code
-   *     pending} or {@code disagreements}
-   * @param subject the order id, reservation id or SKU concerned
-   * @param detail what is wrong, in words
+   * Reads the flat {@code summary.json}: the verdict's fields and the run's side by side. Jackson
+   * cannot feed an unwrapped record component through a constructor, so the two are taken apart
+   * here; the {@code verdict} text is not read back, it follows from the counts.
    */
-  public record Finding(String category, String subject, String detail) {}
+  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+  static RunSummary fromJson(JsonNode json) {
+    ObjectMapper mapper = RunFiles.mapper();
+    Verdict verdict = mapper.convertValue(json, Verdict.class);
+    Map<String, PhaseLatency> latency = json.hasNonNull("latency") ? mapper.convertValue(json.get("latency"), LATENCY) : Map.of();
+    return new RunSummary(verdict, json.path("seed").asLong(), latency, json.path("command").asText(null), json.path("report").asText(null));
+  }
 }

@@ -4,7 +4,8 @@ import static io.valerix.harness.backup.BackupAcceptanceTest.cliRun;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.valerix.harness.ValerixCli;
+import io.valerix.harness.cli.ExitCodes;
+import io.valerix.harness.services.ArchiveLocation;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.Map;
@@ -55,7 +56,7 @@ class ArchiveLocationTest {
     BackupAcceptanceTest.CliRun run = cliRun("restore", "--to", "latest", "--into", dir.resolve("x").toString(),
         "--archive", "s3://No_Such_Bucket_Name/x");
 
-    assertThat(run.exit()).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(run.exit()).isEqualTo(ExitCodes.ERROR);
     assertThat(run.err()).contains("--archive: bucket names are 3-63 lower-case letters");
     assertThat(dir.resolve("x")).doesNotExist();
   }

@@ -13,7 +13,8 @@ import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.jdbc.PostgresCluster;
 import io.valerix.core.testing.ChildJvm;
 import io.valerix.core.testing.TestPostgres;
-import io.valerix.harness.ValerixCli;
+import io.valerix.harness.cli.ExitCodes;
+import io.valerix.harness.services.ServiceArchiving;
 import io.valerix.inventory.InventoryConfig;
 import io.valerix.inventory.InventoryService;
 import io.valerix.inventory.ReservationStatus;
@@ -129,7 +130,7 @@ class BackupAcceptanceTest {
         CliRun second = cliRun("backup", "--archive", archiveDir.toString(), "--order", order.toString(),
             "--inventory", inventory.toString(), "--admin-token", TOKEN, "--service", standIn.endpoint().toString());
         assumeThat(LocalDate.now(ZoneOffset.UTC)).as("the run crossed midnight UTC").isEqualTo(day);
-        assertThat(second.exit()).isEqualTo(ValerixCli.EXIT_FAILED_VERDICT);
+        assertThat(second.exit()).isEqualTo(ExitCodes.FAILED_VERDICT);
         assertThat(second.err()).contains("refused").contains("already made").contains("No call was made");
         await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 180);
 
@@ -309,7 +310,7 @@ class BackupAcceptanceTest {
   static CliRun cliRun(String... args) {
     StringWriter out = new StringWriter();
     StringWriter err = new StringWriter();
-    CommandLine cli = io.valerix.harness.ValerixCliAccess.commandLine();
+    CommandLine cli = io.valerix.harness.cli.ValerixCliAccess.commandLine();
     cli.setOut(new PrintWriter(out, true));
     cli.setErr(new PrintWriter(err, true));
     int exit = cli.execute(args);

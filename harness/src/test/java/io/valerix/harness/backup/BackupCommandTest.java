@@ -9,8 +9,9 @@ import io.valerix.core.backup.ArchiveStore;
 import io.valerix.core.backup.SegmentInfo;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.health.HealthConfig;
-import io.valerix.harness.ServicePair;
-import io.valerix.harness.ValerixCli;
+import io.valerix.harness.cli.ExitCodes;
+import io.valerix.harness.services.ServiceArchiving;
+import io.valerix.harness.services.ServicePair;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -65,7 +66,7 @@ class BackupCommandTest {
     Files.delete(archive.resolve("quota/" + day + ".json"));
     BackupAcceptanceTest.CliRun bypassed = backup();
 
-    assertThat(bypassed.exit()).isEqualTo(ValerixCli.EXIT_FAILED_VERDICT);
+    assertThat(bypassed.exit()).isEqualTo(ExitCodes.FAILED_VERDICT);
     assertThat(bypassed.err()).contains("429").contains("backup-quota-exceeded");
     assertThat(standIn.calls()).isEqualTo(2);
     assertThat(standIn.accepted()).hasSize(1);
@@ -88,7 +89,7 @@ class BackupCommandTest {
     }
     BackupAcceptanceTest.CliRun tampered = verify();
 
-    assertThat(tampered.exit()).isEqualTo(ValerixCli.EXIT_FAILED_VERDICT);
+    assertThat(tampered.exit()).isEqualTo(ExitCodes.FAILED_VERDICT);
     assertThat(tampered.out()).contains("inventory_stock").contains("FAIL").doesNotContain("orders: ");
   }
 
@@ -109,7 +110,7 @@ class BackupCommandTest {
     BackupAcceptanceTest.CliRun run = cliRun("restore", "--to", "latest", "--into", dir.resolve("restored").toString(),
         "--archive", archive.toString());
 
-    assertThat(run.exit()).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(run.exit()).isEqualTo(ExitCodes.ERROR);
     assertThat(run.err()).contains(last.name()).contains("corrupt");
     assertThat(dir.resolve("restored")).doesNotExist();
 
@@ -126,7 +127,7 @@ class BackupCommandTest {
   void aRestoreToSomethingThatIsNotATimeIsAUsageError() {
     BackupAcceptanceTest.CliRun run = cliRun("restore", "--to", "yesterday", "--into", dir.resolve("x").toString(),
         "--archive", archive.toString());
-    assertThat(run.exit()).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(run.exit()).isEqualTo(ExitCodes.ERROR);
     assertThat(run.err()).contains("--to").contains("'latest' or an ISO-8601 instant");
   }
 
@@ -149,11 +150,11 @@ class BackupCommandTest {
     // and a time before every base backup is exit 3, a missing archive exit 2, both creating nothing
     BackupAcceptanceTest.CliRun tooOld = cliRun("restore", "--to", "2000-01-01T00:00:00Z", "--into", dir.resolve("old").toString(),
         "--archive", archive.toString());
-    assertThat(tooOld.exit()).as(tooOld.err()).isEqualTo(ValerixCli.EXIT_NO_BASE_BACKUP).isEqualTo(3);
+    assertThat(tooOld.exit()).as(tooOld.err()).isEqualTo(ExitCodes.NO_BASE_BACKUP).isEqualTo(3);
     assertThat(tooOld.err()).contains("is old enough");
     BackupAcceptanceTest.CliRun missing = cliRun("restore", "--to", "latest", "--into", dir.resolve("none").toString(),
         "--archive", dir.resolve("no-archive-here").toString());
-    assertThat(missing.exit()).as(missing.err()).isEqualTo(ValerixCli.EXIT_ERROR).isEqualTo(2);
+    assertThat(missing.exit()).as(missing.err()).isEqualTo(ExitCodes.ERROR).isEqualTo(2);
     assertThat(missing.err()).contains("there is no archive at " + dir.resolve("no-archive-here").toAbsolutePath()).contains("--archive");
     assertThat(dir.resolve("old")).doesNotExist();
     assertThat(dir.resolve("none")).doesNotExist();
@@ -161,7 +162,7 @@ class BackupCommandTest {
     // and a backup that looks at another archive than the services' names both directories and the option, before any claim or call
     BackupAcceptanceTest.CliRun elsewhere = cliRun("backup", "--order", pair.orderUri().toString(),
         "--inventory", pair.inventoryUri().toString(), "--admin-token", TOKEN, "--service", standIn.endpoint().toString());
-    assertThat(elsewhere.exit()).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(elsewhere.exit()).isEqualTo(ExitCodes.ERROR);
     assertThat(elsewhere.err())
         .contains(Path.of("valerix-data", "archive").toAbsolutePath().toString())
         .contains("the default --data-dir valerix-data")
@@ -188,7 +189,7 @@ class BackupCommandTest {
         "--inventory", pair.inventoryUri().toString(), "--admin-token", TOKEN, "--service", standIn.endpoint().toString());
 
     // Then the guard refuses it before any call: the stand-in saw one call, not two
-    assertThat(second.exit()).isEqualTo(ValerixCli.EXIT_FAILED_VERDICT);
+    assertThat(second.exit()).isEqualTo(ExitCodes.FAILED_VERDICT);
     assertThat(second.err()).contains("inherited from the archive").contains("No call was made");
     assertThat(standIn.calls()).isEqualTo(1);
     // and the restored services' own archive restores from the first minute (their start took a local base backup)
@@ -223,7 +224,7 @@ class BackupCommandTest {
 
     // and a negative day count is a usage error
     assertThat(cliRun("backup", "prune", "--keep-days", "-1", "--archive", archive.toString(), "--admin-token", TOKEN).exit())
-        .isEqualTo(ValerixCli.EXIT_ERROR);
+        .isEqualTo(ExitCodes.ERROR);
   }
 
   private BackupAcceptanceTest.CliRun backup() {

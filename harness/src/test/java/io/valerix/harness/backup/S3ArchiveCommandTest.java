@@ -11,8 +11,9 @@ import io.valerix.backup.s3.testing.TestS3;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.health.HealthConfig;
 import io.valerix.core.testing.RawHttp;
-import io.valerix.harness.ServicePair;
-import io.valerix.harness.ValerixCli;
+import io.valerix.harness.cli.ExitCodes;
+import io.valerix.harness.services.ArchiveLocation;
+import io.valerix.harness.services.ServicePair;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -76,7 +77,7 @@ class S3ArchiveCommandTest {
     // Then the first is shipped from the bucket and the second refused by the claim in the bucket
     assertThat(first.exit()).as(first.out() + first.err()).isZero();
     assertThat(first.out()).contains("Archive: " + archive + " at " + gate.endpoint());
-    assertThat(second.exit()).isEqualTo(ValerixCli.EXIT_FAILED_VERDICT);
+    assertThat(second.exit()).isEqualTo(ExitCodes.FAILED_VERDICT);
     assertThat(standIn.calls()).isEqualTo(1);
     try (S3Client s3 = TestS3.client(gate)) {
       assertThat(s3.listObjectsV2(r -> r.bucket(bucket).prefix("valerix/")).contents())

@@ -7,7 +7,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.Filter;
 import io.valerix.core.http.Request;
-import io.valerix.harness.ValerixCli;
+import io.valerix.harness.cli.ExitCodes;
+import io.valerix.harness.cli.ValerixCli;
 import io.valerix.harness.report.RunFiles;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -57,7 +58,7 @@ class ChaosCatchesAnInstanceWithoutIdempotencyTest {
       int exit = ValerixCli.execute(services.chaosArgs(runDir, "--duplicates", "40%"));
 
       JsonNode summary = RunFiles.mapper().readTree(runDir.resolve(RunFiles.SUMMARY).toFile());
-      assertThat(exit).as("summary %s", summary).isEqualTo(ValerixCli.EXIT_FAILED_VERDICT);
+      assertThat(exit).as("summary %s", summary).isEqualTo(ExitCodes.FAILED_VERDICT);
       assertThat(again.get()).as("replays reached the broken instance").isPositive();
       assertThat(summary.path("verdict").asText()).isEqualTo("FAIL");
       assertThat(summary.path("duplicated").asLong()).isPositive();

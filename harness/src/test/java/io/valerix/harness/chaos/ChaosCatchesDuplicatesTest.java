@@ -3,7 +3,8 @@ package io.valerix.harness.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.valerix.harness.ValerixCli;
+import io.valerix.harness.cli.ExitCodes;
+import io.valerix.harness.cli.ValerixCli;
 import io.valerix.harness.report.RunFiles;
 import io.valerix.inventory.InventoryService;
 import io.valerix.inventory.Reservation;
@@ -75,7 +76,7 @@ class ChaosCatchesDuplicatesTest {
       int exit = ValerixCli.execute(services.chaosArgs(runDir));
 
       JsonNode summary = RunFiles.mapper().readTree(runDir.resolve(RunFiles.SUMMARY).toFile());
-      assertThat(exit).as("summary %s", summary).isEqualTo(ValerixCli.EXIT_FAILED_VERDICT);
+      assertThat(exit).as("summary %s", summary).isEqualTo(ExitCodes.FAILED_VERDICT);
       assertThat(summary.path("verdict").asText()).isEqualTo("FAIL");
       assertThat(summary.path("duplicated").asLong()).isPositive();
       assertThat(summary.path("findings").findValuesAsText("category")).contains("duplicated");

@@ -5,7 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.valerix.core.http.Filter;
 import io.valerix.core.http.Response;
-import io.valerix.harness.ValerixCli;
+import io.valerix.harness.cli.ExitCodes;
+import io.valerix.harness.cli.ValerixCli;
 import io.valerix.harness.report.RunFiles;
 import io.valerix.order.OrderHttpApi.OrderView;
 import java.nio.file.Path;
@@ -61,7 +62,7 @@ class ChaosCatchesLostDataTest {
       int exit = ValerixCli.execute(services.chaosArgs(runDir));
 
       JsonNode summary = RunFiles.mapper().readTree(runDir.resolve(RunFiles.SUMMARY).toFile());
-      assertThat(exit).as("summary %s", summary).isEqualTo(ValerixCli.EXIT_FAILED_VERDICT);
+      assertThat(exit).as("summary %s", summary).isEqualTo(ExitCodes.FAILED_VERDICT);
       assertThat(deleted.get()).isNotNull();
       assertThat(summary.path("lost").asLong()).isEqualTo(1);
       assertThat(summary.path("unconserved").asLong()).isEqualTo(1);

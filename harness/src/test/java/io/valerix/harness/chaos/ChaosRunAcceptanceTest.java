@@ -3,7 +3,8 @@ package io.valerix.harness.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.valerix.harness.ValerixCli;
+import io.valerix.harness.cli.ExitCodes;
+import io.valerix.harness.cli.ValerixCli;
 import io.valerix.harness.report.AttemptRecord;
 import io.valerix.harness.report.RunFiles;
 import java.nio.file.Files;
@@ -76,6 +77,6 @@ class ChaosRunAcceptanceTest {
     // (Not byte for byte: decisions still in flight when the first render ran reach gremlin.jsonl when the services stop.)
     assertThat(Files.readString(runDir.resolve(RunFiles.REPORT))).contains(">PASS<",
         String.format(java.util.Locale.ROOT, "%,d orders in the order database", summary.path("orders").asLong()));
-    assertThat(ValerixCli.execute("report", dir.resolve("no-such-run").toString())).isEqualTo(ValerixCli.EXIT_ERROR);
+    assertThat(ValerixCli.execute("report", dir.resolve("no-such-run").toString())).isEqualTo(ExitCodes.ERROR);
   }
 }

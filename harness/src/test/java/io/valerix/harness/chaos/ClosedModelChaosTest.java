@@ -3,7 +3,7 @@ package io.valerix.harness.chaos;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.valerix.harness.ValerixCli;
+import io.valerix.harness.cli.ValerixCli;
 import io.valerix.harness.report.AttemptRecord;
 import io.valerix.harness.report.RunFiles;
 import java.nio.file.Path;

@@ -6,6 +6,7 @@ import io.valerix.harness.chaos.DatabaseSnapshot.OrderRow;
 import io.valerix.harness.chaos.DatabaseSnapshot.ReservationRow;
 import io.valerix.harness.chaos.DatabaseSnapshot.StockRow;
 import io.valerix.harness.report.AttemptRecord;
+import io.valerix.harness.report.Verdict;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

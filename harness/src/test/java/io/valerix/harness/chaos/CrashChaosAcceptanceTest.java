@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.valerix.core.jdbc.PostgresCluster;
 import io.valerix.core.testing.TestPostgres;
-import io.valerix.harness.Storage;
-import io.valerix.harness.ValerixCliAccess;
+import io.valerix.harness.cli.ValerixCliAccess;
 import io.valerix.harness.fleet.ServiceChild;
 import io.valerix.harness.report.RunFiles;
+import io.valerix.harness.services.Storage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,10 +16,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import picocli.CommandLine;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The CI-sized crash chaos run (issue 15), the full-size run's mix at 1,500 orders: three
@@ -42,11 +42,9 @@ class CrashChaosAcceptanceTest {
     String orderDb = cluster.createDatabase("crash_chaos_orders");
     String inventoryDb = cluster.createDatabase("crash_chaos_inventory");
     Path runDir = dir.resolve("run");
-    CommandLine cli = ValerixCliAccess.commandLine();
-    ChaosCommand chaos = cli.getSubcommands().get("chaos").getCommand();
-    chaos.environment = Map.of(
+    CommandLine cli = ValerixCliAccess.withChaosEnvironment(Map.of(
         Storage.ORDER_USER_ENV, PostgresCluster.SUPERUSER, Storage.ORDER_PASSWORD_ENV, cluster.password(),
-        Storage.INVENTORY_USER_ENV, PostgresCluster.SUPERUSER, Storage.INVENTORY_PASSWORD_ENV, cluster.password());
+        Storage.INVENTORY_USER_ENV, PostgresCluster.SUPERUSER, Storage.INVENTORY_PASSWORD_ENV, cluster.password()));
 
     int exit = cli.execute("chaos", "--order-db-url", orderDb, "--inventory-db-url", inventoryDb,
         "--order-instances", "3", "--kill", "order:at 4s", "--kill", "inventory:at 10s", "--link", "blackhole 3s at 14s",

@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.valerix.core.testing.TestPostgres;
-import io.valerix.harness.Storage;
-import io.valerix.harness.ValerixCli;
+import io.valerix.harness.cli.ValerixCli;
 import io.valerix.harness.report.RunFiles;
+import io.valerix.harness.services.Storage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

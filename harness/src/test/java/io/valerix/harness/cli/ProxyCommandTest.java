@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.sun.net.httpserver.HttpServer;
 import io.valerix.core.gremlin.DecisionLog;
 import io.valerix.core.gremlin.GremlinDecision;
-import io.valerix.harness.ValerixCliAccess;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;

@@ -3,7 +3,7 @@ package io.valerix.harness.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.valerix.harness.ServicePair;
+import io.valerix.harness.services.ServicePair;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
@@ -24,7 +24,7 @@ class TokenSettingsTest {
   @Test
   void theOptionWinsOverTheEnvironment() {
     ServicePair.Settings settings = UpCommand.settings(parse("--admin-token", OPTION),
-        Map.of(ServiceOptions.ADMIN_TOKEN_ENV, ENV, ServiceOptions.SERVICE_TOKEN_ENV, SERVICE));
+        Map.of(ServicePair.ADMIN_TOKEN_ENV, ENV, ServicePair.SERVICE_TOKEN_ENV, SERVICE));
 
     assertThat(settings.adminToken()).isEqualTo(OPTION);
     assertThat(settings.serviceToken()).isEqualTo(SERVICE);
@@ -32,7 +32,7 @@ class TokenSettingsTest {
 
   @Test
   void theEnvironmentIsUsedWithoutTheOption() {
-    ServicePair.Settings settings = UpCommand.settings(parse(), Map.of(ServiceOptions.ADMIN_TOKEN_ENV, ENV));
+    ServicePair.Settings settings = UpCommand.settings(parse(), Map.of(ServicePair.ADMIN_TOKEN_ENV, ENV));
 
     assertThat(settings.adminToken()).isEqualTo(ENV);
   }
@@ -48,14 +48,14 @@ class TokenSettingsTest {
 
   @Test
   void theServiceTokenMustDifferFromTheAdminToken() {
-    assertThatThrownBy(() -> UpCommand.settings(parse(), Map.of(ServiceOptions.ADMIN_TOKEN_ENV, ENV, ServiceOptions.SERVICE_TOKEN_ENV, ENV)))
+    assertThatThrownBy(() -> UpCommand.settings(parse(), Map.of(ServicePair.ADMIN_TOKEN_ENV, ENV, ServicePair.SERVICE_TOKEN_ENV, ENV)))
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("must differ");
   }
 
   @Test
   void aTooShortTokenFromTheEnvironmentIsRefusedWithoutShowingIt() {
-    assertThatThrownBy(() -> UpCommand.settings(parse(), Map.of(ServiceOptions.ADMIN_TOKEN_ENV, "short-secret")))
+    assertThatThrownBy(() -> UpCommand.settings(parse(), Map.of(ServicePair.ADMIN_TOKEN_ENV, "short-secret")))
         .isInstanceOf(CommandLine.ParameterException.class)
         .hasMessageContaining("at least 16 characters")
         .hasMessageNotContaining("short-secret");

@@ -2,7 +2,7 @@ package io.valerix.harness.dashboard;
 
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.health.HealthConfig;
-import io.valerix.harness.ServicePair;
+import io.valerix.harness.services.ServicePair;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;

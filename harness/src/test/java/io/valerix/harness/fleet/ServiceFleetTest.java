@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.valerix.core.gremlin.GremlinSpec;
+import io.valerix.core.health.HealthConfig;
 import io.valerix.core.http.BearerTokenFilter;
-import io.valerix.harness.Storage;
+import io.valerix.harness.services.ServicePair;
+import io.valerix.harness.services.Storage;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +21,20 @@ class ServiceFleetTest {
   @TempDir Path dir;
 
   private ServiceFleet.Settings settings(int orderInstances, Storage storage) {
-    return new ServiceFleet.Settings(orderInstances, 0, 0, GremlinSpec.none(), 1, Duration.ofSeconds(1), Map.of("widget", 10),
-        BearerTokenFilter.randomToken(), BearerTokenFilter.randomToken(), dir.resolve("data"), storage, dir.resolve("services.log"));
+    return new ServiceFleet.Settings(orderInstances, services(BearerTokenFilter.randomToken(), BearerTokenFilter.randomToken(), storage),
+        dir.resolve("services.log"));
+  }
+
+  private ServicePair.Settings services(String adminToken, String serviceToken, Storage storage) {
+    return new ServicePair.Settings(0, 0, GremlinSpec.none(), 1, Duration.ofSeconds(1), Map.of("widget", 10), adminToken, serviceToken,
+        dir.resolve("data"), HealthConfig.defaults(), 0, storage);
+  }
+
+  @Test
+  void aFleetRefusesWhatAPairRefusesForItIsGivenAPairsSettings() {
+    String token = BearerTokenFilter.randomToken();
+    assertThatThrownBy(() -> new ServiceFleet.Settings(1, services(token, token, Storage.h2()), dir.resolve("services.log")))
+        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("must differ from the admin token");
   }
 
   @Test

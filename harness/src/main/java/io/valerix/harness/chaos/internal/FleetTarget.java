@@ -24,8 +24,8 @@ public final class FleetTarget implements ServiceTarget {
 
   public FleetTarget(ServiceFleet fleet) {
     this.fleet = fleet;
-    this.remote = new RemoteTarget(fleet.orderUris(), fleet.inventoryUri(), fleet.settings().adminToken(),
-        fleet.settings().adminToken());
+    this.remote = new RemoteTarget(fleet.orderUris(), fleet.inventoryUri(), fleet.settings().services().adminToken(),
+        fleet.settings().services().adminToken());
   }
 
   @Override
@@ -45,12 +45,12 @@ public final class FleetTarget implements ServiceTarget {
 
   @Override
   public String orderAdminToken() {
-    return fleet.settings().adminToken();
+    return fleet.settings().services().adminToken();
   }
 
   @Override
   public String inventoryAdminToken() {
-    return fleet.settings().adminToken();
+    return fleet.settings().services().adminToken();
   }
 
   @Override

@@ -1,8 +1,8 @@
 package io.valerix.harness.chaos.internal;
 
 import io.valerix.core.gremlin.GremlinSpec;
-import io.valerix.harness.ServicePair;
 import io.valerix.harness.chaos.ServiceTarget;
+import io.valerix.harness.services.ServicePair;
 import java.net.URI;
 import java.util.Map;
 

@@ -6,7 +6,7 @@ import io.valerix.core.health.HealthReport;
 import io.valerix.core.health.LatencyMonitor;
 import io.valerix.core.health.LightTransition;
 import io.valerix.core.health.WindowHealth;
-import io.valerix.harness.ServicePair;
+import io.valerix.harness.services.ServicePair;
 import io.valerix.inventory.StockLevel;
 import io.valerix.order.OrderStatus;
 import java.time.Duration;

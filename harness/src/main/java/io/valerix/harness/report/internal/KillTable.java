@@ -1,5 +1,6 @@
 package io.valerix.harness.report.internal;
 
+import io.valerix.harness.html.Html;
 import io.valerix.harness.report.KillEvent;
 import java.util.List;
 import java.util.Locale;
@@ -19,7 +20,7 @@ final class KillTable {
             + "<th class=\"n\">keys in flight</th><th class=\"n\">first replay</th><th class=\"n\">all replays</th>"
             + "<th class=\"n\">time to recover</th></tr>\n");
     for (KillEvent k : kills) {
-      h.append("<tr class=\"").append(k.recoverMs() == null ? "bad" : "ok").append("\"><td>").append(ReportPage.esc(k.instanceId()))
+      h.append("<tr class=\"").append(k.recoverMs() == null ? "bad" : "ok").append("\"><td>").append(Html.escape(k.instanceId()))
           .append("</td><td class=\"n\">").append(String.format(Locale.ROOT, "%.1f", k.killedMs() / 1000)).append("</td>")
           .append(after(k.servingMs(), k)).append(after(k.firstOrderMs(), k)).append("<td class=\"n\">").append(k.keysInFlight())
           .append("</td>").append(after(k.firstReplayMs(), k)).append(after(k.lastReplayMs(), k))

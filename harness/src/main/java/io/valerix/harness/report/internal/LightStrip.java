@@ -1,5 +1,6 @@
 package io.valerix.harness.report.internal;
 
+import io.valerix.harness.html.Html;
 import io.valerix.harness.report.HealthSample;
 import io.valerix.harness.report.RunInfo;
 import java.util.List;
@@ -50,7 +51,7 @@ final class LightStrip {
     for (int r = 0; r < rows.size(); r++) {
       String[] row = rows.get(r);
       int y = r * (ROW + GAP) + 4;
-      svg.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\">%s</text>", y + ROW / 2 + 4, ReportPage.esc(row[0])));
+      svg.append(String.format(Locale.ROOT, "<text x=\"0\" y=\"%d\">%s</text>", y + ROW / 2 + 4, Html.escape(row[0])));
       svg.append(String.format(Locale.ROOT, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"#f1f3f5\"/>", LABEL, y, PLOT, ROW));
       for (HealthSample s : samples) {
         if (!s.service().equals(row[1])) {

@@ -1,5 +1,6 @@
 package io.valerix.harness.report.internal;
 
+import io.valerix.harness.html.Html;
 import io.valerix.harness.report.LinkWindowEvent;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +17,7 @@ final class LinkTable {
         .append("<table><tr><th>fault</th><th class=\"n\">from s</th><th class=\"n\">to s</th>"
             + "<th class=\"n\">connections reset or cut</th></tr>\n");
     for (LinkWindowEvent link : links) {
-      h.append("<tr><td>").append(ReportPage.esc(link.fault())).append("</td><td class=\"n\">")
+      h.append("<tr><td>").append(Html.escape(link.fault())).append("</td><td class=\"n\">")
           .append(String.format(Locale.ROOT, "%.1f", link.startMs() / 1000)).append("</td><td class=\"n\">")
           .append(link.endMs() > link.startMs() ? String.format(Locale.ROOT, "%.1f", link.endMs() / 1000) : "end of run")
           .append("</td><td class=\"n\">").append(link.connectionsHit()).append("</td></tr>\n");

@@ -1,11 +1,13 @@
 package io.valerix.harness.report.internal;
 
+import io.valerix.harness.html.Html;
 import io.valerix.harness.report.HealthSample;
 import io.valerix.harness.report.PhaseLatency;
 import io.valerix.harness.report.RunFiles;
 import io.valerix.harness.report.RunInfo;
 import io.valerix.harness.report.RunSummary;
-import io.valerix.harness.report.RunSummary.Finding;
+import io.valerix.harness.report.Verdict;
+import io.valerix.harness.report.Verdict.Finding;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -42,47 +44,45 @@ public final class ReportPage {
 
   public static String render(RunInfo info, RunSummary summary, List<HealthSample> health, List<GremlinSummary.Row> gremlin,
       Map<String, Object> data, String uplotCss, String uplotJs) {
-    boolean pass = RunSummary.PASS.equals(summary.verdict());
+    Verdict verdict = summary.verdict();
+    boolean pass = verdict.passed();
     StringBuilder h = new StringBuilder(200_000);
-    h.append("<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n")
-        .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-        .append("<title>Valerix chaos run ").append(esc(info.runId())).append(": ").append(esc(summary.verdict())).append("</title>\n")
-        .append("<style>").append(uplotCss).append("</style>\n<style>").append(CSS).append("</style>\n</head><body>\n");
+    Html.open(h, "Valerix chaos run " + info.runId() + ": " + verdict.name(), uplotCss, CSS);
 
-    h.append("<header><div class=\"verdict ").append(pass ? "pass" : "fail").append("\">").append(esc(summary.verdict())).append("</div>")
-        .append("<div><h1>Valerix chaos run</h1><p class=\"sub\">").append(esc(info.runId())).append(" &middot; started ")
-        .append(esc(info.startedAt())).append(" &middot; seed ").append(info.seed()).append("</p></div></header>\n");
+    h.append("<header><div class=\"verdict ").append(pass ? "pass" : "fail").append("\">").append(Html.escape(verdict.name())).append("</div>")
+        .append("<div><h1>Valerix chaos run</h1><p class=\"sub\">").append(Html.escape(info.runId())).append(" &middot; started ")
+        .append(Html.escape(info.startedAt())).append(" &middot; seed ").append(info.seed()).append("</p></div></header>\n");
 
-    h.append("<p class=\"lead\">").append(String.format(Locale.ROOT, "%,d", summary.intents())).append(" orders meant, ")
-        .append(String.format(Locale.ROOT, "%,d", summary.requests())).append(" requests sent (with duplicates, retries and follow-ups), ")
-        .append(String.format(Locale.ROOT, "%,d", summary.orders())).append(" orders in the order database. Inventory gremlin during chaos: <code>")
-        .append(esc(info.gremlin())).append("</code>.</p>\n");
+    h.append("<p class=\"lead\">").append(String.format(Locale.ROOT, "%,d", verdict.intents())).append(" orders meant, ")
+        .append(String.format(Locale.ROOT, "%,d", verdict.requests())).append(" requests sent (with duplicates, retries and follow-ups), ")
+        .append(String.format(Locale.ROOT, "%,d", verdict.orders())).append(" orders in the order database. Inventory gremlin during chaos: <code>")
+        .append(Html.escape(info.gremlin())).append("</code>.</p>\n");
 
     // Verdict table.
     h.append("<section><h2>Verdict: ").append(pass ? "nothing lost, doubled or oversold" : "anomalies found").append("</h2>\n")
         .append("<table class=\"verdict-table\"><tr><th>check</th><th class=\"n\">count</th><th>what it counts</th></tr>\n");
     Map<String, Long> counts = new LinkedHashMap<>();
-    counts.put("lost", summary.lost());
-    counts.put("duplicated", summary.duplicated());
-    counts.put("oversold", summary.oversold());
-    counts.put("unconserved", summary.unconserved());
-    counts.put("pending", summary.pending());
-    counts.put("disagreements", summary.disagreements());
+    counts.put("lost", verdict.lost());
+    counts.put("duplicated", verdict.duplicated());
+    counts.put("oversold", verdict.oversold());
+    counts.put("unconserved", verdict.unconserved());
+    counts.put("pending", verdict.pending());
+    counts.put("disagreements", verdict.disagreements());
     counts.forEach((name, count) -> h.append("<tr class=\"").append(count == 0 ? "ok" : "bad").append("\"><td>").append(name)
-        .append("</td><td class=\"n\">").append(count).append("</td><td>").append(esc(MEANING.get(name))).append("</td></tr>\n"));
+        .append("</td><td class=\"n\">").append(count).append("</td><td>").append(Html.escape(MEANING.get(name))).append("</td></tr>\n"));
     h.append("</table>\n");
-    if (!summary.findings().isEmpty()) {
+    if (!verdict.findings().isEmpty()) {
       h.append("<h3>Findings</h3><p class=\"note\">The first few of each check; <code>summary.json</code> holds up to 20 of each,"
           + " and the counts above are complete.</p><table><tr><th>check</th><th>subject</th><th>what is wrong</th></tr>\n");
       for (String category : MEANING.keySet()) {
-        List<Finding> of = summary.findings().stream().filter(f -> f.category().equals(category)).toList();
+        List<Finding> of = verdict.findings().stream().filter(f -> f.category().equals(category)).toList();
         for (Finding f : of.subList(0, Math.min(SHOWN_FINDINGS, of.size()))) {
-          h.append("<tr><td>").append(esc(f.category())).append("</td><td><code>").append(esc(f.subject())).append("</code></td><td>")
-              .append(esc(f.detail())).append("</td></tr>\n");
+          h.append("<tr><td>").append(Html.escape(f.category())).append("</td><td><code>").append(Html.escape(f.subject())).append("</code></td><td>")
+              .append(Html.escape(f.detail())).append("</td></tr>\n");
         }
         long more = counts.get(category) - Math.min(SHOWN_FINDINGS, of.size());
         if (more > 0) {
-          h.append("<tr><td>").append(esc(category)).append("</td><td colspan=\"2\" class=\"note\">and ").append(more)
+          h.append("<tr><td>").append(Html.escape(category)).append("</td><td colspan=\"2\" class=\"note\">and ").append(more)
               .append(" more</td></tr>\n");
         }
       }
@@ -94,7 +94,7 @@ public final class ReportPage {
     h.append("<section><h2>Latency</h2><p class=\"note\">Counted from when each request was meant to be sent (coordinated"
         + " omission corrected). Milliseconds; the chaos phase is shaded orange, link faults blue, kills are red lines.</p>\n<table><tr><th>phase</th><th class=\"n\">requests</th>"
         + "<th class=\"n\">p50</th><th class=\"n\">p90</th><th class=\"n\">p99</th><th class=\"n\">max</th></tr>\n");
-    summary.latency().forEach((phase, l) -> h.append("<tr><td>").append(esc(phase)).append("</td><td class=\"n\">").append(l.count())
+    summary.latency().forEach((phase, l) -> h.append("<tr><td>").append(Html.escape(phase)).append("</td><td class=\"n\">").append(l.count())
         .append("</td>").append(ms(l.p50())).append(ms(l.p90())).append(ms(l.p99())).append(ms(l.max())).append("</tr>\n"));
     h.append("</table>\n<div id=\"latency\" class=\"chart\"></div></section>\n");
 
@@ -109,16 +109,16 @@ public final class ReportPage {
     h.append("<section><h2>Throughput and answers</h2><p class=\"note\">Requests sent per second, and answers per second by what"
         + " they said.</p><div id=\"throughput\" class=\"chart\"></div>\n<h3>How the orders ended, as the client saw them</h3><table>"
         + "<tr><th>outcome</th><th class=\"n\">orders</th></tr>\n");
-    OUTCOME_NAMES.forEach((key, name) -> h.append("<tr><td>").append(esc(name)).append("</td><td class=\"n\">")
-        .append(summary.outcomes().getOrDefault(key, 0L)).append("</td></tr>\n"));
+    OUTCOME_NAMES.forEach((key, name) -> h.append("<tr><td>").append(Html.escape(name)).append("</td><td class=\"n\">")
+        .append(verdict.outcomes().getOrDefault(key, 0L)).append("</td></tr>\n"));
     h.append("</table>\n<table><tr><th>in the order database</th><th class=\"n\">orders</th></tr>\n");
     for (String s : List.of("Confirmed", "Rejected", "Failed", "Pending")) {
       h.append("<tr><td>").append(s.toUpperCase(Locale.ROOT)).append("</td><td class=\"n\">")
-          .append(summary.outcomes().getOrDefault("orders" + s, 0L)).append("</td></tr>\n");
+          .append(verdict.outcomes().getOrDefault("orders" + s, 0L)).append("</td></tr>\n");
     }
     h.append("<tr><td>answers that were errors (timeouts, transport errors, 5xx)</td><td class=\"n\">")
-        .append(summary.outcomes().getOrDefault("errorAnswers", 0L)).append("</td></tr><tr><td>answers 409 (the same key still in"
-            + " progress)</td><td class=\"n\">").append(summary.outcomes().getOrDefault("inProgressAnswers", 0L)).append("</td></tr>\n");
+        .append(verdict.outcomes().getOrDefault("errorAnswers", 0L)).append("</td></tr><tr><td>answers 409 (the same key still in"
+            + " progress)</td><td class=\"n\">").append(verdict.outcomes().getOrDefault("inProgressAnswers", 0L)).append("</td></tr>\n");
     h.append("</table></section>\n");
 
     // Lights.
@@ -131,7 +131,7 @@ public final class ReportPage {
         + "<th class=\"n\">delayed</th><th class=\"n\">errors</th><th class=\"n\">resets</th><th class=\"n\">no response</th></tr>\n");
     for (RunInfo.Phase p : info.phases()) {
       Map<String, Long> c = p.gremlinCounts();
-      h.append("<tr><td>").append(esc(p.name())).append("</td><td><code>").append(esc(p.gremlin())).append("</code></td><td class=\"n\">")
+      h.append("<tr><td>").append(Html.escape(p.name())).append("</td><td><code>").append(Html.escape(p.gremlin())).append("</code></td><td class=\"n\">")
           .append(c.getOrDefault("decisions", 0L)).append("</td><td class=\"n\">")
           .append(c.getOrDefault("delay_before", 0L) + c.getOrDefault("delay_after", 0L)).append("</td><td class=\"n\">")
           .append(c.getOrDefault("error", 0L)).append("</td><td class=\"n\">").append(c.getOrDefault("reset", 0L))
@@ -144,10 +144,10 @@ public final class ReportPage {
           + "<th class=\"n\">max</th><th>faults</th></tr>\n");
       for (GremlinSummary.Row r : gremlin) {
         PhaseLatency d = r.delay();
-        h.append("<tr><td>").append(esc(r.phase())).append("</td><td><code>").append(esc(r.route())).append("</code></td><td class=\"n\">")
+        h.append("<tr><td>").append(Html.escape(r.phase())).append("</td><td><code>").append(Html.escape(r.route())).append("</code></td><td class=\"n\">")
             .append(r.decisions()).append("</td><td class=\"n\">").append(r.delayed()).append("</td>")
             .append(r.delayed() == 0 ? "<td class=\"n\">-</td><td class=\"n\">-</td><td class=\"n\">-</td>" : ms(d.p50()) + ms(d.p99()) + ms(d.max()))
-            .append("<td>").append(r.faults().isEmpty() ? "-" : esc(r.faults().toString())).append("</td></tr>\n");
+            .append("<td>").append(r.faults().isEmpty() ? "-" : Html.escape(r.faults().toString())).append("</td></tr>\n");
       }
       h.append("</table>\n");
     } else {
@@ -157,8 +157,8 @@ public final class ReportPage {
     h.append("</section>\n");
 
     // Reproduce and setup.
-    h.append("<section><h2>Reproduce</h2><pre>").append(esc(info.command())).append("</pre><p class=\"note\">")
-        .append(esc(info.reproducibility())).append("</p>\n<table>")
+    h.append("<section><h2>Reproduce</h2><pre>").append(Html.escape(info.command())).append("</pre><p class=\"note\">")
+        .append(Html.escape(info.reproducibility())).append("</p>\n<table>")
         .append(row("order service", info.orderUrl() + (info.servicesStarted() ? " (started by the run)" : "")))
         .append(row("inventory service", info.inventoryUrl() + (info.servicesStarted() ? " (started by the run)" : "")))
         .append(row("workload", info.users() > 0
@@ -175,35 +175,17 @@ public final class ReportPage {
     h.append("<footer>Valerix chaos report. Data files beside this page: run.json, summary.json, client.jsonl, health.jsonl,"
         + " gremlin.jsonl, orders.jsonl, reservations.jsonl, stock.json. Charts by uPlot (MIT).</footer>\n");
     h.append("<script type=\"application/json\" id=\"data\">").append(json(data)).append("</script>\n");
-    h.append("<script>").append(uplotJs).append("</script>\n<script>").append(SCRIPT).append("</script>\n</body></html>\n");
-    return h.toString();
+    h.append("<script>").append(uplotJs).append("</script>\n<script>").append(SCRIPT).append("</script>\n");
+    return Html.close(h).toString();
   }
 
   private static String row(String name, String value) {
-    return "<tr><th>" + esc(name) + "</th><td>" + esc(value) + "</td></tr>";
+    return "<tr><th>" + Html.escape(name) + "</th><td>" + Html.escape(value) + "</td></tr>";
   }
 
   private static String ms(double value) {
     return "<td class=\"n\">" + (value >= 100 ? String.format(Locale.ROOT, "%,.0f", value) : String.format(Locale.ROOT, "%.1f", value))
         + "</td>";
-  }
-
-  static String esc(String text) {
-    if (text == null) {
-      return "";
-    }
-    StringBuilder out = new StringBuilder(text.length());
-    for (char c : text.toCharArray()) {
-      switch (c) {
-        case '<' -> out.append("&lt;");
-        case '>' -> out.append("&gt;");
-        case '&' -> out.append("&amp;");
-        case '"' -> out.append("&quot;");
-        case '\'' -> out.append("&#39;");
-        default -> out.append(c);
-      }
-    }
-    return out.toString();
   }
 
   /** JSON safe inside a script element: no "</" can close it early. */
@@ -214,8 +196,7 @@ public final class ReportPage {
 
   private static final String CSS = """
       :root { --ok:#1f8a3b; --bad:#c62828; --ink:#1d232b; --mute:#5f6b7a; --line:#e3e7ec; --chaos:rgba(255,152,0,0.13); }
-      body { font: 15px/1.45 -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; color: var(--ink);
-             max-width: 1120px; margin: 0 auto; padding: 24px 28px 40px; background: #fff; }
+      body { color: var(--ink); max-width: 1120px; padding: 24px 28px 40px; background: #fff; }
       header { display: flex; align-items: center; gap: 20px; margin-bottom: 8px; }
       h1 { font-size: 26px; margin: 0; } h2 { font-size: 19px; margin: 0 0 8px; } h3 { font-size: 15px; margin: 18px 0 6px; }
       .sub { color: var(--mute); margin: 2px 0 0; }
@@ -223,13 +204,13 @@ public final class ReportPage {
       .verdict.pass { background: var(--ok); } .verdict.fail { background: var(--bad); }
       .lead { margin: 10px 0 18px; }
       section { border-top: 1px solid var(--line); padding: 16px 0 6px; }
-      table { border-collapse: collapse; margin: 6px 0 10px; }
-      th, td { text-align: left; padding: 4px 12px 4px 0; border-bottom: 1px solid var(--line); vertical-align: top; }
+      table { margin: 6px 0 10px; }
+      th, td { padding: 4px 12px 4px 0; border-bottom: 1px solid var(--line); }
       th { color: var(--mute); font-weight: 600; }
       td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; padding-left: 14px; }
       .verdict-table tr.ok td:nth-child(2) { color: var(--ok); font-weight: 700; }
       .verdict-table tr.bad td { background: #fdecea; } .verdict-table tr.bad td:nth-child(2) { color: var(--bad); font-weight: 700; }
-      code, pre { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px; }
+      code, pre { font-size: 13px; }
       pre { background: #f4f6f8; padding: 10px 12px; border-radius: 6px; white-space: pre-wrap; word-break: break-all; }
       .note { color: var(--mute); margin: 2px 0 8px; font-size: 14px; }
       .chart { margin: 8px 0 4px; min-height: 300px; }
