@@ -58,6 +58,7 @@ final class UpCommand implements Callable<Integer> {
     if (fork || orderInstances != 1) {
       return UpForked.run(out, settings, orderInstances, spec);
     }
+    // snippet:start dashboard-start
     Dashboard dashboard = Dashboard.builder().adminToken(settings.adminToken()).build();
     ServicePair pair;
     try {
@@ -67,14 +68,17 @@ final class UpCommand implements Callable<Integer> {
       throw e;
     }
     dashboard.watch(pair);
+    // snippet:end dashboard-start
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       out.println();
       out.println("Stopping (letting in-flight requests finish)...");
       out.flush();
+      // snippet:start dashboard-stop
       // The dashboard first: it ends open event streams, so the server need not wait them out.
       dashboard.close();
       pair.close();
+      // snippet:end dashboard-stop
       stopped.countDown();
     }, "valerix-shutdown"));
     // Announced only now: ServicePair.start returned after warm-up (Warmup).
