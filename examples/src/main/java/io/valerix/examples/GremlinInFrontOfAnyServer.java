@@ -29,7 +29,7 @@ public final class GremlinInFrontOfAnyServer {
     // snippet:start gremlin-proxy
     try (GremlinProxy proxy = GremlinProxy.builder(upstream)    // for example http://127.0.0.1:8080
         .gremlin(Gremlin.builder(42).spec(GremlinSpec.parse("error(503) after route=\"POST /payments\"")).build())
-        .adminToken(adminToken)                                 // GET|PUT /admin/gremlin; optional
+        .adminToken(adminToken)                                 // GET|PUT /admin/gremlin behind it; or none
         .build().start()) {
       return client.apply(proxy.uri());                         // the client talks to proxy.uri()
     }
