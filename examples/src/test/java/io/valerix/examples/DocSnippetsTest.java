@@ -7,13 +7,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 /**
- * The Java snippets of README.md and docs/idempotency.md are copies of regions of the examples,
- * which CI compiles and runs: a snippet that drifts from its source fails here.
+ * The Java snippets of README.md and every docs/*.md are copies of regions of the examples, which
+ * CI compiles and runs: a snippet that drifts from its source fails here, and so does a new Java
+ * block without a source.
  *
  * <p>In Markdown, {@code <!-- snippet: examples/src/main/java/.../File.java#name -->} right before a
  * fenced block names its source; in the source, {@code // snippet:start name} and
@@ -21,8 +26,18 @@ import org.junit.jupiter.api.Test;
  */
 class DocSnippetsTest {
 
-  /** The documents whose every Java block must come from an example. */
-  static final List<String> CHECKED = List.of("README.md", "docs/idempotency.md");
+  /**
+   * Documents under docs/ whose Java blocks are not checked yet. dashboard.md shows harness code
+   * that is being moved right now; its block gets a source once the move has landed, and then this
+   * exemption goes.
+   */
+  static final Set<String> EXEMPT = Set.of("docs/dashboard.md");
+
+  /** Documents that must have Java blocks: if one of them has none, the check is looking at the wrong files. */
+  static final List<String> MUST_HAVE_SNIPPETS = List.of("README.md", "docs/idempotency.md", "docs/gremlin.md", "docs/backup.md");
+
+  /** README.md's 6, idempotency.md's 5, gremlin.md's 10 and backup.md's 10 when this was written. */
+  private static final int MIN_COMPARED = 31;
 
   private static final Pattern MARKER = Pattern.compile("<!-- snippet: (\\S+)#(\\S+) -->");
 
@@ -31,7 +46,8 @@ class DocSnippetsTest {
   @Test
   void everyJavaSnippetIsARegionOfAnExampleWordForWord() throws IOException {
     int compared = 0;
-    for (String document : CHECKED) {
+    Map<String, Integer> comparedPerDocument = new TreeMap<>();
+    for (String document : checkedDocuments()) {
       List<String> lines = Files.readAllLines(ROOT.resolve(document));
       for (int i = 0; i < lines.size(); i++) {
         if (!lines.get(i).startsWith("```java")) {
@@ -41,6 +57,8 @@ class DocSnippetsTest {
         assertThat(marker != null && marker.matches())
             .as("%s line %d: a ```java block needs a '<!-- snippet: path#name -->' line right before it", document, i + 1)
             .isTrue();
+        assertThat(marker.group(1)).as("%s line %d: a snippet's source is code CI compiles and runs", document, i + 1)
+            .matches("examples/src/(main|test)/java/.+\\.java");
         List<String> block = new ArrayList<>();
         for (int j = i + 1; !lines.get(j).startsWith("```"); j++) {
           block.add(lines.get(j));
@@ -49,9 +67,26 @@ class DocSnippetsTest {
             .as("%s line %d: the snippet %s#%s", document, i + 1, marker.group(1), marker.group(2))
             .isEqualTo(String.join("\n", region(ROOT.resolve(marker.group(1)), marker.group(2))));
         compared++;
+        comparedPerDocument.merge(document, 1, Integer::sum);
       }
     }
-    assertThat(compared).as("snippets compared").isGreaterThanOrEqualTo(6);
+    assertThat(comparedPerDocument).as("documents with Java snippets").containsKeys(MUST_HAVE_SNIPPETS.toArray(String[]::new));
+    assertThat(compared).as("snippets compared").isGreaterThanOrEqualTo(MIN_COMPARED);
+  }
+
+  /** README.md and every Markdown file in docs/, but the exempt ones. */
+  static List<String> checkedDocuments() throws IOException {
+    List<String> documents = new ArrayList<>(List.of("README.md"));
+    try (Stream<Path> docs = Files.list(ROOT.resolve("docs"))) {
+      docs.map(path -> "docs/" + path.getFileName())
+          .filter(name -> name.endsWith(".md") && !EXEMPT.contains(name))
+          .sorted()
+          .forEach(documents::add);
+    }
+    for (String exempt : EXEMPT) {
+      assertThat(ROOT.resolve(exempt)).as("an exempt document (drop its exemption with it)").exists();
+    }
+    return documents;
   }
 
   @Test
