@@ -24,10 +24,11 @@ import org.HdrHistogram.Recorder;
  *
  * <p><b>A user's life.</b> The first request; on a timeout, a transport error, 409 (in progress),
  * 429 or 5xx, the same request again with the same key after a backoff (or the {@code Retry-After}),
- * at most {@value #MAX_TRIES} tries, except that while the service answers 409 (the key's request is
+ * at most {@value #MAX_TRIES} tries, except that once the service answered 409 (the key's request is
  * still running, or its holder died and the claim awaits release) the user keeps coming back on
- * its {@code Retry-After} for up to {@link #IN_PROGRESS_PATIENCE} from the first try, as a client
- * told "in progress, come back" does; after a PENDING answer, asking again (same key) a few times
+ * its {@code Retry-After}, through 409s and refused connections, for up to {@link
+ * #IN_PROGRESS_PATIENCE} from the first try, as a client told "in progress, come back" does; after
+ * a PENDING answer, asking again (same key) a few times
  * until the order is settled. A duplicate is sent at the same moment or later, with its fields
  * reordered and sometimes its key quoted: to the service it is the same request.
  *
@@ -123,6 +124,7 @@ public final class LoadGenerator implements AutoCloseable {
     String kind = AttemptRecord.FIRST;
     long intended = due;
     long patientUntil = due + IN_PROGRESS_PATIENCE.toNanos();
+    boolean toldInProgress = false;
     for (int tries = 1; ; tries++) {
       Answer answer = send(intent, kind, attempts, intended, false, false, intent.impatient());
       AttemptRecord r = answer.record();
@@ -132,7 +134,11 @@ public final class LoadGenerator implements AutoCloseable {
         }
         return;
       }
-      boolean stillInProgress = r.status() == 409 && tries < MAX_IN_PROGRESS_TRIES && System.nanoTime() < patientUntil;
+      // Once told "in progress", a refused connection on the way (the instance that held the key
+      // is down; the next try goes to another) does not end the user's patience.
+      toldInProgress |= r.status() == 409;
+      boolean stillInProgress = toldInProgress && (r.status() == 409 || r.status() == 0)
+          && tries < MAX_IN_PROGRESS_TRIES && System.nanoTime() < patientUntil;
       if (!retryable(r) || (tries >= MAX_TRIES && !stillInProgress)) {
         return;
       }
