@@ -1,9 +1,9 @@
 package io.valerix.bench;
 
 import com.zaxxer.hikari.HikariDataSource;
+import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.journal.JournaledTable;
-import io.valerix.core.jdbc.H2Database;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,77 +51,80 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3, time = 3)
 public class ChangeJournalBenchmark {
 
-  private static final int ROWS = 4096;
-  private static final JournaledTable ITEM = JournaledTable.of("bench_item", "id");
+    private static final int ROWS = 4096;
+    private static final JournaledTable ITEM = JournaledTable.of("bench_item", "id");
 
-  @Param({"off", "on"})
-  public String journal;
+    @Param({"off", "on"})
+    public String journal;
 
-  private Path directory;
-  private HikariDataSource db;
-  private ChangeJournal changeJournal;
+    private Path directory;
+    private HikariDataSource db;
+    private ChangeJournal changeJournal;
 
-  /** Each thread's own random row ids. */
-  @State(Scope.Thread)
-  public static class Rows {
-    final SplittableRandom random = new SplittableRandom();
-  }
+    /** Each thread's own random row ids. */
+    @State(Scope.Thread)
+    public static class Rows {
+        final SplittableRandom random = new SplittableRandom();
+    }
 
-  @Setup(Level.Trial)
-  public void setUp() throws IOException, SQLException {
-    directory = Files.createTempDirectory("journal-bench-");
-    db = H2Database.open(directory, "bench", 8);
-    changeJournal = journal.equals("on") ? ChangeJournal.on(InstantSource.system()) : ChangeJournal.off();
-    changeJournal.install(db);
-    try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE bench_item (id INTEGER NOT NULL PRIMARY KEY, n BIGINT NOT NULL)");
-      try (PreparedStatement insert = c.prepareStatement("INSERT INTO bench_item (id, n) VALUES (?, 0)")) {
-        for (int id = 1; id <= ROWS; id++) {
-          insert.setInt(1, id);
-          insert.addBatch();
+    @Setup(Level.Trial)
+    public void setUp() throws IOException, SQLException {
+        directory = Files.createTempDirectory("journal-bench-");
+        db = H2Database.open(directory, "bench", 8);
+        changeJournal = journal.equals("on") ? ChangeJournal.on(InstantSource.system()) : ChangeJournal.off();
+        changeJournal.install(db);
+        try (Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE bench_item (id INTEGER NOT NULL PRIMARY KEY, n BIGINT NOT NULL)");
+            try (PreparedStatement insert = c.prepareStatement("INSERT INTO bench_item (id, n) VALUES (?, 0)")) {
+                for (int id = 1; id <= ROWS; id++) {
+                    insert.setInt(1, id);
+                    insert.addBatch();
+                }
+                insert.executeBatch();
+            }
         }
-        insert.executeBatch();
-      }
     }
-  }
 
-  /** The archiver would ship and delete these; without it the table would only grow. */
-  @TearDown(Level.Iteration)
-  public void pruneJournal() throws SQLException {
-    if (changeJournal.isOn()) {
-      try (Connection c = db.getConnection(); Statement s = c.createStatement()) {
-        s.executeUpdate("DELETE FROM valerix_journal");
-      }
+    /** The archiver would ship and delete these; without it the table would only grow. */
+    @TearDown(Level.Iteration)
+    public void pruneJournal() throws SQLException {
+        if (changeJournal.isOn()) {
+            try (Connection c = db.getConnection();
+                    Statement s = c.createStatement()) {
+                s.executeUpdate("DELETE FROM valerix_journal");
+            }
+        }
     }
-  }
 
-  @TearDown(Level.Trial)
-  public void tearDown() throws IOException {
-    db.close();
-    try (Stream<Path> files = Files.walk(directory)) {
-      for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(file);
-      }
+    @TearDown(Level.Trial)
+    public void tearDown() throws IOException {
+        db.close();
+        try (Stream<Path> files = Files.walk(directory)) {
+            for (Path file : files.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(file);
+            }
+        }
     }
-  }
 
-  @Benchmark
-  @Threads(1)
-  public int oneWriter(Rows rows) throws SQLException {
-    return write(rows);
-  }
-
-  @Benchmark
-  @Threads(4)
-  public int fourWriters(Rows rows) throws SQLException {
-    return write(rows);
-  }
-
-  private int write(Rows rows) throws SQLException {
-    int id = 1 + rows.random.nextInt(ROWS);
-    try (Connection c = db.getConnection(); PreparedStatement update = c.prepareStatement("UPDATE bench_item SET n = n + 1 WHERE id = ?")) {
-      update.setInt(1, id);
-      return changeJournal.write(c, update::executeUpdate, ITEM.row(id));
+    @Benchmark
+    @Threads(1)
+    public int oneWriter(Rows rows) throws SQLException {
+        return write(rows);
     }
-  }
+
+    @Benchmark
+    @Threads(4)
+    public int fourWriters(Rows rows) throws SQLException {
+        return write(rows);
+    }
+
+    private int write(Rows rows) throws SQLException {
+        int id = 1 + rows.random.nextInt(ROWS);
+        try (Connection c = db.getConnection();
+                PreparedStatement update = c.prepareStatement("UPDATE bench_item SET n = n + 1 WHERE id = ?")) {
+            update.setInt(1, id);
+            return changeJournal.write(c, update::executeUpdate, ITEM.row(id));
+        }
+    }
 }

@@ -31,32 +31,35 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class GremlinBenchmark {
 
-  private Gremlin none;
-  private Gremlin defaultSpec;
-  private Gremlin routed;
+    private Gremlin none;
+    private Gremlin defaultSpec;
+    private Gremlin routed;
 
-  @Setup(Level.Trial)
-  public void setUp() {
-    none = Gremlin.builder(42).build();
-    defaultSpec = Gremlin.builder(42).spec(GremlinSpec.parse("uniform(0ms,5s) after")).build();
-    routed = Gremlin.builder(42).spec(GremlinSpec.parse(
-        "fixed(10ms) route=\"GET /inventory/*\"; uniform(0ms,5s) after p=0.5 route=\"PUT /reservations/*\"; "
-            + "error(503) p=0.01 route=\"DELETE /reservations/*\""))
-        .build();
-  }
+    @Setup(Level.Trial)
+    public void setUp() {
+        none = Gremlin.builder(42).build();
+        defaultSpec = Gremlin.builder(42)
+                .spec(GremlinSpec.parse("uniform(0ms,5s) after"))
+                .build();
+        routed = Gremlin.builder(42)
+                .spec(GremlinSpec.parse(
+                        "fixed(10ms) route=\"GET /inventory/*\"; uniform(0ms,5s) after p=0.5 route=\"PUT /reservations/*\"; "
+                                + "error(503) p=0.01 route=\"DELETE /reservations/*\""))
+                .build();
+    }
 
-  @Benchmark
-  public GremlinDecision decideNoSpec() {
-    return none.decide("PUT", "/reservations/o-1");
-  }
+    @Benchmark
+    public GremlinDecision decideNoSpec() {
+        return none.decide("PUT", "/reservations/o-1");
+    }
 
-  @Benchmark
-  public GremlinDecision decideDefaultSpec() {
-    return defaultSpec.decide("PUT", "/reservations/o-1");
-  }
+    @Benchmark
+    public GremlinDecision decideDefaultSpec() {
+        return defaultSpec.decide("PUT", "/reservations/o-1");
+    }
 
-  @Benchmark
-  public GremlinDecision decideThreeRoutedRules() {
-    return routed.decide("PUT", "/reservations/o-1");
-  }
+    @Benchmark
+    public GremlinDecision decideThreeRoutedRules() {
+        return routed.decide("PUT", "/reservations/o-1");
+    }
 }

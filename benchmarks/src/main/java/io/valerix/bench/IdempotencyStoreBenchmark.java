@@ -57,99 +57,103 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class IdempotencyStoreBenchmark {
 
-  private static final String SCOPE = "POST /orders";
-  private static final String FINGERPRINT = "a".repeat(64);
-  private static final int REPLAY_KEYS = 1_000;
-  private static final StoredResponse ANSWER = new StoredResponse(201,
-      Map.of("Content-Type", List.of("application/json")),
-      "{\"orderId\":\"o-1\",\"sku\":\"widget\",\"quantity\":1,\"status\":\"CONFIRMED\"}".getBytes(StandardCharsets.UTF_8));
+    private static final String SCOPE = "POST /orders";
+    private static final String FINGERPRINT = "a".repeat(64);
+    private static final int REPLAY_KEYS = 1_000;
+    private static final StoredResponse ANSWER = new StoredResponse(
+            201,
+            Map.of("Content-Type", List.of("application/json")),
+            "{\"orderId\":\"o-1\",\"sku\":\"widget\",\"quantity\":1,\"status\":\"CONFIRMED\"}"
+                    .getBytes(StandardCharsets.UTF_8));
 
-  private final AtomicLong keys = new AtomicLong();
-  private final AtomicLong replays = new AtomicLong();
-  private Path directory;
-  private HikariDataSource dataSource;
-  private IdempotencyStore store;
+    private final AtomicLong keys = new AtomicLong();
+    private final AtomicLong replays = new AtomicLong();
+    private Path directory;
+    private HikariDataSource dataSource;
+    private IdempotencyStore store;
 
-  @Setup(Level.Trial)
-  public void setUp() throws IOException {
-    directory = Files.createTempDirectory("valerix-bench-idempotency");
-    dataSource = H2Database.open(directory, "idempotency", 16);
-    SchemaMigrations.migrate(dataSource, IdempotencyStore.SCHEMA);
-    store = IdempotencyStore.of(dataSource);
-  }
-
-  /** The finished keys the replay benchmarks look up; only they pay for creating them. */
-  @State(Scope.Benchmark)
-  public static class FinishedKeys {
     @Setup(Level.Trial)
-    public void create(IdempotencyStoreBenchmark benchmark) {
-      for (int i = 0; i < REPLAY_KEYS; i++) {
-        benchmark.claimAndComplete("replay-" + i);
-      }
+    public void setUp() throws IOException {
+        directory = Files.createTempDirectory("valerix-bench-idempotency");
+        dataSource = H2Database.open(directory, "idempotency", 16);
+        SchemaMigrations.migrate(dataSource, IdempotencyStore.SCHEMA);
+        store = IdempotencyStore.of(dataSource);
     }
-  }
 
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    dataSource.close();
-    try (Stream<Path> files = Files.walk(directory)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    /** The finished keys the replay benchmarks look up; only they pay for creating them. */
+    @State(Scope.Benchmark)
+    public static class FinishedKeys {
+        @Setup(Level.Trial)
+        public void create(IdempotencyStoreBenchmark benchmark) {
+            for (int i = 0; i < REPLAY_KEYS; i++) {
+                benchmark.claimAndComplete("replay-" + i);
+            }
+        }
     }
-  }
 
-  private boolean claimAndComplete(String key) {
-    Instant now = Instant.now();
-    long token = store.nextFencingToken();
-    IdempotencyRecord claim = IdempotencyRecord.inProgress(SCOPE, key, FINGERPRINT, token, now, now.plus(Duration.ofSeconds(30)));
-    if (!store.insert(claim)) {
-      throw new IllegalStateException("fresh key " + key + " was already taken");
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        dataSource.close();
+        try (Stream<Path> files = Files.walk(directory)) {
+            files.sorted(Comparator.reverseOrder())
+                    .forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-    return store.replace(token, claim.completed(ANSWER, now, now.plus(Duration.ofHours(24))));
-  }
 
-  private Optional<IdempotencyRecord> replay() {
-    Optional<IdempotencyRecord> found = store.find(SCOPE, "replay-" + (replays.getAndIncrement() % REPLAY_KEYS));
-    if (found.isEmpty() || found.get().response() == null) {
-      throw new IllegalStateException("a completed key was not found");
+    private boolean claimAndComplete(String key) {
+        Instant now = Instant.now();
+        long token = store.nextFencingToken();
+        IdempotencyRecord claim =
+                IdempotencyRecord.inProgress(SCOPE, key, FINGERPRINT, token, now, now.plus(Duration.ofSeconds(30)));
+        if (!store.insert(claim)) {
+            throw new IllegalStateException("fresh key " + key + " was already taken");
+        }
+        return store.replace(token, claim.completed(ANSWER, now, now.plus(Duration.ofHours(24))));
     }
-    return found;
-  }
 
-  @Benchmark
-  @Threads(1)
-  public boolean claim1Thread() {
-    return claimAndComplete("k-" + keys.incrementAndGet());
-  }
+    private Optional<IdempotencyRecord> replay() {
+        Optional<IdempotencyRecord> found = store.find(SCOPE, "replay-" + (replays.getAndIncrement() % REPLAY_KEYS));
+        if (found.isEmpty() || found.get().response() == null) {
+            throw new IllegalStateException("a completed key was not found");
+        }
+        return found;
+    }
 
-  @Benchmark
-  @Threads(4)
-  public boolean claim4Threads() {
-    return claimAndComplete("k-" + keys.incrementAndGet());
-  }
+    @Benchmark
+    @Threads(1)
+    public boolean claim1Thread() {
+        return claimAndComplete("k-" + keys.incrementAndGet());
+    }
 
-  @Benchmark
-  @Threads(16)
-  public boolean claim16Threads() {
-    return claimAndComplete("k-" + keys.incrementAndGet());
-  }
+    @Benchmark
+    @Threads(4)
+    public boolean claim4Threads() {
+        return claimAndComplete("k-" + keys.incrementAndGet());
+    }
 
-  @Benchmark
-  @Threads(1)
-  public Optional<IdempotencyRecord> replay1Thread(FinishedKeys keys) {
-    return replay();
-  }
+    @Benchmark
+    @Threads(16)
+    public boolean claim16Threads() {
+        return claimAndComplete("k-" + keys.incrementAndGet());
+    }
 
-  @Benchmark
-  @Threads(4)
-  public Optional<IdempotencyRecord> replay4Threads(FinishedKeys keys) {
-    return replay();
-  }
+    @Benchmark
+    @Threads(1)
+    public Optional<IdempotencyRecord> replay1Thread(FinishedKeys keys) {
+        return replay();
+    }
 
-  @Benchmark
-  @Threads(16)
-  public Optional<IdempotencyRecord> replay16Threads(FinishedKeys keys) {
-    return replay();
-  }
+    @Benchmark
+    @Threads(4)
+    public Optional<IdempotencyRecord> replay4Threads(FinishedKeys keys) {
+        return replay();
+    }
+
+    @Benchmark
+    @Threads(16)
+    public Optional<IdempotencyRecord> replay16Threads(FinishedKeys keys) {
+        return replay();
+    }
 }

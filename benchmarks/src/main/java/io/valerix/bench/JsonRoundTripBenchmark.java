@@ -52,127 +52,136 @@ import org.openjdk.jmh.annotations.Warmup;
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
 @Threads(4)
-@Fork(value = 2, jvmArgsAppend = {"-Xmx1g", "-Djava.net.preferIPv4Stack=true"})
+@Fork(
+        value = 2,
+        jvmArgsAppend = {"-Xmx1g", "-Djava.net.preferIPv4Stack=true"})
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 public class JsonRoundTripBenchmark {
 
-  /** The body sent and echoed back. */
-  public record Item(String orderId, String sku, int quantity, String status) {}
+    /** The body sent and echoed back. */
+    public record Item(String orderId, String sku, int quantity, String status) {}
 
-  private static final MediaType JSON = MediaType.get("application/json");
-  private static final Item ITEM = new Item("o-12345", "widget", 3, "RESERVED");
-  private static final Map<String, Object> HEALTH = Map.of("status", "UP", "light", "GREEN");
+    private static final MediaType JSON = MediaType.get("application/json");
+    private static final Item ITEM = new Item("o-12345", "widget", 3, "RESERVED");
+    private static final Map<String, Object> HEALTH = Map.of("status", "UP", "light", "GREEN");
 
-  private ObjectMapper mapper;
-  private byte[] itemBytes;
-  private JsonServer valerixServer;
-  private Server bareServer;
-  private ExecutorService bareVirtualThreads;
-  private OkHttpClient client;
-  private String valerixItemUrl;
-  private String valerixHealthUrl;
-  private String bareItemUrl;
-  private String bareHealthUrl;
+    private ObjectMapper mapper;
+    private byte[] itemBytes;
+    private JsonServer valerixServer;
+    private Server bareServer;
+    private ExecutorService bareVirtualThreads;
+    private OkHttpClient client;
+    private String valerixItemUrl;
+    private String valerixHealthUrl;
+    private String bareItemUrl;
+    private String bareHealthUrl;
 
-  @Setup(Level.Trial)
-  public void setUp() throws Exception {
-    mapper = Json.newMapper();
-    itemBytes = mapper.writeValueAsBytes(ITEM);
-    valerixServer = JsonServer.builder()
-        .name("echo")
-        .route("PUT", "/items/{orderId}", request -> Response.json(200, request.bodyAs(Item.class)))
-        .route("GET", "/health", request -> Response.json(200, HEALTH))
-        .build()
-        .start();
-    valerixItemUrl = valerixServer.uri() + "/items/o-12345";
-    valerixHealthUrl = valerixServer.uri() + "/health";
+    @Setup(Level.Trial)
+    public void setUp() throws Exception {
+        mapper = Json.newMapper();
+        itemBytes = mapper.writeValueAsBytes(ITEM);
+        valerixServer = JsonServer.builder()
+                .name("echo")
+                .route("PUT", "/items/{orderId}", request -> Response.json(200, request.bodyAs(Item.class)))
+                .route("GET", "/health", request -> Response.json(200, HEALTH))
+                .build()
+                .start();
+        valerixItemUrl = valerixServer.uri() + "/items/o-12345";
+        valerixHealthUrl = valerixServer.uri() + "/health";
 
-    QueuedThreadPool threads = new QueuedThreadPool(16, 2);
-    bareVirtualThreads = Executors.newVirtualThreadPerTaskExecutor();
-    threads.setVirtualThreadsExecutor(bareVirtualThreads);
-    bareServer = new Server(threads);
-    ServerConnector connector = new ServerConnector(bareServer);
-    connector.setHost("127.0.0.1");
-    connector.setPort(0);
-    bareServer.addConnector(connector);
-    bareServer.setHandler(new Handler.Abstract() {
-      @Override
-      public boolean handle(org.eclipse.jetty.server.Request request, org.eclipse.jetty.server.Response response, Callback callback)
-          throws IOException {
-        byte[] reply;
-        if (request.getHttpURI().getPath().startsWith("/items/")) {
-          try (InputStream in = Content.Source.asInputStream(request)) {
-            reply = mapper.writeValueAsBytes(mapper.readValue(in, Item.class));
-          }
-        } else {
-          reply = mapper.writeValueAsBytes(HEALTH);
+        QueuedThreadPool threads = new QueuedThreadPool(16, 2);
+        bareVirtualThreads = Executors.newVirtualThreadPerTaskExecutor();
+        threads.setVirtualThreadsExecutor(bareVirtualThreads);
+        bareServer = new Server(threads);
+        ServerConnector connector = new ServerConnector(bareServer);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        bareServer.addConnector(connector);
+        bareServer.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(
+                    org.eclipse.jetty.server.Request request,
+                    org.eclipse.jetty.server.Response response,
+                    Callback callback)
+                    throws IOException {
+                byte[] reply;
+                if (request.getHttpURI().getPath().startsWith("/items/")) {
+                    try (InputStream in = Content.Source.asInputStream(request)) {
+                        reply = mapper.writeValueAsBytes(mapper.readValue(in, Item.class));
+                    }
+                } else {
+                    reply = mapper.writeValueAsBytes(HEALTH);
+                }
+                response.setStatus(200);
+                response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
+                response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.length);
+                response.write(true, ByteBuffer.wrap(reply), callback);
+                return true;
+            }
+        });
+        bareServer.start();
+        bareItemUrl = "http://127.0.0.1:" + connector.getLocalPort() + "/items/o-12345";
+        bareHealthUrl = "http://127.0.0.1:" + connector.getLocalPort() + "/health";
+
+        Dispatcher dispatcher = new Dispatcher();
+        dispatcher.setMaxRequestsPerHost(64);
+        client = new OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new ConnectionPool(16, 10, TimeUnit.SECONDS))
+                .retryOnConnectionFailure(false)
+                .build();
+    }
+
+    @TearDown(Level.Trial)
+    public void tearDown() throws Exception {
+        valerixServer.close();
+        bareServer.stop();
+        bareVirtualThreads.shutdownNow();
+        client.dispatcher().executorService().shutdown();
+        client.connectionPool().evictAll();
+    }
+
+    @Benchmark
+    public Item valerixJsonEcho() throws IOException {
+        return echo(valerixItemUrl);
+    }
+
+    @Benchmark
+    public Item bareJettyJsonEcho() throws IOException {
+        return echo(bareItemUrl);
+    }
+
+    @Benchmark
+    public int valerixHealth() throws IOException {
+        return get(valerixHealthUrl);
+    }
+
+    @Benchmark
+    public int bareJettyHealth() throws IOException {
+        return get(bareHealthUrl);
+    }
+
+    private Item echo(String url) throws IOException {
+        Request request = new Request.Builder()
+                .url(url)
+                .put(RequestBody.create(itemBytes, JSON))
+                .build();
+        try (okhttp3.Response response = client.newCall(request).execute()) {
+            if (response.code() != 200) {
+                throw new IOException("echo answered " + response.code());
+            }
+            return mapper.readValue(response.body().bytes(), Item.class);
         }
-        response.setStatus(200);
-        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "application/json");
-        response.getHeaders().put(HttpHeader.CONTENT_LENGTH, reply.length);
-        response.write(true, ByteBuffer.wrap(reply), callback);
-        return true;
-      }
-    });
-    bareServer.start();
-    bareItemUrl = "http://127.0.0.1:" + connector.getLocalPort() + "/items/o-12345";
-    bareHealthUrl = "http://127.0.0.1:" + connector.getLocalPort() + "/health";
-
-    Dispatcher dispatcher = new Dispatcher();
-    dispatcher.setMaxRequestsPerHost(64);
-    client = new OkHttpClient.Builder()
-        .dispatcher(dispatcher)
-        .connectionPool(new ConnectionPool(16, 10, TimeUnit.SECONDS))
-        .retryOnConnectionFailure(false)
-        .build();
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() throws Exception {
-    valerixServer.close();
-    bareServer.stop();
-    bareVirtualThreads.shutdownNow();
-    client.dispatcher().executorService().shutdown();
-    client.connectionPool().evictAll();
-  }
-
-  @Benchmark
-  public Item valerixJsonEcho() throws IOException {
-    return echo(valerixItemUrl);
-  }
-
-  @Benchmark
-  public Item bareJettyJsonEcho() throws IOException {
-    return echo(bareItemUrl);
-  }
-
-  @Benchmark
-  public int valerixHealth() throws IOException {
-    return get(valerixHealthUrl);
-  }
-
-  @Benchmark
-  public int bareJettyHealth() throws IOException {
-    return get(bareHealthUrl);
-  }
-
-  private Item echo(String url) throws IOException {
-    Request request = new Request.Builder().url(url).put(RequestBody.create(itemBytes, JSON)).build();
-    try (okhttp3.Response response = client.newCall(request).execute()) {
-      if (response.code() != 200) {
-        throw new IOException("echo answered " + response.code());
-      }
-      return mapper.readValue(response.body().bytes(), Item.class);
     }
-  }
 
-  private int get(String url) throws IOException {
-    try (okhttp3.Response response = client.newCall(new Request.Builder().url(url).build()).execute()) {
-      if (response.code() != 200) {
-        throw new IOException("health answered " + response.code());
-      }
-      return response.body().bytes().length;
+    private int get(String url) throws IOException {
+        try (okhttp3.Response response =
+                client.newCall(new Request.Builder().url(url).build()).execute()) {
+            if (response.code() != 200) {
+                throw new IOException("health answered " + response.code());
+            }
+            return response.body().bytes().length;
+        }
     }
-  }
 }

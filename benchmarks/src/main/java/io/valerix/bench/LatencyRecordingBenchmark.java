@@ -39,41 +39,41 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class LatencyRecordingBenchmark {
 
-  private static final int VALUES = 4_096;
+    private static final int VALUES = 4_096;
 
-  private final long[] latencies = new long[VALUES];
-  private int next;
-  private LatencyMonitor monitor;
-  private RequestKey key;
-  private Recorder recorder;
+    private final long[] latencies = new long[VALUES];
+    private int next;
+    private LatencyMonitor monitor;
+    private RequestKey key;
+    private Recorder recorder;
 
-  @Setup(Level.Trial)
-  public void setUp() {
-    SplittableRandom random = new SplittableRandom(7);
-    double low = Math.log(100_000);
-    double high = Math.log(5_000_000_000L);
-    for (int i = 0; i < VALUES; i++) {
-      latencies[i] = (long) Math.exp(low + random.nextDouble() * (high - low));
+    @Setup(Level.Trial)
+    public void setUp() {
+        SplittableRandom random = new SplittableRandom(7);
+        double low = Math.log(100_000);
+        double high = Math.log(5_000_000_000L);
+        for (int i = 0; i < VALUES; i++) {
+            latencies[i] = (long) Math.exp(low + random.nextDouble() * (high - low));
+        }
+        monitor = LatencyMonitor.of(HealthConfig.defaults(), NanoClock.system());
+        key = RequestKey.server("PUT", "/reservations/{orderId}", Outcome.status(200));
+        // The range and precision of LatencyMonitor's own windows: 1 µs to 1 h, 3 significant digits.
+        recorder = new Recorder(1_000, TimeUnit.HOURS.toNanos(1), 3);
     }
-    monitor = LatencyMonitor.of(HealthConfig.defaults(), NanoClock.system());
-    key = RequestKey.server("PUT", "/reservations/{orderId}", Outcome.status(200));
-    // The range and precision of LatencyMonitor's own windows: 1 µs to 1 h, 3 significant digits.
-    recorder = new Recorder(1_000, TimeUnit.HOURS.toNanos(1), 3);
-  }
 
-  private long nextLatency() {
-    long value = latencies[next];
-    next = (next + 1) & (VALUES - 1);
-    return value;
-  }
+    private long nextLatency() {
+        long value = latencies[next];
+        next = (next + 1) & (VALUES - 1);
+        return value;
+    }
 
-  @Benchmark
-  public void valerixLatencyMonitor() {
-    monitor.record(key, nextLatency());
-  }
+    @Benchmark
+    public void valerixLatencyMonitor() {
+        monitor.record(key, nextLatency());
+    }
 
-  @Benchmark
-  public void hdrHistogramRecorder() {
-    recorder.recordValue(nextLatency());
-  }
+    @Benchmark
+    public void hdrHistogramRecorder() {
+        recorder.recordValue(nextLatency());
+    }
 }

@@ -56,67 +56,72 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 3)
 public class ReconcilerBacklogBenchmark {
 
-  static final int BACKLOG = 2000;
+    static final int BACKLOG = 2000;
 
-  private Path dir;
-  private HikariDataSource orderDb;
-  private HikariDataSource inventoryDb;
-  private OrderReconciler reconciler;
+    private Path dir;
+    private HikariDataSource orderDb;
+    private HikariDataSource inventoryDb;
+    private OrderReconciler reconciler;
 
-  @Setup(Level.Iteration)
-  public void seedBacklog() throws IOException, SQLException {
-    dir = Files.createTempDirectory("valerix-reconciler-bench");
-    orderDb = H2Database.open(dir, "orders", 16);
-    inventoryDb = H2Database.open(dir, "inventory", 16);
-    InventoryService inventory = InventoryService.create(inventoryDb, InventoryConfig.builder().stock("widget", 1_000_000).build());
-    OrderService orders = OrderService.builder()
-        .dataSource(orderDb)
-        .inventory(new InProcessInventoryClient(inventory))
-        .timeout(Duration.ofSeconds(1))
-        .build();
-    OffsetDateTime longAgo = OffsetDateTime.now(ZoneOffset.UTC).minusHours(1);
-    try (Connection c = orderDb.getConnection();
-        PreparedStatement insert = c.prepareStatement(
-            "INSERT INTO orders (order_id, sku, quantity, status, message, created_at, updated_at)"
-                + " VALUES (?, 'widget', 1, 'PENDING', 'pending', ?, ?)")) {
-      c.setAutoCommit(false);
-      for (int i = 0; i < BACKLOG; i++) {
-        insert.setString(1, "backlog-" + i);
-        insert.setObject(2, longAgo);
-        insert.setObject(3, longAgo);
-        insert.addBatch();
-        if (i % 2 == 0) {
-          inventory.reserve("backlog-" + i, "widget", 1);
+    @Setup(Level.Iteration)
+    public void seedBacklog() throws IOException, SQLException {
+        dir = Files.createTempDirectory("valerix-reconciler-bench");
+        orderDb = H2Database.open(dir, "orders", 16);
+        inventoryDb = H2Database.open(dir, "inventory", 16);
+        InventoryService inventory = InventoryService.create(
+                inventoryDb,
+                InventoryConfig.builder().stock("widget", 1_000_000).build());
+        OrderService orders = OrderService.builder()
+                .dataSource(orderDb)
+                .inventory(new InProcessInventoryClient(inventory))
+                .timeout(Duration.ofSeconds(1))
+                .build();
+        OffsetDateTime longAgo = OffsetDateTime.now(ZoneOffset.UTC).minusHours(1);
+        try (Connection c = orderDb.getConnection();
+                PreparedStatement insert = c.prepareStatement(
+                        "INSERT INTO orders (order_id, sku, quantity, status, message, created_at, updated_at)"
+                                + " VALUES (?, 'widget', 1, 'PENDING', 'pending', ?, ?)")) {
+            c.setAutoCommit(false);
+            for (int i = 0; i < BACKLOG; i++) {
+                insert.setString(1, "backlog-" + i);
+                insert.setObject(2, longAgo);
+                insert.setObject(3, longAgo);
+                insert.addBatch();
+                if (i % 2 == 0) {
+                    inventory.reserve("backlog-" + i, "widget", 1);
+                }
+            }
+            insert.executeBatch();
+            c.commit();
         }
-      }
-      insert.executeBatch();
-      c.commit();
+        reconciler = OrderReconciler.builder(orders)
+                .settleAfter(Duration.ofSeconds(2))
+                .build();
     }
-    reconciler = OrderReconciler.builder(orders).settleAfter(Duration.ofSeconds(2)).build();
-  }
 
-  @Benchmark
-  public int drainBacklog() {
-    int settled = reconciler.settleOnce();
-    if (settled != BACKLOG || reconciler.settledCounts().get(OrderStatus.CONFIRMED) != BACKLOG / 2) {
-      throw new IllegalStateException("settled " + settled + " of " + BACKLOG + ": " + reconciler.settledCounts());
-    }
-    return settled;
-  }
-
-  @TearDown(Level.Iteration)
-  public void removeDatabases() throws IOException {
-    reconciler.close();
-    orderDb.close();
-    inventoryDb.close();
-    try (Stream<Path> files = Files.walk(dir)) {
-      files.sorted(Comparator.reverseOrder()).forEach(path -> {
-        try {
-          Files.delete(path);
-        } catch (IOException e) {
-          throw new UncheckedIOException(e);
+    @Benchmark
+    public int drainBacklog() {
+        int settled = reconciler.settleOnce();
+        if (settled != BACKLOG || reconciler.settledCounts().get(OrderStatus.CONFIRMED) != BACKLOG / 2) {
+            throw new IllegalStateException(
+                    "settled " + settled + " of " + BACKLOG + ": " + reconciler.settledCounts());
         }
-      });
+        return settled;
     }
-  }
+
+    @TearDown(Level.Iteration)
+    public void removeDatabases() throws IOException {
+        reconciler.close();
+        orderDb.close();
+        inventoryDb.close();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(path -> {
+                try {
+                    Files.delete(path);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
 }

@@ -49,126 +49,128 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 1)
 public class TimeLimiterBenchmark {
 
-  /** Operations per virtual caller thread: enough that starting the thread is noise. */
-  static final int BATCH = 1_000;
+    /** Operations per virtual caller thread: enough that starting the thread is noise. */
+    static final int BATCH = 1_000;
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(1);
+    private static final Duration TIMEOUT = Duration.ofSeconds(1);
 
-  private TimeLimiter valerix;
-  private io.github.resilience4j.timelimiter.TimeLimiter resilience4j;
-  private FailsafeExecutor<Object> failsafe;
-  private ExecutorService platformPool;
-  private ExecutorService virtualThreads;
-  private long counter;
+    private TimeLimiter valerix;
+    private io.github.resilience4j.timelimiter.TimeLimiter resilience4j;
+    private FailsafeExecutor<Object> failsafe;
+    private ExecutorService platformPool;
+    private ExecutorService virtualThreads;
+    private long counter;
 
-  @Setup(Level.Trial)
-  public void setUp() {
-    valerix = TimeLimiter.of(TIMEOUT);
-    resilience4j = io.github.resilience4j.timelimiter.TimeLimiter.of(
-        TimeLimiterConfig.custom().timeoutDuration(TIMEOUT).cancelRunningFuture(true).build());
-    failsafe = Failsafe.with(Timeout.builder(TIMEOUT).withInterrupt().build());
-    platformPool = Executors.newCachedThreadPool();
-    virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    platformPool.shutdownNow();
-    virtualThreads.shutdownNow();
-  }
-
-  /** The trivial task every variant runs. */
-  private long task() {
-    return ++counter;
-  }
-
-  // --- called from JMH's platform thread ---
-
-  @Benchmark
-  public long baseline() {
-    return task();
-  }
-
-  @Benchmark
-  public long valerixCallerRuns() {
-    return valerix.call(cancel -> task());
-  }
-
-  @Benchmark
-  public long resilience4jPlatformPool() throws Exception {
-    return resilience4j.executeFutureSupplier(() -> CompletableFuture.supplyAsync(this::task, platformPool));
-  }
-
-  @Benchmark
-  public long resilience4jVirtualThreads() throws Exception {
-    return resilience4j.executeFutureSupplier(() -> CompletableFuture.supplyAsync(this::task, virtualThreads));
-  }
-
-  @Benchmark
-  public Object failsafeTimeoutWithInterrupt() {
-    return failsafe.get(this::task);
-  }
-
-  // --- called from a virtual thread ---
-
-  @Benchmark
-  @OperationsPerInvocation(BATCH)
-  public long virtualCallerBaseline() throws Exception {
-    return onVirtualThread(this::task);
-  }
-
-  @Benchmark
-  @OperationsPerInvocation(BATCH)
-  public long virtualCallerValerixCallerRuns() throws Exception {
-    return onVirtualThread(this::valerixCallerRuns);
-  }
-
-  @Benchmark
-  @OperationsPerInvocation(BATCH)
-  public long virtualCallerResilience4jPlatformPool() throws Exception {
-    return onVirtualThread(this::resilience4jPlatformPool);
-  }
-
-  @Benchmark
-  @OperationsPerInvocation(BATCH)
-  public long virtualCallerResilience4jVirtualThreads() throws Exception {
-    return onVirtualThread(this::resilience4jVirtualThreads);
-  }
-
-  @Benchmark
-  @OperationsPerInvocation(BATCH)
-  public long virtualCallerFailsafeTimeoutWithInterrupt() throws Exception {
-    return onVirtualThread(() -> (Long) failsafeTimeoutWithInterrupt());
-  }
-
-  /** One operation; may throw what the limiter throws. */
-  @FunctionalInterface
-  interface Operation {
-    long run() throws Exception;
-  }
-
-  /**
-   * Runs {@code operation} {@value #BATCH} times on a new virtual thread and waits for it. The
-   * results are summed and returned so that the JIT cannot drop the work.
-   */
-  private static long onVirtualThread(Operation operation) throws Exception {
-    long[] sum = new long[1];
-    Exception[] failure = new Exception[1];
-    Thread thread = Thread.ofVirtual().start(() -> {
-      try {
-        long s = 0;
-        for (int i = 0; i < BATCH; i++) {
-          s += operation.run();
-        }
-        sum[0] = s;
-      } catch (Exception e) {
-        failure[0] = e;
-      }
-    });
-    thread.join();
-    if (failure[0] != null) {
-      throw failure[0];
+    @Setup(Level.Trial)
+    public void setUp() {
+        valerix = TimeLimiter.of(TIMEOUT);
+        resilience4j = io.github.resilience4j.timelimiter.TimeLimiter.of(TimeLimiterConfig.custom()
+                .timeoutDuration(TIMEOUT)
+                .cancelRunningFuture(true)
+                .build());
+        failsafe = Failsafe.with(Timeout.builder(TIMEOUT).withInterrupt().build());
+        platformPool = Executors.newCachedThreadPool();
+        virtualThreads = Executors.newVirtualThreadPerTaskExecutor();
     }
-    return sum[0];
-  }
+
+    @TearDown(Level.Trial)
+    public void tearDown() {
+        platformPool.shutdownNow();
+        virtualThreads.shutdownNow();
+    }
+
+    /** The trivial task every variant runs. */
+    private long task() {
+        return ++counter;
+    }
+
+    // --- called from JMH's platform thread ---
+
+    @Benchmark
+    public long baseline() {
+        return task();
+    }
+
+    @Benchmark
+    public long valerixCallerRuns() {
+        return valerix.call(cancel -> task());
+    }
+
+    @Benchmark
+    public long resilience4jPlatformPool() throws Exception {
+        return resilience4j.executeFutureSupplier(() -> CompletableFuture.supplyAsync(this::task, platformPool));
+    }
+
+    @Benchmark
+    public long resilience4jVirtualThreads() throws Exception {
+        return resilience4j.executeFutureSupplier(() -> CompletableFuture.supplyAsync(this::task, virtualThreads));
+    }
+
+    @Benchmark
+    public Object failsafeTimeoutWithInterrupt() {
+        return failsafe.get(this::task);
+    }
+
+    // --- called from a virtual thread ---
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long virtualCallerBaseline() throws Exception {
+        return onVirtualThread(this::task);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long virtualCallerValerixCallerRuns() throws Exception {
+        return onVirtualThread(this::valerixCallerRuns);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long virtualCallerResilience4jPlatformPool() throws Exception {
+        return onVirtualThread(this::resilience4jPlatformPool);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long virtualCallerResilience4jVirtualThreads() throws Exception {
+        return onVirtualThread(this::resilience4jVirtualThreads);
+    }
+
+    @Benchmark
+    @OperationsPerInvocation(BATCH)
+    public long virtualCallerFailsafeTimeoutWithInterrupt() throws Exception {
+        return onVirtualThread(() -> (Long) failsafeTimeoutWithInterrupt());
+    }
+
+    /** One operation; may throw what the limiter throws. */
+    @FunctionalInterface
+    interface Operation {
+        long run() throws Exception;
+    }
+
+    /**
+     * Runs {@code operation} {@value #BATCH} times on a new virtual thread and waits for it. The
+     * results are summed and returned so that the JIT cannot drop the work.
+     */
+    private static long onVirtualThread(Operation operation) throws Exception {
+        long[] sum = new long[1];
+        Exception[] failure = new Exception[1];
+        Thread thread = Thread.ofVirtual().start(() -> {
+            try {
+                long s = 0;
+                for (int i = 0; i < BATCH; i++) {
+                    s += operation.run();
+                }
+                sum[0] = s;
+            } catch (Exception e) {
+                failure[0] = e;
+            }
+        });
+        thread.join();
+        if (failure[0] != null) {
+            throw failure[0];
+        }
+        return sum[0];
+    }
 }

@@ -25,51 +25,53 @@ import org.openjdk.jmh.runner.options.TimeValue;
  */
 class BenchmarkSmokeTest {
 
-  /** Every benchmark class; a new one must be added here to be smoke-tested. */
-  static final List<Class<?>> BENCHMARKS = List.of(
-      TimeLimiterBenchmark.class,
-      IdempotencyStoreBenchmark.class,
-      GremlinBenchmark.class,
-      LatencyRecordingBenchmark.class,
-      JsonRoundTripBenchmark.class,
-      ReconcilerBacklogBenchmark.class);
+    /** Every benchmark class; a new one must be added here to be smoke-tested. */
+    static final List<Class<?>> BENCHMARKS = List.of(
+            TimeLimiterBenchmark.class,
+            IdempotencyStoreBenchmark.class,
+            GremlinBenchmark.class,
+            LatencyRecordingBenchmark.class,
+            JsonRoundTripBenchmark.class,
+            ReconcilerBacklogBenchmark.class);
 
-  @TempDir Path results;
+    @TempDir
+    Path results;
 
-  @Test
-  void everyBenchmarkRunsAndProducesAScoreThatTheReportShows() throws Exception {
-    // Given every @Benchmark method of every benchmark class
-    Set<String> expected = BENCHMARKS.stream()
-        .flatMap(type -> Arrays.stream(type.getDeclaredMethods())
-            .filter(method -> method.isAnnotationPresent(Benchmark.class))
-            .map(method -> type.getName() + "." + method.getName()))
-        .collect(Collectors.toSet());
-    OptionsBuilder options = new OptionsBuilder();
-    BENCHMARKS.forEach(type -> options.include("^" + type.getName().replace(".", "\\.") + "\\."));
-    Options smoke = options
-        .forks(1)
-        .warmupIterations(0)
-        .measurementIterations(1)
-        .measurementTime(TimeValue.milliseconds(100))
-        // C1 only: at this length C2 would compile on cores the benchmark needs, and nothing
-        // measured here is kept.
-        .jvmArgsAppend("-XX:TieredStopAtLevel=1")
-        .addProfiler("gc")
-        .shouldFailOnError(true)
-        .resultFormat(ResultFormatType.JSON)
-        .result(results.resolve("jmh.json").toString())
-        .build();
+    @Test
+    void everyBenchmarkRunsAndProducesAScoreThatTheReportShows() throws Exception {
+        // Given every @Benchmark method of every benchmark class
+        Set<String> expected = BENCHMARKS.stream()
+                .flatMap(type -> Arrays.stream(type.getDeclaredMethods())
+                        .filter(method -> method.isAnnotationPresent(Benchmark.class))
+                        .map(method -> type.getName() + "." + method.getName()))
+                .collect(Collectors.toSet());
+        OptionsBuilder options = new OptionsBuilder();
+        BENCHMARKS.forEach(type -> options.include("^" + type.getName().replace(".", "\\.") + "\\."));
+        Options smoke = options.forks(1)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(100))
+                // C1 only: at this length C2 would compile on cores the benchmark needs, and nothing
+                // measured here is kept.
+                .jvmArgsAppend("-XX:TieredStopAtLevel=1")
+                .addProfiler("gc")
+                .shouldFailOnError(true)
+                .resultFormat(ResultFormatType.JSON)
+                .result(results.resolve("jmh.json").toString())
+                .build();
 
-    // When they run (see JmhSmoke for the machine-wide lock)
-    Collection<RunResult> runs = JmhSmoke.run(smoke);
+        // When they run (see JmhSmoke for the machine-wide lock)
+        Collection<RunResult> runs = JmhSmoke.run(smoke);
 
-    // Then each produced a score, with its allocation per operation
-    assertThat(runs).extracting(run -> run.getParams().getBenchmark()).containsExactlyInAnyOrderElementsOf(expected);
-    assertThat(runs).allSatisfy(run -> {
-      assertThat(run.getPrimaryResult().getScore()).isPositive();
-      assertThat(run.getSecondaryResults()).containsKey("gc.alloc.rate.norm");
-    });
-    // And the report turns every one of them into a figure
-    assertThat(ReportSmoke.missingMicroFigures(results)).isEmpty();
-  }
+        // Then each produced a score, with its allocation per operation
+        assertThat(runs)
+                .extracting(run -> run.getParams().getBenchmark())
+                .containsExactlyInAnyOrderElementsOf(expected);
+        assertThat(runs).allSatisfy(run -> {
+            assertThat(run.getPrimaryResult().getScore()).isPositive();
+            assertThat(run.getSecondaryResults()).containsKey("gc.alloc.rate.norm");
+        });
+        // And the report turns every one of them into a figure
+        assertThat(ReportSmoke.missingMicroFigures(results)).isEmpty();
+    }
 }

@@ -23,48 +23,60 @@ import org.openjdk.jmh.annotations.Benchmark;
  */
 class BenchmarksDoRealWorkTest {
 
-  private static final int CALLS = 3;
+    private static final int CALLS = 3;
 
-  /** For benchmarks that return nothing: how many recordings their state holds afterwards. */
-  private static final Map<String, ToLongFunction<Object>> RECORDINGS = Map.of(
-      "valerixLatencyMonitor", benchmark -> ((LatencyMonitor) field(benchmark, "monitor")).snapshotsByKey().values().stream()
-          .mapToLong(snapshot -> snapshot.count()).sum(),
-      "hdrHistogramRecorder", benchmark -> ((Recorder) field(benchmark, "recorder")).getIntervalHistogram().getTotalCount());
+    /** For benchmarks that return nothing: how many recordings their state holds afterwards. */
+    private static final Map<String, ToLongFunction<Object>> RECORDINGS = Map.of(
+            "valerixLatencyMonitor",
+                    benchmark -> ((LatencyMonitor) field(benchmark, "monitor"))
+                            .snapshotsByKey().values().stream()
+                                    .mapToLong(snapshot -> snapshot.count())
+                                    .sum(),
+            "hdrHistogramRecorder",
+                    benchmark -> ((Recorder) field(benchmark, "recorder"))
+                            .getIntervalHistogram()
+                            .getTotalCount());
 
-  static Stream<Method> benchmarks() {
-    return Stream.concat(BenchmarkSmokeTest.BENCHMARKS.stream(), Stream.of(ChangeJournalBenchmark.class))
-        .flatMap(type -> Arrays.stream(type.getDeclaredMethods()).filter(method -> method.isAnnotationPresent(Benchmark.class)));
-  }
-
-  @ParameterizedTest(name = "{0}")
-  @MethodSource("benchmarks")
-  void everyBenchmarkMethodDoesItsWork(Method benchmark) throws Exception {
-    BenchmarkInvocation.Outcome outcome = BenchmarkInvocation.call(benchmark, CALLS);
-
-    if (benchmark.getReturnType() == void.class) {
-      assertThat(RECORDINGS).as("a benchmark returning nothing needs a witness of its work").containsKey(benchmark.getName());
-      assertThat(RECORDINGS.get(benchmark.getName()).applyAsLong(outcome.benchmark())).isEqualTo(CALLS);
-      return;
+    static Stream<Method> benchmarks() {
+        return Stream.concat(BenchmarkSmokeTest.BENCHMARKS.stream(), Stream.of(ChangeJournalBenchmark.class))
+                .flatMap(type -> Arrays.stream(type.getDeclaredMethods())
+                        .filter(method -> method.isAnnotationPresent(Benchmark.class)));
     }
-    assertThat(outcome.results()).hasSize(CALLS).allSatisfy(result -> {
-      assertThat(result).isNotNull();
-      if (result instanceof Optional<?> optional) {
-        assertThat(optional).as("what %s found", benchmark.getName()).isPresent();
-      } else if (result instanceof Boolean done) {
-        assertThat(done).as("what %s did", benchmark.getName()).isTrue();
-      } else if (result instanceof Number number) {
-        assertThat(number.longValue()).as("what %s counted", benchmark.getName()).isPositive();
-      }
-    });
-  }
 
-  private static Object field(Object target, String name) {
-    try {
-      Field field = target.getClass().getDeclaredField(name);
-      field.setAccessible(true);
-      return field.get(target);
-    } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException(e);
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("benchmarks")
+    void everyBenchmarkMethodDoesItsWork(Method benchmark) throws Exception {
+        BenchmarkInvocation.Outcome outcome = BenchmarkInvocation.call(benchmark, CALLS);
+
+        if (benchmark.getReturnType() == void.class) {
+            assertThat(RECORDINGS)
+                    .as("a benchmark returning nothing needs a witness of its work")
+                    .containsKey(benchmark.getName());
+            assertThat(RECORDINGS.get(benchmark.getName()).applyAsLong(outcome.benchmark()))
+                    .isEqualTo(CALLS);
+            return;
+        }
+        assertThat(outcome.results()).hasSize(CALLS).allSatisfy(result -> {
+            assertThat(result).isNotNull();
+            if (result instanceof Optional<?> optional) {
+                assertThat(optional).as("what %s found", benchmark.getName()).isPresent();
+            } else if (result instanceof Boolean done) {
+                assertThat(done).as("what %s did", benchmark.getName()).isTrue();
+            } else if (result instanceof Number number) {
+                assertThat(number.longValue())
+                        .as("what %s counted", benchmark.getName())
+                        .isPositive();
+            }
+        });
     }
-  }
+
+    private static Object field(Object target, String name) {
+        try {
+            Field field = target.getClass().getDeclaredField(name);
+            field.setAccessible(true);
+            return field.get(target);
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }

@@ -12,20 +12,22 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /** Keeps {@link ChangeJournalBenchmark} compiling and running: one short iteration per variant. */
 class ChangeJournalBenchmarkSmokeTest {
 
-  @Test
-  void everyChangeJournalBenchmarkRunsAndProducesAScore() throws Exception {
-    Options options = new OptionsBuilder()
-        .include(ChangeJournalBenchmark.class.getSimpleName())
-        .forks(1)
-        .warmupIterations(0)
-        .measurementIterations(1)
-        .measurementTime(TimeValue.milliseconds(300))
-        .shouldFailOnError(true)
-        .build();
+    @Test
+    void everyChangeJournalBenchmarkRunsAndProducesAScore() throws Exception {
+        Options options = new OptionsBuilder()
+                .include(ChangeJournalBenchmark.class.getSimpleName())
+                .forks(1)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(300))
+                .shouldFailOnError(true)
+                .build();
 
-    Collection<RunResult> results = JmhSmoke.run(options);
+        Collection<RunResult> results = JmhSmoke.run(options);
 
-    assertThat(results).hasSize(4);
-    assertThat(results).allSatisfy(result -> assertThat(result.getPrimaryResult().getScore()).isPositive());
-  }
+        assertThat(results).hasSize(4);
+        assertThat(results)
+                .allSatisfy(result ->
+                        assertThat(result.getPrimaryResult().getScore()).isPositive());
+    }
 }

@@ -27,37 +27,43 @@ import javax.sql.DataSource;
  */
 public final class ArchivingBackupAndRestore {
 
-  private ArchivingBackupAndRestore() {}
+    private ArchivingBackupAndRestore() {}
 
-  /** Starts archiving the database {@code orders} into {@code archive} and adds the admin routes to {@code server}. */
-  public static JournalArchiver startArchiving(ArchiveStore archive, DataSource dataSource, JsonServer.Builder server, String adminToken) {
-    // snippet:start backup-archive
-    JournalArchiver archiver = JournalArchiver.builder(archive)   // ArchiveStore.directory(Path.of("archive"))
-        .database("orders", dataSource)       // one archiver per database, its manifest's only writer
-        .sealInterval(Duration.ofSeconds(1))  // the RPO
-        .build().start();
-    server.filter(BearerTokenFilter.admin(adminToken));   // the routes below are operators' only
-    BackupAdmin.install(server, archiver);    // /admin/backup/{base,seal,status,digest,prune}
-    // snippet:end backup-archive
-    return archiver;
-  }
+    /** Starts archiving the database {@code orders} into {@code archive} and adds the admin routes to {@code server}. */
+    public static JournalArchiver startArchiving(
+            ArchiveStore archive, DataSource dataSource, JsonServer.Builder server, String adminToken) {
+        // snippet:start backup-archive
+        JournalArchiver archiver = JournalArchiver.builder(archive) // ArchiveStore.directory(Path.of("archive"))
+                .database("orders", dataSource) // one archiver per database, its manifest's only writer
+                .sealInterval(Duration.ofSeconds(1)) // the RPO
+                .build()
+                .start();
+        server.filter(BearerTokenFilter.admin(adminToken)); // the routes below are operators' only
+        BackupAdmin.install(server, archiver); // /admin/backup/{base,seal,status,digest,prune}
+        // snippet:end backup-archive
+        return archiver;
+    }
 
-  /** Ships today's base backups to the backup service at {@code uri}: at most once per UTC day. */
-  public static BackupReceipt dailyBackup(ArchiveStore archive, JournalArchiver archiver, URI uri) {
-    // snippet:start backup-daily
-    BackupReceipt receipt = DailyBackup.builder(archive, BackupService.http(uri, Duration.ofMinutes(10))).build()
-        .run(archiver::takeBaseBackups);      // the day's one call, or BackupQuotaExceededException
-    // snippet:end backup-daily
-    return receipt;
-  }
+    /** Ships today's base backups to the backup service at {@code uri}: at most once per UTC day. */
+    public static BackupReceipt dailyBackup(ArchiveStore archive, JournalArchiver archiver, URI uri) {
+        // snippet:start backup-daily
+        BackupReceipt receipt = DailyBackup.builder(archive, BackupService.http(uri, Duration.ofMinutes(10)))
+                .build()
+                .run(archiver::takeBaseBackups); // the day's one call, or BackupQuotaExceededException
+        // snippet:end backup-daily
+        return receipt;
+    }
 
-  /** Restores {@code orders} as it was at {@code instant} into the new directory {@code into}. */
-  public static RestoreResult restore(ArchiveStore archive, Instant instant, Path into) {
-    // snippet:start backup-restore
-    RestoreResult restored = PointInTimeRestore.builder(archive).database("orders")
-        .to(RestorePoint.at(instant))         // or RestorePoint.latest()
-        .into(into).build().run();            // a new directory: a restore never overwrites
-    // snippet:end backup-restore
-    return restored;
-  }
+    /** Restores {@code orders} as it was at {@code instant} into the new directory {@code into}. */
+    public static RestoreResult restore(ArchiveStore archive, Instant instant, Path into) {
+        // snippet:start backup-restore
+        RestoreResult restored = PointInTimeRestore.builder(archive)
+                .database("orders")
+                .to(RestorePoint.at(instant)) // or RestorePoint.latest()
+                .into(into)
+                .build()
+                .run(); // a new directory: a restore never overwrites
+        // snippet:end backup-restore
+        return restored;
+    }
 }

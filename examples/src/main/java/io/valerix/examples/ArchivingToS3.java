@@ -14,17 +14,21 @@ import javax.sql.DataSource;
  */
 public final class ArchivingToS3 {
 
-  private ArchivingToS3() {}
+    private ArchivingToS3() {}
 
-  /** Archives {@code orders} into {@code bucket} (for example s3://backups/valerix) while {@code work} runs. */
-  public static void archiveWhile(URI bucket, URI endpoint, DataSource dataSource, Runnable work) {
-    // snippet:start s3-archive
-    try (S3ArchiveStore archive = S3ArchiveStore.builder(bucket)     // s3://backups/valerix
-            .endpoint(endpoint).pathStyle(true)                      // S3-compatible servers only
-            .build();                                                // credentials: the default chain
-        JournalArchiver archiver = JournalArchiver.builder(archive).database("orders", dataSource).build().start()) {
-      work.run();   // the service takes orders; the archiver closes first and ships what is left
+    /** Archives {@code orders} into {@code bucket} (for example s3://backups/valerix) while {@code work} runs. */
+    public static void archiveWhile(URI bucket, URI endpoint, DataSource dataSource, Runnable work) {
+        // snippet:start s3-archive
+        try (S3ArchiveStore archive = S3ArchiveStore.builder(bucket) // s3://backups/valerix
+                        .endpoint(endpoint)
+                        .pathStyle(true) // S3-compatible servers only
+                        .build(); // credentials: the default chain
+                JournalArchiver archiver = JournalArchiver.builder(archive)
+                        .database("orders", dataSource)
+                        .build()
+                        .start()) {
+            work.run(); // the service takes orders; the archiver closes first and ships what is left
+        }
+        // snippet:end s3-archive
     }
-    // snippet:end s3-archive
-  }
 }

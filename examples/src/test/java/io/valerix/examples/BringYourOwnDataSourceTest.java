@@ -8,13 +8,13 @@ import org.junit.jupiter.api.Test;
 
 class BringYourOwnDataSourceTest {
 
-  @Test
-  void aPlainDataSourceBacksTheIdempotencyStoreAndTheHealthCheck() {
-    Outcome outcome = BringYourOwnDataSource.run(BringYourOwnDataSource.inMemoryH2("byo-test"));
+    @Test
+    void aPlainDataSourceBacksTheIdempotencyStoreAndTheHealthCheck() {
+        Outcome outcome = BringYourOwnDataSource.run(BringYourOwnDataSource.inMemoryH2("byo-test"));
 
-    assertThat(outcome.firstStatus()).isEqualTo(201);
-    assertThat(outcome.secondReplayed()).isTrue();
-    assertThat(outcome.handlerRuns()).isEqualTo(1);
-    assertThat(outcome.database().status()).isEqualTo(HealthReport.Status.UP);
-  }
+        assertThat(outcome.firstStatus()).isEqualTo(201);
+        assertThat(outcome.secondReplayed()).isTrue();
+        assertThat(outcome.handlerRuns()).isEqualTo(1);
+        assertThat(outcome.database().status()).isEqualTo(HealthReport.Status.UP);
+    }
 }

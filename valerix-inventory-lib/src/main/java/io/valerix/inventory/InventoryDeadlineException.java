@@ -6,9 +6,9 @@ package io.valerix.inventory;
  */
 public final class InventoryDeadlineException extends InventoryStoreException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public InventoryDeadlineException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public InventoryDeadlineException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -32,30 +32,31 @@ import java.util.Set;
  */
 public final class InventoryHttpApi {
 
-  /** The routes that change stock, which need the service token: {@code PUT} and {@code DELETE /reservations/{orderId}}. */
-  public static final Set<String> WRITE_ROUTES = Set.of("PUT /reservations/{orderId}", "DELETE /reservations/{orderId}");
+    /** The routes that change stock, which need the service token: {@code PUT} and {@code DELETE /reservations/{orderId}}. */
+    public static final Set<String> WRITE_ROUTES =
+            Set.of("PUT /reservations/{orderId}", "DELETE /reservations/{orderId}");
 
-  private InventoryHttpApi() {}
+    private InventoryHttpApi() {}
 
-  /**
-   * The filter that lets only callers with the service token write reservations: {@link
-   * #WRITE_ROUTES} without {@code Authorization: Bearer <serviceToken>} are 401 {@code
-   * unauthorized}, with another token 403 {@code forbidden}, and change nothing. Reads pass.
-   * {@link InventoryServer} installs it; install it first when serving the API yourself.
-   *
-   * @throws IllegalArgumentException if the token is shorter than {@value
-   *     BearerTokenFilter#MIN_TOKEN_LENGTH} characters or not a bearer token
-   */
-  public static Filter writeGuard(String serviceToken) {
-    return BearerTokenFilter.of("service", serviceToken, request -> WRITE_ROUTES.contains(request.route()));
-  }
+    /**
+     * The filter that lets only callers with the service token write reservations: {@link
+     * #WRITE_ROUTES} without {@code Authorization: Bearer <serviceToken>} are 401 {@code
+     * unauthorized}, with another token 403 {@code forbidden}, and change nothing. Reads pass.
+     * {@link InventoryServer} installs it; install it first when serving the API yourself.
+     *
+     * @throws IllegalArgumentException if the token is shorter than {@value
+     *     BearerTokenFilter#MIN_TOKEN_LENGTH} characters or not a bearer token
+     */
+    public static Filter writeGuard(String serviceToken) {
+        return BearerTokenFilter.of("service", serviceToken, request -> WRITE_ROUTES.contains(request.route()));
+    }
 
-  /**
-   * Adds the inventory routes, served by {@code service}, to {@code builder}.
-   *
-   * @return {@code builder}, for chaining; its {@code build()} reports a route added twice
-   */
-  public static JsonServer.Builder install(JsonServer.Builder builder, InventoryService service) {
-    return InventoryRoutes.install(builder, service);
-  }
+    /**
+     * Adds the inventory routes, served by {@code service}, to {@code builder}.
+     *
+     * @return {@code builder}, for chaining; its {@code build()} reports a route added twice
+     */
+    public static JsonServer.Builder install(JsonServer.Builder builder, InventoryService service) {
+        return InventoryRoutes.install(builder, service);
+    }
 }

@@ -10,9 +10,9 @@ package io.valerix.inventory;
  */
 public class InventoryStoreException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public InventoryStoreException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public InventoryStoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -17,25 +17,25 @@ import java.util.Objects;
  */
 public record Reservation(String orderId, String sku, int quantity, ReservationStatus status) {
 
-  public Reservation {
-    Objects.requireNonNull(orderId, "orderId");
-    Objects.requireNonNull(status, "status");
-    if (quantity < 0) {
-      throw new IllegalArgumentException("quantity must not be negative, but was " + quantity);
+    public Reservation {
+        Objects.requireNonNull(orderId, "orderId");
+        Objects.requireNonNull(status, "status");
+        if (quantity < 0) {
+            throw new IllegalArgumentException("quantity must not be negative, but was " + quantity);
+        }
+        if ((sku == null) != (quantity == 0)) {
+            throw new IllegalArgumentException(
+                    "sku and quantity must be given together, but were sku=" + sku + ", quantity=" + quantity);
+        }
     }
-    if ((sku == null) != (quantity == 0)) {
-      throw new IllegalArgumentException(
-          "sku and quantity must be given together, but were sku=" + sku + ", quantity=" + quantity);
+
+    /** The answer for an order id with nothing recorded. */
+    public static Reservation notFound(String orderId) {
+        return new Reservation(orderId, null, 0, ReservationStatus.NOT_FOUND);
     }
-  }
 
-  /** The answer for an order id with nothing recorded. */
-  public static Reservation notFound(String orderId) {
-    return new Reservation(orderId, null, 0, ReservationStatus.NOT_FOUND);
-  }
-
-  /** A copy with {@code status}. */
-  public Reservation withStatus(ReservationStatus status) {
-    return new Reservation(orderId, sku, quantity, status);
-  }
+    /** A copy with {@code status}. */
+    public Reservation withStatus(ReservationStatus status) {
+        return new Reservation(orderId, sku, quantity, status);
+    }
 }

@@ -13,8 +13,8 @@ package io.valerix.inventory;
  */
 public record StockLevel(String sku, long available, long reserved, long total) {
 
-  /** True if {@code total == available + reserved}. */
-  public boolean isConserved() {
-    return total == available + reserved;
-  }
+    /** True if {@code total == available + reserved}. */
+    public boolean isConserved() {
+        return total == available + reserved;
+    }
 }

@@ -22,58 +22,64 @@ import java.util.stream.Stream;
  */
 final class FuzzedInventory implements AutoCloseable {
 
-  static final String STOCK = "widget=10,gadget=1,empty=0";
+    static final String STOCK = "widget=10,gadget=1,empty=0";
 
-  private final Path directory;
-  private final HikariDataSource dataSource;
-  private final InventoryServer server;
+    private final Path directory;
+    private final HikariDataSource dataSource;
+    private final InventoryServer server;
 
-  FuzzedInventory() {
-    try {
-      directory = Files.createTempDirectory("valerix-inventory-fuzz");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    dataSource = H2Database.open(directory, "inventory", 8);
-    server = InventoryServer.builder().serviceToken(InventoryHttp.SERVICE_TOKEN).dataSource(dataSource).stock(STOCK).build().start();
-  }
-
-  URI uri() {
-    return server.uri();
-  }
-
-  /** Both tables, row by row. */
-  List<String> snapshot() {
-    return InventoryDatabase.snapshot(dataSource);
-  }
-
-  long rowsWithNegativeStock() {
-    return DatabaseRows.count(dataSource, "SELECT COUNT(*) FROM inventory_stock WHERE available < 0");
-  }
-
-  /** Back to {@link #STOCK} with no reservations, plus two records the listing can page over. */
-  void reset() {
-    try (Connection connection = dataSource.getConnection(); Statement sql = connection.createStatement()) {
-      sql.execute("DELETE FROM inventory_reservation");
-      sql.execute("UPDATE inventory_stock SET available = total");
-    } catch (SQLException e) {
-      throw new IllegalStateException(e);
-    }
-    server.service().reserve("seed-1", "widget", 2);
-    server.service().release("seed-2");
-  }
-
-  @Override
-  public void close() throws IOException {
-    try {
-      server.close();
-    } finally {
-      dataSource.close();
-      try (Stream<Path> paths = Files.walk(directory)) {
-        for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.delete(path);
+    FuzzedInventory() {
+        try {
+            directory = Files.createTempDirectory("valerix-inventory-fuzz");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
-      }
+        dataSource = H2Database.open(directory, "inventory", 8);
+        server = InventoryServer.builder()
+                .serviceToken(InventoryHttp.SERVICE_TOKEN)
+                .dataSource(dataSource)
+                .stock(STOCK)
+                .build()
+                .start();
     }
-  }
+
+    URI uri() {
+        return server.uri();
+    }
+
+    /** Both tables, row by row. */
+    List<String> snapshot() {
+        return InventoryDatabase.snapshot(dataSource);
+    }
+
+    long rowsWithNegativeStock() {
+        return DatabaseRows.count(dataSource, "SELECT COUNT(*) FROM inventory_stock WHERE available < 0");
+    }
+
+    /** Back to {@link #STOCK} with no reservations, plus two records the listing can page over. */
+    void reset() {
+        try (Connection connection = dataSource.getConnection();
+                Statement sql = connection.createStatement()) {
+            sql.execute("DELETE FROM inventory_reservation");
+            sql.execute("UPDATE inventory_stock SET available = total");
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+        server.service().reserve("seed-1", "widget", 2);
+        server.service().release("seed-2");
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            server.close();
+        } finally {
+            dataSource.close();
+            try (Stream<Path> paths = Files.walk(directory)) {
+                for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
+    }
 }

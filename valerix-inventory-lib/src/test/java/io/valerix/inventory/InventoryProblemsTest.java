@@ -11,24 +11,29 @@ import org.junit.jupiter.api.Test;
 
 class InventoryProblemsTest {
 
-  @Test
-  void everyProblemInventoryDefinesIsOneAfterWhichNothingChanged() throws IllegalAccessException {
-    List<ProblemType> defined = new java.util.ArrayList<>();
-    for (Field field : InventoryProblems.class.getDeclaredFields()) {
-      if (Modifier.isStatic(field.getModifiers()) && field.getType() == ProblemType.class) {
-        defined.add((ProblemType) field.get(null));
-      }
+    @Test
+    void everyProblemInventoryDefinesIsOneAfterWhichNothingChanged() throws IllegalAccessException {
+        List<ProblemType> defined = new java.util.ArrayList<>();
+        for (Field field : InventoryProblems.class.getDeclaredFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == ProblemType.class) {
+                defined.add((ProblemType) field.get(null));
+            }
+        }
+
+        // A new constant that a client does not know as a refusal would turn REJECTED orders into PENDING ones.
+        assertThat(defined).hasSizeGreaterThanOrEqualTo(7);
+        assertThat(InventoryProblems.NOTHING_CHANGED).containsAll(defined);
     }
 
-    // A new constant that a client does not know as a refusal would turn REJECTED orders into PENDING ones.
-    assertThat(defined).hasSizeGreaterThanOrEqualTo(7);
-    assertThat(InventoryProblems.NOTHING_CHANGED).containsAll(defined);
-  }
-
-  @Test
-  void onlyClientErrorsCountAsNothingChanged() {
-    assertThat(InventoryProblems.NOTHING_CHANGED).allSatisfy(problem -> assertThat(problem.status()).isBetween(400, 499));
-    assertThat(Arrays.asList(ProblemType.OVERLOADED, ProblemType.DEADLINE_EXCEEDED, ProblemType.INTERNAL, ProblemType.UNAUTHORIZED))
-        .doesNotContainAnyElementsOf(InventoryProblems.NOTHING_CHANGED);
-  }
+    @Test
+    void onlyClientErrorsCountAsNothingChanged() {
+        assertThat(InventoryProblems.NOTHING_CHANGED)
+                .allSatisfy(problem -> assertThat(problem.status()).isBetween(400, 499));
+        assertThat(Arrays.asList(
+                        ProblemType.OVERLOADED,
+                        ProblemType.DEADLINE_EXCEEDED,
+                        ProblemType.INTERNAL,
+                        ProblemType.UNAUTHORIZED))
+                .doesNotContainAnyElementsOf(InventoryProblems.NOTHING_CHANGED);
+    }
 }

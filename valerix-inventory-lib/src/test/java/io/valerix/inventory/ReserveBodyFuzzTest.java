@@ -18,35 +18,39 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class ReserveBodyFuzzTest {
 
-  private static final AtomicLong orders = new AtomicLong();
-  private static FuzzedInventory inventory;
+    private static final AtomicLong orders = new AtomicLong();
+    private static FuzzedInventory inventory;
 
-  @BeforeAll
-  static void start() {
-    inventory = new FuzzedInventory();
-  }
-
-  @AfterAll
-  static void stop() throws IOException {
-    inventory.close();
-  }
-
-  @FuzzTest(maxDuration = "60s")
-  void anyReserveBodyReservesOrIsRefusedWithoutAChange(byte[] body) {
-    inventory.reset();
-    List<String> before = inventory.snapshot();
-    String orderId = "fuzz-" + orders.incrementAndGet();
-
-    RawHttp.Reply reply = InventoryHttp.send(inventory.uri(), "PUT", "/reservations/" + orderId, "application/json",
-        new String(body, StandardCharsets.UTF_8));
-
-    assertThat(reply.status()).as("%s", reply).isBetween(200, 499);
-    List<String> after = inventory.snapshot();
-    if (reply.status() >= 400) {
-      assertThat(reply.contentType()).startsWith("application/problem+json");
-      assertThat(after).as("tables after a %d", reply.status()).isEqualTo(before);
-    } else {
-      assertThat(inventory.rowsWithNegativeStock()).isZero();
+    @BeforeAll
+    static void start() {
+        inventory = new FuzzedInventory();
     }
-  }
+
+    @AfterAll
+    static void stop() throws IOException {
+        inventory.close();
+    }
+
+    @FuzzTest(maxDuration = "60s")
+    void anyReserveBodyReservesOrIsRefusedWithoutAChange(byte[] body) {
+        inventory.reset();
+        List<String> before = inventory.snapshot();
+        String orderId = "fuzz-" + orders.incrementAndGet();
+
+        RawHttp.Reply reply = InventoryHttp.send(
+                inventory.uri(),
+                "PUT",
+                "/reservations/" + orderId,
+                "application/json",
+                new String(body, StandardCharsets.UTF_8));
+
+        assertThat(reply.status()).as("%s", reply).isBetween(200, 499);
+        List<String> after = inventory.snapshot();
+        if (reply.status() >= 400) {
+            assertThat(reply.contentType()).startsWith("application/problem+json");
+            assertThat(after).as("tables after a %d", reply.status()).isEqualTo(before);
+        } else {
+            assertThat(inventory.rowsWithNegativeStock()).isZero();
+        }
+    }
 }

@@ -30,66 +30,69 @@ import java.util.stream.Collectors;
  */
 public final class InProcessInventoryClient implements InventoryClient, AutoCloseable {
 
-  private final InventoryService inventory;
-  private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
+    private final InventoryService inventory;
+    private final ExecutorService calls = Executors.newVirtualThreadPerTaskExecutor();
 
-  public InProcessInventoryClient(InventoryService inventory) {
-    this.inventory = Objects.requireNonNull(inventory, "inventory");
-  }
-
-  @Override
-  public ReservationStatus reserve(String orderId, String sku, int quantity, Deadline deadline) {
-    return status(call(() -> inventory.reserve(orderId, sku, quantity, deadline), deadline));
-  }
-
-  @Override
-  public ReservationStatus find(String orderId, Deadline deadline) {
-    return status(call(() -> inventory.find(orderId), deadline));
-  }
-
-  @Override
-  public ReservationStatus cancel(String orderId, Deadline deadline) {
-    return status(call(() -> inventory.release(orderId), deadline));
-  }
-
-  @Override
-  public Set<String> skus(Deadline deadline) {
-    return call(inventory::stockLevels, deadline).stream().map(StockLevel::sku).collect(Collectors.toUnmodifiableSet());
-  }
-
-  @Override
-  public void close() {
-    calls.shutdown();
-  }
-
-  private static ReservationStatus status(Reservation reservation) {
-    return ReservationStatus.valueOf(reservation.status().name());
-  }
-
-  private <T> T call(Supplier<T> work, Deadline deadline) {
-    if (deadline.isExpired()) {
-      throw new InventoryUnavailableException("the deadline passed before inventory was called", null);
+    public InProcessInventoryClient(InventoryService inventory) {
+        this.inventory = Objects.requireNonNull(inventory, "inventory");
     }
-    Future<T> future = calls.submit(work::get);
-    try {
-      return future.get(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
-    } catch (TimeoutException e) {
-      throw new InventoryUnavailableException("inventory did not answer within the deadline", e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InventoryUnavailableException("interrupted while waiting for inventory", e);
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof io.valerix.core.http.ProblemException problem) {
-        throw new InventoryRefusedException(problem.problem().type().toString(), problem.problem().detail(), problem);
-      }
-      if (cause instanceof InventoryStoreException store) {
-        throw new InventoryUnavailableException("inventory's database failed: " + store.getMessage(), store);
-      }
-      if (cause instanceof RuntimeException runtime) {
-        throw runtime;
-      }
-      throw new InventoryUnavailableException("inventory failed: " + cause, cause);
+
+    @Override
+    public ReservationStatus reserve(String orderId, String sku, int quantity, Deadline deadline) {
+        return status(call(() -> inventory.reserve(orderId, sku, quantity, deadline), deadline));
     }
-  }
+
+    @Override
+    public ReservationStatus find(String orderId, Deadline deadline) {
+        return status(call(() -> inventory.find(orderId), deadline));
+    }
+
+    @Override
+    public ReservationStatus cancel(String orderId, Deadline deadline) {
+        return status(call(() -> inventory.release(orderId), deadline));
+    }
+
+    @Override
+    public Set<String> skus(Deadline deadline) {
+        return call(inventory::stockLevels, deadline).stream()
+                .map(StockLevel::sku)
+                .collect(Collectors.toUnmodifiableSet());
+    }
+
+    @Override
+    public void close() {
+        calls.shutdown();
+    }
+
+    private static ReservationStatus status(Reservation reservation) {
+        return ReservationStatus.valueOf(reservation.status().name());
+    }
+
+    private <T> T call(Supplier<T> work, Deadline deadline) {
+        if (deadline.isExpired()) {
+            throw new InventoryUnavailableException("the deadline passed before inventory was called", null);
+        }
+        Future<T> future = calls.submit(work::get);
+        try {
+            return future.get(deadline.remainingNanos(), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new InventoryUnavailableException("inventory did not answer within the deadline", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InventoryUnavailableException("interrupted while waiting for inventory", e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof io.valerix.core.http.ProblemException problem) {
+                throw new InventoryRefusedException(
+                        problem.problem().type().toString(), problem.problem().detail(), problem);
+            }
+            if (cause instanceof InventoryStoreException store) {
+                throw new InventoryUnavailableException("inventory's database failed: " + store.getMessage(), store);
+            }
+            if (cause instanceof RuntimeException runtime) {
+                throw runtime;
+            }
+            throw new InventoryUnavailableException("inventory failed: " + cause, cause);
+        }
+    }
 }

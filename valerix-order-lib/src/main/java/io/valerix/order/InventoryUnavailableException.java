@@ -6,9 +6,9 @@ package io.valerix.order;
  */
 public class InventoryUnavailableException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public InventoryUnavailableException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public InventoryUnavailableException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

@@ -15,14 +15,20 @@ import java.util.Objects;
  * @param updatedAt when its status last changed
  */
 public record Order(
-    String orderId, String sku, int quantity, OrderStatus status, String message, Instant createdAt, Instant updatedAt) {
+        String orderId,
+        String sku,
+        int quantity,
+        OrderStatus status,
+        String message,
+        Instant createdAt,
+        Instant updatedAt) {
 
-  public Order {
-    Objects.requireNonNull(orderId, "orderId");
-    Objects.requireNonNull(sku, "sku");
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(message, "message");
-    Objects.requireNonNull(createdAt, "createdAt");
-    Objects.requireNonNull(updatedAt, "updatedAt");
-  }
+    public Order {
+        Objects.requireNonNull(orderId, "orderId");
+        Objects.requireNonNull(sku, "sku");
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(message, "message");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(updatedAt, "updatedAt");
+    }
 }

@@ -12,25 +12,26 @@ import java.util.Objects;
  */
 public final class OrderMetrics implements MetricsSource {
 
-  private final OrderService service;
-  private final OrderReconciler reconciler;
+    private final OrderService service;
+    private final OrderReconciler reconciler;
 
-  public OrderMetrics(OrderService service, OrderReconciler reconciler) {
-    this.service = Objects.requireNonNull(service, "service");
-    this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
-  }
+    public OrderMetrics(OrderService service, OrderReconciler reconciler) {
+        this.service = Objects.requireNonNull(service, "service");
+        this.reconciler = Objects.requireNonNull(reconciler, "reconciler");
+    }
 
-  @Override
-  public void writeTo(MetricsWriter writer) {
-    MetricsWriter.Family orders = writer.gauge("valerix_orders", "Orders in the order database, by status.");
-    for (Map.Entry<OrderStatus, Long> entry : service.countByStatus().entrySet()) {
-      orders.sample(entry.getValue(), "status", entry.getKey().name());
+    @Override
+    public void writeTo(MetricsWriter writer) {
+        MetricsWriter.Family orders = writer.gauge("valerix_orders", "Orders in the order database, by status.");
+        for (Map.Entry<OrderStatus, Long> entry : service.countByStatus().entrySet()) {
+            orders.sample(entry.getValue(), "status", entry.getKey().name());
+        }
+        MetricsWriter.Family settled =
+                writer.counter("valerix_orders_settled_total", "PENDING orders the reconciler settled, by outcome.");
+        for (Map.Entry<OrderStatus, Long> entry : reconciler.settledCounts().entrySet()) {
+            if (entry.getKey().isFinal()) {
+                settled.sample(entry.getValue(), "status", entry.getKey().name());
+            }
+        }
     }
-    MetricsWriter.Family settled = writer.counter("valerix_orders_settled_total", "PENDING orders the reconciler settled, by outcome.");
-    for (Map.Entry<OrderStatus, Long> entry : reconciler.settledCounts().entrySet()) {
-      if (entry.getKey().isFinal()) {
-        settled.sample(entry.getValue(), "status", entry.getKey().name());
-      }
-    }
-  }
 }

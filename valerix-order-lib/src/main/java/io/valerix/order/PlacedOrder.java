@@ -8,13 +8,13 @@ package io.valerix.order;
  */
 public record PlacedOrder(Order order, Outcome outcome) {
 
-  /** How a place request ended. */
-  public enum Outcome {
-    /** This request created the order and knows how it ended (CONFIRMED or REJECTED). */
-    CREATED,
-    /** This request created the order but inventory did not answer in time: it is PENDING. */
-    ACCEPTED,
-    /** The order existed already (a retry); this is its current state. */
-    EXISTING
-  }
+    /** How a place request ended. */
+    public enum Outcome {
+        /** This request created the order and knows how it ended (CONFIRMED or REJECTED). */
+        CREATED,
+        /** This request created the order but inventory did not answer in time: it is PENDING. */
+        ACCEPTED,
+        /** The order existed already (a retry); this is its current state. */
+        EXISTING
+    }
 }

@@ -1,6 +1,5 @@
 package io.valerix.order;
 
-import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -19,101 +18,109 @@ import javax.sql.DataSource;
  */
 final class CommitCountingDataSource {
 
-  private final AtomicInteger commits = new AtomicInteger();
-  private final DataSource proxy;
+    private final AtomicInteger commits = new AtomicInteger();
+    private final DataSource proxy;
 
-  private CommitCountingDataSource(DataSource real) {
-    this.proxy = proxy(DataSource.class, real, (target, method, args) -> {
-      Object result = invoke(target, method, args);
-      return result instanceof Connection connection ? connection(connection) : result;
-    });
-  }
-
-  static CommitCountingDataSource over(DataSource real) {
-    return new CommitCountingDataSource(real);
-  }
-
-  DataSource dataSource() {
-    return proxy;
-  }
-
-  /** Writing commits so far. */
-  int commits() {
-    return commits.get();
-  }
-
-  private Connection connection(Connection real) {
-    boolean[] wrote = new boolean[1];
-    Runnable written = () -> {
-      try {
-        if (real.getAutoCommit()) {
-          commits.incrementAndGet();
-        } else {
-          wrote[0] = true;
-        }
-      } catch (java.sql.SQLException e) {
-        throw new IllegalStateException(e);
-      }
-    };
-    return proxy(Connection.class, real, (target, method, args) -> {
-      switch (method.getName()) {
-        case "commit" -> {
-          Object result = invoke(target, method, args);
-          if (wrote[0]) {
-            commits.incrementAndGet();
-          }
-          wrote[0] = false;
-          return result;
-        }
-        case "rollback" -> wrote[0] = false;
-        case "prepareStatement" -> {
-          PreparedStatement statement = (PreparedStatement) invoke(target, method, args);
-          boolean write = isWrite((String) args[0]);
-          return proxy(PreparedStatement.class, statement, (s, m, a) -> {
-            if (write && m.getName().startsWith("execute")) {
-              Object result = invoke(s, m, a);
-              written.run();
-              return result;
-            }
-            return invoke(s, m, a);
-          });
-        }
-        case "createStatement" -> {
-          Statement statement = (Statement) invoke(target, method, args);
-          return proxy(Statement.class, statement, (s, m, a) -> {
-            Object result = invoke(s, m, a);
-            if (m.getName().startsWith("execute") && a != null && a.length > 0 && a[0] instanceof String sql && isWrite(sql)) {
-              written.run();
-            }
-            return result;
-          });
-        }
-        default -> {}
-      }
-      return invoke(target, method, args);
-    });
-  }
-
-  private static boolean isWrite(String sql) {
-    String verb = sql.stripLeading().toUpperCase(Locale.ROOT);
-    return verb.startsWith("INSERT") || verb.startsWith("UPDATE") || verb.startsWith("DELETE") || verb.startsWith("MERGE");
-  }
-
-  private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
-    try {
-      return method.invoke(target, args);
-    } catch (InvocationTargetException e) {
-      throw e.getCause();
+    private CommitCountingDataSource(DataSource real) {
+        this.proxy = proxy(DataSource.class, real, (target, method, args) -> {
+            Object result = invoke(target, method, args);
+            return result instanceof Connection connection ? connection(connection) : result;
+        });
     }
-  }
 
-  @SuppressWarnings("unchecked")
-  private static <T> T proxy(Class<T> type, Object target, Handler handler) {
-    return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] {type}, (p, m, a) -> handler.handle(target, m, a));
-  }
+    static CommitCountingDataSource over(DataSource real) {
+        return new CommitCountingDataSource(real);
+    }
 
-  @FunctionalInterface
-  private interface Handler {
-    Object handle(Object target, Method method, Object[] args) throws Throwable;
-  }
+    DataSource dataSource() {
+        return proxy;
+    }
+
+    /** Writing commits so far. */
+    int commits() {
+        return commits.get();
+    }
+
+    private Connection connection(Connection real) {
+        boolean[] wrote = new boolean[1];
+        Runnable written = () -> {
+            try {
+                if (real.getAutoCommit()) {
+                    commits.incrementAndGet();
+                } else {
+                    wrote[0] = true;
+                }
+            } catch (java.sql.SQLException e) {
+                throw new IllegalStateException(e);
+            }
+        };
+        return proxy(Connection.class, real, (target, method, args) -> {
+            switch (method.getName()) {
+                case "commit" -> {
+                    Object result = invoke(target, method, args);
+                    if (wrote[0]) {
+                        commits.incrementAndGet();
+                    }
+                    wrote[0] = false;
+                    return result;
+                }
+                case "rollback" -> wrote[0] = false;
+                case "prepareStatement" -> {
+                    PreparedStatement statement = (PreparedStatement) invoke(target, method, args);
+                    boolean write = isWrite((String) args[0]);
+                    return proxy(PreparedStatement.class, statement, (s, m, a) -> {
+                        if (write && m.getName().startsWith("execute")) {
+                            Object result = invoke(s, m, a);
+                            written.run();
+                            return result;
+                        }
+                        return invoke(s, m, a);
+                    });
+                }
+                case "createStatement" -> {
+                    Statement statement = (Statement) invoke(target, method, args);
+                    return proxy(Statement.class, statement, (s, m, a) -> {
+                        Object result = invoke(s, m, a);
+                        if (m.getName().startsWith("execute")
+                                && a != null
+                                && a.length > 0
+                                && a[0] instanceof String sql
+                                && isWrite(sql)) {
+                            written.run();
+                        }
+                        return result;
+                    });
+                }
+                default -> {}
+            }
+            return invoke(target, method, args);
+        });
+    }
+
+    private static boolean isWrite(String sql) {
+        String verb = sql.stripLeading().toUpperCase(Locale.ROOT);
+        return verb.startsWith("INSERT")
+                || verb.startsWith("UPDATE")
+                || verb.startsWith("DELETE")
+                || verb.startsWith("MERGE");
+    }
+
+    private static Object invoke(Object target, Method method, Object[] args) throws Throwable {
+        try {
+            return method.invoke(target, args);
+        } catch (InvocationTargetException e) {
+            throw e.getCause();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, Object target, Handler handler) {
+        return (T) Proxy.newProxyInstance(
+                type.getClassLoader(), new Class<?>[] {type}, (p, m, a) -> handler.handle(target, m, a));
+    }
+
+    @FunctionalInterface
+    private interface Handler {
+        Object handle(Object target, Method method, Object[] args) throws Throwable;
+    }
 }

@@ -16,26 +16,26 @@ import java.time.Duration;
  */
 public final class CrashingOrderProcess {
 
-  private CrashingOrderProcess() {}
+    private CrashingOrderProcess() {}
 
-  /** The instance id of the child, which its restart in the test process takes over. */
-  static final String INSTANCE_ID = "order-crash-test";
+    /** The instance id of the child, which its restart in the test process takes over. */
+    static final String INSTANCE_ID = "order-crash-test";
 
-  public static void main(String[] args) throws Exception {
-    PrintStream protocol = ChildJvmProtocol.begin();
+    public static void main(String[] args) throws Exception {
+        PrintStream protocol = ChildJvmProtocol.begin();
 
-    // Never closed: the process is meant to die mid-request, as a crash would.
-    OrderServer server = OrderServer.builder().serviceToken(ServiceTokens.SERVICE_TOKEN)
-        .dataSource(TestDatabase.fromArguments(args, 3).open(16))
-        .inventory(URI.create(args[0]))
-        .timeout(Duration.ofMillis(Long.parseLong(args[1])))
-        .idempotencyLease(Duration.ofMillis(Long.parseLong(args[2])))
-        .instanceId(INSTANCE_ID)
-        .build()
-        .start();
-    protocol.println("READY " + server.port());
+        // Never closed: the process is meant to die mid-request, as a crash would.
+        OrderServer server = OrderServer.builder()
+                .serviceToken(ServiceTokens.SERVICE_TOKEN)
+                .dataSource(TestDatabase.fromArguments(args, 3).open(16))
+                .inventory(URI.create(args[0]))
+                .timeout(Duration.ofMillis(Long.parseLong(args[1])))
+                .idempotencyLease(Duration.ofMillis(Long.parseLong(args[2])))
+                .instanceId(INSTANCE_ID)
+                .build()
+                .start();
+        protocol.println("READY " + server.port());
 
-    ChildJvmProtocol.liveUntilKilled();
-  }
-
+        ChildJvmProtocol.liveUntilKilled();
+    }
 }

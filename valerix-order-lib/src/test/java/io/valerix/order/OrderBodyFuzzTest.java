@@ -19,32 +19,44 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class OrderBodyFuzzTest {
 
-  @RegisterExtension static final RunningServices running = RunningServices.perClass();
-  private static final AtomicLong keys = new AtomicLong();
-  private static RunningServices.Services services;
+    @RegisterExtension
+    static final RunningServices running = RunningServices.perClass();
 
-  @BeforeAll
-  static void start() {
-    services = running.start(s -> s.stock("widget=1000000,gadget=1").timeout(Duration.ofSeconds(10)));
-    assertThat(OrderHttp.placeOrder(services.orderUri(), "existing", "{\"orderId\":\"o-1\",\"sku\":\"widget\",\"quantity\":2}").status())
-        .isEqualTo(201);
-  }
+    private static final AtomicLong keys = new AtomicLong();
+    private static RunningServices.Services services;
 
-  @FuzzTest(maxDuration = "60s")
-  void anyOrderBodyPlacesAnOrderOrIsRefusedWithoutAWrite(byte[] body) {
-    List<String> orders = Tables.orderSnapshot(services.orderDb());
-    List<String> inventory = Tables.inventorySnapshot(services.inventoryDb());
-
-    RawHttp.Reply reply = OrderHttp.placeOrder(services.orderUri(), "fuzz-" + keys.incrementAndGet(),
-        new String(body, StandardCharsets.UTF_8));
-
-    assertThat(reply.status()).as("%s", reply).isBetween(200, 499);
-    if (reply.status() >= 400) {
-      assertThat(reply.header("Content-Type")).startsWith("application/problem+json");
-      assertThat(Tables.orderSnapshot(services.orderDb())).as("order database after a %d", reply.status()).isEqualTo(orders);
-      assertThat(Tables.inventorySnapshot(services.inventoryDb())).as("inventory after a %d", reply.status()).isEqualTo(inventory);
-    } else {
-      assertThat(DatabaseRows.count(services.inventoryDb(), "SELECT COUNT(*) FROM inventory_stock WHERE available < 0")).isZero();
+    @BeforeAll
+    static void start() {
+        services = running.start(s -> s.stock("widget=1000000,gadget=1").timeout(Duration.ofSeconds(10)));
+        assertThat(OrderHttp.placeOrder(
+                                services.orderUri(),
+                                "existing",
+                                "{\"orderId\":\"o-1\",\"sku\":\"widget\",\"quantity\":2}")
+                        .status())
+                .isEqualTo(201);
     }
-  }
+
+    @FuzzTest(maxDuration = "60s")
+    void anyOrderBodyPlacesAnOrderOrIsRefusedWithoutAWrite(byte[] body) {
+        List<String> orders = Tables.orderSnapshot(services.orderDb());
+        List<String> inventory = Tables.inventorySnapshot(services.inventoryDb());
+
+        RawHttp.Reply reply = OrderHttp.placeOrder(
+                services.orderUri(), "fuzz-" + keys.incrementAndGet(), new String(body, StandardCharsets.UTF_8));
+
+        assertThat(reply.status()).as("%s", reply).isBetween(200, 499);
+        if (reply.status() >= 400) {
+            assertThat(reply.header("Content-Type")).startsWith("application/problem+json");
+            assertThat(Tables.orderSnapshot(services.orderDb()))
+                    .as("order database after a %d", reply.status())
+                    .isEqualTo(orders);
+            assertThat(Tables.inventorySnapshot(services.inventoryDb()))
+                    .as("inventory after a %d", reply.status())
+                    .isEqualTo(inventory);
+        } else {
+            assertThat(DatabaseRows.count(
+                            services.inventoryDb(), "SELECT COUNT(*) FROM inventory_stock WHERE available < 0"))
+                    .isZero();
+        }
+    }
 }

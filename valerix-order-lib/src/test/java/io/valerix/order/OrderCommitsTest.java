@@ -17,80 +17,80 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 class OrderCommitsTest {
 
-  @RegisterExtension final RunningServices running = new RunningServices();
+    @RegisterExtension
+    final RunningServices running = new RunningServices();
 
-  private final AtomicReference<CommitCountingDataSource> orderDb = new AtomicReference<>();
-  private final AtomicReference<CommitCountingDataSource> inventoryDb = new AtomicReference<>();
+    private final AtomicReference<CommitCountingDataSource> orderDb = new AtomicReference<>();
+    private final AtomicReference<CommitCountingDataSource> inventoryDb = new AtomicReference<>();
 
-  @Test
-  @Timeout(value = 60, unit = TimeUnit.SECONDS)
-  void aConfirmedOrderCostsTwoOrderCommitsAndOneInventoryCommit() {
-    // Given both services on commit-counting databases, started and idle
-    RunningServices.Services services = start();
-    int orderBefore = orderDb.get().commits();
-    int inventoryBefore = inventoryDb.get().commits();
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aConfirmedOrderCostsTwoOrderCommitsAndOneInventoryCommit() {
+        // Given both services on commit-counting databases, started and idle
+        RunningServices.Services services = start();
+        int orderBefore = orderDb.get().commits();
+        int inventoryBefore = inventoryDb.get().commits();
 
-    // When five orders are placed, each with its own key
-    int orders = 5;
-    for (int i = 0; i < orders; i++) {
-      RawHttp.Reply reply = services.place("commits-" + i, "widget", 1);
-      assertThat(reply.status()).as("%s", reply).isEqualTo(201);
+        // When five orders are placed, each with its own key
+        int orders = 5;
+        for (int i = 0; i < orders; i++) {
+            RawHttp.Reply reply = services.place("commits-" + i, "widget", 1);
+            assertThat(reply.status()).as("%s", reply).isEqualTo(201);
+        }
+
+        // Then each cost at most two order commits and exactly one inventory commit
+        assertThat(orderDb.get().commits() - orderBefore).isBetween(orders, 2 * orders);
+        assertThat(inventoryDb.get().commits() - inventoryBefore).isEqualTo(orders);
+        assertThat(services.stock("widget").available()).isEqualTo(100 - orders);
     }
 
-    // Then each cost at most two order commits and exactly one inventory commit
-    assertThat(orderDb.get().commits() - orderBefore).isBetween(orders, 2 * orders);
-    assertThat(inventoryDb.get().commits() - inventoryBefore).isEqualTo(orders);
-    assertThat(services.stock("widget").available()).isEqualTo(100 - orders);
-  }
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aReplayedRetryCostsNoCommitAnywhere() {
+        // Given an order placed and its answer stored
+        RunningServices.Services services = start();
+        RawHttp.Reply first = services.place("replayed", "widget", 2);
+        assertThat(first.status()).as("%s", first).isEqualTo(201);
+        int orderBefore = orderDb.get().commits();
+        int inventoryBefore = inventoryDb.get().commits();
 
-  @Test
-  @Timeout(value = 60, unit = TimeUnit.SECONDS)
-  void aReplayedRetryCostsNoCommitAnywhere() {
-    // Given an order placed and its answer stored
-    RunningServices.Services services = start();
-    RawHttp.Reply first = services.place("replayed", "widget", 2);
-    assertThat(first.status()).as("%s", first).isEqualTo(201);
-    int orderBefore = orderDb.get().commits();
-    int inventoryBefore = inventoryDb.get().commits();
+        // When the client retries it with the same key
+        RawHttp.Reply retry = services.place("replayed", "widget", 2);
 
-    // When the client retries it with the same key
-    RawHttp.Reply retry = services.place("replayed", "widget", 2);
+        // Then it gets the stored answer, and nothing was written
+        assertThat(retry.status()).isEqualTo(201);
+        assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
+        assertThat(orderDb.get().commits()).isEqualTo(orderBefore);
+        assertThat(inventoryDb.get().commits()).isEqualTo(inventoryBefore);
+    }
 
-    // Then it gets the stored answer, and nothing was written
-    assertThat(retry.status()).isEqualTo(201);
-    assertThat(retry.header("Idempotent-Replayed")).isEqualTo("true");
-    assertThat(orderDb.get().commits()).isEqualTo(orderBefore);
-    assertThat(inventoryDb.get().commits()).isEqualTo(inventoryBefore);
-  }
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aRejectedRequestCostsNoCommit() {
+        // Given both services, idle
+        RunningServices.Services services = start();
+        int orderBefore = orderDb.get().commits();
 
-  @Test
-  @Timeout(value = 60, unit = TimeUnit.SECONDS)
-  void aRejectedRequestCostsNoCommit() {
-    // Given both services, idle
-    RunningServices.Services services = start();
-    int orderBefore = orderDb.get().commits();
+        // When an order asks for an impossible quantity
+        RawHttp.Reply reply = services.place("bad-quantity", "widget", 0);
 
-    // When an order asks for an impossible quantity
-    RawHttp.Reply reply = services.place("bad-quantity", "widget", 0);
+        // Then it is refused without a single write (no claim is taken and released)
+        assertThat(reply.status()).isEqualTo(400);
+        assertThat(orderDb.get().commits()).isEqualTo(orderBefore);
+    }
 
-    // Then it is refused without a single write (no claim is taken and released)
-    assertThat(reply.status()).isEqualTo(400);
-    assertThat(orderDb.get().commits()).isEqualTo(orderBefore);
-  }
-
-  private RunningServices.Services start() {
-    return running.start(s -> s
-        .stock("widget=100")
-        .timeout(Duration.ofSeconds(5))
-        // The instance's heartbeat is one commit per period, whatever the orders: out of the count.
-        .order(order -> order.heartbeatPeriod(Duration.ofHours(1)))
-        .orderDatabase(real -> {
-          orderDb.set(CommitCountingDataSource.over(real));
-          return orderDb.get().dataSource();
-        })
-        .inventoryDatabase(real -> {
-          inventoryDb.set(CommitCountingDataSource.over(real));
-          return inventoryDb.get().dataSource();
-        }));
-  }
+    private RunningServices.Services start() {
+        return running.start(s -> s.stock("widget=100")
+                .timeout(Duration.ofSeconds(5))
+                // The instance's heartbeat is one commit per period, whatever the orders: out of the count.
+                .order(order -> order.heartbeatPeriod(Duration.ofHours(1)))
+                .orderDatabase(real -> {
+                    orderDb.set(CommitCountingDataSource.over(real));
+                    return orderDb.get().dataSource();
+                })
+                .inventoryDatabase(real -> {
+                    inventoryDb.set(CommitCountingDataSource.over(real));
+                    return inventoryDb.get().dataSource();
+                }));
+    }
 }

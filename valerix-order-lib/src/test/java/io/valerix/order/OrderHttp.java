@@ -10,30 +10,30 @@ import java.net.URI;
  */
 final class OrderHttp {
 
-  static final String IDEMPOTENCY_KEY = "Idempotency-Key";
+    static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
-  private OrderHttp() {}
+    private OrderHttp() {}
 
-  /** {@code POST /orders} with an {@code Idempotency-Key} (none if null) and a JSON body. */
-  static Reply placeOrder(URI base, String key, String body, String... headers) {
-    String[] all = key == null ? headers : prepend(headers, IDEMPOTENCY_KEY, key);
-    return RawHttp.post(base, "/orders", body, all);
-  }
+    /** {@code POST /orders} with an {@code Idempotency-Key} (none if null) and a JSON body. */
+    static Reply placeOrder(URI base, String key, String body, String... headers) {
+        String[] all = key == null ? headers : prepend(headers, IDEMPOTENCY_KEY, key);
+        return RawHttp.post(base, "/orders", body, all);
+    }
 
-  /** The body {@code {"sku":…,"quantity":…}}. */
-  static String order(String sku, int quantity) {
-    return "{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}";
-  }
+    /** The body {@code {"sku":…,"quantity":…}}. */
+    static String order(String sku, int quantity) {
+        return "{\"sku\":\"" + sku + "\",\"quantity\":" + quantity + "}";
+    }
 
-  static Reply getOrder(URI base, String orderId) {
-    return RawHttp.send(base, "GET", "/orders/" + orderId, null, null);
-  }
+    static Reply getOrder(URI base, String orderId) {
+        return RawHttp.send(base, "GET", "/orders/" + orderId, null, null);
+    }
 
-  private static String[] prepend(String[] headers, String name, String value) {
-    String[] all = new String[headers.length + 2];
-    all[0] = name;
-    all[1] = value;
-    System.arraycopy(headers, 0, all, 2, headers.length);
-    return all;
-  }
+    private static String[] prepend(String[] headers, String name, String value) {
+        String[] all = new String[headers.length + 2];
+        all[0] = name;
+        all[1] = value;
+        System.arraycopy(headers, 0, all, 2, headers.length);
+        return all;
+    }
 }

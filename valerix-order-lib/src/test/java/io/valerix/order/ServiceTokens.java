@@ -3,7 +3,7 @@ package io.valerix.order;
 /** The service token the order tests' inventories are started with and their order services send. */
 final class ServiceTokens {
 
-  static final String SERVICE_TOKEN = "test-service-token-0123456789";
+    static final String SERVICE_TOKEN = "test-service-token-0123456789";
 
-  private ServiceTokens() {}
+    private ServiceTokens() {}
 }

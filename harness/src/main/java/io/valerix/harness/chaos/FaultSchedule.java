@@ -19,98 +19,100 @@ import java.util.regex.Pattern;
  */
 public final class FaultSchedule {
 
-  private static final Pattern AT = Pattern.compile("at\\s+(\\S+)");
-  private static final Pattern EVERY = Pattern.compile("every\\s+(\\S+)(?:\\s+from\\s+(\\S+))?");
+    private static final Pattern AT = Pattern.compile("at\\s+(\\S+)");
+    private static final Pattern EVERY = Pattern.compile("every\\s+(\\S+)(?:\\s+from\\s+(\\S+))?");
 
-  private final Duration first;
-  private final Duration every;
+    private final Duration first;
+    private final Duration every;
 
-  private FaultSchedule(Duration first, Duration every) {
-    this.first = first;
-    this.every = every;
-  }
-
-  /** Once, {@code at} after the start. */
-  public static FaultSchedule at(Duration at) {
-    Objects.requireNonNull(at, "at");
-    if (at.isNegative()) {
-      throw new IllegalArgumentException("a fault's time must not be negative, but was " + at);
+    private FaultSchedule(Duration first, Duration every) {
+        this.first = first;
+        this.every = every;
     }
-    return new FaultSchedule(at, null);
-  }
 
-  /** Every {@code period}, the first time at {@code from}. */
-  public static FaultSchedule every(Duration period, Duration from) {
-    Objects.requireNonNull(period, "period");
-    Objects.requireNonNull(from, "from");
-    if (period.compareTo(Duration.ofSeconds(1)) < 0) {
-      throw new IllegalArgumentException("a fault's period must be at least 1s, but was " + period);
+    /** Once, {@code at} after the start. */
+    public static FaultSchedule at(Duration at) {
+        Objects.requireNonNull(at, "at");
+        if (at.isNegative()) {
+            throw new IllegalArgumentException("a fault's time must not be negative, but was " + at);
+        }
+        return new FaultSchedule(at, null);
     }
-    if (from.isNegative()) {
-      throw new IllegalArgumentException("a fault's first time must not be negative, but was " + from);
+
+    /** Every {@code period}, the first time at {@code from}. */
+    public static FaultSchedule every(Duration period, Duration from) {
+        Objects.requireNonNull(period, "period");
+        Objects.requireNonNull(from, "from");
+        if (period.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("a fault's period must be at least 1s, but was " + period);
+        }
+        if (from.isNegative()) {
+            throw new IllegalArgumentException("a fault's first time must not be negative, but was " + from);
+        }
+        return new FaultSchedule(from, period);
     }
-    return new FaultSchedule(from, period);
-  }
 
-  /**
-   * Parses {@code at D}, {@code every D} or {@code every D from D}.
-   *
-   * @throws IllegalArgumentException naming the text and what was expected
-   */
-  public static FaultSchedule parse(String text) {
-    String t = Objects.requireNonNull(text, "text").strip().toLowerCase(Locale.ROOT);
-    Matcher at = AT.matcher(t);
-    if (at.matches()) {
-      return at(duration(at.group(1), text));
+    /**
+     * Parses {@code at D}, {@code every D} or {@code every D from D}.
+     *
+     * @throws IllegalArgumentException naming the text and what was expected
+     */
+    public static FaultSchedule parse(String text) {
+        String t = Objects.requireNonNull(text, "text").strip().toLowerCase(Locale.ROOT);
+        Matcher at = AT.matcher(t);
+        if (at.matches()) {
+            return at(duration(at.group(1), text));
+        }
+        Matcher every = EVERY.matcher(t);
+        if (every.matches()) {
+            Duration period = duration(every.group(1), text);
+            return every(period, every.group(2) == null ? period : duration(every.group(2), text));
+        }
+        throw new IllegalArgumentException(
+                "a schedule is 'at 40s', 'every 15s' or 'every 15s from 5s', but was '" + text + "'");
     }
-    Matcher every = EVERY.matcher(t);
-    if (every.matches()) {
-      Duration period = duration(every.group(1), text);
-      return every(period, every.group(2) == null ? period : duration(every.group(2), text));
+
+    private static Duration duration(String word, String whole) {
+        try {
+            return DurationText.parse(word);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(e.getMessage() + " (in '" + whole + "')", e);
+        }
     }
-    throw new IllegalArgumentException("a schedule is 'at 40s', 'every 15s' or 'every 15s from 5s', but was '" + text + "'");
-  }
 
-  private static Duration duration(String word, String whole) {
-    try {
-      return DurationText.parse(word);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(e.getMessage() + " (in '" + whole + "')", e);
+    /** The times it strikes before {@code end}, in order. */
+    public List<Duration> timesBefore(Duration end) {
+        List<Duration> times = new ArrayList<>();
+        for (Duration t = first; t.compareTo(end) < 0; t = t.plus(every)) {
+            times.add(t);
+            if (every == null) {
+                break;
+            }
+        }
+        return times;
     }
-  }
 
-  /** The times it strikes before {@code end}, in order. */
-  public List<Duration> timesBefore(Duration end) {
-    List<Duration> times = new ArrayList<>();
-    for (Duration t = first; t.compareTo(end) < 0; t = t.plus(every)) {
-      times.add(t);
-      if (every == null) {
-        break;
-      }
+    /** The text {@link #parse} reads back. */
+    public String toText() {
+        if (every == null) {
+            return "at " + DurationText.format(first);
+        }
+        return "every " + DurationText.format(every)
+                + (first.equals(every) ? "" : " from " + DurationText.format(first));
     }
-    return times;
-  }
 
-  /** The text {@link #parse} reads back. */
-  public String toText() {
-    if (every == null) {
-      return "at " + DurationText.format(first);
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof FaultSchedule s && first.equals(s.first) && Objects.equals(every, s.every);
     }
-    return "every " + DurationText.format(every) + (first.equals(every) ? "" : " from " + DurationText.format(first));
-  }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof FaultSchedule s && first.equals(s.first) && Objects.equals(every, s.every);
-  }
+    @Override
+    public int hashCode() {
+        return Objects.hash(first, every);
+    }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(first, every);
-  }
-
-  @Override
-  public String toString() {
-    return toText();
-  }
+    @Override
+    public String toString() {
+        return toText();
+    }
 }

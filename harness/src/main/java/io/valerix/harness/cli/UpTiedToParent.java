@@ -9,13 +9,13 @@ import io.valerix.harness.fleet.ParentWatch;
  */
 public final class UpTiedToParent {
 
-  private UpTiedToParent() {}
+    private UpTiedToParent() {}
 
-  public static void main(String[] args) {
-    ParentWatch.haltWhenStdinEnds();
-    String[] up = new String[args.length + 1];
-    up[0] = "up";
-    System.arraycopy(args, 0, up, 1, args.length);
-    ValerixCli.main(up);
-  }
+    public static void main(String[] args) {
+        ParentWatch.haltWhenStdinEnds();
+        String[] up = new String[args.length + 1];
+        up[0] = "up";
+        System.arraycopy(args, 0, up, 1, args.length);
+        ValerixCli.main(up);
+    }
 }

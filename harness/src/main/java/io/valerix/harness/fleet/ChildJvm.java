@@ -10,22 +10,22 @@ import java.util.List;
  */
 public final class ChildJvm {
 
-  private ChildJvm() {}
+    private ChildJvm() {}
 
-  /** The {@code java} executable of the running JDK. */
-  public static String javaCommand() {
-    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-  }
+    /** The {@code java} executable of the running JDK. */
+    public static String javaCommand() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
 
-  /** {@code java [jvmOptions] -cp <this class path> mainClass args…}. */
-  public static List<String> command(List<String> jvmOptions, Class<?> mainClass, List<String> args) {
-    List<String> command = new ArrayList<>();
-    command.add(javaCommand());
-    command.addAll(jvmOptions);
-    command.add("-cp");
-    command.add(System.getProperty("java.class.path"));
-    command.add(mainClass.getName());
-    command.addAll(args);
-    return command;
-  }
+    /** {@code java [jvmOptions] -cp <this class path> mainClass args…}. */
+    public static List<String> command(List<String> jvmOptions, Class<?> mainClass, List<String> args) {
+        List<String> command = new ArrayList<>();
+        command.add(javaCommand());
+        command.addAll(jvmOptions);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(mainClass.getName());
+        command.addAll(args);
+        return command;
+    }
 }

@@ -9,23 +9,23 @@ import java.io.IOException;
  */
 public final class ParentWatch {
 
-  /** The exit status of a child that outlived its parent. */
-  public static final int ORPHANED = 2;
+    /** The exit status of a child that outlived its parent. */
+    public static final int ORPHANED = 2;
 
-  private ParentWatch() {}
+    private ParentWatch() {}
 
-  /** Starts the daemon thread that halts this JVM when standard input ends. */
-  public static void haltWhenStdinEnds() {
-    Thread.ofPlatform().daemon().name("parent-watch").start(() -> {
-      try {
-        while (System.in.read() >= 0) {
-          // Nothing is sent.
-        }
-      } catch (IOException ignored) {
-        // Same as EOF.
-      }
-      // halt, not exit: shutdown hooks would drain requests for a parent that is gone.
-      Runtime.getRuntime().halt(ORPHANED);
-    });
-  }
+    /** Starts the daemon thread that halts this JVM when standard input ends. */
+    public static void haltWhenStdinEnds() {
+        Thread.ofPlatform().daemon().name("parent-watch").start(() -> {
+            try {
+                while (System.in.read() >= 0) {
+                    // Nothing is sent.
+                }
+            } catch (IOException ignored) {
+                // Same as EOF.
+            }
+            // halt, not exit: shutdown hooks would drain requests for a parent that is gone.
+            Runtime.getRuntime().halt(ORPHANED);
+        });
+    }
 }

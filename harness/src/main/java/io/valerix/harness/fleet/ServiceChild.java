@@ -39,144 +39,175 @@ import picocli.CommandLine.Option;
  * <p>No backup journal is written here: the harness's journal archiving is for the in-process pair
  * on H2, and on PostgreSQL continuous archiving is the server's own WAL.
  */
-@Command(name = "serve", description = "One Valerix service in this JVM, for a harness that runs each service as a process.")
+@Command(
+        name = "serve",
+        description = "One Valerix service in this JVM, for a harness that runs each service as a process.")
 public final class ServiceChild implements Callable<Integer> {
 
-  /** The start of the line a child prints once it serves: {@code "<announcement> <instance-id> <uri>"}. */
-  public static final String ANNOUNCEMENT = "valerix-service-up";
+    /** The start of the line a child prints once it serves: {@code "<announcement> <instance-id> <uri>"}. */
+    public static final String ANNOUNCEMENT = "valerix-service-up";
 
-  @Option(names = "--service", required = true, description = "order or inventory")
-  String service;
+    @Option(names = "--service", required = true, description = "order or inventory")
+    String service;
 
-  /**
-   * This process's stable identity across restarts, e.g. {@code order-2}. The idempotency leases
-   * work (issue 15.3) will key its claims by it plus a boot epoch; until OrderServer takes it, it
-   * names the server and its log lines only.
-   */
-  @Option(names = "--instance-id", required = true, description = "This instance's stable id, e.g. order-1; the same after a restart.")
-  String instanceId;
+    /**
+     * This process's stable identity across restarts, e.g. {@code order-2}. The idempotency leases
+     * work (issue 15.3) will key its claims by it plus a boot epoch; until OrderServer takes it, it
+     * names the server and its log lines only.
+     */
+    @Option(
+            names = "--instance-id",
+            required = true,
+            description = "This instance's stable id, e.g. order-1; the same after a restart.")
+    String instanceId;
 
-  @Option(names = "--port", description = "The port; 0 picks a free one.")
-  int port;
+    @Option(names = "--port", description = "The port; 0 picks a free one.")
+    int port;
 
-  @Option(names = "--inventory-url", description = "Order service: where inventory is.")
-  URI inventoryUrl;
+    @Option(names = "--inventory-url", description = "Order service: where inventory is.")
+    URI inventoryUrl;
 
-  @Option(names = "--data-dir", description = "H2: the directory its database lives in (as in valerix up).")
-  Path dataDir;
+    @Option(names = "--data-dir", description = "H2: the directory its database lives in (as in valerix up).")
+    Path dataDir;
 
-  @Option(names = "--db-url", description = "PostgreSQL: its database's JDBC URL; credentials from the environment.")
-  String dbUrl;
+    @Option(names = "--db-url", description = "PostgreSQL: its database's JDBC URL; credentials from the environment.")
+    String dbUrl;
 
-  @Option(names = "--timeout", description = "Order service: the order timeout, ISO-8601 (PT2S).")
-  Duration timeout = Duration.ofSeconds(2);
+    @Option(names = "--timeout", description = "Order service: the order timeout, ISO-8601 (PT2S).")
+    Duration timeout = Duration.ofSeconds(2);
 
-  @Option(names = "--gremlin", description = "Inventory: its gremlin spec.")
-  String gremlin = "none";
+    @Option(names = "--gremlin", description = "Inventory: its gremlin spec.")
+    String gremlin = "none";
 
-  @Option(names = "--seed", description = "Inventory: the gremlin's seed.")
-  long seed;
+    @Option(names = "--seed", description = "Inventory: the gremlin's seed.")
+    long seed;
 
-  @Option(names = "--stock", description = "Inventory: the stock, SKU=QTY,… (only SKUs not yet in the database are stocked).")
-  String stock = ServicePair.DEFAULT_STOCK;
+    @Option(
+            names = "--stock",
+            description = "Inventory: the stock, SKU=QTY,… (only SKUs not yet in the database are stocked).")
+    String stock = ServicePair.DEFAULT_STOCK;
 
-  public static void main(String[] args) {
-    ParentWatch.haltWhenStdinEnds();
-    int exit = new CommandLine(new ServiceChild()).execute(args);
-    if (exit != 0) {
-      System.exit(exit);
+    public static void main(String[] args) {
+        ParentWatch.haltWhenStdinEnds();
+        int exit = new CommandLine(new ServiceChild()).execute(args);
+        if (exit != 0) {
+            System.exit(exit);
+        }
     }
-  }
 
-  @Override
-  public Integer call() throws Exception {
-    Map<String, String> env = System.getenv();
-    String adminToken = BearerTokenFilter.validToken("admin", env.get(ServicePair.ADMIN_TOKEN_ENV));
-    String serviceToken = BearerTokenFilter.validToken("service", env.get(ServicePair.SERVICE_TOKEN_ENV));
-    AutoCloseable running;
-    URI uri;
-    switch (service) {
-      case "inventory" -> {
-        InventoryServer server = inventory(env, adminToken, serviceToken);
-        running = server;
-        uri = server.uri();
-      }
-      case "order" -> {
-        OrderServer server = order(env, adminToken, serviceToken);
-        running = server;
-        uri = server.uri();
-      }
-      default -> throw new CommandLine.ParameterException(new CommandLine(this), "--service is order or inventory, but was " + service);
+    @Override
+    public Integer call() throws Exception {
+        Map<String, String> env = System.getenv();
+        String adminToken = BearerTokenFilter.validToken("admin", env.get(ServicePair.ADMIN_TOKEN_ENV));
+        String serviceToken = BearerTokenFilter.validToken("service", env.get(ServicePair.SERVICE_TOKEN_ENV));
+        AutoCloseable running;
+        URI uri;
+        switch (service) {
+            case "inventory" -> {
+                InventoryServer server = inventory(env, adminToken, serviceToken);
+                running = server;
+                uri = server.uri();
+            }
+            case "order" -> {
+                OrderServer server = order(env, adminToken, serviceToken);
+                running = server;
+                uri = server.uri();
+            }
+            default ->
+                throw new CommandLine.ParameterException(
+                        new CommandLine(this), "--service is order or inventory, but was " + service);
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime()
+                .addShutdownHook(new Thread(
+                        () -> {
+                            try {
+                                running.close();
+                            } catch (Exception e) {
+                                // The process ends anyway; the parent's log has stderr.
+                                e.printStackTrace();
+                            }
+                            stopped.countDown();
+                        },
+                        "valerix-service-shutdown"));
+        System.out.println(ANNOUNCEMENT + " " + instanceId + " " + uri);
+        System.out.flush();
+        stopped.await();
+        return 0;
     }
-    CountDownLatch stopped = new CountDownLatch(1);
-    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-      try {
-        running.close();
-      } catch (Exception e) {
-        // The process ends anyway; the parent's log has stderr.
-        e.printStackTrace();
-      }
-      stopped.countDown();
-    }, "valerix-service-shutdown"));
-    System.out.println(ANNOUNCEMENT + " " + instanceId + " " + uri);
-    System.out.flush();
-    stopped.await();
-    return 0;
-  }
 
-  private InventoryServer inventory(Map<String, String> env, String adminToken, String serviceToken) {
-    Gremlin gremlinFilter = Gremlin.builder(seed).spec(GremlinSpec.parse(gremlin)).build();
-    HikariDataSource database = open(env, InventoryServer.DATABASE_NAME, Storage.INVENTORY_USER_ENV, Storage.INVENTORY_PASSWORD_ENV,
-        InventoryServer.DEFAULT_MAX_POOL_SIZE);
-    InventoryServer.Builder builder = InventoryServer.builder()
-        .name(instanceId)
-        .dataSource(database)
-        .port(port)
-        .serviceToken(serviceToken)
-        .kit(ServiceKit.builder().adminToken(adminToken).gremlin(gremlinFilter).build())
-        .stock(stock);
-    try {
-      return builder.build().start();
-    } catch (RuntimeException e) {
-      database.close();
-      throw e;
+    private InventoryServer inventory(Map<String, String> env, String adminToken, String serviceToken) {
+        Gremlin gremlinFilter =
+                Gremlin.builder(seed).spec(GremlinSpec.parse(gremlin)).build();
+        HikariDataSource database = open(
+                env,
+                InventoryServer.DATABASE_NAME,
+                Storage.INVENTORY_USER_ENV,
+                Storage.INVENTORY_PASSWORD_ENV,
+                InventoryServer.DEFAULT_MAX_POOL_SIZE);
+        InventoryServer.Builder builder = InventoryServer.builder()
+                .name(instanceId)
+                .dataSource(database)
+                .port(port)
+                .serviceToken(serviceToken)
+                .kit(ServiceKit.builder()
+                        .adminToken(adminToken)
+                        .gremlin(gremlinFilter)
+                        .build())
+                .stock(stock);
+        try {
+            return builder.build().start();
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
     }
-  }
 
-  private OrderServer order(Map<String, String> env, String adminToken, String serviceToken) {
-    if (inventoryUrl == null) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "--inventory-url is needed for the order service");
+    private OrderServer order(Map<String, String> env, String adminToken, String serviceToken) {
+        if (inventoryUrl == null) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--inventory-url is needed for the order service");
+        }
+        LatencyMonitor monitor = LatencyMonitor.of(
+                HealthConfig.defaults().toBuilder().dependencies("inventory").build(), NanoClock.system());
+        HikariDataSource database = open(
+                env,
+                OrderServer.DATABASE_NAME,
+                Storage.ORDER_USER_ENV,
+                Storage.ORDER_PASSWORD_ENV,
+                OrderServer.DEFAULT_MAX_POOL_SIZE);
+        // The instance id names the server and its idempotency claims: a restart under the same id frees
+        // the claims its killed predecessor held at once, and other instances take them over once its
+        // heartbeat is stale.
+        OrderServer.Builder builder = OrderServer.builder()
+                .name(instanceId)
+                .instanceId(instanceId)
+                .dataSource(database)
+                .inventory(inventoryUrl)
+                .serviceToken(serviceToken)
+                .timeout(timeout)
+                .port(port)
+                .kit(ServiceKit.builder()
+                        .monitor(monitor)
+                        .adminToken(adminToken)
+                        .build());
+        try {
+            return builder.build().start();
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
     }
-    LatencyMonitor monitor = LatencyMonitor.of(HealthConfig.defaults().toBuilder().dependencies("inventory").build(), NanoClock.system());
-    HikariDataSource database = open(env, OrderServer.DATABASE_NAME, Storage.ORDER_USER_ENV, Storage.ORDER_PASSWORD_ENV,
-        OrderServer.DEFAULT_MAX_POOL_SIZE);
-    // The instance id names the server and its idempotency claims: a restart under the same id frees
-    // the claims its killed predecessor held at once, and other instances take them over once its
-    // heartbeat is stale.
-    OrderServer.Builder builder = OrderServer.builder()
-        .name(instanceId)
-        .instanceId(instanceId)
-        .dataSource(database)
-        .inventory(inventoryUrl)
-        .serviceToken(serviceToken)
-        .timeout(timeout)
-        .port(port)
-        .kit(ServiceKit.builder().monitor(monitor).adminToken(adminToken).build());
-    try {
-      return builder.build().start();
-    } catch (RuntimeException e) {
-      database.close();
-      throw e;
-    }
-  }
 
-  private HikariDataSource open(Map<String, String> env, String name, String userVariable, String passwordVariable, int pool) {
-    if ((dataDir == null) == (dbUrl == null)) {
-      throw new CommandLine.ParameterException(new CommandLine(this), "give exactly one of --data-dir (H2) and --db-url (PostgreSQL)");
+    private HikariDataSource open(
+            Map<String, String> env, String name, String userVariable, String passwordVariable, int pool) {
+        if ((dataDir == null) == (dbUrl == null)) {
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "give exactly one of --data-dir (H2) and --db-url (PostgreSQL)");
+        }
+        if (dataDir != null) {
+            return H2Database.open(dataDir.resolve(name), name, pool);
+        }
+        return PostgresDatabase.open(dbUrl, env.get(userVariable), env.get(passwordVariable), pool);
     }
-    if (dataDir != null) {
-      return H2Database.open(dataDir.resolve(name), name, pool);
-    }
-    return PostgresDatabase.open(dbUrl, env.get(userVariable), env.get(passwordVariable), pool);
-  }
 }

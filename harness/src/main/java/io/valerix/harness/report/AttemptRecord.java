@@ -34,35 +34,63 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record AttemptRecord(
-    long intent,
-    String orderId,
-    String sku,
-    int quantity,
-    String kind,
-    int attempt,
-    String phase,
-    double intendedMs,
-    double sentMs,
-    double endMs,
-    double latencyMs,
-    int status,
-    String orderStatus,
-    String error,
-    String instance) {
+        long intent,
+        String orderId,
+        String sku,
+        int quantity,
+        String kind,
+        int attempt,
+        String phase,
+        double intendedMs,
+        double sentMs,
+        double endMs,
+        double latencyMs,
+        int status,
+        String orderStatus,
+        String error,
+        String instance) {
 
-  public static final String FIRST = "first";
-  public static final String RETRY = "retry";
-  public static final String DUPLICATE = "duplicate";
-  public static final String FOLLOW_UP = "follow-up";
+    public static final String FIRST = "first";
+    public static final String RETRY = "retry";
+    public static final String DUPLICATE = "duplicate";
+    public static final String FOLLOW_UP = "follow-up";
 
-  /** A record of a run with one order service (no instance). */
-  public AttemptRecord(long intent, String orderId, String sku, int quantity, String kind, int attempt, String phase, double intendedMs,
-      double sentMs, double endMs, double latencyMs, int status, String orderStatus, String error) {
-    this(intent, orderId, sku, quantity, kind, attempt, phase, intendedMs, sentMs, endMs, latencyMs, status, orderStatus, error, null);
-  }
+    /** A record of a run with one order service (no instance). */
+    public AttemptRecord(
+            long intent,
+            String orderId,
+            String sku,
+            int quantity,
+            String kind,
+            int attempt,
+            String phase,
+            double intendedMs,
+            double sentMs,
+            double endMs,
+            double latencyMs,
+            int status,
+            String orderStatus,
+            String error) {
+        this(
+                intent,
+                orderId,
+                sku,
+                quantity,
+                kind,
+                attempt,
+                phase,
+                intendedMs,
+                sentMs,
+                endMs,
+                latencyMs,
+                status,
+                orderStatus,
+                error,
+                null);
+    }
 
-  /** True if the service answered with the order (2xx with a status). */
-  public boolean acknowledged() {
-    return status >= 200 && status < 300 && orderStatus != null;
-  }
+    /** True if the service answered with the order (2xx with a status). */
+    public boolean acknowledged() {
+        return status >= 200 && status < 300 && orderStatus != null;
+    }
 }

@@ -19,11 +19,17 @@ import java.util.Map;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record HealthSample(
-    double tMs, String service, String light, Double p99Ms, Double ratePerSecond, Map<String, String> dependencies, String error) {
+        double tMs,
+        String service,
+        String light,
+        Double p99Ms,
+        Double ratePerSecond,
+        Map<String, String> dependencies,
+        String error) {
 
-  public static final String NO_ANSWER = "NO_ANSWER";
+    public static final String NO_ANSWER = "NO_ANSWER";
 
-  public HealthSample {
-    dependencies = dependencies == null ? Map.of() : Map.copyOf(dependencies);
-  }
+    public HealthSample {
+        dependencies = dependencies == null ? Map.of() : Map.copyOf(dependencies);
+    }
 }

@@ -26,67 +26,74 @@ import java.util.Map;
  */
 public final class HtmlReport {
 
-  private HtmlReport() {}
+    private HtmlReport() {}
 
-  /**
-   * Renders {@code runDir}'s report and writes it there.
-   *
-   * @return the report's path
-   * @throws UncheckedIOException if a needed file ({@value RunFiles#RUN}, {@value RunFiles#SUMMARY})
-   *     is missing or unreadable
-   */
-  public static Path renderRunDirectory(Path runDir) {
-    Path run = runDir.resolve(RunFiles.RUN);
-    Path summaryFile = runDir.resolve(RunFiles.SUMMARY);
-    if (!Files.isRegularFile(run) || !Files.isRegularFile(summaryFile)) {
-      throw new UncheckedIOException(new IOException(
-          runDir + " is not a chaos run directory: it needs " + RunFiles.RUN + " and " + RunFiles.SUMMARY));
-    }
-    RunInfo info = RunFiles.read(run, RunInfo.class);
-    RunSummary summary = RunFiles.read(summaryFile, RunSummary.class);
-    List<AttemptRecord> attempts = RunFiles.readLines(runDir.resolve(RunFiles.CLIENT), AttemptRecord.class);
-    List<HealthSample> health = RunFiles.readLines(runDir.resolve(RunFiles.HEALTH), HealthSample.class);
-    List<GremlinDecision> decisions = readDecisions(runDir.resolve(RunFiles.GREMLIN));
+    /**
+     * Renders {@code runDir}'s report and writes it there.
+     *
+     * @return the report's path
+     * @throws UncheckedIOException if a needed file ({@value RunFiles#RUN}, {@value RunFiles#SUMMARY})
+     *     is missing or unreadable
+     */
+    public static Path renderRunDirectory(Path runDir) {
+        Path run = runDir.resolve(RunFiles.RUN);
+        Path summaryFile = runDir.resolve(RunFiles.SUMMARY);
+        if (!Files.isRegularFile(run) || !Files.isRegularFile(summaryFile)) {
+            throw new UncheckedIOException(new IOException(
+                    runDir + " is not a chaos run directory: it needs " + RunFiles.RUN + " and " + RunFiles.SUMMARY));
+        }
+        RunInfo info = RunFiles.read(run, RunInfo.class);
+        RunSummary summary = RunFiles.read(summaryFile, RunSummary.class);
+        List<AttemptRecord> attempts = RunFiles.readLines(runDir.resolve(RunFiles.CLIENT), AttemptRecord.class);
+        List<HealthSample> health = RunFiles.readLines(runDir.resolve(RunFiles.HEALTH), HealthSample.class);
+        List<GremlinDecision> decisions = readDecisions(runDir.resolve(RunFiles.GREMLIN));
 
-    Map<String, Object> data = new LinkedHashMap<>();
-    data.put("latency", TimeSeries.latency(attempts));
-    data.put("throughput", TimeSeries.throughput(attempts));
-    data.put("phases", info.phases());
-    data.put("kills", info.kills());
-    data.put("links", info.links());
-    String html = ReportPage.render(info, summary, health, decisions == null ? null : GremlinSummary.of(decisions, info.phases()), data,
-        vendor("uPlot.min.css"), vendor("uPlot.iife.min.js"));
-    Path report = runDir.resolve(RunFiles.REPORT);
-    try {
-      Files.writeString(report, html, StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing " + report + " failed", e);
+        Map<String, Object> data = new LinkedHashMap<>();
+        data.put("latency", TimeSeries.latency(attempts));
+        data.put("throughput", TimeSeries.throughput(attempts));
+        data.put("phases", info.phases());
+        data.put("kills", info.kills());
+        data.put("links", info.links());
+        String html = ReportPage.render(
+                info,
+                summary,
+                health,
+                decisions == null ? null : GremlinSummary.of(decisions, info.phases()),
+                data,
+                vendor("uPlot.min.css"),
+                vendor("uPlot.iife.min.js"));
+        Path report = runDir.resolve(RunFiles.REPORT);
+        try {
+            Files.writeString(report, html, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("writing " + report + " failed", e);
+        }
+        return report;
     }
-    return report;
-  }
 
-  /** The decision log, or null if the run has none (services at given URLs). */
-  private static List<GremlinDecision> readDecisions(Path file) {
-    if (!Files.isRegularFile(file)) {
-      return null;
+    /** The decision log, or null if the run has none (services at given URLs). */
+    private static List<GremlinDecision> readDecisions(Path file) {
+        if (!Files.isRegularFile(file)) {
+            return null;
+        }
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            return DecisionLog.read(in);
+        } catch (IOException | RuntimeException e) {
+            throw new UncheckedIOException(
+                    "reading the gremlin's decision log " + file + " failed: " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
+        }
     }
-    try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-      return DecisionLog.read(in);
-    } catch (IOException | RuntimeException e) {
-      throw new UncheckedIOException("reading the gremlin's decision log " + file + " failed: " + e.getMessage(),
-          e instanceof IOException io ? io : new IOException(e));
-    }
-  }
 
-  private static String vendor(String name) {
-    String resource = "/io/valerix/harness/web/vendor/uplot/" + name;
-    try (var in = HtmlReport.class.getResourceAsStream(resource)) {
-      if (in == null) {
-        throw new IllegalStateException("the vendored " + resource + " is missing from the class path");
-      }
-      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    private static String vendor(String name) {
+        String resource = "/io/valerix/harness/web/vendor/uplot/" + name;
+        try (var in = HtmlReport.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("the vendored " + resource + " is missing from the class path");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
-  }
 }

@@ -31,63 +31,74 @@ import java.util.Set;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record KillEvent(
-    String service,
-    String instanceId,
-    double killedMs,
-    double servingMs,
-    Double firstOrderMs,
-    int keysInFlight,
-    Double firstReplayMs,
-    Double lastReplayMs,
-    Double recoverMs) {
+        String service,
+        String instanceId,
+        double killedMs,
+        double servingMs,
+        Double firstOrderMs,
+        int keysInFlight,
+        Double firstReplayMs,
+        Double lastReplayMs,
+        Double recoverMs) {
 
-  /**
-   * Measures a kill's recovery from the client log.
-   *
-   * @param attempts every request of the run (a single-instance run has no instance on them)
-   */
-  public static KillEvent measure(String service, String instanceId, double killedMs, double servingMs, List<AttemptRecord> attempts) {
-    boolean order = service.equals("order");
-    Double firstOrder = null;
-    Set<String> inFlight = new HashSet<>();
-    for (AttemptRecord a : attempts) {
-      boolean through = !order || a.instance() == null || a.instance().equals(instanceId);
-      if (!through) {
-        continue;
-      }
-      if (a.sentMs() <= killedMs && a.endMs() >= killedMs) {
-        inFlight.add(a.orderId());
-      }
-      if (a.sentMs() > killedMs && AttemptRecord.FIRST.equals(a.kind()) && a.acknowledged()
-          && ("CONFIRMED".equals(a.orderStatus()) || "REJECTED".equals(a.orderStatus()))) {
-        firstOrder = firstOrder == null ? a.endMs() : Math.min(firstOrder, a.endMs());
-      }
+    /**
+     * Measures a kill's recovery from the client log.
+     *
+     * @param attempts every request of the run (a single-instance run has no instance on them)
+     */
+    public static KillEvent measure(
+            String service, String instanceId, double killedMs, double servingMs, List<AttemptRecord> attempts) {
+        boolean order = service.equals("order");
+        Double firstOrder = null;
+        Set<String> inFlight = new HashSet<>();
+        for (AttemptRecord a : attempts) {
+            boolean through = !order || a.instance() == null || a.instance().equals(instanceId);
+            if (!through) {
+                continue;
+            }
+            if (a.sentMs() <= killedMs && a.endMs() >= killedMs) {
+                inFlight.add(a.orderId());
+            }
+            if (a.sentMs() > killedMs
+                    && AttemptRecord.FIRST.equals(a.kind())
+                    && a.acknowledged()
+                    && ("CONFIRMED".equals(a.orderStatus()) || "REJECTED".equals(a.orderStatus()))) {
+                firstOrder = firstOrder == null ? a.endMs() : Math.min(firstOrder, a.endMs());
+            }
+        }
+        Double firstReplay = null;
+        Double lastReplay = null;
+        Set<String> answered = new HashSet<>();
+        // The first acknowledgement of each in-flight key after the kill, through any instance: a
+        // client's retry may land anywhere.
+        List<AttemptRecord> byEnd = attempts.stream()
+                .filter(a -> inFlight.contains(a.orderId()) && a.sentMs() > killedMs && a.acknowledged())
+                .sorted(java.util.Comparator.comparingDouble(AttemptRecord::endMs))
+                .toList();
+        for (AttemptRecord a : byEnd) {
+            if (answered.add(a.orderId())) {
+                firstReplay = firstReplay == null ? a.endMs() : firstReplay;
+                lastReplay = a.endMs();
+            }
+        }
+        Double recover = null;
+        if (firstOrder != null && (inFlight.isEmpty() || firstReplay != null)) {
+            double recovered = inFlight.isEmpty() ? firstOrder : Math.max(firstOrder, firstReplay);
+            recover = round(recovered - killedMs);
+        }
+        return new KillEvent(
+                service,
+                instanceId,
+                round(killedMs),
+                round(servingMs),
+                firstOrder == null ? null : round(firstOrder),
+                inFlight.size(),
+                firstReplay == null ? null : round(firstReplay),
+                lastReplay == null ? null : round(lastReplay),
+                recover);
     }
-    Double firstReplay = null;
-    Double lastReplay = null;
-    Set<String> answered = new HashSet<>();
-    // The first acknowledgement of each in-flight key after the kill, through any instance: a
-    // client's retry may land anywhere.
-    List<AttemptRecord> byEnd = attempts.stream()
-        .filter(a -> inFlight.contains(a.orderId()) && a.sentMs() > killedMs && a.acknowledged())
-        .sorted(java.util.Comparator.comparingDouble(AttemptRecord::endMs))
-        .toList();
-    for (AttemptRecord a : byEnd) {
-      if (answered.add(a.orderId())) {
-        firstReplay = firstReplay == null ? a.endMs() : firstReplay;
-        lastReplay = a.endMs();
-      }
-    }
-    Double recover = null;
-    if (firstOrder != null && (inFlight.isEmpty() || firstReplay != null)) {
-      double recovered = inFlight.isEmpty() ? firstOrder : Math.max(firstOrder, firstReplay);
-      recover = round(recovered - killedMs);
-    }
-    return new KillEvent(service, instanceId, round(killedMs), round(servingMs), firstOrder == null ? null : round(firstOrder),
-        inFlight.size(), firstReplay == null ? null : round(firstReplay), lastReplay == null ? null : round(lastReplay), recover);
-  }
 
-  private static double round(double ms) {
-    return Math.round(ms * 10) / 10.0;
-  }
+    private static double round(double ms) {
+        return Math.round(ms * 10) / 10.0;
+    }
 }

@@ -32,51 +32,57 @@ import java.util.Map;
  *     empty if none
  */
 public record RunInfo(
-    String runId,
-    long seed,
-    String command,
-    String startedAt,
-    boolean servicesStarted,
-    String orderUrl,
-    String inventoryUrl,
-    String gremlin,
-    long timeoutMs,
-    double rate,
-    int users,
-    double duplicates,
-    long durationMs,
-    Map<String, Long> stockBefore,
-    List<Phase> phases,
-    long drainMs,
-    long settleMs,
-    String reproducibility,
-    List<String> orderUrls,
-    List<KillEvent> kills,
-    List<LinkWindowEvent> links) {
+        String runId,
+        long seed,
+        String command,
+        String startedAt,
+        boolean servicesStarted,
+        String orderUrl,
+        String inventoryUrl,
+        String gremlin,
+        long timeoutMs,
+        double rate,
+        int users,
+        double duplicates,
+        long durationMs,
+        Map<String, Long> stockBefore,
+        List<Phase> phases,
+        long drainMs,
+        long settleMs,
+        String reproducibility,
+        List<String> orderUrls,
+        List<KillEvent> kills,
+        List<LinkWindowEvent> links) {
 
-  public RunInfo {
-    stockBefore = RunFiles.ordered(stockBefore);
-    phases = List.copyOf(phases);
-    // Absent in run directories written before kills existed.
-    orderUrls = orderUrls == null ? List.of(orderUrl) : List.copyOf(orderUrls);
-    kills = kills == null ? List.of() : List.copyOf(kills);
-    links = links == null ? List.of() : List.copyOf(links);
-  }
-
-  /**
-   * One phase of the run.
-   *
-   * @param name {@code baseline}, {@code chaos} or {@code recovery}
-   * @param startMs when it began, in milliseconds since the run started
-   * @param endMs when it ended
-   * @param gremlin the inventory gremlin's spec during the phase
-   * @param gremlinCounts the gremlin's decisions and injections during the phase, by kind
-   *     ({@code decisions}, {@code delay_after}, {@code error}, …)
-   * @param firstRequest the gremlin's number of the first inventory request of the phase
-   */
-  public record Phase(String name, double startMs, double endMs, String gremlin, Map<String, Long> gremlinCounts, long firstRequest) {
-    public Phase {
-      gremlinCounts = RunFiles.ordered(gremlinCounts);
+    public RunInfo {
+        stockBefore = RunFiles.ordered(stockBefore);
+        phases = List.copyOf(phases);
+        // Absent in run directories written before kills existed.
+        orderUrls = orderUrls == null ? List.of(orderUrl) : List.copyOf(orderUrls);
+        kills = kills == null ? List.of() : List.copyOf(kills);
+        links = links == null ? List.of() : List.copyOf(links);
     }
-  }
+
+    /**
+     * One phase of the run.
+     *
+     * @param name {@code baseline}, {@code chaos} or {@code recovery}
+     * @param startMs when it began, in milliseconds since the run started
+     * @param endMs when it ended
+     * @param gremlin the inventory gremlin's spec during the phase
+     * @param gremlinCounts the gremlin's decisions and injections during the phase, by kind
+     *     ({@code decisions}, {@code delay_after}, {@code error}, …)
+     * @param firstRequest the gremlin's number of the first inventory request of the phase
+     */
+    public record Phase(
+            String name,
+            double startMs,
+            double endMs,
+            String gremlin,
+            Map<String, Long> gremlinCounts,
+            long firstRequest) {
+        public Phase {
+            gremlinCounts = RunFiles.ordered(gremlinCounts);
+        }
+    }
 }

@@ -11,45 +11,49 @@ import org.HdrHistogram.Histogram;
  */
 public final class RunStatistics {
 
-  /** The phases in order. */
-  public static final List<String> PHASES = List.of("baseline", "chaos", "recovery");
+    /** The phases in order. */
+    public static final List<String> PHASES = List.of("baseline", "chaos", "recovery");
 
-  private static final long MAX_MICROS = 3_600_000_000L;
+    private static final long MAX_MICROS = 3_600_000_000L;
 
-  private RunStatistics() {}
+    private RunStatistics() {}
 
-  /** Latency of every request by phase (the phase of its intended send time), in milliseconds. */
-  public static Map<String, PhaseLatency> latencyByPhase(List<AttemptRecord> attempts) {
-    Map<String, Histogram> histograms = new LinkedHashMap<>();
-    for (String phase : PHASES) {
-      histograms.put(phase, histogram());
+    /** Latency of every request by phase (the phase of its intended send time), in milliseconds. */
+    public static Map<String, PhaseLatency> latencyByPhase(List<AttemptRecord> attempts) {
+        Map<String, Histogram> histograms = new LinkedHashMap<>();
+        for (String phase : PHASES) {
+            histograms.put(phase, histogram());
+        }
+        for (AttemptRecord a : attempts) {
+            histograms.computeIfAbsent(a.phase(), p -> histogram()).recordValue(micros(a.latencyMs()));
+        }
+        Map<String, PhaseLatency> latency = new LinkedHashMap<>();
+        histograms.forEach((phase, h) -> latency.put(phase, of(h)));
+        return latency;
     }
-    for (AttemptRecord a : attempts) {
-      histograms.computeIfAbsent(a.phase(), p -> histogram()).recordValue(micros(a.latencyMs()));
+
+    /** The percentiles of {@code h} (microseconds) in milliseconds. */
+    public static PhaseLatency of(Histogram h) {
+        if (h.getTotalCount() == 0) {
+            return new PhaseLatency(0, 0, 0, 0, 0);
+        }
+        return new PhaseLatency(
+                h.getTotalCount(),
+                ms(h.getValueAtPercentile(50)),
+                ms(h.getValueAtPercentile(90)),
+                ms(h.getValueAtPercentile(99)),
+                ms(h.getMaxValue()));
     }
-    Map<String, PhaseLatency> latency = new LinkedHashMap<>();
-    histograms.forEach((phase, h) -> latency.put(phase, of(h)));
-    return latency;
-  }
 
-  /** The percentiles of {@code h} (microseconds) in milliseconds. */
-  public static PhaseLatency of(Histogram h) {
-    if (h.getTotalCount() == 0) {
-      return new PhaseLatency(0, 0, 0, 0, 0);
+    public static Histogram histogram() {
+        return new Histogram(MAX_MICROS, 3);
     }
-    return new PhaseLatency(h.getTotalCount(), ms(h.getValueAtPercentile(50)), ms(h.getValueAtPercentile(90)),
-        ms(h.getValueAtPercentile(99)), ms(h.getMaxValue()));
-  }
 
-  public static Histogram histogram() {
-    return new Histogram(MAX_MICROS, 3);
-  }
+    public static long micros(double ms) {
+        return Math.max(0, Math.min(MAX_MICROS, Math.round(ms * 1e3)));
+    }
 
-  public static long micros(double ms) {
-    return Math.max(0, Math.min(MAX_MICROS, Math.round(ms * 1e3)));
-  }
-
-  private static double ms(long micros) {
-    return Math.round(micros / 10.0) / 100.0;
-  }
+    private static double ms(long micros) {
+        return Math.round(micros / 10.0) / 100.0;
+    }
 }

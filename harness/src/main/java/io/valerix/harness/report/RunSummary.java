@@ -19,25 +19,32 @@ import java.util.Objects;
  * @param command a command line that repeats the run
  * @param report the report's file name in the run directory
  */
-public record RunSummary(@JsonUnwrapped Verdict verdict, long seed, Map<String, PhaseLatency> latency, String command, String report) {
+public record RunSummary(
+        @JsonUnwrapped Verdict verdict, long seed, Map<String, PhaseLatency> latency, String command, String report) {
 
-  private static final TypeReference<Map<String, PhaseLatency>> LATENCY = new TypeReference<>() {};
+    private static final TypeReference<Map<String, PhaseLatency>> LATENCY = new TypeReference<>() {};
 
-  public RunSummary {
-    Objects.requireNonNull(verdict, "verdict");
-    latency = RunFiles.ordered(latency);
-  }
+    public RunSummary {
+        Objects.requireNonNull(verdict, "verdict");
+        latency = RunFiles.ordered(latency);
+    }
 
-  /**
-   * Reads the flat {@code summary.json}: the verdict's fields and the run's side by side. Jackson
-   * cannot feed an unwrapped record component through a constructor, so the two are taken apart
-   * here; the {@code verdict} text is not read back, it follows from the counts.
-   */
-  @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
-  static RunSummary fromJson(JsonNode json) {
-    ObjectMapper mapper = RunFiles.mapper();
-    Verdict verdict = mapper.convertValue(json, Verdict.class);
-    Map<String, PhaseLatency> latency = json.hasNonNull("latency") ? mapper.convertValue(json.get("latency"), LATENCY) : Map.of();
-    return new RunSummary(verdict, json.path("seed").asLong(), latency, json.path("command").asText(null), json.path("report").asText(null));
-  }
+    /**
+     * Reads the flat {@code summary.json}: the verdict's fields and the run's side by side. Jackson
+     * cannot feed an unwrapped record component through a constructor, so the two are taken apart
+     * here; the {@code verdict} text is not read back, it follows from the counts.
+     */
+    @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+    static RunSummary fromJson(JsonNode json) {
+        ObjectMapper mapper = RunFiles.mapper();
+        Verdict verdict = mapper.convertValue(json, Verdict.class);
+        Map<String, PhaseLatency> latency =
+                json.hasNonNull("latency") ? mapper.convertValue(json.get("latency"), LATENCY) : Map.of();
+        return new RunSummary(
+                verdict,
+                json.path("seed").asLong(),
+                latency,
+                json.path("command").asText(null),
+                json.path("report").asText(null));
+    }
 }

@@ -33,45 +33,45 @@ import java.util.Map;
  */
 @JsonPropertyOrder({"verdict"})
 public record Verdict(
-    long intents,
-    long requests,
-    long orders,
-    long lost,
-    long duplicated,
-    long oversold,
-    long unconserved,
-    long pending,
-    long disagreements,
-    Map<String, Long> outcomes,
-    List<Finding> findings) {
+        long intents,
+        long requests,
+        long orders,
+        long lost,
+        long duplicated,
+        long oversold,
+        long unconserved,
+        long pending,
+        long disagreements,
+        Map<String, Long> outcomes,
+        List<Finding> findings) {
 
-  public static final String PASS = "PASS";
-  public static final String FAIL = "FAIL";
+    public static final String PASS = "PASS";
+    public static final String FAIL = "FAIL";
 
-  public Verdict {
-    outcomes = RunFiles.ordered(outcomes);
-    findings = List.copyOf(findings);
-  }
+    public Verdict {
+        outcomes = RunFiles.ordered(outcomes);
+        findings = List.copyOf(findings);
+    }
 
-  /** True if nothing was lost, duplicated, oversold, unconserved, left pending or disagreed on. */
-  @JsonIgnore
-  public boolean passed() {
-    return lost == 0 && duplicated == 0 && oversold == 0 && unconserved == 0 && pending == 0 && disagreements == 0;
-  }
+    /** True if nothing was lost, duplicated, oversold, unconserved, left pending or disagreed on. */
+    @JsonIgnore
+    public boolean passed() {
+        return lost == 0 && duplicated == 0 && oversold == 0 && unconserved == 0 && pending == 0 && disagreements == 0;
+    }
 
-  /** {@value #PASS} or {@value #FAIL}; written as {@code verdict}, and derived again from the counts when read. */
-  @JsonProperty(value = "verdict", access = JsonProperty.Access.READ_ONLY)
-  public String name() {
-    return passed() ? PASS : FAIL;
-  }
+    /** {@value #PASS} or {@value #FAIL}; written as {@code verdict}, and derived again from the counts when read. */
+    @JsonProperty(value = "verdict", access = JsonProperty.Access.READ_ONLY)
+    public String name() {
+        return passed() ? PASS : FAIL;
+    }
 
-  /**
-   * One anomaly the check found.
-   *
-   * @param category {@code lost}, {@code duplicated}, {@code oversold}, {@code unconserved}, {@code
-   *     pending} or {@code disagreements}
-   * @param subject the order id, reservation id or SKU concerned
-   * @param detail what is wrong, in words
-   */
-  public record Finding(String category, String subject, String detail) {}
+    /**
+     * One anomaly the check found.
+     *
+     * @param category {@code lost}, {@code duplicated}, {@code oversold}, {@code unconserved}, {@code
+     *     pending} or {@code disagreements}
+     * @param subject the order id, reservation id or SKU concerned
+     * @param detail what is wrong, in words
+     */
+    public record Finding(String category, String subject, String detail) {}
 }

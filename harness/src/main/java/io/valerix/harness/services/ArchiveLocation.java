@@ -21,90 +21,94 @@ import java.util.Objects;
  */
 public record ArchiveLocation(Path directory, URI bucket, URI endpoint) {
 
-  /** The AWS SDK's standard variable for the S3 endpoint. */
-  public static final String ENDPOINT_ENV_S3 = "AWS_ENDPOINT_URL_S3";
-  /** The AWS SDK's standard variable for every service's endpoint. */
-  public static final String ENDPOINT_ENV = "AWS_ENDPOINT_URL";
+    /** The AWS SDK's standard variable for the S3 endpoint. */
+    public static final String ENDPOINT_ENV_S3 = "AWS_ENDPOINT_URL_S3";
+    /** The AWS SDK's standard variable for every service's endpoint. */
+    public static final String ENDPOINT_ENV = "AWS_ENDPOINT_URL";
 
-  public ArchiveLocation {
-    if ((directory == null) == (bucket == null)) {
-      throw new IllegalArgumentException("an archive is a directory or a bucket, one of the two");
-    }
-  }
-
-  /** An archive in {@code directory}. */
-  public static ArchiveLocation directory(Path directory) {
-    return new ArchiveLocation(Objects.requireNonNull(directory, "directory"), null, null);
-  }
-
-  /**
-   * The archive {@code --archive} names ({@code s3://...} or a directory; null means {@code
-   * <dataDir>/archive}), with the endpoint from {@code --archive-endpoint} or {@code environment}.
-   *
-   * @throws IllegalArgumentException naming the option whose value is wrong
-   */
-  public static ArchiveLocation of(String archive, URI endpointOption, Path dataDir, Map<String, String> environment) {
-    if (archive == null || !S3ArchiveStore.isBucket(archive)) {
-      if (endpointOption != null) {
-        throw new IllegalArgumentException("--archive-endpoint is for an archive in a bucket (--archive s3://BUCKET/PREFIX), but the archive is "
-            + (archive == null ? "the directory " + ServiceArchiving.defaultArchive(dataDir) : "the directory " + archive));
-      }
-      return directory(archive == null ? ServiceArchiving.defaultArchive(dataDir) : Path.of(archive));
-    }
-    URI bucket;
-    try {
-      bucket = URI.create(archive);
-      S3ArchiveStore.builder(bucket);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--archive: " + e.getMessage(), e);
-    }
-    URI endpoint = endpointOption;
-    String source = "--archive-endpoint";
-    for (String variable : new String[] {ENDPOINT_ENV_S3, ENDPOINT_ENV}) {
-      String value = environment.get(variable);
-      if (endpoint == null && value != null && !value.isBlank()) {
-        source = variable;
-        try {
-          endpoint = URI.create(value.strip());
-        } catch (IllegalArgumentException e) {
-          throw new IllegalArgumentException(variable + " is not a URL: '" + value + "'", e);
+    public ArchiveLocation {
+        if ((directory == null) == (bucket == null)) {
+            throw new IllegalArgumentException("an archive is a directory or a bucket, one of the two");
         }
-      }
     }
-    if (endpoint != null && !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
-      throw new IllegalArgumentException(source + " must be an http or https URL, but was '" + endpoint + "'");
+
+    /** An archive in {@code directory}. */
+    public static ArchiveLocation directory(Path directory) {
+        return new ArchiveLocation(Objects.requireNonNull(directory, "directory"), null, null);
     }
-    return new ArchiveLocation(null, bucket, endpoint);
-  }
 
-  public boolean isBucket() {
-    return bucket != null;
-  }
-
-  /** Opens the archive: the directory store, or an S3 client for the bucket; close it after use. */
-  public Opened open() {
-    if (!isBucket()) {
-      return new Opened(ArchiveStore.directory(directory));
+    /**
+     * The archive {@code --archive} names ({@code s3://...} or a directory; null means {@code
+     * <dataDir>/archive}), with the endpoint from {@code --archive-endpoint} or {@code environment}.
+     *
+     * @throws IllegalArgumentException naming the option whose value is wrong
+     */
+    public static ArchiveLocation of(
+            String archive, URI endpointOption, Path dataDir, Map<String, String> environment) {
+        if (archive == null || !S3ArchiveStore.isBucket(archive)) {
+            if (endpointOption != null) {
+                throw new IllegalArgumentException(
+                        "--archive-endpoint is for an archive in a bucket (--archive s3://BUCKET/PREFIX), but the archive is "
+                                + (archive == null
+                                        ? "the directory " + ServiceArchiving.defaultArchive(dataDir)
+                                        : "the directory " + archive));
+            }
+            return directory(archive == null ? ServiceArchiving.defaultArchive(dataDir) : Path.of(archive));
+        }
+        URI bucket;
+        try {
+            bucket = URI.create(archive);
+            S3ArchiveStore.builder(bucket);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--archive: " + e.getMessage(), e);
+        }
+        URI endpoint = endpointOption;
+        String source = "--archive-endpoint";
+        for (String variable : new String[] {ENDPOINT_ENV_S3, ENDPOINT_ENV}) {
+            String value = environment.get(variable);
+            if (endpoint == null && value != null && !value.isBlank()) {
+                source = variable;
+                try {
+                    endpoint = URI.create(value.strip());
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException(variable + " is not a URL: '" + value + "'", e);
+                }
+            }
+        }
+        if (endpoint != null && !("http".equals(endpoint.getScheme()) || "https".equals(endpoint.getScheme()))) {
+            throw new IllegalArgumentException(source + " must be an http or https URL, but was '" + endpoint + "'");
+        }
+        return new ArchiveLocation(null, bucket, endpoint);
     }
-    S3ArchiveStore.Builder store = S3ArchiveStore.builder(bucket);
-    if (endpoint != null) {
-      store.endpoint(endpoint).pathStyle(true);
+
+    public boolean isBucket() {
+        return bucket != null;
     }
-    return new Opened(store.build());
-  }
 
-  @Override
-  public String toString() {
-    return isBucket() ? bucket + (endpoint == null ? "" : " at " + endpoint) : directory.toString();
-  }
+    /** Opens the archive: the directory store, or an S3 client for the bucket; close it after use. */
+    public Opened open() {
+        if (!isBucket()) {
+            return new Opened(ArchiveStore.directory(directory));
+        }
+        S3ArchiveStore.Builder store = S3ArchiveStore.builder(bucket);
+        if (endpoint != null) {
+            store.endpoint(endpoint).pathStyle(true);
+        }
+        return new Opened(store.build());
+    }
 
-  /** An open archive; closing it closes its S3 client, if it has one. */
-  public record Opened(ArchiveStore store) implements AutoCloseable {
     @Override
-    public void close() {
-      if (store instanceof S3ArchiveStore bucket) {
-        bucket.close();
-      }
+    public String toString() {
+        return isBucket() ? bucket + (endpoint == null ? "" : " at " + endpoint) : directory.toString();
     }
-  }
+
+    /** An open archive; closing it closes its S3 client, if it has one. */
+    public record Opened(ArchiveStore store) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (store instanceof S3ArchiveStore bucket) {
+                bucket.close();
+            }
+        }
+    }
 }

@@ -53,174 +53,206 @@ import org.slf4j.LoggerFactory;
  */
 public final class Warmup {
 
-  private static final Logger log = LoggerFactory.getLogger(Warmup.class);
+    private static final Logger log = LoggerFactory.getLogger(Warmup.class);
 
-  /** How many warm-up orders unless set: enough for C1 and most of C2 on the order path. */
-  public static final int DEFAULT_ORDERS = 1500;
-  private static final int CLIENTS = 4;
-  private static final String SKU = "warmup";
+    /** How many warm-up orders unless set: enough for C1 and most of C2 on the order path. */
+    public static final int DEFAULT_ORDERS = 1500;
 
-  /**
-   * What warm-up did.
-   *
-   * @param orders warm-up orders the scratch pair placed (answered 2xx)
-   * @param took how long warm-up took
-   * @param orderPool connections open in the order pool at the end, of {@code orderPoolMax}
-   * @param inventoryPool connections open in the inventory pool at the end, of {@code inventoryPoolMax}
-   * @param inventoryReachable whether the order service's readiness had reached inventory
-   */
-  public record Report(int orders, Duration took, int orderPool, int orderPoolMax, int inventoryPool, int inventoryPoolMax,
-      boolean inventoryReachable) {
+    private static final int CLIENTS = 4;
+    private static final String SKU = "warmup";
 
-    /** One line for the console. */
-    public String summary() {
-      return orders + " warm-up orders on scratch in-memory databases (gone now), pools open: order " + orderPool + "/" + orderPoolMax
-          + ", inventory " + inventoryPool + "/" + inventoryPoolMax + ", inventory link " + (inventoryReachable ? "open" : "NOT open")
-          + ", in " + took.toMillis() + " ms";
-    }
-  }
+    /**
+     * What warm-up did.
+     *
+     * @param orders warm-up orders the scratch pair placed (answered 2xx)
+     * @param took how long warm-up took
+     * @param orderPool connections open in the order pool at the end, of {@code orderPoolMax}
+     * @param inventoryPool connections open in the inventory pool at the end, of {@code inventoryPoolMax}
+     * @param inventoryReachable whether the order service's readiness had reached inventory
+     */
+    public record Report(
+            int orders,
+            Duration took,
+            int orderPool,
+            int orderPoolMax,
+            int inventoryPool,
+            int inventoryPoolMax,
+            boolean inventoryReachable) {
 
-  private Warmup() {}
-
-  /** Warms {@code pair}: {@code orders} scratch orders (0 skips them), then its pools and inventory link. */
-  static Report run(ServicePair pair, int orders) {
-    NanoClock clock = NanoClock.system();
-    long start = clock.nanoTime();
-    int placed = 0;
-    if (orders > 0) {
-      try {
-        placed = exerciseOrderPath(orders);
-      } catch (RuntimeException e) {
-        // The pair works cold too; a failed warm-up must not stop it from starting.
-        log.warn("warm-up orders failed; the services start cold: {}", e.toString());
-      }
-    }
-    fill(pair.archiving().ordersDatabase());
-    fill(pair.archiving().inventoryDatabase());
-    boolean reachable = pair.order().readiness().result("inventory").status() == HealthReport.Status.UP;
-    HikariDataSource orderDb = pair.archiving().ordersDatabase();
-    HikariDataSource inventoryDb = pair.archiving().inventoryDatabase();
-    Report report = new Report(placed, Duration.ofNanos(clock.nanoTime() - start),
-        orderDb.getHikariPoolMXBean().getTotalConnections(), orderDb.getMaximumPoolSize(),
-        inventoryDb.getHikariPoolMXBean().getTotalConnections(), inventoryDb.getMaximumPoolSize(), reachable);
-    log.info("warm: {}", report.summary());
-    return report;
-  }
-
-  /** Borrows every connection at once (the pool opens what it lacks), then returns them. */
-  private static void fill(HikariDataSource pool) {
-    List<Connection> held = new ArrayList<>();
-    try {
-      for (int i = 0; i < pool.getMaximumPoolSize(); i++) {
-        Connection connection = pool.getConnection();
-        held.add(connection);
-        connection.isValid(1);
-      }
-    } catch (SQLException e) {
-      // Not fatal: the service works with a pool that fills lazily; the report shows it.
-      log.warn("warm-up could not open every connection of {}: {}", pool.getPoolName(), e.getMessage());
-    } finally {
-      for (Connection connection : held) {
-        try {
-          connection.close();
-        } catch (SQLException e) {
-          log.debug("returning a warm-up connection failed", e);
+        /** One line for the console. */
+        public String summary() {
+            return orders + " warm-up orders on scratch in-memory databases (gone now), pools open: order " + orderPool
+                    + "/" + orderPoolMax
+                    + ", inventory " + inventoryPool + "/" + inventoryPoolMax + ", inventory link "
+                    + (inventoryReachable ? "open" : "NOT open")
+                    + ", in " + took.toMillis() + " ms";
         }
-      }
     }
-  }
 
-  private static int exerciseOrderPath(int orders) {
-    String serviceToken = BearerTokenFilter.randomToken();
-    // In-memory H2: the same SQL engine, JDBC driver and pools as the real pair's file databases,
-    // without a disk write per commit, which on a busy machine made warm-up ten times slower.
-    String name = "valerix-warmup-" + serviceToken.substring(0, 8);
-    NanoClock clock = NanoClock.system();
-    LatencyMonitor monitor = LatencyMonitor.of(HealthConfig.defaults(), clock);
-    Gremlin gremlin = Gremlin.builder(1).build();
-    try (HikariDataSource inventoryDb = scratchDatabase(name + "-inventory", InventoryServer.DEFAULT_MAX_POOL_SIZE);
-        HikariDataSource orderDb = scratchDatabase(name + "-orders", 16);
-        InventoryServer inventory = InventoryServer.builder()
-            .name("warmup-inventory")
-            .dataSource(inventoryDb)
-            .serviceToken(serviceToken)
-            .stock(SKU, Integer.MAX_VALUE)
-            .kit(ServiceKit.builder().monitor(monitor).clock(clock).gremlin(gremlin).build())
-            .build()
-            .start();
-        OrderServer order = OrderServer.builder()
-            .name("warmup-order")
-            .dataSource(orderDb)
-            .inventory(inventory.uri())
-            .serviceToken(serviceToken)
-            .inventoryCallListener(MonitoredCalls.into(monitor))
-            .kit(ServiceKit.builder().monitor(monitor).clock(clock).build())
-            .build()
-            .start()) {
-      return placeOrders(order.uri(), orders);
-    }
-  }
+    private Warmup() {}
 
-  /** A private in-memory database, gone when its pool closes (DB_CLOSE_DELAY=0). */
-  private static HikariDataSource scratchDatabase(String name, int poolSize) {
-    HikariConfig config = new HikariConfig();
-    config.setPoolName(name);
-    config.setJdbcUrl("jdbc:h2:mem:" + name + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000");
-    config.setUsername("sa");
-    config.setPassword("");
-    config.setMaximumPoolSize(poolSize);
-    config.setMinimumIdle(1);
-    config.setConnectionTimeout(H2Database.CONNECTION_TIMEOUT.toMillis());
-    return new HikariDataSource(config);
-  }
-
-  private static int placeOrders(URI orderUri, int orders) {
-    HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(5)).build();
-    AtomicInteger next = new AtomicInteger();
-    AtomicInteger placed = new AtomicInteger();
-    try (ExecutorService clients = Executors.newFixedThreadPool(CLIENTS)) {
-      List<Future<?>> running = new ArrayList<>();
-      for (int c = 0; c < CLIENTS; c++) {
-        running.add(clients.submit(() -> {
-          for (int i = next.getAndIncrement(); i < orders; i = next.getAndIncrement()) {
-            String id = "warmup-" + i;
-            String body = "{\"orderId\":\"" + id + "\",\"sku\":\"" + SKU + "\",\"quantity\":1}";
-            int status = send(http, HttpRequest.newBuilder(orderUri.resolve("/orders"))
-                .header("Content-Type", "application/json").header("Idempotency-Key", id)
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
-            if (status / 100 == 2) {
-              placed.incrementAndGet();
+    /** Warms {@code pair}: {@code orders} scratch orders (0 skips them), then its pools and inventory link. */
+    static Report run(ServicePair pair, int orders) {
+        NanoClock clock = NanoClock.system();
+        long start = clock.nanoTime();
+        int placed = 0;
+        if (orders > 0) {
+            try {
+                placed = exerciseOrderPath(orders);
+            } catch (RuntimeException e) {
+                // The pair works cold too; a failed warm-up must not stop it from starting.
+                log.warn("warm-up orders failed; the services start cold: {}", e.toString());
             }
-            if (i % 10 == 0) {
-              // The replay and the read are on the path too.
-              send(http, HttpRequest.newBuilder(orderUri.resolve("/orders"))
-                  .header("Content-Type", "application/json").header("Idempotency-Key", id)
-                  .POST(HttpRequest.BodyPublishers.ofString(body)));
-              send(http, HttpRequest.newBuilder(orderUri.resolve("/orders/" + id)).GET());
+        }
+        fill(pair.archiving().ordersDatabase());
+        fill(pair.archiving().inventoryDatabase());
+        boolean reachable = pair.order().readiness().result("inventory").status() == HealthReport.Status.UP;
+        HikariDataSource orderDb = pair.archiving().ordersDatabase();
+        HikariDataSource inventoryDb = pair.archiving().inventoryDatabase();
+        Report report = new Report(
+                placed,
+                Duration.ofNanos(clock.nanoTime() - start),
+                orderDb.getHikariPoolMXBean().getTotalConnections(),
+                orderDb.getMaximumPoolSize(),
+                inventoryDb.getHikariPoolMXBean().getTotalConnections(),
+                inventoryDb.getMaximumPoolSize(),
+                reachable);
+        log.info("warm: {}", report.summary());
+        return report;
+    }
+
+    /** Borrows every connection at once (the pool opens what it lacks), then returns them. */
+    private static void fill(HikariDataSource pool) {
+        List<Connection> held = new ArrayList<>();
+        try {
+            for (int i = 0; i < pool.getMaximumPoolSize(); i++) {
+                Connection connection = pool.getConnection();
+                held.add(connection);
+                connection.isValid(1);
             }
-          }
-        }));
-      }
-      for (Future<?> f : running) {
-        f.get();
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException e) {
-      log.warn("warm-up orders stopped early: {}", e.getCause().toString());
+        } catch (SQLException e) {
+            // Not fatal: the service works with a pool that fills lazily; the report shows it.
+            log.warn("warm-up could not open every connection of {}: {}", pool.getPoolName(), e.getMessage());
+        } finally {
+            for (Connection connection : held) {
+                try {
+                    connection.close();
+                } catch (SQLException e) {
+                    log.debug("returning a warm-up connection failed", e);
+                }
+            }
+        }
     }
-    return placed.get();
-  }
 
-  private static int send(HttpClient http, HttpRequest.Builder request) {
-    try {
-      return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted", e);
+    private static int exerciseOrderPath(int orders) {
+        String serviceToken = BearerTokenFilter.randomToken();
+        // In-memory H2: the same SQL engine, JDBC driver and pools as the real pair's file databases,
+        // without a disk write per commit, which on a busy machine made warm-up ten times slower.
+        String name = "valerix-warmup-" + serviceToken.substring(0, 8);
+        NanoClock clock = NanoClock.system();
+        LatencyMonitor monitor = LatencyMonitor.of(HealthConfig.defaults(), clock);
+        Gremlin gremlin = Gremlin.builder(1).build();
+        try (HikariDataSource inventoryDb =
+                        scratchDatabase(name + "-inventory", InventoryServer.DEFAULT_MAX_POOL_SIZE);
+                HikariDataSource orderDb = scratchDatabase(name + "-orders", 16);
+                InventoryServer inventory = InventoryServer.builder()
+                        .name("warmup-inventory")
+                        .dataSource(inventoryDb)
+                        .serviceToken(serviceToken)
+                        .stock(SKU, Integer.MAX_VALUE)
+                        .kit(ServiceKit.builder()
+                                .monitor(monitor)
+                                .clock(clock)
+                                .gremlin(gremlin)
+                                .build())
+                        .build()
+                        .start();
+                OrderServer order = OrderServer.builder()
+                        .name("warmup-order")
+                        .dataSource(orderDb)
+                        .inventory(inventory.uri())
+                        .serviceToken(serviceToken)
+                        .inventoryCallListener(MonitoredCalls.into(monitor))
+                        .kit(ServiceKit.builder().monitor(monitor).clock(clock).build())
+                        .build()
+                        .start()) {
+            return placeOrders(order.uri(), orders);
+        }
     }
-  }
 
+    /** A private in-memory database, gone when its pool closes (DB_CLOSE_DELAY=0). */
+    private static HikariDataSource scratchDatabase(String name, int poolSize) {
+        HikariConfig config = new HikariConfig();
+        config.setPoolName(name);
+        config.setJdbcUrl("jdbc:h2:mem:" + name
+                + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;LOCK_TIMEOUT=10000");
+        config.setUsername("sa");
+        config.setPassword("");
+        config.setMaximumPoolSize(poolSize);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(H2Database.CONNECTION_TIMEOUT.toMillis());
+        return new HikariDataSource(config);
+    }
+
+    private static int placeOrders(URI orderUri, int orders) {
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger placed = new AtomicInteger();
+        try (ExecutorService clients = Executors.newFixedThreadPool(CLIENTS)) {
+            List<Future<?>> running = new ArrayList<>();
+            for (int c = 0; c < CLIENTS; c++) {
+                running.add(clients.submit(() -> {
+                    for (int i = next.getAndIncrement(); i < orders; i = next.getAndIncrement()) {
+                        String id = "warmup-" + i;
+                        String body = "{\"orderId\":\"" + id + "\",\"sku\":\"" + SKU + "\",\"quantity\":1}";
+                        int status = send(
+                                http,
+                                HttpRequest.newBuilder(orderUri.resolve("/orders"))
+                                        .header("Content-Type", "application/json")
+                                        .header("Idempotency-Key", id)
+                                        .POST(HttpRequest.BodyPublishers.ofString(body)));
+                        if (status / 100 == 2) {
+                            placed.incrementAndGet();
+                        }
+                        if (i % 10 == 0) {
+                            // The replay and the read are on the path too.
+                            send(
+                                    http,
+                                    HttpRequest.newBuilder(orderUri.resolve("/orders"))
+                                            .header("Content-Type", "application/json")
+                                            .header("Idempotency-Key", id)
+                                            .POST(HttpRequest.BodyPublishers.ofString(body)));
+                            send(
+                                    http,
+                                    HttpRequest.newBuilder(orderUri.resolve("/orders/" + id))
+                                            .GET());
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : running) {
+                f.get();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException e) {
+            log.warn("warm-up orders stopped early: {}", e.getCause().toString());
+        }
+        return placed.get();
+    }
+
+    private static int send(HttpClient http, HttpRequest.Builder request) {
+        try {
+            return http.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.discarding())
+                    .statusCode();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
 }

@@ -12,38 +12,38 @@ import java.util.regex.Pattern;
  */
 public final class DurationText {
 
-  private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
+    private static final Pattern SIMPLE = Pattern.compile("(\\d+(?:\\.\\d+)?)(ms|s|m|h)");
 
-  private DurationText() {}
+    private DurationText() {}
 
-  /**
-   * Reads a duration.
-   *
-   * @throws IllegalArgumentException naming the text and the forms it takes
-   */
-  public static Duration parse(String text) {
-    String t = text.strip();
-    Matcher matcher = SIMPLE.matcher(t);
-    if (matcher.matches()) {
-      double amount = Double.parseDouble(matcher.group(1));
-      double millis = switch (matcher.group(2)) {
-        case "ms" -> amount;
-        case "s" -> amount * 1_000;
-        case "m" -> amount * 60_000;
-        default -> amount * 3_600_000;
-      };
-      return Duration.ofNanos(Math.round(millis * 1_000_000));
+    /**
+     * Reads a duration.
+     *
+     * @throws IllegalArgumentException naming the text and the forms it takes
+     */
+    public static Duration parse(String text) {
+        String t = text.strip();
+        Matcher matcher = SIMPLE.matcher(t);
+        if (matcher.matches()) {
+            double amount = Double.parseDouble(matcher.group(1));
+            double millis = switch (matcher.group(2)) {
+                case "ms" -> amount;
+                case "s" -> amount * 1_000;
+                case "m" -> amount * 60_000;
+                default -> amount * 3_600_000;
+            };
+            return Duration.ofNanos(Math.round(millis * 1_000_000));
+        }
+        try {
+            return Duration.parse(t);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("'" + text + "' is not a duration; write it like 300ms, 2s, 1.5s or 2m");
+        }
     }
-    try {
-      return Duration.parse(t);
-    } catch (RuntimeException e) {
-      throw new IllegalArgumentException("'" + text + "' is not a duration; write it like 300ms, 2s, 1.5s or 2m");
-    }
-  }
 
-  /** The short form {@link #parse} reads back: {@code 10s} for whole seconds, else {@code 1500ms}. */
-  public static String format(Duration duration) {
-    long millis = duration.toMillis();
-    return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
-  }
+    /** The short form {@link #parse} reads back: {@code 10s} for whole seconds, else {@code 1500ms}. */
+    public static String format(Duration duration) {
+        long millis = duration.toMillis();
+        return millis % 1000 == 0 ? millis / 1000 + "s" : millis + "ms";
+    }
 }

@@ -18,24 +18,31 @@ import java.util.Map;
  */
 public final class BackupServicesProcess {
 
-  private BackupServicesProcess() {}
+    private BackupServicesProcess() {}
 
-  public static void main(String[] args) throws Exception {
-    PrintStream out = ChildJvmProtocol.begin();
-    Map<String, Integer> stock = new java.util.LinkedHashMap<>();
-    for (String pair : OrderLoad.STOCK.split(",")) {
-      String[] parts = pair.split("=");
-      stock.put(parts[0], Integer.parseInt(parts[1]));
+    public static void main(String[] args) throws Exception {
+        PrintStream out = ChildJvmProtocol.begin();
+        Map<String, Integer> stock = new java.util.LinkedHashMap<>();
+        for (String pair : OrderLoad.STOCK.split(",")) {
+            String[] parts = pair.split("=");
+            stock.put(parts[0], Integer.parseInt(parts[1]));
+        }
+        // Never closed: the process is meant to die with everything open, as a crash would.
+        ServicePair.Settings settings = new ServicePair.Settings(
+                0,
+                0,
+                GremlinSpec.none(),
+                1,
+                Duration.ofSeconds(5),
+                stock,
+                args[1],
+                Path.of(args[0]),
+                HealthConfig.defaults());
+        if (args.length > 2 && args[2].equals("postgres")) {
+            settings = settings.withStorage(Storage.privatePostgres());
+        }
+        ServicePair pair = ServicePair.start(settings, server -> {});
+        out.println("READY " + pair.orderUri() + " " + pair.inventoryUri());
+        ChildJvmProtocol.liveUntilKilled();
     }
-    // Never closed: the process is meant to die with everything open, as a crash would.
-    ServicePair.Settings settings = new ServicePair.Settings(0, 0, GremlinSpec.none(), 1, Duration.ofSeconds(5), stock, args[1],
-        Path.of(args[0]), HealthConfig.defaults());
-    if (args.length > 2 && args[2].equals("postgres")) {
-      settings = settings.withStorage(Storage.privatePostgres());
-    }
-    ServicePair pair = ServicePair.start(settings, server -> {});
-    out.println("READY " + pair.orderUri() + " " + pair.inventoryUri());
-    ChildJvmProtocol.liveUntilKilled();
-  }
-
 }

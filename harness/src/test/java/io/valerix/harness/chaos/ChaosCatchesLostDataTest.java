@@ -27,65 +27,79 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class ChaosCatchesLostDataTest {
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void aDeletedConfirmedOrderIsLostAndEditedStockIsUnconserved() throws Exception {
-    Path runDir = dir.resolve("run");
-    AtomicReference<BrokenServices> ref = new AtomicReference<>();
-    AtomicReference<String> deleted = new AtomicReference<>();
-    AtomicInteger reserves = new AtomicInteger();
+    @Test
+    void aDeletedConfirmedOrderIsLostAndEditedStockIsUnconserved() throws Exception {
+        Path runDir = dir.resolve("run");
+        AtomicReference<BrokenServices> ref = new AtomicReference<>();
+        AtomicReference<String> deleted = new AtomicReference<>();
+        AtomicInteger reserves = new AtomicInteger();
 
-    // After the 10th confirmation is sent, its order row disappears.
-    AtomicInteger confirmations = new AtomicInteger();
-    Filter forgetsAConfirmedOrder = (request, next) -> {
-      Response response = next.handle(request);
-      JsonNode order = response.status() == 201 ? body(response) : null;
-      if (order != null && "CONFIRMED".equals(order.path("status").asText()) && order.path("orderId").asText().startsWith("chaos-")
-          && confirmations.incrementAndGet() == 10) {
-        execute(ref.get().orderDb, "DELETE FROM orders WHERE order_id = ?", order.path("orderId").asText());
-        deleted.set(order.path("orderId").asText());
-      }
-      return response;
-    };
-    // At the 50th reservation request, one widget vanishes from the stock table.
-    Filter losesStock = (request, next) -> {
-      if (request.method().equals("PUT") && request.path().contains("chaos-") && reserves.incrementAndGet() == 50) {
-        execute(ref.get().inventoryDb, "UPDATE inventory_stock SET available = available - 1 WHERE sku = ? AND available > 0", "widget");
-      }
-      return next.handle(request);
-    };
+        // After the 10th confirmation is sent, its order row disappears.
+        AtomicInteger confirmations = new AtomicInteger();
+        Filter forgetsAConfirmedOrder = (request, next) -> {
+            Response response = next.handle(request);
+            JsonNode order = response.status() == 201 ? body(response) : null;
+            if (order != null
+                    && "CONFIRMED".equals(order.path("status").asText())
+                    && order.path("orderId").asText().startsWith("chaos-")
+                    && confirmations.incrementAndGet() == 10) {
+                execute(
+                        ref.get().orderDb,
+                        "DELETE FROM orders WHERE order_id = ?",
+                        order.path("orderId").asText());
+                deleted.set(order.path("orderId").asText());
+            }
+            return response;
+        };
+        // At the 50th reservation request, one widget vanishes from the stock table.
+        Filter losesStock = (request, next) -> {
+            if (request.method().equals("PUT")
+                    && request.path().contains("chaos-")
+                    && reserves.incrementAndGet() == 50) {
+                execute(
+                        ref.get().inventoryDb,
+                        "UPDATE inventory_stock SET available = available - 1 WHERE sku = ? AND available > 0",
+                        "widget");
+            }
+            return next.handle(request);
+        };
 
-    try (BrokenServices services = new BrokenServices(dir, inventory -> inventory, losesStock, forgetsAConfirmedOrder)) {
-      ref.set(services);
+        try (BrokenServices services =
+                new BrokenServices(dir, inventory -> inventory, losesStock, forgetsAConfirmedOrder)) {
+            ref.set(services);
 
-      int exit = ValerixCli.execute(services.chaosArgs(runDir));
+            int exit = ValerixCli.execute(services.chaosArgs(runDir));
 
-      JsonNode summary = RunFiles.mapper().readTree(runDir.resolve(RunFiles.SUMMARY).toFile());
-      assertThat(exit).as("summary %s", summary).isEqualTo(ExitCodes.FAILED_VERDICT);
-      assertThat(deleted.get()).isNotNull();
-      assertThat(summary.path("lost").asLong()).isEqualTo(1);
-      assertThat(summary.path("unconserved").asLong()).isEqualTo(1);
-      assertThat(summary.path("duplicated").asLong()).isZero();
-      List<String> subjects = summary.path("findings").findValuesAsText("subject");
-      assertThat(subjects).contains(deleted.get(), "widget");
+            JsonNode summary =
+                    RunFiles.mapper().readTree(runDir.resolve(RunFiles.SUMMARY).toFile());
+            assertThat(exit).as("summary %s", summary).isEqualTo(ExitCodes.FAILED_VERDICT);
+            assertThat(deleted.get()).isNotNull();
+            assertThat(summary.path("lost").asLong()).isEqualTo(1);
+            assertThat(summary.path("unconserved").asLong()).isEqualTo(1);
+            assertThat(summary.path("duplicated").asLong()).isZero();
+            List<String> subjects = summary.path("findings").findValuesAsText("subject");
+            assertThat(subjects).contains(deleted.get(), "widget");
+        }
     }
-  }
 
-  /** The answer's JSON, whether the idempotency filter turned it into bytes or not. */
-  private static JsonNode body(Response response) throws java.io.IOException {
-    if (response.entity() instanceof OrderView view) {
-      return RunFiles.mapper().valueToTree(view);
+    /** The answer's JSON, whether the idempotency filter turned it into bytes or not. */
+    private static JsonNode body(Response response) throws java.io.IOException {
+        if (response.entity() instanceof OrderView view) {
+            return RunFiles.mapper().valueToTree(view);
+        }
+        return response.bytes() == null ? null : RunFiles.mapper().readTree(response.bytes());
     }
-    return response.bytes() == null ? null : RunFiles.mapper().readTree(response.bytes());
-  }
 
-  private static void execute(javax.sql.DataSource db, String sql, String value) {
-    try (Connection connection = db.getConnection(); PreparedStatement statement = connection.prepareStatement(sql)) {
-      statement.setString(1, value);
-      statement.executeUpdate();
-    } catch (java.sql.SQLException e) {
-      throw new IllegalStateException(e);
+    private static void execute(javax.sql.DataSource db, String sql, String value) {
+        try (Connection connection = db.getConnection();
+                PreparedStatement statement = connection.prepareStatement(sql)) {
+            statement.setString(1, value);
+            statement.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
-  }
 }

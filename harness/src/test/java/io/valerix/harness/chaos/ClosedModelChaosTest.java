@@ -19,26 +19,34 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class ClosedModelChaosTest {
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void usersOrderingOneAfterAnotherThroughChaosPassAgainstHealthyServices() throws Exception {
-    Path runDir = dir.resolve("run");
-    try (BrokenServices services = new BrokenServices(dir, inventory -> inventory, null, null)) {
+    @Test
+    void usersOrderingOneAfterAnotherThroughChaosPassAgainstHealthyServices() throws Exception {
+        Path runDir = dir.resolve("run");
+        try (BrokenServices services = new BrokenServices(dir, inventory -> inventory, null, null)) {
 
-      int exit = ValerixCli.execute(services.chaosArgs(runDir, "--users", "8"));
+            int exit = ValerixCli.execute(services.chaosArgs(runDir, "--users", "8"));
 
-      JsonNode summary = RunFiles.mapper().readTree(runDir.resolve(RunFiles.SUMMARY).toFile());
-      assertThat(exit).as("summary %s", summary).isZero();
-      assertThat(summary.path("verdict").asText()).isEqualTo("PASS");
-      JsonNode run = RunFiles.mapper().readTree(runDir.resolve(RunFiles.RUN).toFile());
-      assertThat(run.path("users").asInt()).isEqualTo(8);
-      assertThat(run.path("servicesStarted").asBoolean()).isFalse();
-      List<AttemptRecord> attempts = RunFiles.readLines(runDir.resolve(RunFiles.CLIENT), AttemptRecord.class);
-      assertThat(attempts).extracting(AttemptRecord::phase).contains("baseline", "chaos", "recovery");
-      // The chaos phase was switched on through PUT /admin/gremlin, and off again.
-      assertThat(run.path("phases").get(1).path("gremlinCounts").path("delay_after").asLong()).isPositive();
-      assertThat(run.path("phases").get(2).path("gremlin").asText()).isEqualTo("none");
+            JsonNode summary =
+                    RunFiles.mapper().readTree(runDir.resolve(RunFiles.SUMMARY).toFile());
+            assertThat(exit).as("summary %s", summary).isZero();
+            assertThat(summary.path("verdict").asText()).isEqualTo("PASS");
+            JsonNode run =
+                    RunFiles.mapper().readTree(runDir.resolve(RunFiles.RUN).toFile());
+            assertThat(run.path("users").asInt()).isEqualTo(8);
+            assertThat(run.path("servicesStarted").asBoolean()).isFalse();
+            List<AttemptRecord> attempts = RunFiles.readLines(runDir.resolve(RunFiles.CLIENT), AttemptRecord.class);
+            assertThat(attempts).extracting(AttemptRecord::phase).contains("baseline", "chaos", "recovery");
+            // The chaos phase was switched on through PUT /admin/gremlin, and off again.
+            assertThat(run.path("phases")
+                            .get(1)
+                            .path("gremlinCounts")
+                            .path("delay_after")
+                            .asLong())
+                    .isPositive();
+            assertThat(run.path("phases").get(2).path("gremlin").asText()).isEqualTo("none");
+        }
     }
-  }
 }

@@ -21,31 +21,58 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class PostgresChaosRunAcceptanceTest {
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void aScaledDownChaosRunOnAPrivatePostgresClusterEndsPassAndStopsTheCluster() throws Exception {
-    TestPostgres.requireBinaries();
-    TestPostgres.letTheServerReach(dir);
-    Path runDir = dir.resolve("run");
+    @Test
+    void aScaledDownChaosRunOnAPrivatePostgresClusterEndsPassAndStopsTheCluster() throws Exception {
+        TestPostgres.requireBinaries();
+        TestPostgres.letTheServerReach(dir);
+        Path runDir = dir.resolve("run");
 
-    int exit = ValerixCli.execute("chaos", "--db", "postgres",
-        "--duration", "21s", "--rate", "60", "--duplicates", "20%",
-        "--gremlin", "uniform(0ms,500ms) after", "--timeout", "200ms",
-        "--seed", "42", "--settle-timeout", "25s", "--drain-timeout", "15s", "--out", runDir.toString());
+        int exit = ValerixCli.execute(
+                "chaos",
+                "--db",
+                "postgres",
+                "--duration",
+                "21s",
+                "--rate",
+                "60",
+                "--duplicates",
+                "20%",
+                "--gremlin",
+                "uniform(0ms,500ms) after",
+                "--timeout",
+                "200ms",
+                "--seed",
+                "42",
+                "--settle-timeout",
+                "25s",
+                "--drain-timeout",
+                "15s",
+                "--out",
+                runDir.toString());
 
-    JsonNode summary = RunFiles.mapper().readTree(runDir.resolve(RunFiles.SUMMARY).toFile());
-    assertThat(summary.path("verdict").asText()).as("summary %s", summary).isEqualTo("PASS");
-    assertThat(exit).isZero();
-    assertThat(summary.path("orders").asLong()).isGreaterThanOrEqualTo(800);
-    for (String zero : List.of("lost", "duplicated", "oversold", "unconserved", "pending", "disagreements")) {
-      assertThat(summary.path(zero).asLong()).as(zero).isZero();
+        JsonNode summary =
+                RunFiles.mapper().readTree(runDir.resolve(RunFiles.SUMMARY).toFile());
+        assertThat(summary.path("verdict").asText()).as("summary %s", summary).isEqualTo("PASS");
+        assertThat(exit).isZero();
+        assertThat(summary.path("orders").asLong()).isGreaterThanOrEqualTo(800);
+        for (String zero : List.of("lost", "duplicated", "oversold", "unconserved", "pending", "disagreements")) {
+            assertThat(summary.path(zero).asLong()).as(zero).isZero();
+        }
+        assertThat(summary.path("outcomes").path("ordersRejected").asLong()).isPositive();
+
+        Path cluster = runDir.resolve("data")
+                .resolve(Storage.CLUSTER_DIRECTORY)
+                .resolve("cluster")
+                .resolve("data");
+        assertThat(cluster.resolve("PG_VERSION"))
+                .as("the data was in PostgreSQL")
+                .exists();
+        assertThat(runDir.resolve("data").resolve("orders")).as("no H2 files").doesNotExist();
+        assertThat(Files.exists(cluster.resolve("postmaster.pid")))
+                .as("the cluster was stopped at the end")
+                .isFalse();
     }
-    assertThat(summary.path("outcomes").path("ordersRejected").asLong()).isPositive();
-
-    Path cluster = runDir.resolve("data").resolve(Storage.CLUSTER_DIRECTORY).resolve("cluster").resolve("data");
-    assertThat(cluster.resolve("PG_VERSION")).as("the data was in PostgreSQL").exists();
-    assertThat(runDir.resolve("data").resolve("orders")).as("no H2 files").doesNotExist();
-    assertThat(Files.exists(cluster.resolve("postmaster.pid"))).as("the cluster was stopped at the end").isFalse();
-  }
 }

@@ -33,40 +33,56 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 @EnabledIfSystemProperty(named = "valerix.docs.screenshot", matches = ".+")
 class DashboardDocsScreenshot {
 
-  @TempDir Path dir;
-  @TempDir Path profile;
+    @TempDir
+    Path dir;
 
-  @Test
-  void takeTheReadmeScreenshot() throws Exception {
-    Path target = Path.of(System.getProperty("valerix.docs.screenshot"));
-    ChromeDriver browser = HeadlessChromium.start(profile);
-    ScheduledExecutorService load = Executors.newScheduledThreadPool(4);
-    try (RunningDashboard running = RunningDashboard.start(dir, HealthConfig.defaults(), Duration.ofSeconds(2))) {
-      load.scheduleAtFixedRate(() -> RawHttp.get(running.inventory("/inventory/widget")), 0, 250, TimeUnit.MILLISECONDS);
-      running.pair.gremlin().replaceSpec(GremlinSpec.parse("lognormal(40ms,0.6)"));
-      AtomicInteger n = new AtomicInteger();
-      load.scheduleAtFixedRate(() -> RawHttp.post(running.pair.orderUri(), "/orders", "{\"sku\":\"widget\",\"quantity\":1}", "Idempotency-Key", "docs-" + n.incrementAndGet()),
-          0, 250, TimeUnit.MILLISECONDS);
+    @TempDir
+    Path profile;
 
-      browser.get(Dashboard.url(running.pair.orderUri(), RunningDashboard.TOKEN).toString());
-      new WebDriverWait(browser, Duration.ofSeconds(10)).until(textToBe(By.id("connection"), "Live"));
-      pause(Duration.ofSeconds(45));
-      running.pair.gremlin().replaceSpec(GremlinSpec.parse(
-          "lognormal(40ms,0.6); fixed(1500ms) p=0.2 route=\"GET /inventory/*\""));
-      pause(Duration.ofSeconds(20));
+    @Test
+    void takeTheReadmeScreenshot() throws Exception {
+        Path target = Path.of(System.getProperty("valerix.docs.screenshot"));
+        ChromeDriver browser = HeadlessChromium.start(profile);
+        ScheduledExecutorService load = Executors.newScheduledThreadPool(4);
+        try (RunningDashboard running = RunningDashboard.start(dir, HealthConfig.defaults(), Duration.ofSeconds(2))) {
+            load.scheduleAtFixedRate(
+                    () -> RawHttp.get(running.inventory("/inventory/widget")), 0, 250, TimeUnit.MILLISECONDS);
+            running.pair.gremlin().replaceSpec(GremlinSpec.parse("lognormal(40ms,0.6)"));
+            AtomicInteger n = new AtomicInteger();
+            load.scheduleAtFixedRate(
+                    () -> RawHttp.post(
+                            running.pair.orderUri(),
+                            "/orders",
+                            "{\"sku\":\"widget\",\"quantity\":1}",
+                            "Idempotency-Key",
+                            "docs-" + n.incrementAndGet()),
+                    0,
+                    250,
+                    TimeUnit.MILLISECONDS);
 
-      new Select(browser.findElement(By.id("sku"))).selectByValue("gadget");
-      browser.findElement(By.id("buy")).click();
-      new WebDriverWait(browser, Duration.ofSeconds(10)).until(attributeToBe(By.id("order-panel"), "data-state", "CONFIRMED"));
-      pause(Duration.ofSeconds(2));
-      HeadlessChromium.screenshot(browser, target, 1366, 900, false);
-    } finally {
-      load.shutdownNow();
-      browser.quit();
+            browser.get(Dashboard.url(running.pair.orderUri(), RunningDashboard.TOKEN)
+                    .toString());
+            new WebDriverWait(browser, Duration.ofSeconds(10)).until(textToBe(By.id("connection"), "Live"));
+            pause(Duration.ofSeconds(45));
+            running.pair
+                    .gremlin()
+                    .replaceSpec(
+                            GremlinSpec.parse("lognormal(40ms,0.6); fixed(1500ms) p=0.2 route=\"GET /inventory/*\""));
+            pause(Duration.ofSeconds(20));
+
+            new Select(browser.findElement(By.id("sku"))).selectByValue("gadget");
+            browser.findElement(By.id("buy")).click();
+            new WebDriverWait(browser, Duration.ofSeconds(10))
+                    .until(attributeToBe(By.id("order-panel"), "data-state", "CONFIRMED"));
+            pause(Duration.ofSeconds(2));
+            HeadlessChromium.screenshot(browser, target, 1366, 900, false);
+        } finally {
+            load.shutdownNow();
+            browser.quit();
+        }
     }
-  }
 
-  private static void pause(Duration d) throws InterruptedException {
-    Thread.sleep(d.toMillis()); // letting the charts fill for the picture, not synchronizing
-  }
+    private static void pause(Duration d) throws InterruptedException {
+        Thread.sleep(d.toMillis()); // letting the charts fill for the picture, not synchronizing
+    }
 }

@@ -9,20 +9,20 @@ import java.util.Objects;
  */
 public final class ArchiveDamagedException extends BackupException {
 
-  private final String file;
+    private final String file;
 
-  public ArchiveDamagedException(String file, String message) {
-    super(message);
-    this.file = Objects.requireNonNull(file, "file");
-  }
+    public ArchiveDamagedException(String file, String message) {
+        super(message);
+        this.file = Objects.requireNonNull(file, "file");
+    }
 
-  public ArchiveDamagedException(String file, String message, Throwable cause) {
-    super(message, cause);
-    this.file = Objects.requireNonNull(file, "file");
-  }
+    public ArchiveDamagedException(String file, String message, Throwable cause) {
+        super(message, cause);
+        this.file = Objects.requireNonNull(file, "file");
+    }
 
-  /** The archive name of the damaged or missing file, or a description of the missing range. */
-  public String file() {
-    return file;
-  }
+    /** The archive name of the damaged or missing file, or a description of the missing range. */
+    public String file() {
+        return file;
+    }
 }

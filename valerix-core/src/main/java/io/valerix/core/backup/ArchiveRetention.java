@@ -22,35 +22,37 @@ import java.util.Objects;
  */
 public final class ArchiveRetention {
 
-  private ArchiveRetention() {}
+    private ArchiveRetention() {}
 
-  /** The instant from which {@code keep} keeps everything restorable, by {@code clock}. */
-  public static Instant keepFrom(Duration keep, InstantSource clock) {
-    Objects.requireNonNull(keep, "keep");
-    Objects.requireNonNull(clock, "clock");
-    if (keep.isNegative()) {
-      throw new IllegalArgumentException("keep must not be negative, but was " + keep);
+    /** The instant from which {@code keep} keeps everything restorable, by {@code clock}. */
+    public static Instant keepFrom(Duration keep, InstantSource clock) {
+        Objects.requireNonNull(keep, "keep");
+        Objects.requireNonNull(clock, "clock");
+        if (keep.isNegative()) {
+            throw new IllegalArgumentException("keep must not be negative, but was " + keep);
+        }
+        return clock.instant().minus(keep);
     }
-    return clock.instant().minus(keep);
-  }
 
-  /**
-   * Prunes the archive of {@code database} in {@code store}, which nothing else writes meanwhile.
-   *
-   * @throws BackupException if the archive has no manifest for {@code database}
-   * @throws ArchiveDamagedException if the manifest or a list file it must read is damaged
-   * @throws UncheckedIOException if the archive cannot be written
-   */
-  public static PrunedArchive prune(ArchiveStore store, String database, Instant keepFrom) {
-    Objects.requireNonNull(store, "store");
-    Objects.requireNonNull(database, "database");
-    Objects.requireNonNull(keepFrom, "keepFrom");
-    try {
-      Manifest manifest = Manifest.read(store, database).orElseThrow(() -> new BackupException(
-          "the archive in " + store.location() + " has no manifest for database '" + database + "'"));
-      return Retention.prune(store, manifest, keepFrom);
-    } catch (IOException e) {
-      throw new UncheckedIOException("pruning the archive of '" + database + "' in " + store.location() + " failed", e);
+    /**
+     * Prunes the archive of {@code database} in {@code store}, which nothing else writes meanwhile.
+     *
+     * @throws BackupException if the archive has no manifest for {@code database}
+     * @throws ArchiveDamagedException if the manifest or a list file it must read is damaged
+     * @throws UncheckedIOException if the archive cannot be written
+     */
+    public static PrunedArchive prune(ArchiveStore store, String database, Instant keepFrom) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(keepFrom, "keepFrom");
+        try {
+            Manifest manifest = Manifest.read(store, database)
+                    .orElseThrow(() -> new BackupException(
+                            "the archive in " + store.location() + " has no manifest for database '" + database + "'"));
+            return Retention.prune(store, manifest, keepFrom);
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "pruning the archive of '" + database + "' in " + store.location() + " failed", e);
+        }
     }
-  }
 }

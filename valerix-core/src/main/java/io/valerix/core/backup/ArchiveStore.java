@@ -29,49 +29,50 @@ import java.nio.file.Path;
  */
 public interface ArchiveStore {
 
-  /**
-   * An archive in {@code root} on a file system (created if missing): temporary file, fsync and
-   * atomic rename for {@link #put}, {@code O_EXCL} for {@link #createIfAbsent}.
-   */
-  static ArchiveStore directory(Path root) {
-    return new DirectoryArchiveStore(root);
-  }
+    /**
+     * An archive in {@code root} on a file system (created if missing): temporary file, fsync and
+     * atomic rename for {@link #put}, {@code O_EXCL} for {@link #createIfAbsent}.
+     */
+    static ArchiveStore directory(Path root) {
+        return new DirectoryArchiveStore(root);
+    }
 
-  /** Stores {@code content} under {@code name}, replacing what was there, atomically. */
-  void put(String name, byte[] content) throws IOException;
+    /** Stores {@code content} under {@code name}, replacing what was there, atomically. */
+    void put(String name, byte[] content) throws IOException;
 
-  /** Stores the file {@code source} under {@code name}, replacing what was there, atomically. */
-  void putFile(String name, Path source) throws IOException;
+    /** Stores the file {@code source} under {@code name}, replacing what was there, atomically. */
+    void putFile(String name, Path source) throws IOException;
 
-  /**
-   * Stores {@code content} under {@code name} only if nothing is stored there yet.
-   *
-   * @return true if this call created it; false if it existed
-   */
-  boolean createIfAbsent(String name, byte[] content) throws IOException;
+    /**
+     * Stores {@code content} under {@code name} only if nothing is stored there yet.
+     *
+     * @return true if this call created it; false if it existed
+     */
+    boolean createIfAbsent(String name, byte[] content) throws IOException;
 
-  /**
-   * Opens the content stored under {@code name}; the caller closes the stream.
-   *
-   * @throws NoSuchFileException if nothing is stored there
-   */
-  InputStream open(String name) throws IOException;
+    /**
+     * Opens the content stored under {@code name}; the caller closes the stream.
+     *
+     * @throws NoSuchFileException if nothing is stored there
+     */
+    InputStream open(String name) throws IOException;
 
-  /**
-   * Removes what is stored under {@code name}; nothing if nothing is. Only retention ({@code
-   * valerix backup prune}) deletes, and only files no manifest lists any more.
-   *
-   * @throws UnsupportedOperationException if this store cannot delete (the default, so that a store
-   *     written before retention existed still compiles; such an archive cannot be pruned)
-   */
-  default void delete(String name) throws IOException {
-    throw new UnsupportedOperationException("the archive at " + location() + " (" + getClass().getName() + ") cannot delete files,"
-        + " so it cannot be pruned; implement ArchiveStore.delete");
-  }
+    /**
+     * Removes what is stored under {@code name}; nothing if nothing is. Only retention ({@code
+     * valerix backup prune}) deletes, and only files no manifest lists any more.
+     *
+     * @throws UnsupportedOperationException if this store cannot delete (the default, so that a store
+     *     written before retention existed still compiles; such an archive cannot be pruned)
+     */
+    default void delete(String name) throws IOException {
+        throw new UnsupportedOperationException(
+                "the archive at " + location() + " (" + getClass().getName() + ") cannot delete files,"
+                        + " so it cannot be pruned; implement ArchiveStore.delete");
+    }
 
-  /** Whether something is stored under {@code name}. */
-  boolean exists(String name) throws IOException;
+    /** Whether something is stored under {@code name}. */
+    boolean exists(String name) throws IOException;
 
-  /** Where this archive is, for messages: a directory path or a bucket URI. */
-  String location();
+    /** Where this archive is, for messages: a directory path or a bucket URI. */
+    String location();
 }

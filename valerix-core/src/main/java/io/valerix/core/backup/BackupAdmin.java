@@ -37,64 +37,75 @@ import java.util.Objects;
  */
 public final class BackupAdmin {
 
-  /** A backup step failed; the detail says which and why. */
-  public static final ProblemType BACKUP_FAILED = ProblemType.of("backup-failed", "Backup failed", 500);
+    /** A backup step failed; the detail says which and why. */
+    public static final ProblemType BACKUP_FAILED = ProblemType.of("backup-failed", "Backup failed", 500);
 
-  /** The most days {@code keepDays} may say: a century, so that no day count overflows an instant. */
-  public static final int MAX_KEEP_DAYS = 36_500;
+    /** The most days {@code keepDays} may say: a century, so that no day count overflows an instant. */
+    public static final int MAX_KEEP_DAYS = 36_500;
 
-  private BackupAdmin() {}
+    private BackupAdmin() {}
 
-  /** Adds the routes for {@code archiver} to {@code server}. */
-  public static JsonServer.Builder install(JsonServer.Builder server, ContinuousArchiver archiver) {
-    Objects.requireNonNull(server, "server");
-    Objects.requireNonNull(archiver, "archiver");
-    server.route("POST", "/admin/backup/base", request -> guarded(() -> Map.of("baseBackups", archiver.takeBaseBackups())));
-    server.route("POST", "/admin/backup/seal", request -> guarded(() -> Map.of("archived", archiver.sealNow())));
-    server.route("GET", "/admin/backup/status", request -> guarded(() -> {
-      Map<String, Object> status = new LinkedHashMap<>();
-      status.put("archive", archiver.store().location());
-      status.put("databases", archiver.status());
-      return status;
-    }));
-    server.route("GET", "/admin/backup/digest", request -> guarded(() -> {
-      List<DatabaseDigest> digests = new ArrayList<>();
-      for (String database : archiver.databases()) {
-        digests.add(archiver.digest(database));
-      }
-      return Map.of("databases", digests);
-    }));
-    server.route("POST", "/admin/backup/prune", request -> {
-      Duration keep = Duration.ofDays(keepDays(request));
-      return guarded(() -> Map.of("pruned", archiver.prune(keep)));
-    });
-    return server;
-  }
-
-  private static long keepDays(Request request) {
-    String text = request.queryParam("keepDays").orElseThrow(
-        () -> ProblemType.INVALID_REQUEST.exception("keepDays is required: the days to keep restorable, for example ?keepDays=7"));
-    long days;
-    try {
-      days = Long.parseLong(text);
-    } catch (NumberFormatException e) {
-      throw ProblemType.INVALID_REQUEST.exception("keepDays must be a whole number of days, but was '" + text + "'");
+    /** Adds the routes for {@code archiver} to {@code server}. */
+    public static JsonServer.Builder install(JsonServer.Builder server, ContinuousArchiver archiver) {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(archiver, "archiver");
+        server.route(
+                "POST",
+                "/admin/backup/base",
+                request -> guarded(() -> Map.of("baseBackups", archiver.takeBaseBackups())));
+        server.route("POST", "/admin/backup/seal", request -> guarded(() -> Map.of("archived", archiver.sealNow())));
+        server.route(
+                "GET",
+                "/admin/backup/status",
+                request -> guarded(() -> {
+                    Map<String, Object> status = new LinkedHashMap<>();
+                    status.put("archive", archiver.store().location());
+                    status.put("databases", archiver.status());
+                    return status;
+                }));
+        server.route(
+                "GET",
+                "/admin/backup/digest",
+                request -> guarded(() -> {
+                    List<DatabaseDigest> digests = new ArrayList<>();
+                    for (String database : archiver.databases()) {
+                        digests.add(archiver.digest(database));
+                    }
+                    return Map.of("databases", digests);
+                }));
+        server.route("POST", "/admin/backup/prune", request -> {
+            Duration keep = Duration.ofDays(keepDays(request));
+            return guarded(() -> Map.of("pruned", archiver.prune(keep)));
+        });
+        return server;
     }
-    if (days < 0 || days > MAX_KEEP_DAYS) {
-      throw ProblemType.INVALID_REQUEST.exception("keepDays must be 0.." + MAX_KEEP_DAYS + ", but was " + days);
-    }
-    return days;
-  }
 
-  private interface Step {
-    Object run();
-  }
-
-  private static Response guarded(Step step) {
-    try {
-      return Response.json(200, step.run());
-    } catch (BackupException | UnsupportedOperationException e) {
-      throw BACKUP_FAILED.exception(e.getMessage());
+    private static long keepDays(Request request) {
+        String text = request.queryParam("keepDays")
+                .orElseThrow(() -> ProblemType.INVALID_REQUEST.exception(
+                        "keepDays is required: the days to keep restorable, for example ?keepDays=7"));
+        long days;
+        try {
+            days = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw ProblemType.INVALID_REQUEST.exception(
+                    "keepDays must be a whole number of days, but was '" + text + "'");
+        }
+        if (days < 0 || days > MAX_KEEP_DAYS) {
+            throw ProblemType.INVALID_REQUEST.exception("keepDays must be 0.." + MAX_KEEP_DAYS + ", but was " + days);
+        }
+        return days;
     }
-  }
+
+    private interface Step {
+        Object run();
+    }
+
+    private static Response guarded(Step step) {
+        try {
+            return Response.json(200, step.run());
+        } catch (BackupException | UnsupportedOperationException e) {
+            throw BACKUP_FAILED.exception(e.getMessage());
+        }
+    }
 }

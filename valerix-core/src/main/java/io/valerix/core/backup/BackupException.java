@@ -6,11 +6,11 @@ package io.valerix.core.backup;
  */
 public class BackupException extends RuntimeException {
 
-  public BackupException(String message) {
-    super(message);
-  }
+    public BackupException(String message) {
+        super(message);
+    }
 
-  public BackupException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public BackupException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

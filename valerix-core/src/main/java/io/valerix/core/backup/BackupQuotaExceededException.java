@@ -9,29 +9,29 @@ import java.util.Objects;
  */
 public final class BackupQuotaExceededException extends BackupException {
 
-  /** Who said no. */
-  public enum RefusedBy {
-    /** The guard in the archive: no call was made. */
-    GUARD,
-    /** The backup service answered 429. */
-    SERVICE
-  }
+    /** Who said no. */
+    public enum RefusedBy {
+        /** The guard in the archive: no call was made. */
+        GUARD,
+        /** The backup service answered 429. */
+        SERVICE
+    }
 
-  private final LocalDate day;
-  private final RefusedBy refusedBy;
+    private final LocalDate day;
+    private final RefusedBy refusedBy;
 
-  public BackupQuotaExceededException(LocalDate day, RefusedBy refusedBy, String message) {
-    super(message);
-    this.day = Objects.requireNonNull(day, "day");
-    this.refusedBy = Objects.requireNonNull(refusedBy, "refusedBy");
-  }
+    public BackupQuotaExceededException(LocalDate day, RefusedBy refusedBy, String message) {
+        super(message);
+        this.day = Objects.requireNonNull(day, "day");
+        this.refusedBy = Objects.requireNonNull(refusedBy, "refusedBy");
+    }
 
-  /** The UTC day whose call was spent. */
-  public LocalDate day() {
-    return day;
-  }
+    /** The UTC day whose call was spent. */
+    public LocalDate day() {
+        return day;
+    }
 
-  public RefusedBy refusedBy() {
-    return refusedBy;
-  }
+    public RefusedBy refusedBy() {
+        return refusedBy;
+    }
 }

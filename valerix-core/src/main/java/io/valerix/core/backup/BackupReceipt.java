@@ -10,13 +10,18 @@ import java.util.Objects;
  * base backups, and calls it {@code serviceId}.
  */
 public record BackupReceipt(
-    LocalDate day, String serviceId, String bundleSha256, long bundleBytes, List<BaseBackupInfo> baseBackups, Instant completedAt) {
+        LocalDate day,
+        String serviceId,
+        String bundleSha256,
+        long bundleBytes,
+        List<BaseBackupInfo> baseBackups,
+        Instant completedAt) {
 
-  public BackupReceipt {
-    Objects.requireNonNull(day, "day");
-    Objects.requireNonNull(serviceId, "serviceId");
-    Objects.requireNonNull(bundleSha256, "bundleSha256");
-    Objects.requireNonNull(completedAt, "completedAt");
-    baseBackups = List.copyOf(baseBackups);
-  }
+    public BackupReceipt {
+        Objects.requireNonNull(day, "day");
+        Objects.requireNonNull(serviceId, "serviceId");
+        Objects.requireNonNull(bundleSha256, "bundleSha256");
+        Objects.requireNonNull(completedAt, "completedAt");
+        baseBackups = List.copyOf(baseBackups);
+    }
 }

@@ -19,33 +19,33 @@ import java.util.Objects;
  */
 public interface BackupService {
 
-  /** The day's bundle: a zip file of base backups and manifests, its UTC day, SHA-256 and size. */
-  record Bundle(Path file, LocalDate day, String sha256, long bytes) {
-    public Bundle {
-      Objects.requireNonNull(file, "file");
-      Objects.requireNonNull(day, "day");
-      Objects.requireNonNull(sha256, "sha256");
+    /** The day's bundle: a zip file of base backups and manifests, its UTC day, SHA-256 and size. */
+    record Bundle(Path file, LocalDate day, String sha256, long bytes) {
+        public Bundle {
+            Objects.requireNonNull(file, "file");
+            Objects.requireNonNull(day, "day");
+            Objects.requireNonNull(sha256, "sha256");
+        }
     }
-  }
 
-  /**
-   * Uploads the bundle: the one call.
-   *
-   * @return the service's identifier for what it stored
-   * @throws BackupQuotaExceededException if the service says the day's call is spent
-   * @throws BackupException if it refuses the bundle for another reason
-   * @throws IOException if the call failed in transport (whether the service counted it is unknown)
-   */
-  String upload(Bundle bundle) throws IOException;
+    /**
+     * Uploads the bundle: the one call.
+     *
+     * @return the service's identifier for what it stored
+     * @throws BackupQuotaExceededException if the service says the day's call is spent
+     * @throws BackupException if it refuses the bundle for another reason
+     * @throws IOException if the call failed in transport (whether the service counted it is unknown)
+     */
+    String upload(Bundle bundle) throws IOException;
 
-  /** Where the service is, for messages. */
-  String location();
+    /** Where the service is, for messages. */
+    String location();
 
-  /**
-   * The service at {@code endpoint} over HTTP: one {@code POST} per upload with headers {@code
-   * Valerix-Backup-Day} and {@code Valerix-Backup-Sha256}, given at most {@code timeout}.
-   */
-  static BackupService http(URI endpoint, Duration timeout) {
-    return new HttpBackupService(endpoint, timeout);
-  }
+    /**
+     * The service at {@code endpoint} over HTTP: one {@code POST} per upload with headers {@code
+     * Valerix-Backup-Day} and {@code Valerix-Backup-Sha256}, given at most {@code timeout}.
+     */
+    static BackupService http(URI endpoint, Duration timeout) {
+        return new HttpBackupService(endpoint, timeout);
+    }
 }

@@ -18,46 +18,46 @@ import java.util.List;
  */
 public interface BaseBackupTaker {
 
-  /** The databases it backs up, in a stable order. */
-  List<String> databases();
+    /** The databases it backs up, in a stable order. */
+    List<String> databases();
 
-  /**
-   * Whether the archive already lists a base backup of {@code database}, so a restore has a place
-   * to start.
-   *
-   * @throws BackupException if the database is unknown here, or the archive cannot be read
-   */
-  boolean hasBaseBackup(String database);
+    /**
+     * Whether the archive already lists a base backup of {@code database}, so a restore has a place
+     * to start.
+     *
+     * @throws BackupException if the database is unknown here, or the archive cannot be read
+     */
+    boolean hasBaseBackup(String database);
 
-  /**
-   * Takes an online, consistent base backup of {@code database} into the archive and lists it.
-   *
-   * @throws BackupException if the database is unknown here, or the backup or the archive fails
-   */
-  BaseBackupInfo takeBaseBackup(String database);
+    /**
+     * Takes an online, consistent base backup of {@code database} into the archive and lists it.
+     *
+     * @throws BackupException if the database is unknown here, or the backup or the archive fails
+     */
+    BaseBackupInfo takeBaseBackup(String database);
 
-  /** {@link #takeBaseBackup} of every database, in {@link #databases()} order. */
-  default List<BaseBackupInfo> takeBaseBackups() {
-    List<BaseBackupInfo> taken = new ArrayList<>();
-    for (String database : databases()) {
-      taken.add(takeBaseBackup(database));
+    /** {@link #takeBaseBackup} of every database, in {@link #databases()} order. */
+    default List<BaseBackupInfo> takeBaseBackups() {
+        List<BaseBackupInfo> taken = new ArrayList<>();
+        for (String database : databases()) {
+            taken.add(takeBaseBackup(database));
+        }
+        return taken;
     }
-    return taken;
-  }
 
-  /**
-   * Takes a base backup of every database whose archive lists none yet; the others are left
-   * alone, so a restart costs nothing when the archive already reaches back.
-   *
-   * @return what was taken, possibly nothing
-   */
-  default List<BaseBackupInfo> takeMissingBaseBackups() {
-    List<BaseBackupInfo> taken = new ArrayList<>();
-    for (String database : databases()) {
-      if (!hasBaseBackup(database)) {
-        taken.add(takeBaseBackup(database));
-      }
+    /**
+     * Takes a base backup of every database whose archive lists none yet; the others are left
+     * alone, so a restart costs nothing when the archive already reaches back.
+     *
+     * @return what was taken, possibly nothing
+     */
+    default List<BaseBackupInfo> takeMissingBaseBackups() {
+        List<BaseBackupInfo> taken = new ArrayList<>();
+        for (String database : databases()) {
+            if (!hasBaseBackup(database)) {
+                taken.add(takeBaseBackup(database));
+            }
+        }
+        return taken;
     }
-    return taken;
-  }
 }

@@ -11,15 +11,15 @@ import java.util.Objects;
  */
 public final class NoBaseBackupException extends BackupException {
 
-  private final String database;
+    private final String database;
 
-  public NoBaseBackupException(String database, String message) {
-    super(message);
-    this.database = Objects.requireNonNull(database, "database");
-  }
+    public NoBaseBackupException(String database, String message) {
+        super(message);
+        this.database = Objects.requireNonNull(database, "database");
+    }
 
-  /** The database that has no base backup old enough. */
-  public String database() {
-    return database;
-  }
+    /** The database that has no base backup old enough. */
+    public String database() {
+        return database;
+    }
 }

@@ -16,13 +16,17 @@ import java.util.Objects;
  * @param removedBytes their size as the manifest lists it (list files not counted)
  */
 public record PrunedArchive(
-    String database, Instant keepFrom, BaseBackupInfo oldestKept, List<BaseBackupInfo> removedBaseBackups,
-    List<String> removedFiles, long removedBytes) {
+        String database,
+        Instant keepFrom,
+        BaseBackupInfo oldestKept,
+        List<BaseBackupInfo> removedBaseBackups,
+        List<String> removedFiles,
+        long removedBytes) {
 
-  public PrunedArchive {
-    Objects.requireNonNull(database, "database");
-    Objects.requireNonNull(keepFrom, "keepFrom");
-    removedBaseBackups = List.copyOf(removedBaseBackups);
-    removedFiles = List.copyOf(removedFiles);
-  }
+    public PrunedArchive {
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(keepFrom, "keepFrom");
+        removedBaseBackups = List.copyOf(removedBaseBackups);
+        removedFiles = List.copyOf(removedFiles);
+    }
 }

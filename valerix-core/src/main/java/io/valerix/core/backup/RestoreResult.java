@@ -11,24 +11,24 @@ import java.util.Objects;
  */
 public record RestoreResult(Path directory, RestorePoint point, List<DatabaseRestore> databases) {
 
-  public RestoreResult {
-    Objects.requireNonNull(directory, "directory");
-    Objects.requireNonNull(point, "point");
-    databases = List.copyOf(databases);
-  }
+    public RestoreResult {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(point, "point");
+        databases = List.copyOf(databases);
+    }
 
-  /**
-   * One database: restored into {@code directory}, from {@code baseBackup}, with {@code
-   * changesApplied} journal rows on top, up to row {@code restoredSeq} stamped {@code restoredAt}.
-   * {@code archiveEndsAt} is the last row the archive held, so a restore to a time after it
-   * shows how far the archive actually reached.
-   */
-  public record DatabaseRestore(
-      String database,
-      Path directory,
-      BaseBackupInfo baseBackup,
-      long changesApplied,
-      long restoredSeq,
-      Instant restoredAt,
-      long archiveEndsAt) {}
+    /**
+     * One database: restored into {@code directory}, from {@code baseBackup}, with {@code
+     * changesApplied} journal rows on top, up to row {@code restoredSeq} stamped {@code restoredAt}.
+     * {@code archiveEndsAt} is the last row the archive held, so a restore to a time after it
+     * shows how far the archive actually reached.
+     */
+    public record DatabaseRestore(
+            String database,
+            Path directory,
+            BaseBackupInfo baseBackup,
+            long changesApplied,
+            long restoredSeq,
+            Instant restoredAt,
+            long archiveEndsAt) {}
 }

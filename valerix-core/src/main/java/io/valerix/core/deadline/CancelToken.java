@@ -8,12 +8,12 @@ package io.valerix.core.deadline;
  */
 public interface CancelToken {
 
-  /**
-   * Runs {@code action} when the deadline passes before the call finishes, at most once. If the
-   * deadline has already passed, runs it at once on the calling thread.
-   */
-  void onCancel(Runnable action);
+    /**
+     * Runs {@code action} when the deadline passes before the call finishes, at most once. If the
+     * deadline has already passed, runs it at once on the calling thread.
+     */
+    void onCancel(Runnable action);
 
-  /** True once the deadline has passed and cancellation began. */
-  boolean isCancelled();
+    /** True once the deadline has passed and cancellation began. */
+    boolean isCancelled();
 }

@@ -8,10 +8,10 @@ package io.valerix.core.deadline;
 @FunctionalInterface
 public interface LimitedCall<T> {
 
-  /**
-   * Does the work on the caller's thread.
-   *
-   * @param cancel where to register how this call is stopped when its deadline passes
-   */
-  T call(CancelToken cancel) throws Exception;
+    /**
+     * Does the work on the caller's thread.
+     *
+     * @param cancel where to register how this call is stopped when its deadline passes
+     */
+    T call(CancelToken cancel) throws Exception;
 }

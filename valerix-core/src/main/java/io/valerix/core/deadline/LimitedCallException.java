@@ -3,9 +3,9 @@ package io.valerix.core.deadline;
 /** Carries a checked exception thrown by a {@link LimitedCall} that finished before its deadline. */
 public class LimitedCallException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public LimitedCallException(Throwable cause) {
-    super(cause.toString(), cause);
-  }
+    public LimitedCallException(Throwable cause) {
+        super(cause.toString(), cause);
+    }
 }

@@ -10,6 +10,6 @@ package io.valerix.core.gremlin;
 @FunctionalInterface
 public interface DecisionListener {
 
-  /** Receives one decision. */
-  void onDecision(GremlinDecision decision);
+    /** Receives one decision. */
+    void onDecision(GremlinDecision decision);
 }

@@ -32,136 +32,135 @@ import org.slf4j.LoggerFactory;
  */
 public final class DecisionLog implements DecisionListener, Flushable, Closeable {
 
-  private static final Logger log = LoggerFactory.getLogger(DecisionLog.class);
+    private static final Logger log = LoggerFactory.getLogger(DecisionLog.class);
 
-  private final Writer out;
-  private IOException failure; // guarded by this
-  private long lost; // guarded by this
+    private final Writer out;
+    private IOException failure; // guarded by this
+    private long lost; // guarded by this
 
-  private DecisionLog(Writer out) {
-    this.out = out;
-  }
-
-  /** A log that writes each decision to {@code out} as one line; it owns {@code out} now. */
-  public static DecisionLog writingTo(Writer out) {
-    return new DecisionLog(Objects.requireNonNull(out, "out"));
-  }
-
-  /**
-   * Reads a saved log, skipping blank lines.
-   *
-   * @return the decisions sorted by request number
-   * @throws IllegalArgumentException naming the line number if a line is not a valid decision,
-   *     or two lines have the same request number
-   * @throws IOException if reading fails
-   */
-  public static List<GremlinDecision> read(Reader in) throws IOException {
-    BufferedReader lines = in instanceof BufferedReader b ? b : new BufferedReader(in);
-    List<GremlinDecision> decisions = new ArrayList<>();
-    Map<Long, Integer> lineOfRequest = new HashMap<>();
-    int number = 0;
-    for (String line = lines.readLine(); line != null; line = lines.readLine()) {
-      number++;
-      if (line.isBlank()) {
-        continue;
-      }
-      GremlinDecision decision;
-      try {
-        decision = fromJsonLine(line);
-      } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException(
-            "bad decision log line " + number + ": " + e.getMessage(), e);
-      }
-      Integer earlier = lineOfRequest.putIfAbsent(decision.request(), number);
-      if (earlier != null) {
-        throw new IllegalArgumentException(
-            "decision log has request " + decision.request() + " twice, on lines " + earlier
-                + " and " + number);
-      }
-      decisions.add(decision);
+    private DecisionLog(Writer out) {
+        this.out = out;
     }
-    decisions.sort(Comparator.comparingLong(GremlinDecision::request));
-    return List.copyOf(decisions);
-  }
 
-  /** One decision as one line of JSON, without the line break. */
-  public static String toJsonLine(GremlinDecision decision) {
-    return DecisionJson.write(Objects.requireNonNull(decision, "decision"));
-  }
-
-  /**
-   * Parses one line written by {@link #toJsonLine}.
-   *
-   * @throws GremlinSpecException naming the problem and its JSON path
-   */
-  public static GremlinDecision fromJsonLine(String line) {
-    return DecisionJson.read(Objects.requireNonNull(line, "line"));
-  }
-
-  @Override
-  public void onDecision(GremlinDecision decision) {
-    String line = toJsonLine(decision);
-    synchronized (this) {
-      if (failure != null) {
-        lost++;
-        return;
-      }
-      try {
-        out.write(line);
-        out.write('\n');
-      } catch (IOException e) {
-        failure = e;
-        lost++;
-        log.error("gremlin decision log failed at request {}; later decisions are not saved",
-            decision.request(), e);
-      }
+    /** A log that writes each decision to {@code out} as one line; it owns {@code out} now. */
+    public static DecisionLog writingTo(Writer out) {
+        return new DecisionLog(Objects.requireNonNull(out, "out"));
     }
-  }
 
-  /**
-   * Flushes the writer.
-   *
-   * @throws IOException if flushing fails, or an earlier write failed
-   */
-  @Override
-  public synchronized void flush() throws IOException {
-    throwIfFailed();
-    out.flush();
-  }
+    /**
+     * Reads a saved log, skipping blank lines.
+     *
+     * @return the decisions sorted by request number
+     * @throws IllegalArgumentException naming the line number if a line is not a valid decision,
+     *     or two lines have the same request number
+     * @throws IOException if reading fails
+     */
+    public static List<GremlinDecision> read(Reader in) throws IOException {
+        BufferedReader lines = in instanceof BufferedReader b ? b : new BufferedReader(in);
+        List<GremlinDecision> decisions = new ArrayList<>();
+        Map<Long, Integer> lineOfRequest = new HashMap<>();
+        int number = 0;
+        for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+            number++;
+            if (line.isBlank()) {
+                continue;
+            }
+            GremlinDecision decision;
+            try {
+                decision = fromJsonLine(line);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("bad decision log line " + number + ": " + e.getMessage(), e);
+            }
+            Integer earlier = lineOfRequest.putIfAbsent(decision.request(), number);
+            if (earlier != null) {
+                throw new IllegalArgumentException("decision log has request " + decision.request()
+                        + " twice, on lines " + earlier + " and " + number);
+            }
+            decisions.add(decision);
+        }
+        decisions.sort(Comparator.comparingLong(GremlinDecision::request));
+        return List.copyOf(decisions);
+    }
 
-  /**
-   * Flushes and closes the writer.
-   *
-   * @throws IOException if that fails, or an earlier write failed
-   */
-  @Override
-  public synchronized void close() throws IOException {
-    IOException closing = null;
-    try {
-      out.close();
-    } catch (IOException e) {
-      closing = e;
+    /** One decision as one line of JSON, without the line break. */
+    public static String toJsonLine(GremlinDecision decision) {
+        return DecisionJson.write(Objects.requireNonNull(decision, "decision"));
     }
-    if (failure != null) {
-      IOException incomplete = incomplete();
-      if (closing != null) {
-        incomplete.addSuppressed(closing);
-      }
-      throw incomplete;
-    }
-    if (closing != null) {
-      throw closing;
-    }
-  }
 
-  private void throwIfFailed() throws IOException {
-    if (failure != null) {
-      throw incomplete();
+    /**
+     * Parses one line written by {@link #toJsonLine}.
+     *
+     * @throws GremlinSpecException naming the problem and its JSON path
+     */
+    public static GremlinDecision fromJsonLine(String line) {
+        return DecisionJson.read(Objects.requireNonNull(line, "line"));
     }
-  }
 
-  private IOException incomplete() {
-    return new IOException(
-        "gremlin decision log is incomplete: " + lost + " decision(s) not written", failure);
-  }
+    @Override
+    public void onDecision(GremlinDecision decision) {
+        String line = toJsonLine(decision);
+        synchronized (this) {
+            if (failure != null) {
+                lost++;
+                return;
+            }
+            try {
+                out.write(line);
+                out.write('\n');
+            } catch (IOException e) {
+                failure = e;
+                lost++;
+                log.error(
+                        "gremlin decision log failed at request {}; later decisions are not saved",
+                        decision.request(),
+                        e);
+            }
+        }
+    }
+
+    /**
+     * Flushes the writer.
+     *
+     * @throws IOException if flushing fails, or an earlier write failed
+     */
+    @Override
+    public synchronized void flush() throws IOException {
+        throwIfFailed();
+        out.flush();
+    }
+
+    /**
+     * Flushes and closes the writer.
+     *
+     * @throws IOException if that fails, or an earlier write failed
+     */
+    @Override
+    public synchronized void close() throws IOException {
+        IOException closing = null;
+        try {
+            out.close();
+        } catch (IOException e) {
+            closing = e;
+        }
+        if (failure != null) {
+            IOException incomplete = incomplete();
+            if (closing != null) {
+                incomplete.addSuppressed(closing);
+            }
+            throw incomplete;
+        }
+        if (closing != null) {
+            throw closing;
+        }
+    }
+
+    private void throwIfFailed() throws IOException {
+        if (failure != null) {
+            throw incomplete();
+        }
+    }
+
+    private IOException incomplete() {
+        return new IOException("gremlin decision log is incomplete: " + lost + " decision(s) not written", failure);
+    }
 }

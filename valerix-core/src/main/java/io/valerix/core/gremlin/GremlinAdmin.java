@@ -26,57 +26,60 @@ import java.util.Objects;
  */
 public final class GremlinAdmin {
 
-  /** A gremlin spec that does not parse. */
-  public static final ProblemType INVALID_SPEC = ProblemType.of("invalid-gremlin-spec", "Invalid gremlin spec", 400);
+    /** A gremlin spec that does not parse. */
+    public static final ProblemType INVALID_SPEC = ProblemType.of("invalid-gremlin-spec", "Invalid gremlin spec", 400);
 
-  private static final ObjectMapper MAPPER = Json.newMapper();
+    private static final ObjectMapper MAPPER = Json.newMapper();
 
-  private GremlinAdmin() {}
+    private GremlinAdmin() {}
 
-  /**
-   * Adds {@code GET} and {@code PUT /admin/gremlin} for {@code gremlin} to {@code server}, each
-   * answering only requests that carry {@code adminToken} as a bearer token.
-   *
-   * @throws IllegalArgumentException if {@code adminToken} is not a valid token ({@link
-   *     BearerTokenFilter#validToken})
-   */
-  public static JsonServer.Builder install(JsonServer.Builder server, Gremlin gremlin, String adminToken) {
-    Objects.requireNonNull(server, "server");
-    Objects.requireNonNull(gremlin, "gremlin");
-    BearerTokenFilter guard = BearerTokenFilter.admin(adminToken);
-    server.route("GET", "/admin/gremlin", request -> guard.filter(request, r -> Response.json(200, view(gremlin))));
-    server.route("PUT", "/admin/gremlin", request -> guard.filter(request, r -> {
-      GremlinSpec spec = parse(r);
-      gremlin.replaceSpec(spec);
-      return Response.json(200, view(gremlin));
-    }));
-    return server;
-  }
-
-  private static GremlinSpec parse(Request request) {
-    String contentType = request.header("Content-Type").orElse("");
-    String body = new String(request.body(), StandardCharsets.UTF_8);
-    try {
-      if (contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/plain")) {
-        return GremlinSpec.parse(body.strip());
-      }
-      JsonNode json = request.bodyAs(JsonNode.class);
-      if (json.has("spec") && json.get("spec").isTextual()) {
-        return GremlinSpec.parse(json.get("spec").asText());
-      }
-      return GremlinSpec.fromJson(body);
-    } catch (GremlinSpecException e) {
-      throw INVALID_SPEC.exception(e.getMessage());
+    /**
+     * Adds {@code GET} and {@code PUT /admin/gremlin} for {@code gremlin} to {@code server}, each
+     * answering only requests that carry {@code adminToken} as a bearer token.
+     *
+     * @throws IllegalArgumentException if {@code adminToken} is not a valid token ({@link
+     *     BearerTokenFilter#validToken})
+     */
+    public static JsonServer.Builder install(JsonServer.Builder server, Gremlin gremlin, String adminToken) {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(gremlin, "gremlin");
+        BearerTokenFilter guard = BearerTokenFilter.admin(adminToken);
+        server.route("GET", "/admin/gremlin", request -> guard.filter(request, r -> Response.json(200, view(gremlin))));
+        server.route(
+                "PUT",
+                "/admin/gremlin",
+                request -> guard.filter(request, r -> {
+                    GremlinSpec spec = parse(r);
+                    gremlin.replaceSpec(spec);
+                    return Response.json(200, view(gremlin));
+                }));
+        return server;
     }
-  }
 
-  static Map<String, Object> view(Gremlin gremlin) throws java.io.IOException {
-    Map<String, Object> view = new LinkedHashMap<>();
-    view.put("seed", gremlin.seed());
-    view.put("spec", gremlin.spec().toText());
-    view.put("rules", MAPPER.readTree(gremlin.spec().toJson()).get("rules"));
-    view.put("replaying", gremlin.isReplaying());
-    view.put("counts", gremlin.counts().asMap());
-    return view;
-  }
+    private static GremlinSpec parse(Request request) {
+        String contentType = request.header("Content-Type").orElse("");
+        String body = new String(request.body(), StandardCharsets.UTF_8);
+        try {
+            if (contentType.toLowerCase(java.util.Locale.ROOT).startsWith("text/plain")) {
+                return GremlinSpec.parse(body.strip());
+            }
+            JsonNode json = request.bodyAs(JsonNode.class);
+            if (json.has("spec") && json.get("spec").isTextual()) {
+                return GremlinSpec.parse(json.get("spec").asText());
+            }
+            return GremlinSpec.fromJson(body);
+        } catch (GremlinSpecException e) {
+            throw INVALID_SPEC.exception(e.getMessage());
+        }
+    }
+
+    static Map<String, Object> view(Gremlin gremlin) throws java.io.IOException {
+        Map<String, Object> view = new LinkedHashMap<>();
+        view.put("seed", gremlin.seed());
+        view.put("spec", gremlin.spec().toText());
+        view.put("rules", MAPPER.readTree(gremlin.spec().toJson()).get("rules"));
+        view.put("replaying", gremlin.isReplaying());
+        view.put("counts", gremlin.counts().asMap());
+        return view;
+    }
 }

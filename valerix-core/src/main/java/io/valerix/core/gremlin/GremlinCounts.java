@@ -18,28 +18,28 @@ import java.util.Map;
  * @param slowBodies slowed response bodies injected
  */
 public record GremlinCounts(
-    long decisions,
-    long delayedBefore,
-    long delayedAfter,
-    long errors,
-    long resets,
-    long noResponses,
-    long slowBodies) {
+        long decisions,
+        long delayedBefore,
+        long delayedAfter,
+        long errors,
+        long resets,
+        long noResponses,
+        long slowBodies) {
 
-  /**
-   * The counts by stable snake_case name, in a fixed order, e.g. for a Prometheus counter with a
-   * {@code kind} label: {@code decisions, delay_before, delay_after, error, reset, noresponse,
-   * slowbody}.
-   */
-  public Map<String, Long> asMap() {
-    Map<String, Long> map = new LinkedHashMap<>();
-    map.put("decisions", decisions);
-    map.put("delay_before", delayedBefore);
-    map.put("delay_after", delayedAfter);
-    map.put("error", errors);
-    map.put("reset", resets);
-    map.put("noresponse", noResponses);
-    map.put("slowbody", slowBodies);
-    return map;
-  }
+    /**
+     * The counts by stable snake_case name, in a fixed order, e.g. for a Prometheus counter with a
+     * {@code kind} label: {@code decisions, delay_before, delay_after, error, reset, noresponse,
+     * slowbody}.
+     */
+    public Map<String, Long> asMap() {
+        Map<String, Long> map = new LinkedHashMap<>();
+        map.put("decisions", decisions);
+        map.put("delay_before", delayedBefore);
+        map.put("delay_after", delayedAfter);
+        map.put("error", errors);
+        map.put("reset", resets);
+        map.put("noresponse", noResponses);
+        map.put("slowbody", slowBodies);
+        return map;
+    }
 }

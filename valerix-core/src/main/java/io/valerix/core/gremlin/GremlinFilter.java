@@ -26,75 +26,78 @@ import java.util.function.Predicate;
  */
 public final class GremlinFilter implements Filter {
 
-  /** The problem type of an injected error status. */
-  public static final String INJECTED_TYPE = "gremlin-injected";
+    /** The problem type of an injected error status. */
+    public static final String INJECTED_TYPE = "gremlin-injected";
 
-  private final Gremlin gremlin;
-  private final Predicate<String> exempt;
+    private final Gremlin gremlin;
+    private final Predicate<String> exempt;
 
-  private GremlinFilter(Gremlin gremlin, Predicate<String> exempt) {
-    this.gremlin = Objects.requireNonNull(gremlin, "gremlin");
-    this.exempt = Objects.requireNonNull(exempt, "exempt");
-  }
-
-  /** A filter applying {@code gremlin} to every route but the operator routes. */
-  public static GremlinFilter of(Gremlin gremlin) {
-    return new GremlinFilter(gremlin, OperatorPaths::matches);
-  }
-
-  /**
-   * A filter applying {@code gremlin} to every request whose decoded path {@code exempt} does not
-   * select; for a proxy, whose upstream's {@code /health} is as fair a target as any other path.
-   */
-  public static GremlinFilter exempting(Gremlin gremlin, Predicate<String> exempt) {
-    return new GremlinFilter(gremlin, exempt);
-  }
-
-  /** The gremlin this filter applies. */
-  public Gremlin gremlin() {
-    return gremlin;
-  }
-
-  @Override
-  public Response filter(Request request, Handler next) throws Exception {
-    if (exempt.test(request.path())) {
-      return next.handle(request);
+    private GremlinFilter(Gremlin gremlin, Predicate<String> exempt) {
+        this.gremlin = Objects.requireNonNull(gremlin, "gremlin");
+        this.exempt = Objects.requireNonNull(exempt, "exempt");
     }
-    GremlinDecision decision = gremlin.decide(request.method(), request.path());
-    if (decision.injectsNothing()) {
-      return next.handle(request);
-    }
-    sleep(decision.delay(InjectionPhase.BEFORE));
-    Optional<Fault> before = decision.fault(InjectionPhase.BEFORE);
-    if (before.isPresent()) {
-      return inject(before.get(), request, null);
-    }
-    Response response = next.handle(request);
-    sleep(decision.delay(InjectionPhase.AFTER));
-    Optional<Fault> after = decision.fault(InjectionPhase.AFTER);
-    return after.isPresent() ? inject(after.get(), request, response) : response;
-  }
 
-  private static Response inject(Fault fault, Request request, Response response) throws InterruptedException {
-    return switch (fault) {
-      case Fault.ErrorResponse error -> Response.problem(
-          Problem.of(ProblemType.of(INJECTED_TYPE, "Injected by the gremlin", error.status()), "the gremlin injected this error"));
-      case Fault.ConnectionReset reset -> Response.dropConnection();
-      case Fault.NoResponse hold -> {
-        // Held until the caller has given up (its deadline), at most the bound, then dropped.
-        Duration remaining = request.deadline().remaining();
-        sleep(remaining.compareTo(hold.bound()) < 0 ? remaining.plusMillis(50) : hold.bound());
-        yield Response.dropConnection();
-      }
-      case Fault.SlowBody slow -> response == null || response.dropsConnection()
-          ? response
-          : response.wrapBody(out -> new PacedOutputStream(out, slow.duration()));
-    };
-  }
-
-  private static void sleep(Duration duration) throws InterruptedException {
-    if (!duration.isZero()) {
-      Thread.sleep(duration);
+    /** A filter applying {@code gremlin} to every route but the operator routes. */
+    public static GremlinFilter of(Gremlin gremlin) {
+        return new GremlinFilter(gremlin, OperatorPaths::matches);
     }
-  }
+
+    /**
+     * A filter applying {@code gremlin} to every request whose decoded path {@code exempt} does not
+     * select; for a proxy, whose upstream's {@code /health} is as fair a target as any other path.
+     */
+    public static GremlinFilter exempting(Gremlin gremlin, Predicate<String> exempt) {
+        return new GremlinFilter(gremlin, exempt);
+    }
+
+    /** The gremlin this filter applies. */
+    public Gremlin gremlin() {
+        return gremlin;
+    }
+
+    @Override
+    public Response filter(Request request, Handler next) throws Exception {
+        if (exempt.test(request.path())) {
+            return next.handle(request);
+        }
+        GremlinDecision decision = gremlin.decide(request.method(), request.path());
+        if (decision.injectsNothing()) {
+            return next.handle(request);
+        }
+        sleep(decision.delay(InjectionPhase.BEFORE));
+        Optional<Fault> before = decision.fault(InjectionPhase.BEFORE);
+        if (before.isPresent()) {
+            return inject(before.get(), request, null);
+        }
+        Response response = next.handle(request);
+        sleep(decision.delay(InjectionPhase.AFTER));
+        Optional<Fault> after = decision.fault(InjectionPhase.AFTER);
+        return after.isPresent() ? inject(after.get(), request, response) : response;
+    }
+
+    private static Response inject(Fault fault, Request request, Response response) throws InterruptedException {
+        return switch (fault) {
+            case Fault.ErrorResponse error ->
+                Response.problem(Problem.of(
+                        ProblemType.of(INJECTED_TYPE, "Injected by the gremlin", error.status()),
+                        "the gremlin injected this error"));
+            case Fault.ConnectionReset reset -> Response.dropConnection();
+            case Fault.NoResponse hold -> {
+                // Held until the caller has given up (its deadline), at most the bound, then dropped.
+                Duration remaining = request.deadline().remaining();
+                sleep(remaining.compareTo(hold.bound()) < 0 ? remaining.plusMillis(50) : hold.bound());
+                yield Response.dropConnection();
+            }
+            case Fault.SlowBody slow ->
+                response == null || response.dropsConnection()
+                        ? response
+                        : response.wrapBody(out -> new PacedOutputStream(out, slow.duration()));
+        };
+    }
+
+    private static void sleep(Duration duration) throws InterruptedException {
+        if (!duration.isZero()) {
+            Thread.sleep(duration);
+        }
+    }
 }

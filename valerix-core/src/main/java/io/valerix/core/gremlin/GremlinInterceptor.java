@@ -46,134 +46,145 @@ import okio.Source;
  */
 public final class GremlinInterceptor implements Interceptor {
 
-  private static final MediaType PROBLEM = MediaType.get("application/problem+json");
-  private static final long POLL_MILLIS = 50;
+    private static final MediaType PROBLEM = MediaType.get("application/problem+json");
+    private static final long POLL_MILLIS = 50;
 
-  private final Gremlin gremlin;
+    private final Gremlin gremlin;
 
-  private GremlinInterceptor(Gremlin gremlin) {
-    this.gremlin = Objects.requireNonNull(gremlin, "gremlin");
-  }
-
-  /** An interceptor applying {@code gremlin} to every call. */
-  public static GremlinInterceptor of(Gremlin gremlin) {
-    return new GremlinInterceptor(gremlin);
-  }
-
-  /** The gremlin this interceptor applies. */
-  public Gremlin gremlin() {
-    return gremlin;
-  }
-
-  @Override
-  public Response intercept(Chain chain) throws IOException {
-    Request request = chain.request();
-    GremlinDecision decision = gremlin.decide(request.method(), request.url().encodedPath());
-    if (decision.injectsNothing()) {
-      return chain.proceed(request);
+    private GremlinInterceptor(Gremlin gremlin) {
+        this.gremlin = Objects.requireNonNull(gremlin, "gremlin");
     }
-    sleep(chain, decision.delay(InjectionPhase.BEFORE));
-    Optional<Fault> before = decision.fault(InjectionPhase.BEFORE);
-    if (before.isPresent()) {
-      return inject(chain, before.get(), null);
+
+    /** An interceptor applying {@code gremlin} to every call. */
+    public static GremlinInterceptor of(Gremlin gremlin) {
+        return new GremlinInterceptor(gremlin);
     }
-    Response response = chain.proceed(request);
-    try {
-      sleep(chain, decision.delay(InjectionPhase.AFTER));
-    } catch (IOException e) {
-      response.close();
-      throw e;
-    }
-    Optional<Fault> after = decision.fault(InjectionPhase.AFTER);
-    return after.isPresent() ? inject(chain, after.get(), response) : response;
-  }
 
-  private static Response inject(Chain chain, Fault fault, Response response) throws IOException {
-    if (!(fault instanceof Fault.SlowBody) && response != null) {
-      response.close();
-    }
-    return switch (fault) {
-      case Fault.ErrorResponse error -> new Response.Builder()
-          .request(chain.request())
-          .protocol(Protocol.HTTP_1_1)
-          .code(error.status())
-          .message("Injected by the gremlin")
-          .header("Content-Type", PROBLEM.toString())
-          .body(ResponseBody.create(
-              "{\"type\":\"urn:valerix:problem:" + GremlinFilter.INJECTED_TYPE + "\",\"title\":\"Injected by the gremlin\",\"status\":" + error.status()
-                  + ",\"detail\":\"the gremlin injected this error\"}", PROBLEM))
-          .build();
-      case Fault.ConnectionReset reset -> throw new SocketException("Connection reset (injected by the gremlin)");
-      case Fault.NoResponse hold -> {
-        long timeout = chain.call().timeout().timeoutNanos();
-        Duration wait = timeout > 0 && timeout < hold.bound().toNanos() ? Duration.ofNanos(timeout) : hold.bound();
-        sleep(chain, wait);
-        throw new InterruptedIOException("timeout (the gremlin held the answer for " + wait.toMillis() + " ms)");
-      }
-      case Fault.SlowBody slow -> response == null ? null : slowly(response, slow.duration());
-    };
-  }
-
-  private static Response slowly(Response response, Duration duration) throws IOException {
-    ResponseBody body = response.body();
-    byte[] bytes = body.bytes();
-    Buffer buffer = new Buffer().write(bytes);
-    Source paced = new PacedSource(buffer, bytes.length, duration);
-    BufferedSource source = Okio.buffer(paced);
-    return response.newBuilder().body(ResponseBody.create(source, body.contentType(), bytes.length)).build();
-  }
-
-  private static void sleep(Chain chain, Duration duration) throws IOException {
-    long end = NanoClock.system().nanoTime() + duration.toNanos();
-    try {
-      // In slices, so that a cancelled call (a deadline, a user) stops waiting promptly.
-      for (long left = duration.toNanos(); left > 0; left = end - NanoClock.system().nanoTime()) {
-        if (chain.call().isCanceled()) {
-          throw new IOException("Canceled");
-        }
-        Thread.sleep(Duration.ofNanos(Math.min(left, Duration.ofMillis(POLL_MILLIS).toNanos())));
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InterruptedIOException("interrupted while the gremlin delayed the call");
-    }
-  }
-
-  /** Hands out a buffered body evenly over a duration, in twenty pieces. */
-  private static final class PacedSource extends ForwardingSource {
-    private final long total;
-    private final long startNanos = NanoClock.system().nanoTime();
-    private final long durationNanos;
-    private long released;
-
-    PacedSource(Source delegate, long total, Duration duration) {
-      super(delegate);
-      this.total = total;
-      this.durationNanos = duration.toNanos();
+    /** The gremlin this interceptor applies. */
+    public Gremlin gremlin() {
+        return gremlin;
     }
 
     @Override
-    public long read(Buffer sink, long byteCount) throws IOException {
-      if (released >= total) {
-        return super.read(sink, byteCount);
-      }
-      long piece = Math.max(1, total / 20);
-      long nextPieceEnd = Math.min(total, released + piece);
-      long dueNanos = startNanos + durationNanos * nextPieceEnd / Math.max(1, total);
-      long wait = dueNanos - NanoClock.system().nanoTime();
-      if (wait > 0) {
-        try {
-          Thread.sleep(Duration.ofNanos(wait));
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new InterruptedIOException("interrupted while the gremlin slowed the body");
+    public Response intercept(Chain chain) throws IOException {
+        Request request = chain.request();
+        GremlinDecision decision =
+                gremlin.decide(request.method(), request.url().encodedPath());
+        if (decision.injectsNothing()) {
+            return chain.proceed(request);
         }
-      }
-      long read = super.read(sink, Math.min(byteCount, nextPieceEnd - released));
-      if (read > 0) {
-        released += read;
-      }
-      return read;
+        sleep(chain, decision.delay(InjectionPhase.BEFORE));
+        Optional<Fault> before = decision.fault(InjectionPhase.BEFORE);
+        if (before.isPresent()) {
+            return inject(chain, before.get(), null);
+        }
+        Response response = chain.proceed(request);
+        try {
+            sleep(chain, decision.delay(InjectionPhase.AFTER));
+        } catch (IOException e) {
+            response.close();
+            throw e;
+        }
+        Optional<Fault> after = decision.fault(InjectionPhase.AFTER);
+        return after.isPresent() ? inject(chain, after.get(), response) : response;
     }
-  }
+
+    private static Response inject(Chain chain, Fault fault, Response response) throws IOException {
+        if (!(fault instanceof Fault.SlowBody) && response != null) {
+            response.close();
+        }
+        return switch (fault) {
+            case Fault.ErrorResponse error ->
+                new Response.Builder()
+                        .request(chain.request())
+                        .protocol(Protocol.HTTP_1_1)
+                        .code(error.status())
+                        .message("Injected by the gremlin")
+                        .header("Content-Type", PROBLEM.toString())
+                        .body(ResponseBody.create(
+                                "{\"type\":\"urn:valerix:problem:" + GremlinFilter.INJECTED_TYPE
+                                        + "\",\"title\":\"Injected by the gremlin\",\"status\":" + error.status()
+                                        + ",\"detail\":\"the gremlin injected this error\"}",
+                                PROBLEM))
+                        .build();
+            case Fault.ConnectionReset reset -> throw new SocketException("Connection reset (injected by the gremlin)");
+            case Fault.NoResponse hold -> {
+                long timeout = chain.call().timeout().timeoutNanos();
+                Duration wait =
+                        timeout > 0 && timeout < hold.bound().toNanos() ? Duration.ofNanos(timeout) : hold.bound();
+                sleep(chain, wait);
+                throw new InterruptedIOException(
+                        "timeout (the gremlin held the answer for " + wait.toMillis() + " ms)");
+            }
+            case Fault.SlowBody slow -> response == null ? null : slowly(response, slow.duration());
+        };
+    }
+
+    private static Response slowly(Response response, Duration duration) throws IOException {
+        ResponseBody body = response.body();
+        byte[] bytes = body.bytes();
+        Buffer buffer = new Buffer().write(bytes);
+        Source paced = new PacedSource(buffer, bytes.length, duration);
+        BufferedSource source = Okio.buffer(paced);
+        return response.newBuilder()
+                .body(ResponseBody.create(source, body.contentType(), bytes.length))
+                .build();
+    }
+
+    private static void sleep(Chain chain, Duration duration) throws IOException {
+        long end = NanoClock.system().nanoTime() + duration.toNanos();
+        try {
+            // In slices, so that a cancelled call (a deadline, a user) stops waiting promptly.
+            for (long left = duration.toNanos();
+                    left > 0;
+                    left = end - NanoClock.system().nanoTime()) {
+                if (chain.call().isCanceled()) {
+                    throw new IOException("Canceled");
+                }
+                Thread.sleep(Duration.ofNanos(
+                        Math.min(left, Duration.ofMillis(POLL_MILLIS).toNanos())));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while the gremlin delayed the call");
+        }
+    }
+
+    /** Hands out a buffered body evenly over a duration, in twenty pieces. */
+    private static final class PacedSource extends ForwardingSource {
+        private final long total;
+        private final long startNanos = NanoClock.system().nanoTime();
+        private final long durationNanos;
+        private long released;
+
+        PacedSource(Source delegate, long total, Duration duration) {
+            super(delegate);
+            this.total = total;
+            this.durationNanos = duration.toNanos();
+        }
+
+        @Override
+        public long read(Buffer sink, long byteCount) throws IOException {
+            if (released >= total) {
+                return super.read(sink, byteCount);
+            }
+            long piece = Math.max(1, total / 20);
+            long nextPieceEnd = Math.min(total, released + piece);
+            long dueNanos = startNanos + durationNanos * nextPieceEnd / Math.max(1, total);
+            long wait = dueNanos - NanoClock.system().nanoTime();
+            if (wait > 0) {
+                try {
+                    Thread.sleep(Duration.ofNanos(wait));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new InterruptedIOException("interrupted while the gremlin slowed the body");
+                }
+            }
+            long read = super.read(sink, Math.min(byteCount, nextPieceEnd - released));
+            if (read > 0) {
+                released += read;
+            }
+            return read;
+        }
+    }
 }

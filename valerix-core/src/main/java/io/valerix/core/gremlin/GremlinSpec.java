@@ -59,70 +59,67 @@ import java.util.stream.Collectors;
  */
 public record GremlinSpec(List<GremlinRule> rules) {
 
-  private static final GremlinSpec NONE =
-      new GremlinSpec(List.of(GremlinRule.of(GremlinAction.none())));
+    private static final GremlinSpec NONE = new GremlinSpec(List.of(GremlinRule.of(GremlinAction.none())));
 
-  /**
-   * @throws NullPointerException if {@code rules} or one of them is null
-   * @throws IllegalArgumentException if {@code rules} is empty
-   */
-  public GremlinSpec {
-    rules = List.copyOf(Objects.requireNonNull(rules, "rules"));
-    if (rules.isEmpty()) {
-      throw new IllegalArgumentException(
-          "rules must not be empty; use the single rule 'none' for no injection");
+    /**
+     * @throws NullPointerException if {@code rules} or one of them is null
+     * @throws IllegalArgumentException if {@code rules} is empty
+     */
+    public GremlinSpec {
+        rules = List.copyOf(Objects.requireNonNull(rules, "rules"));
+        if (rules.isEmpty()) {
+            throw new IllegalArgumentException("rules must not be empty; use the single rule 'none' for no injection");
+        }
     }
-  }
 
-  /** A spec of {@code rules}, in order. */
-  public static GremlinSpec of(GremlinRule... rules) {
-    return new GremlinSpec(List.of(rules));
-  }
+    /** A spec of {@code rules}, in order. */
+    public static GremlinSpec of(GremlinRule... rules) {
+        return new GremlinSpec(List.of(rules));
+    }
 
-  /** The spec that injects nothing, {@code none}. */
-  public static GremlinSpec none() {
-    return NONE;
-  }
+    /** The spec that injects nothing, {@code none}. */
+    public static GremlinSpec none() {
+        return NONE;
+    }
 
-  /**
-   * Parses the text form described above.
-   *
-   * @throws GremlinSpecException naming the problem, the character offset and the token
-   */
-  public static GremlinSpec parse(String text) {
-    Objects.requireNonNull(text, "text");
-    return new SpecTextParser(text).parse();
-  }
+    /**
+     * Parses the text form described above.
+     *
+     * @throws GremlinSpecException naming the problem, the character offset and the token
+     */
+    public static GremlinSpec parse(String text) {
+        Objects.requireNonNull(text, "text");
+        return new SpecTextParser(text).parse();
+    }
 
-  /**
-   * Reads the JSON form described above.
-   *
-   * @throws GremlinSpecException naming the problem and its JSON path
-   */
-  public static GremlinSpec fromJson(String json) {
-    Objects.requireNonNull(json, "json");
-    return SpecJson.readSpec(json);
-  }
+    /**
+     * Reads the JSON form described above.
+     *
+     * @throws GremlinSpecException naming the problem and its JSON path
+     */
+    public static GremlinSpec fromJson(String json) {
+        Objects.requireNonNull(json, "json");
+        return SpecJson.readSpec(json);
+    }
 
-  /** The text form: rules joined by {@code "; "}, each without its defaults. */
-  public String toText() {
-    return rules.stream().map(GremlinRule::toText).collect(Collectors.joining("; "));
-  }
+    /** The text form: rules joined by {@code "; "}, each without its defaults. */
+    public String toText() {
+        return rules.stream().map(GremlinRule::toText).collect(Collectors.joining("; "));
+    }
 
-  /** The JSON form, with every field of every rule written out except an {@code any} route. */
-  public String toJson() {
-    return SpecJson.writeSpec(this);
-  }
+    /** The JSON form, with every field of every rule written out except an {@code any} route. */
+    public String toJson() {
+        return SpecJson.writeSpec(this);
+    }
 
-  /** Whether no rule can ever inject anything. */
-  public boolean injectsNothing() {
-    return rules.stream()
-        .allMatch(r -> r.action() instanceof GremlinAction.None || r.probability() == 0);
-  }
+    /** Whether no rule can ever inject anything. */
+    public boolean injectsNothing() {
+        return rules.stream().allMatch(r -> r.action() instanceof GremlinAction.None || r.probability() == 0);
+    }
 
-  /** The text form. */
-  @Override
-  public String toString() {
-    return toText();
-  }
+    /** The text form. */
+    @Override
+    public String toString() {
+        return toText();
+    }
 }

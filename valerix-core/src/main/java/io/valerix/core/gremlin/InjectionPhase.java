@@ -12,34 +12,33 @@ package io.valerix.core.gremlin;
  * <p>Immutable and thread-safe.
  */
 public enum InjectionPhase {
-  /** Before the route handler runs. */
-  BEFORE("before"),
-  /** After the route handler has run and committed, before the response reaches the client. */
-  AFTER("after");
+    /** Before the route handler runs. */
+    BEFORE("before"),
+    /** After the route handler has run and committed, before the response reaches the client. */
+    AFTER("after");
 
-  private final String text;
+    private final String text;
 
-  InjectionPhase(String text) {
-    this.text = text;
-  }
-
-  /** The lower-case word used in the text and JSON forms: {@code before} or {@code after}. */
-  public String text() {
-    return text;
-  }
-
-  /**
-   * The phase named by {@code text}.
-   *
-   * @throws IllegalArgumentException if {@code text} is neither {@code before} nor {@code after}
-   */
-  public static InjectionPhase fromText(String text) {
-    for (InjectionPhase phase : values()) {
-      if (phase.text.equals(text)) {
-        return phase;
-      }
+    InjectionPhase(String text) {
+        this.text = text;
     }
-    throw new IllegalArgumentException(
-        "unknown phase '" + text + "' (expected 'before' or 'after')");
-  }
+
+    /** The lower-case word used in the text and JSON forms: {@code before} or {@code after}. */
+    public String text() {
+        return text;
+    }
+
+    /**
+     * The phase named by {@code text}.
+     *
+     * @throws IllegalArgumentException if {@code text} is neither {@code before} nor {@code after}
+     */
+    public static InjectionPhase fromText(String text) {
+        for (InjectionPhase phase : values()) {
+            if (phase.text.equals(text)) {
+                return phase;
+            }
+        }
+        throw new IllegalArgumentException("unknown phase '" + text + "' (expected 'before' or 'after')");
+    }
 }

@@ -32,51 +32,53 @@ import org.slf4j.LoggerFactory;
  */
 public final class DatabaseHealthCheck implements HealthCheck, AutoCloseable {
 
-  private static final Logger log = LoggerFactory.getLogger(DatabaseHealthCheck.class);
+    private static final Logger log = LoggerFactory.getLogger(DatabaseHealthCheck.class);
 
-  /** How long one check may take: connecting plus {@code isValid}. */
-  public static final Duration CHECK_TIMEOUT = Duration.ofSeconds(1);
+    /** How long one check may take: connecting plus {@code isValid}. */
+    public static final Duration CHECK_TIMEOUT = Duration.ofSeconds(1);
 
-  private final DataSource dataSource;
-  private final AutoCloseable owned;
+    private final DataSource dataSource;
+    private final AutoCloseable owned;
 
-  private DatabaseHealthCheck(DataSource dataSource, AutoCloseable owned) {
-    this.dataSource = dataSource;
-    this.owned = owned;
-  }
-
-  /** A check on its own connection to the database behind {@code requestPool}; see the class comment. */
-  public static DatabaseHealthCheck dedicatedTo(DataSource requestPool) {
-    Objects.requireNonNull(requestPool, "requestPool");
-    // HikariCP is optional: without it on the class path every pool is "any other DataSource".
-    return HikariPools.healthPoolFor(requestPool, CHECK_TIMEOUT)
-        .map(pool -> new DatabaseHealthCheck(pool.dataSource(), pool.owner()))
-        .orElseGet(() -> new DatabaseHealthCheck(requestPool, null));
-  }
-
-  /** A check on connections from {@code healthDataSource}, which the caller owns and closes. */
-  public static DatabaseHealthCheck using(DataSource healthDataSource) {
-    return new DatabaseHealthCheck(Objects.requireNonNull(healthDataSource, "healthDataSource"), null);
-  }
-
-  @Override
-  public Result check() {
-    try (Connection connection = dataSource.getConnection()) {
-      int seconds = (int) Math.max(1, CHECK_TIMEOUT.toSeconds());
-      return connection.isValid(seconds) ? Result.up() : Result.down("the database did not answer a validity check within " + seconds + " s");
-    } catch (SQLException e) {
-      return Result.down("no connection to the database: " + e.getMessage());
+    private DatabaseHealthCheck(DataSource dataSource, AutoCloseable owned) {
+        this.dataSource = dataSource;
+        this.owned = owned;
     }
-  }
 
-  @Override
-  public void close() {
-    if (owned != null) {
-      try {
-        owned.close();
-      } catch (Exception e) {
-        log.warn("Closing the health check's own connection pool failed", e);
-      }
+    /** A check on its own connection to the database behind {@code requestPool}; see the class comment. */
+    public static DatabaseHealthCheck dedicatedTo(DataSource requestPool) {
+        Objects.requireNonNull(requestPool, "requestPool");
+        // HikariCP is optional: without it on the class path every pool is "any other DataSource".
+        return HikariPools.healthPoolFor(requestPool, CHECK_TIMEOUT)
+                .map(pool -> new DatabaseHealthCheck(pool.dataSource(), pool.owner()))
+                .orElseGet(() -> new DatabaseHealthCheck(requestPool, null));
     }
-  }
+
+    /** A check on connections from {@code healthDataSource}, which the caller owns and closes. */
+    public static DatabaseHealthCheck using(DataSource healthDataSource) {
+        return new DatabaseHealthCheck(Objects.requireNonNull(healthDataSource, "healthDataSource"), null);
+    }
+
+    @Override
+    public Result check() {
+        try (Connection connection = dataSource.getConnection()) {
+            int seconds = (int) Math.max(1, CHECK_TIMEOUT.toSeconds());
+            return connection.isValid(seconds)
+                    ? Result.up()
+                    : Result.down("the database did not answer a validity check within " + seconds + " s");
+        } catch (SQLException e) {
+            return Result.down("no connection to the database: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        if (owned != null) {
+            try {
+                owned.close();
+            } catch (Exception e) {
+                log.warn("Closing the health check's own connection pool failed", e);
+            }
+        }
+    }
 }

@@ -24,36 +24,36 @@ import java.util.Objects;
 @FunctionalInterface
 public interface HealthCheck {
 
-  /** Runs the check now. */
-  Result check();
+    /** Runs the check now. */
+    Result check();
 
-  /**
-   * A check's verdict. Immutable.
-   *
-   * @param status UP or DOWN
-   * @param detail a short human-readable explanation, or null; never a secret
-   */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  record Result(HealthReport.Status status, String detail) {
+    /**
+     * A check's verdict. Immutable.
+     *
+     * @param status UP or DOWN
+     * @param detail a short human-readable explanation, or null; never a secret
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    record Result(HealthReport.Status status, String detail) {
 
-    /** Checks the status is given. */
-    public Result {
-      Objects.requireNonNull(status, "status");
+        /** Checks the status is given. */
+        public Result {
+            Objects.requireNonNull(status, "status");
+        }
+
+        /** UP, nothing to add. */
+        public static Result up() {
+            return new Result(HealthReport.Status.UP, null);
+        }
+
+        /** UP, with a detail such as the database version. */
+        public static Result up(String detail) {
+            return new Result(HealthReport.Status.UP, Objects.requireNonNull(detail, "detail"));
+        }
+
+        /** DOWN, saying why. */
+        public static Result down(String detail) {
+            return new Result(HealthReport.Status.DOWN, Objects.requireNonNull(detail, "detail"));
+        }
     }
-
-    /** UP, nothing to add. */
-    public static Result up() {
-      return new Result(HealthReport.Status.UP, null);
-    }
-
-    /** UP, with a detail such as the database version. */
-    public static Result up(String detail) {
-      return new Result(HealthReport.Status.UP, Objects.requireNonNull(detail, "detail"));
-    }
-
-    /** DOWN, saying why. */
-    public static Result down(String detail) {
-      return new Result(HealthReport.Status.DOWN, Objects.requireNonNull(detail, "detail"));
-    }
-  }
 }

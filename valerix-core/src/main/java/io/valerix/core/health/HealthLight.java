@@ -9,10 +9,10 @@ package io.valerix.core.health;
  * Rendered in metrics as the {@code state} label {@code green}, {@code red} or {@code idle}.
  */
 public enum HealthLight {
-  /** Requests in the window, p99 under the threshold. */
-  GREEN,
-  /** Requests in the window, p99 at or above the threshold (and not yet recovered). */
-  RED,
-  /** No request in the window: nothing to judge. */
-  IDLE
+    /** Requests in the window, p99 under the threshold. */
+    GREEN,
+    /** Requests in the window, p99 at or above the threshold (and not yet recovered). */
+    RED,
+    /** No request in the window: nothing to judge. */
+    IDLE
 }

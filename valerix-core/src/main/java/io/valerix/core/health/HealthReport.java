@@ -47,87 +47,93 @@ import java.util.TreeMap;
  * @param checks each registered check's verdict, by name
  */
 public record HealthReport(
-    Status status,
-    HealthLight light,
-    long thresholdMs,
-    long windowMs,
-    long count,
-    double ratePerSecond,
-    double errorRate,
-    double p50Ms,
-    double p90Ms,
-    double p99Ms,
-    double p999Ms,
-    double maxMs,
-    Map<String, Dependency> dependencies,
-    Map<String, HealthCheck.Result> checks) {
+        Status status,
+        HealthLight light,
+        long thresholdMs,
+        long windowMs,
+        long count,
+        double ratePerSecond,
+        double errorRate,
+        double p50Ms,
+        double p90Ms,
+        double p99Ms,
+        double p999Ms,
+        double maxMs,
+        Map<String, Dependency> dependencies,
+        Map<String, HealthCheck.Result> checks) {
 
-  /** Whether the service can do its job; see {@link HealthReport}. */
-  public enum Status {
-    /** Every required check passed (or none is registered). */
-    UP,
-    /** At least one required check failed. */
-    DOWN
-  }
-
-  /** Checks the components; copies the maps, sorted by name. */
-  public HealthReport {
-    Objects.requireNonNull(status, "status");
-    Objects.requireNonNull(light, "light");
-    dependencies = Collections.unmodifiableMap(
-        new TreeMap<>(Objects.requireNonNull(dependencies, "dependencies")));
-    checks = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(checks, "checks")));
-  }
-
-  /** The HTTP status to answer with: 200 for UP, 503 for DOWN. */
-  @JsonIgnore
-  public int httpStatus() {
-    return status == Status.UP ? 200 : 503;
-  }
-
-  /**
-   * One dependency's light and window figures, as this service sees its calls. Immutable.
-   *
-   * @param light the dependency's light
-   * @param count calls in the window
-   * @param ratePerSecond calls per second over the window
-   * @param errorRate share of calls that failed or timed out
-   * @param p50Ms median call latency
-   * @param p90Ms 90th percentile call latency
-   * @param p99Ms 99th percentile call latency, what the light watches
-   * @param p999Ms 99.9th percentile call latency
-   * @param maxMs largest call latency
-   */
-  public record Dependency(
-      HealthLight light,
-      long count,
-      double ratePerSecond,
-      double errorRate,
-      double p50Ms,
-      double p90Ms,
-      double p99Ms,
-      double p999Ms,
-      double maxMs) {
-
-    /** Checks the light is given. */
-    public Dependency {
-      Objects.requireNonNull(light, "light");
+    /** Whether the service can do its job; see {@link HealthReport}. */
+    public enum Status {
+        /** Every required check passed (or none is registered). */
+        UP,
+        /** At least one required check failed. */
+        DOWN
     }
 
-    /** The figures of {@code health}, rounded as documented on {@link HealthReport}. */
-    public static Dependency of(WindowHealth health) {
-      WindowSnapshot w = health.window();
-      return new Dependency(health.light(), w.count(), round(w.ratePerSecond(), 1e3),
-          round(w.errorRate(), 1e4), millis(w.p50()), millis(w.p90()), millis(w.p99()),
-          millis(w.p999()), millis(w.max()));
+    /** Checks the components; copies the maps, sorted by name. */
+    public HealthReport {
+        Objects.requireNonNull(status, "status");
+        Objects.requireNonNull(light, "light");
+        dependencies = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(dependencies, "dependencies")));
+        checks = Collections.unmodifiableMap(new TreeMap<>(Objects.requireNonNull(checks, "checks")));
     }
-  }
 
-  static double millis(Duration d) {
-    return Math.round(d.toNanos() / 1e3) / 1e3;
-  }
+    /** The HTTP status to answer with: 200 for UP, 503 for DOWN. */
+    @JsonIgnore
+    public int httpStatus() {
+        return status == Status.UP ? 200 : 503;
+    }
 
-  static double round(double value, double scale) {
-    return Math.round(value * scale) / scale;
-  }
+    /**
+     * One dependency's light and window figures, as this service sees its calls. Immutable.
+     *
+     * @param light the dependency's light
+     * @param count calls in the window
+     * @param ratePerSecond calls per second over the window
+     * @param errorRate share of calls that failed or timed out
+     * @param p50Ms median call latency
+     * @param p90Ms 90th percentile call latency
+     * @param p99Ms 99th percentile call latency, what the light watches
+     * @param p999Ms 99.9th percentile call latency
+     * @param maxMs largest call latency
+     */
+    public record Dependency(
+            HealthLight light,
+            long count,
+            double ratePerSecond,
+            double errorRate,
+            double p50Ms,
+            double p90Ms,
+            double p99Ms,
+            double p999Ms,
+            double maxMs) {
+
+        /** Checks the light is given. */
+        public Dependency {
+            Objects.requireNonNull(light, "light");
+        }
+
+        /** The figures of {@code health}, rounded as documented on {@link HealthReport}. */
+        public static Dependency of(WindowHealth health) {
+            WindowSnapshot w = health.window();
+            return new Dependency(
+                    health.light(),
+                    w.count(),
+                    round(w.ratePerSecond(), 1e3),
+                    round(w.errorRate(), 1e4),
+                    millis(w.p50()),
+                    millis(w.p90()),
+                    millis(w.p99()),
+                    millis(w.p999()),
+                    millis(w.max()));
+        }
+    }
+
+    static double millis(Duration d) {
+        return Math.round(d.toNanos() / 1e3) / 1e3;
+    }
+
+    static double round(double value, double scale) {
+        return Math.round(value * scale) / scale;
+    }
 }

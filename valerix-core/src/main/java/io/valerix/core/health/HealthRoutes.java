@@ -11,18 +11,22 @@ import java.util.Objects;
  */
 public final class HealthRoutes {
 
-  private HealthRoutes() {}
+    private HealthRoutes() {}
 
-  public static JsonServer.Builder install(JsonServer.Builder server, HealthReporter reporter, PrometheusExposition metrics) {
-    Objects.requireNonNull(server, "server");
-    Objects.requireNonNull(reporter, "reporter");
-    Objects.requireNonNull(metrics, "metrics");
-    server.route("GET", "/health", request -> {
-      HealthReport report = reporter.report();
-      return Response.json(report.httpStatus(), report);
-    });
-    server.route("GET", "/metrics", request ->
-        Response.bytes(200, PrometheusExposition.CONTENT_TYPE, metrics.render().getBytes(StandardCharsets.UTF_8)));
-    return server;
-  }
+    public static JsonServer.Builder install(
+            JsonServer.Builder server, HealthReporter reporter, PrometheusExposition metrics) {
+        Objects.requireNonNull(server, "server");
+        Objects.requireNonNull(reporter, "reporter");
+        Objects.requireNonNull(metrics, "metrics");
+        server.route("GET", "/health", request -> {
+            HealthReport report = reporter.report();
+            return Response.json(report.httpStatus(), report);
+        });
+        server.route(
+                "GET",
+                "/metrics",
+                request -> Response.bytes(
+                        200, PrometheusExposition.CONTENT_TYPE, metrics.render().getBytes(StandardCharsets.UTF_8)));
+        return server;
+    }
 }

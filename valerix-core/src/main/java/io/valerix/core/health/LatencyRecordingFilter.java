@@ -24,38 +24,39 @@ import java.util.Objects;
  */
 public final class LatencyRecordingFilter implements Filter {
 
-  private final LatencyMonitor monitor;
-  private final NanoClock clock;
+    private final LatencyMonitor monitor;
+    private final NanoClock clock;
 
-  public LatencyRecordingFilter(LatencyMonitor monitor, NanoClock clock) {
-    this.monitor = Objects.requireNonNull(monitor, "monitor");
-    this.clock = Objects.requireNonNull(clock, "clock");
-  }
-
-  @Override
-  public Response filter(Request request, Handler next) throws Exception {
-    if (OperatorPaths.matches(request.path())) {
-      return next.handle(request);
+    public LatencyRecordingFilter(LatencyMonitor monitor, NanoClock clock) {
+        this.monitor = Objects.requireNonNull(monitor, "monitor");
+        this.clock = Objects.requireNonNull(clock, "clock");
     }
-    long start = clock.nanoTime();
-    Outcome outcome = Outcome.ERROR;
-    try {
-      Response response = next.handle(request);
-      outcome = response.dropsConnection() ? Outcome.ERROR : Outcome.status(response.status());
-      return response;
-    } finally {
-      monitor.record(RequestKey.server(request.method(), template(request.route()), outcome), clock.nanoTime() - start);
+
+    @Override
+    public Response filter(Request request, Handler next) throws Exception {
+        if (OperatorPaths.matches(request.path())) {
+            return next.handle(request);
+        }
+        long start = clock.nanoTime();
+        Outcome outcome = Outcome.ERROR;
+        try {
+            Response response = next.handle(request);
+            outcome = response.dropsConnection() ? Outcome.ERROR : Outcome.status(response.status());
+            return response;
+        } finally {
+            monitor.record(
+                    RequestKey.server(request.method(), template(request.route()), outcome), clock.nanoTime() - start);
+        }
     }
-  }
 
-  @Override
-  public boolean seesRefusedRequests() {
-    return true;
-  }
+    @Override
+    public boolean seesRefusedRequests() {
+        return true;
+    }
 
-  /** {@code PUT /reservations/{orderId}} → {@code /reservations/{orderId}}. */
-  static String template(String route) {
-    int space = route.indexOf(' ');
-    return space < 0 ? route : route.substring(space + 1);
-  }
+    /** {@code PUT /reservations/{orderId}} → {@code /reservations/{orderId}}. */
+    static String template(String route) {
+        int space = route.indexOf(' ');
+        return space < 0 ? route : route.substring(space + 1);
+    }
 }

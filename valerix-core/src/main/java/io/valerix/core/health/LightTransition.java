@@ -20,14 +20,14 @@ import java.util.Objects;
  */
 public record LightTransition(Duration sinceStart, HealthLight from, HealthLight to, Duration p99) {
 
-  /** Checks the components. */
-  public LightTransition {
-    Objects.requireNonNull(sinceStart, "sinceStart");
-    Objects.requireNonNull(from, "from");
-    Objects.requireNonNull(to, "to");
-    Objects.requireNonNull(p99, "p99");
-    if (from == to) {
-      throw new IllegalArgumentException("a transition must change the light, but both were " + to);
+    /** Checks the components. */
+    public LightTransition {
+        Objects.requireNonNull(sinceStart, "sinceStart");
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(p99, "p99");
+        if (from == to) {
+            throw new IllegalArgumentException("a transition must change the light, but both were " + to);
+        }
     }
-  }
 }

@@ -22,11 +22,11 @@ package io.valerix.core.health;
 @FunctionalInterface
 public interface MetricsSource {
 
-  /**
-   * Writes this source's metric families into {@code writer}.
-   *
-   * @throws IllegalArgumentException or {@link IllegalStateException} from the writer when a
-   *     name, label or value breaks the exposition format's rules
-   */
-  void writeTo(MetricsWriter writer);
+    /**
+     * Writes this source's metric families into {@code writer}.
+     *
+     * @throws IllegalArgumentException or {@link IllegalStateException} from the writer when a
+     *     name, label or value breaks the exposition format's rules
+     */
+    void writeTo(MetricsWriter writer);
 }

@@ -15,67 +15,67 @@ import java.util.Objects;
  */
 public final class Outcome {
 
-  /** The call completed without an HTTP status to report (for example an in-process call). */
-  public static final Outcome OK = new Outcome("ok", false);
-  /** The call failed without a status: connection refused or reset, unreadable response. */
-  public static final Outcome ERROR = new Outcome("error", true);
-  /** The call ran out of time (its deadline passed) and was cancelled. */
-  public static final Outcome TIMEOUT = new Outcome("timeout", true);
+    /** The call completed without an HTTP status to report (for example an in-process call). */
+    public static final Outcome OK = new Outcome("ok", false);
+    /** The call failed without a status: connection refused or reset, unreadable response. */
+    public static final Outcome ERROR = new Outcome("error", true);
+    /** The call ran out of time (its deadline passed) and was cancelled. */
+    public static final Outcome TIMEOUT = new Outcome("timeout", true);
 
-  private static final Outcome[] STATUSES = new Outcome[500];
+    private static final Outcome[] STATUSES = new Outcome[500];
 
-  static {
-    for (int code = 100; code < 600; code++) {
-      STATUSES[code - 100] = new Outcome(Integer.toString(code), code >= 500);
+    static {
+        for (int code = 100; code < 600; code++) {
+            STATUSES[code - 100] = new Outcome(Integer.toString(code), code >= 500);
+        }
     }
-  }
 
-  private final String label;
-  private final boolean error;
+    private final String label;
+    private final boolean error;
 
-  private Outcome(String label, boolean error) {
-    this.label = label;
-    this.error = error;
-  }
-
-  /**
-   * The outcome of an HTTP exchange that ended with {@code code}.
-   *
-   * @throws IllegalArgumentException if {@code code} is not in [100, 599]
-   */
-  public static Outcome status(int code) {
-    if (code < 100 || code > 599) {
-      throw new IllegalArgumentException("status must be in [100, 599], but was " + code);
+    private Outcome(String label, boolean error) {
+        this.label = label;
+        this.error = error;
     }
-    return STATUSES[code - 100];
-  }
 
-  /** The label value: the status code as text, or {@code ok}, {@code error}, {@code timeout}. */
-  public String label() {
-    return label;
-  }
+    /**
+     * The outcome of an HTTP exchange that ended with {@code code}.
+     *
+     * @throws IllegalArgumentException if {@code code} is not in [100, 599]
+     */
+    public static Outcome status(int code) {
+        if (code < 100 || code > 599) {
+            throw new IllegalArgumentException("status must be in [100, 599], but was " + code);
+        }
+        return STATUSES[code - 100];
+    }
 
-  /** Whether this outcome counts towards the error rate. */
-  public boolean isError() {
-    return error;
-  }
+    /** The label value: the status code as text, or {@code ok}, {@code error}, {@code timeout}. */
+    public String label() {
+        return label;
+    }
 
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof Outcome other && label.equals(other.label);
-  }
+    /** Whether this outcome counts towards the error rate. */
+    public boolean isError() {
+        return error;
+    }
 
-  @Override
-  public int hashCode() {
-    return label.hashCode();
-  }
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Outcome other && label.equals(other.label);
+    }
 
-  @Override
-  public String toString() {
-    return label;
-  }
+    @Override
+    public int hashCode() {
+        return label.hashCode();
+    }
 
-  static Outcome requireNonNull(Outcome outcome) {
-    return Objects.requireNonNull(outcome, "outcome");
-  }
+    @Override
+    public String toString() {
+        return label;
+    }
+
+    static Outcome requireNonNull(Outcome outcome) {
+        return Objects.requireNonNull(outcome, "outcome");
+    }
 }

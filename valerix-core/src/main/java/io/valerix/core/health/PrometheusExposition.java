@@ -28,58 +28,59 @@ import org.slf4j.LoggerFactory;
  */
 public final class PrometheusExposition {
 
-  /** The {@code Content-Type} of a rendered page. */
-  public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+    /** The {@code Content-Type} of a rendered page. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-  private static final Logger log = LoggerFactory.getLogger(PrometheusExposition.class);
+    private static final Logger log = LoggerFactory.getLogger(PrometheusExposition.class);
 
-  private final List<MetricsSource> sources;
-  private final LongAdder failures = new LongAdder();
+    private final List<MetricsSource> sources;
+    private final LongAdder failures = new LongAdder();
 
-  private PrometheusExposition(List<MetricsSource> sources) {
-    this.sources = List.copyOf(sources);
-  }
-
-  /** A builder with no source. */
-  public static Builder builder() {
-    return new Builder();
-  }
-
-  /** Renders the page now; the text is UTF-8 when sent. */
-  public String render() {
-    MetricsWriter writer = new MetricsWriter();
-    for (MetricsSource source : sources) {
-      MetricsWriter.Mark mark = writer.mark();
-      try {
-        source.writeTo(writer);
-      } catch (RuntimeException e) {
-        writer.rollback(mark);
-        failures.increment();
-        log.warn("Metrics source {} failed; its metrics are left out of this page", source, e);
-      }
-    }
-    writer.mark();
-    writer.counter("valerix_metrics_source_failures_total",
-            "Metrics sources that threw while rendering this page, since start.")
-        .sample(failures.sum());
-    return writer.text();
-  }
-
-  /** Mutable builder of {@link PrometheusExposition}; not thread-safe. */
-  public static final class Builder {
-    private final List<MetricsSource> sources = new ArrayList<>();
-
-    private Builder() {}
-
-    /** Adds a source, rendered after those added before it. */
-    public Builder source(MetricsSource source) {
-      sources.add(Objects.requireNonNull(source, "source"));
-      return this;
+    private PrometheusExposition(List<MetricsSource> sources) {
+        this.sources = List.copyOf(sources);
     }
 
-    /** Builds; later changes to this builder do not reach the result. */
-    public PrometheusExposition build() {
-      return new PrometheusExposition(sources);
+    /** A builder with no source. */
+    public static Builder builder() {
+        return new Builder();
     }
-  }
+
+    /** Renders the page now; the text is UTF-8 when sent. */
+    public String render() {
+        MetricsWriter writer = new MetricsWriter();
+        for (MetricsSource source : sources) {
+            MetricsWriter.Mark mark = writer.mark();
+            try {
+                source.writeTo(writer);
+            } catch (RuntimeException e) {
+                writer.rollback(mark);
+                failures.increment();
+                log.warn("Metrics source {} failed; its metrics are left out of this page", source, e);
+            }
+        }
+        writer.mark();
+        writer.counter(
+                        "valerix_metrics_source_failures_total",
+                        "Metrics sources that threw while rendering this page, since start.")
+                .sample(failures.sum());
+        return writer.text();
+    }
+
+    /** Mutable builder of {@link PrometheusExposition}; not thread-safe. */
+    public static final class Builder {
+        private final List<MetricsSource> sources = new ArrayList<>();
+
+        private Builder() {}
+
+        /** Adds a source, rendered after those added before it. */
+        public Builder source(MetricsSource source) {
+            sources.add(Objects.requireNonNull(source, "source"));
+            return this;
+        }
+
+        /** Builds; later changes to this builder do not reach the result. */
+        public PrometheusExposition build() {
+            return new PrometheusExposition(sources);
+        }
+    }
 }

@@ -23,92 +23,91 @@ import java.util.Objects;
  * @param route the route template, such as {@code /reservations/{orderId}}
  * @param outcome how the request ended
  */
-public record RequestKey(
-    Direction direction, String dependency, String method, String route, Outcome outcome) {
+public record RequestKey(Direction direction, String dependency, String method, String route, Outcome outcome) {
 
-  static final int MAX_NAME_LENGTH = 64;
-  static final int MAX_ROUTE_LENGTH = 256;
-  static final int MAX_METHOD_LENGTH = 16;
+    static final int MAX_NAME_LENGTH = 64;
+    static final int MAX_ROUTE_LENGTH = 256;
+    static final int MAX_METHOD_LENGTH = 16;
 
-  /** Which side of the wire a request was measured on. */
-  public enum Direction {
-    /** A request this service answered (inbound, measured by the server). */
-    SERVER,
-    /** A call this service made to a dependency (outbound, measured by the client). */
-    CLIENT
-  }
-
-  /**
-   * Validates the key.
-   *
-   * @throws NullPointerException if a component is null
-   * @throws IllegalArgumentException if a component is malformed, naming it and its value
-   */
-  public RequestKey {
-    Objects.requireNonNull(direction, "direction");
-    Objects.requireNonNull(dependency, "dependency");
-    Outcome.requireNonNull(outcome);
-    if (direction == Direction.SERVER && !dependency.isEmpty()) {
-      throw new IllegalArgumentException(
-          "dependency must be empty for a SERVER key, but was '" + dependency + "'");
+    /** Which side of the wire a request was measured on. */
+    public enum Direction {
+        /** A request this service answered (inbound, measured by the server). */
+        SERVER,
+        /** A call this service made to a dependency (outbound, measured by the client). */
+        CLIENT
     }
-    if (direction == Direction.CLIENT) {
-      checkDependency(dependency);
+
+    /**
+     * Validates the key.
+     *
+     * @throws NullPointerException if a component is null
+     * @throws IllegalArgumentException if a component is malformed, naming it and its value
+     */
+    public RequestKey {
+        Objects.requireNonNull(direction, "direction");
+        Objects.requireNonNull(dependency, "dependency");
+        Outcome.requireNonNull(outcome);
+        if (direction == Direction.SERVER && !dependency.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "dependency must be empty for a SERVER key, but was '" + dependency + "'");
+        }
+        if (direction == Direction.CLIENT) {
+            checkDependency(dependency);
+        }
+        checkMethod(method);
+        checkRoute(route);
     }
-    checkMethod(method);
-    checkRoute(route);
-  }
 
-  /** The key of an inbound request answered by this service. */
-  public static RequestKey server(String method, String route, Outcome outcome) {
-    return new RequestKey(Direction.SERVER, "", method, route, outcome);
-  }
-
-  /** The key of an outbound call from this service to {@code dependency}. */
-  public static RequestKey client(String dependency, String method, String route, Outcome outcome) {
-    return new RequestKey(Direction.CLIENT, dependency, method, route, outcome);
-  }
-
-  RequestKey withRoute(String newRoute) {
-    return new RequestKey(direction, dependency, method, newRoute, outcome);
-  }
-
-  static String checkDependency(String name) {
-    Objects.requireNonNull(name, "dependency");
-    if (name.isBlank() || name.length() > MAX_NAME_LENGTH || hasControlCharacter(name)) {
-      throw new IllegalArgumentException("dependency must be 1 to " + MAX_NAME_LENGTH
-          + " printable characters, not blank, but was '" + name + "'");
+    /** The key of an inbound request answered by this service. */
+    public static RequestKey server(String method, String route, Outcome outcome) {
+        return new RequestKey(Direction.SERVER, "", method, route, outcome);
     }
-    return name;
-  }
 
-  private static void checkMethod(String method) {
-    Objects.requireNonNull(method, "method");
-    boolean ok = !method.isEmpty() && method.length() <= MAX_METHOD_LENGTH;
-    for (int i = 0; ok && i < method.length(); i++) {
-      char c = method.charAt(i);
-      ok = c >= 'A' && c <= 'Z';
+    /** The key of an outbound call from this service to {@code dependency}. */
+    public static RequestKey client(String dependency, String method, String route, Outcome outcome) {
+        return new RequestKey(Direction.CLIENT, dependency, method, route, outcome);
     }
-    if (!ok) {
-      throw new IllegalArgumentException("method must be 1 to " + MAX_METHOD_LENGTH
-          + " upper-case letters, but was '" + method + "'");
-    }
-  }
 
-  private static void checkRoute(String route) {
-    Objects.requireNonNull(route, "route");
-    if (route.isBlank() || route.length() > MAX_ROUTE_LENGTH || hasControlCharacter(route)) {
-      throw new IllegalArgumentException("route must be 1 to " + MAX_ROUTE_LENGTH
-          + " printable characters, not blank, but was '" + route + "'");
+    RequestKey withRoute(String newRoute) {
+        return new RequestKey(direction, dependency, method, newRoute, outcome);
     }
-  }
 
-  private static boolean hasControlCharacter(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      if (Character.isISOControl(s.charAt(i))) {
-        return true;
-      }
+    static String checkDependency(String name) {
+        Objects.requireNonNull(name, "dependency");
+        if (name.isBlank() || name.length() > MAX_NAME_LENGTH || hasControlCharacter(name)) {
+            throw new IllegalArgumentException("dependency must be 1 to " + MAX_NAME_LENGTH
+                    + " printable characters, not blank, but was '" + name + "'");
+        }
+        return name;
     }
-    return false;
-  }
+
+    private static void checkMethod(String method) {
+        Objects.requireNonNull(method, "method");
+        boolean ok = !method.isEmpty() && method.length() <= MAX_METHOD_LENGTH;
+        for (int i = 0; ok && i < method.length(); i++) {
+            char c = method.charAt(i);
+            ok = c >= 'A' && c <= 'Z';
+        }
+        if (!ok) {
+            throw new IllegalArgumentException(
+                    "method must be 1 to " + MAX_METHOD_LENGTH + " upper-case letters, but was '" + method + "'");
+        }
+    }
+
+    private static void checkRoute(String route) {
+        Objects.requireNonNull(route, "route");
+        if (route.isBlank() || route.length() > MAX_ROUTE_LENGTH || hasControlCharacter(route)) {
+            throw new IllegalArgumentException("route must be 1 to " + MAX_ROUTE_LENGTH
+                    + " printable characters, not blank, but was '" + route + "'");
+        }
+    }
+
+    private static boolean hasControlCharacter(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isISOControl(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
 }

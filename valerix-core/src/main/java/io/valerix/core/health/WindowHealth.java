@@ -15,10 +15,10 @@ import java.util.Objects;
  */
 public record WindowHealth(HealthLight light, WindowSnapshot window, List<LightTransition> transitions) {
 
-  /** Checks the components and copies the list. */
-  public WindowHealth {
-    Objects.requireNonNull(light, "light");
-    Objects.requireNonNull(window, "window");
-    transitions = List.copyOf(transitions);
-  }
+    /** Checks the components and copies the list. */
+    public WindowHealth {
+        Objects.requireNonNull(light, "light");
+        Objects.requireNonNull(window, "window");
+        transitions = List.copyOf(transitions);
+    }
 }

@@ -23,35 +23,35 @@ import java.util.Objects;
  * @param max largest latency
  */
 public record WindowSnapshot(
-    long count,
-    long errorCount,
-    double ratePerSecond,
-    double errorRate,
-    Duration p50,
-    Duration p90,
-    Duration p99,
-    Duration p999,
-    Duration max) {
+        long count,
+        long errorCount,
+        double ratePerSecond,
+        double errorRate,
+        Duration p50,
+        Duration p90,
+        Duration p99,
+        Duration p999,
+        Duration max) {
 
-  /** The snapshot of a window with no requests. */
-  public static final WindowSnapshot EMPTY = new WindowSnapshot(
-      0, 0, 0.0, 0.0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
+    /** The snapshot of a window with no requests. */
+    public static final WindowSnapshot EMPTY = new WindowSnapshot(
+            0, 0, 0.0, 0.0, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO, Duration.ZERO);
 
-  /** Checks the figures are consistent. */
-  public WindowSnapshot {
-    if (count < 0 || errorCount < 0 || errorCount > count) {
-      throw new IllegalArgumentException(
-          "need 0 <= errorCount <= count, but errorCount was " + errorCount + " and count " + count);
+    /** Checks the figures are consistent. */
+    public WindowSnapshot {
+        if (count < 0 || errorCount < 0 || errorCount > count) {
+            throw new IllegalArgumentException(
+                    "need 0 <= errorCount <= count, but errorCount was " + errorCount + " and count " + count);
+        }
+        Objects.requireNonNull(p50, "p50");
+        Objects.requireNonNull(p90, "p90");
+        Objects.requireNonNull(p99, "p99");
+        Objects.requireNonNull(p999, "p999");
+        Objects.requireNonNull(max, "max");
     }
-    Objects.requireNonNull(p50, "p50");
-    Objects.requireNonNull(p90, "p90");
-    Objects.requireNonNull(p99, "p99");
-    Objects.requireNonNull(p999, "p999");
-    Objects.requireNonNull(max, "max");
-  }
 
-  /** Whether the window saw no request. */
-  public boolean isEmpty() {
-    return count == 0;
-  }
+    /** Whether the window saw no request. */
+    public boolean isEmpty() {
+        return count == 0;
+    }
 }

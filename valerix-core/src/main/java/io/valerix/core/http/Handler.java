@@ -10,5 +10,5 @@ package io.valerix.core.http;
 @FunctionalInterface
 public interface Handler {
 
-  Response handle(Request request) throws Exception;
+    Response handle(Request request) throws Exception;
 }

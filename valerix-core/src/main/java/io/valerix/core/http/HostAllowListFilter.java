@@ -22,127 +22,130 @@ import java.util.Set;
  */
 public final class HostAllowListFilter implements Filter {
 
-  /** The answer to a request for a host this service does not answer to. */
-  public static final ProblemType HOST_NOT_ALLOWED = ProblemType.of("host-not-allowed", "Host not allowed", 421);
+    /** The answer to a request for a host this service does not answer to. */
+    public static final ProblemType HOST_NOT_ALLOWED = ProblemType.of("host-not-allowed", "Host not allowed", 421);
 
-  /** The names every allow-list holds. */
-  public static final Set<String> LOOPBACK_NAMES = Set.of("127.0.0.1", "localhost", "[::1]");
+    /** The names every allow-list holds. */
+    public static final Set<String> LOOPBACK_NAMES = Set.of("127.0.0.1", "localhost", "[::1]");
 
-  private final Set<String> allowed;
+    private final Set<String> allowed;
 
-  private HostAllowListFilter(Set<String> allowed) {
-    this.allowed = allowed;
-  }
-
-  /** Allows the loopback names only. */
-  public static HostAllowListFilter loopback() {
-    return allowing(Set.of());
-  }
-
-  /**
-   * Allows the loopback names and {@code names}: host names ({@code orders.internal}), IPv4
-   * literals, or IPv6 literals in brackets ({@code [fd00::5]}); without a port, as any port is
-   * allowed.
-   *
-   * @throws IllegalArgumentException naming the first name that is not a host
-   */
-  public static HostAllowListFilter allowing(Set<String> names) {
-    Objects.requireNonNull(names, "names");
-    Set<String> all = new LinkedHashSet<>(LOOPBACK_NAMES);
-    for (String name : names) {
-      Objects.requireNonNull(name, "allowed host name");
-      String host = name.toLowerCase(Locale.ROOT);
-      if (!isHost(host)) {
-        throw new IllegalArgumentException(
-            "allowed host must be a host name or IP literal without port, such as orders.internal or [fd00::5], but was '" + name + "'");
-      }
-      all.add(host);
+    private HostAllowListFilter(Set<String> allowed) {
+        this.allowed = allowed;
     }
-    return new HostAllowListFilter(Set.copyOf(all));
-  }
 
-  /**
-   * Allows the loopback names, {@code names}, and {@code bindAddress}'s own literal when it is a
-   * specific address (not a wildcard such as {@code 0.0.0.0}): what a server bound there answers
-   * to.
-   *
-   * @throws IllegalArgumentException naming the first name that is not a host
-   */
-  public static HostAllowListFilter forServer(Set<String> names, InetAddress bindAddress) {
-    Objects.requireNonNull(bindAddress, "bindAddress");
-    Set<String> all = new LinkedHashSet<>(names);
-    if (!bindAddress.isAnyLocalAddress()) {
-      all.add(hostLiteral(bindAddress));
+    /** Allows the loopback names only. */
+    public static HostAllowListFilter loopback() {
+        return allowing(Set.of());
     }
-    return allowing(all);
-  }
 
-  /** How {@code address} is written in a {@code Host} header: IPv6 in brackets. */
-  public static String hostLiteral(InetAddress address) {
-    String host = address.getHostAddress();
-    int zone = host.indexOf('%');
-    if (zone >= 0) {
-      host = host.substring(0, zone);
+    /**
+     * Allows the loopback names and {@code names}: host names ({@code orders.internal}), IPv4
+     * literals, or IPv6 literals in brackets ({@code [fd00::5]}); without a port, as any port is
+     * allowed.
+     *
+     * @throws IllegalArgumentException naming the first name that is not a host
+     */
+    public static HostAllowListFilter allowing(Set<String> names) {
+        Objects.requireNonNull(names, "names");
+        Set<String> all = new LinkedHashSet<>(LOOPBACK_NAMES);
+        for (String name : names) {
+            Objects.requireNonNull(name, "allowed host name");
+            String host = name.toLowerCase(Locale.ROOT);
+            if (!isHost(host)) {
+                throw new IllegalArgumentException(
+                        "allowed host must be a host name or IP literal without port, such as orders.internal or [fd00::5], but was '"
+                                + name + "'");
+            }
+            all.add(host);
+        }
+        return new HostAllowListFilter(Set.copyOf(all));
     }
-    return host.contains(":") ? "[" + host.toLowerCase(Locale.ROOT) + "]" : host;
-  }
 
-  /** The allowed names, lower-case; the loopback names included. */
-  public Set<String> allowed() {
-    return allowed;
-  }
-
-  @Override
-  public Response filter(Request request, Handler next) throws Exception {
-    String header = request.header("Host").orElse(null);
-    String host = header == null ? null : hostOf(header.trim().toLowerCase(Locale.ROOT));
-    if (host == null || !allowed.contains(host)) {
-      String shown = header == null ? "no Host header" : "Host '" + abbreviate(header) + "'";
-      return Response.problem(Problem.of(HOST_NOT_ALLOWED,
-              shown + " is not a name this service answers to; use 127.0.0.1, localhost, [::1] or a configured name")
-          .withInstance(request.path()));
+    /**
+     * Allows the loopback names, {@code names}, and {@code bindAddress}'s own literal when it is a
+     * specific address (not a wildcard such as {@code 0.0.0.0}): what a server bound there answers
+     * to.
+     *
+     * @throws IllegalArgumentException naming the first name that is not a host
+     */
+    public static HostAllowListFilter forServer(Set<String> names, InetAddress bindAddress) {
+        Objects.requireNonNull(bindAddress, "bindAddress");
+        Set<String> all = new LinkedHashSet<>(names);
+        if (!bindAddress.isAnyLocalAddress()) {
+            all.add(hostLiteral(bindAddress));
+        }
+        return allowing(all);
     }
-    return next.handle(request);
-  }
 
-  /** The host part of a {@code Host} value, or null when it is malformed. */
-  private static String hostOf(String value) {
-    String host;
-    String port;
-    if (value.startsWith("[")) {
-      int close = value.indexOf(']');
-      if (close < 0) {
-        return null;
-      }
-      host = value.substring(0, close + 1);
-      String rest = value.substring(close + 1);
-      if (!rest.isEmpty() && !rest.startsWith(":")) {
-        return null;
-      }
-      port = rest.isEmpty() ? "" : rest.substring(1);
-    } else {
-      int colon = value.indexOf(':');
-      host = colon < 0 ? value : value.substring(0, colon);
-      port = colon < 0 ? "" : value.substring(colon + 1);
-      if (colon >= 0 && port.isEmpty()) {
-        return null;
-      }
+    /** How {@code address} is written in a {@code Host} header: IPv6 in brackets. */
+    public static String hostLiteral(InetAddress address) {
+        String host = address.getHostAddress();
+        int zone = host.indexOf('%');
+        if (zone >= 0) {
+            host = host.substring(0, zone);
+        }
+        return host.contains(":") ? "[" + host.toLowerCase(Locale.ROOT) + "]" : host;
     }
-    if (!port.isEmpty() && !port.matches("[0-9]{1,5}")) {
-      return null;
-    }
-    return isHost(host) ? host : null;
-  }
 
-  private static boolean isHost(String host) {
-    if (host.startsWith("[")) {
-      return host.matches("\\[[0-9a-f:.]+]");
+    /** The allowed names, lower-case; the loopback names included. */
+    public Set<String> allowed() {
+        return allowed;
     }
-    return host.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
-  }
 
-  private static String abbreviate(String value) {
-    String printable = value.replaceAll("[^\\x20-\\x7e]", "?");
-    return printable.length() <= 60 ? printable : printable.substring(0, 60) + "…";
-  }
+    @Override
+    public Response filter(Request request, Handler next) throws Exception {
+        String header = request.header("Host").orElse(null);
+        String host = header == null ? null : hostOf(header.trim().toLowerCase(Locale.ROOT));
+        if (host == null || !allowed.contains(host)) {
+            String shown = header == null ? "no Host header" : "Host '" + abbreviate(header) + "'";
+            return Response.problem(Problem.of(
+                            HOST_NOT_ALLOWED,
+                            shown
+                                    + " is not a name this service answers to; use 127.0.0.1, localhost, [::1] or a configured name")
+                    .withInstance(request.path()));
+        }
+        return next.handle(request);
+    }
+
+    /** The host part of a {@code Host} value, or null when it is malformed. */
+    private static String hostOf(String value) {
+        String host;
+        String port;
+        if (value.startsWith("[")) {
+            int close = value.indexOf(']');
+            if (close < 0) {
+                return null;
+            }
+            host = value.substring(0, close + 1);
+            String rest = value.substring(close + 1);
+            if (!rest.isEmpty() && !rest.startsWith(":")) {
+                return null;
+            }
+            port = rest.isEmpty() ? "" : rest.substring(1);
+        } else {
+            int colon = value.indexOf(':');
+            host = colon < 0 ? value : value.substring(0, colon);
+            port = colon < 0 ? "" : value.substring(colon + 1);
+            if (colon >= 0 && port.isEmpty()) {
+                return null;
+            }
+        }
+        if (!port.isEmpty() && !port.matches("[0-9]{1,5}")) {
+            return null;
+        }
+        return isHost(host) ? host : null;
+    }
+
+    private static boolean isHost(String host) {
+        if (host.startsWith("[")) {
+            return host.matches("\\[[0-9a-f:.]+]");
+        }
+        return host.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+    }
+
+    private static String abbreviate(String value) {
+        String printable = value.replaceAll("[^\\x20-\\x7e]", "?");
+        return printable.length() <= 60 ? printable : printable.substring(0, 60) + "…";
+    }
 }

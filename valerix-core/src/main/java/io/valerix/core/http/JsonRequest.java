@@ -22,70 +22,73 @@ import java.util.regex.Pattern;
  * @param body the JSON body, or null
  * @param headers extra headers
  */
-public record JsonRequest(String method, String template, List<String> pathValues, Object body, Map<String, String> headers) {
+public record JsonRequest(
+        String method, String template, List<String> pathValues, Object body, Map<String, String> headers) {
 
-  private static final Pattern PARAM = Pattern.compile("\\{[^/{}]+}");
+    private static final Pattern PARAM = Pattern.compile("\\{[^/{}]+}");
 
-  public JsonRequest {
-    Objects.requireNonNull(method, "method");
-    Objects.requireNonNull(template, "template");
-    pathValues = List.copyOf(pathValues);
-    headers = Map.copyOf(headers);
-    long params = PARAM.matcher(template).results().count();
-    if (params != pathValues.size()) {
-      throw new IllegalArgumentException(
-          "template '" + template + "' has " + params + " parameters, but " + pathValues.size() + " values were given");
+    public JsonRequest {
+        Objects.requireNonNull(method, "method");
+        Objects.requireNonNull(template, "template");
+        pathValues = List.copyOf(pathValues);
+        headers = Map.copyOf(headers);
+        long params = PARAM.matcher(template).results().count();
+        if (params != pathValues.size()) {
+            throw new IllegalArgumentException("template '" + template + "' has " + params + " parameters, but "
+                    + pathValues.size() + " values were given");
+        }
     }
-  }
 
-  public static JsonRequest get(String template, String... pathValues) {
-    return new JsonRequest("GET", template, Arrays.asList(pathValues), null, Map.of());
-  }
-
-  public static JsonRequest delete(String template, String... pathValues) {
-    return new JsonRequest("DELETE", template, Arrays.asList(pathValues), null, Map.of());
-  }
-
-  public static JsonRequest put(Object body, String template, String... pathValues) {
-    return new JsonRequest("PUT", template, Arrays.asList(pathValues), Objects.requireNonNull(body, "body"), Map.of());
-  }
-
-  public static JsonRequest post(Object body, String template, String... pathValues) {
-    return new JsonRequest("POST", template, Arrays.asList(pathValues), Objects.requireNonNull(body, "body"), Map.of());
-  }
-
-  /** A copy with header {@code name} set to {@code value}. */
-  public JsonRequest withHeader(String name, String value) {
-    Map<String, String> copy = new LinkedHashMap<>(headers);
-    copy.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
-    return new JsonRequest(method, template, pathValues, body, copy);
-  }
-
-  /**
-   * Whether sending this twice has the effect of sending it once, so a retry is safe: GET, HEAD,
-   * PUT and DELETE by HTTP's definition, and a POST that carries an {@code Idempotency-Key}.
-   */
-  public boolean idempotent() {
-    return switch (method) {
-      case "GET", "HEAD", "PUT", "DELETE", "OPTIONS" -> true;
-      default -> headers.keySet().stream().anyMatch(ValerixHeaders.IDEMPOTENCY_KEY::equalsIgnoreCase);
-    };
-  }
-
-  /** The path with every value percent-encoded into its segment. */
-  public String expandedPath() {
-    Matcher matcher = PARAM.matcher(template);
-    StringBuilder out = new StringBuilder();
-    int i = 0;
-    while (matcher.find()) {
-      matcher.appendReplacement(out, Matcher.quoteReplacement(PathCodec.encode(pathValues.get(i++))));
+    public static JsonRequest get(String template, String... pathValues) {
+        return new JsonRequest("GET", template, Arrays.asList(pathValues), null, Map.of());
     }
-    matcher.appendTail(out);
-    return out.toString();
-  }
 
-  /** The name of this call in metrics and logs, for example {@code PUT /reservations/{orderId}}. */
-  public String route() {
-    return method + " " + template;
-  }
+    public static JsonRequest delete(String template, String... pathValues) {
+        return new JsonRequest("DELETE", template, Arrays.asList(pathValues), null, Map.of());
+    }
+
+    public static JsonRequest put(Object body, String template, String... pathValues) {
+        return new JsonRequest(
+                "PUT", template, Arrays.asList(pathValues), Objects.requireNonNull(body, "body"), Map.of());
+    }
+
+    public static JsonRequest post(Object body, String template, String... pathValues) {
+        return new JsonRequest(
+                "POST", template, Arrays.asList(pathValues), Objects.requireNonNull(body, "body"), Map.of());
+    }
+
+    /** A copy with header {@code name} set to {@code value}. */
+    public JsonRequest withHeader(String name, String value) {
+        Map<String, String> copy = new LinkedHashMap<>(headers);
+        copy.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+        return new JsonRequest(method, template, pathValues, body, copy);
+    }
+
+    /**
+     * Whether sending this twice has the effect of sending it once, so a retry is safe: GET, HEAD,
+     * PUT and DELETE by HTTP's definition, and a POST that carries an {@code Idempotency-Key}.
+     */
+    public boolean idempotent() {
+        return switch (method) {
+            case "GET", "HEAD", "PUT", "DELETE", "OPTIONS" -> true;
+            default -> headers.keySet().stream().anyMatch(ValerixHeaders.IDEMPOTENCY_KEY::equalsIgnoreCase);
+        };
+    }
+
+    /** The path with every value percent-encoded into its segment. */
+    public String expandedPath() {
+        Matcher matcher = PARAM.matcher(template);
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (matcher.find()) {
+            matcher.appendReplacement(out, Matcher.quoteReplacement(PathCodec.encode(pathValues.get(i++))));
+        }
+        matcher.appendTail(out);
+        return out.toString();
+    }
+
+    /** The name of this call in metrics and logs, for example {@code PUT /reservations/{orderId}}. */
+    public String route() {
+        return method + " " + template;
+    }
 }

@@ -13,9 +13,9 @@ import java.util.Map;
  */
 public record JsonResponse<T>(int status, Map<String, List<String>> headers, T body) {
 
-  /** The first value of a header (case-insensitive), or null. */
-  public String header(String name) {
-    List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
-    return values == null || values.isEmpty() ? null : values.get(0);
-  }
+    /** The first value of a header (case-insensitive), or null. */
+    public String header(String name) {
+        List<String> values = headers.get(name.toLowerCase(java.util.Locale.ROOT));
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
 }

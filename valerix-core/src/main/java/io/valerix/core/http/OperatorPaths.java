@@ -9,12 +9,16 @@ package io.valerix.core.http;
  */
 public final class OperatorPaths {
 
-  private OperatorPaths() {}
+    private OperatorPaths() {}
 
-  /** True for a decoded request path of an operator route. */
-  public static boolean matches(String path) {
-    return path.equals("/health") || path.startsWith("/health/") || path.equals("/metrics")
-        || path.equals("/admin") || path.startsWith("/admin/")
-        || path.equals("/dashboard") || path.startsWith("/dashboard/");
-  }
+    /** True for a decoded request path of an operator route. */
+    public static boolean matches(String path) {
+        return path.equals("/health")
+                || path.startsWith("/health/")
+                || path.equals("/metrics")
+                || path.equals("/admin")
+                || path.startsWith("/admin/")
+                || path.equals("/dashboard")
+                || path.startsWith("/dashboard/");
+    }
 }

@@ -9,28 +9,28 @@ import java.util.Objects;
  */
 public class ProblemException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final transient Problem problem;
-  private final String retryAfterSeconds;
+    private final transient Problem problem;
+    private final String retryAfterSeconds;
 
-  public ProblemException(Problem problem) {
-    this(problem, null);
-  }
+    public ProblemException(Problem problem) {
+        this(problem, null);
+    }
 
-  /** A problem answered with a {@code Retry-After} header, in whole seconds. */
-  public ProblemException(Problem problem, String retryAfterSeconds) {
-    super(Objects.requireNonNull(problem, "problem").toString(), null, false, false);
-    this.problem = problem;
-    this.retryAfterSeconds = retryAfterSeconds;
-  }
+    /** A problem answered with a {@code Retry-After} header, in whole seconds. */
+    public ProblemException(Problem problem, String retryAfterSeconds) {
+        super(Objects.requireNonNull(problem, "problem").toString(), null, false, false);
+        this.problem = problem;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
 
-  public Problem problem() {
-    return problem;
-  }
+    public Problem problem() {
+        return problem;
+    }
 
-  /** The {@code Retry-After} value to send, or null. */
-  public String retryAfterSeconds() {
-    return retryAfterSeconds;
-  }
+    /** The {@code Retry-After} value to send, or null. */
+    public String retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
 }

@@ -11,55 +11,56 @@ import java.util.Objects;
  */
 public class RemoteProblemException extends RuntimeException implements TransientFailure {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  private final int status;
-  private final transient Problem problem;
-  private final String retryAfter;
+    private final int status;
+    private final transient Problem problem;
+    private final String retryAfter;
 
-  public RemoteProblemException(String route, int status, Problem problem, String retryAfter) {
-    super(route + " answered " + status + " " + Objects.requireNonNull(problem, "problem").type()
-        + (problem.detail() == null ? "" : ": " + problem.detail()));
-    this.status = status;
-    this.problem = problem;
-    this.retryAfter = retryAfter;
-  }
+    public RemoteProblemException(String route, int status, Problem problem, String retryAfter) {
+        super(route + " answered " + status + " "
+                + Objects.requireNonNull(problem, "problem").type()
+                + (problem.detail() == null ? "" : ": " + problem.detail()));
+        this.status = status;
+        this.problem = problem;
+        this.retryAfter = retryAfter;
+    }
 
-  public int status() {
-    return status;
-  }
+    public int status() {
+        return status;
+    }
 
-  /** The problem {@code type}. */
-  public URI type() {
-    return problem.type();
-  }
+    /** The problem {@code type}. */
+    public URI type() {
+        return problem.type();
+    }
 
-  /** True if the problem is of {@code type}. */
-  public boolean is(ProblemType type) {
-    return problem.type().equals(type.type());
-  }
+    /** True if the problem is of {@code type}. */
+    public boolean is(ProblemType type) {
+        return problem.type().equals(type.type());
+    }
 
-  public String detail() {
-    return problem.detail();
-  }
+    public String detail() {
+        return problem.detail();
+    }
 
-  public Problem problem() {
-    return problem;
-  }
+    public Problem problem() {
+        return problem;
+    }
 
-  /** The {@code Retry-After} header, or null. */
-  public String retryAfter() {
-    return retryAfter;
-  }
+    /** The {@code Retry-After} header, or null. */
+    public String retryAfter() {
+        return retryAfter;
+    }
 
-  /**
-   * HTTP's rule for a problem answer: transient if the server said so by its status, 429 (too many
-   * requests), 502 (bad gateway), 503 (unavailable, overloaded) or 504 (gateway timeout). Any
-   * other status is the server's considered answer, the same on every try.
-   */
-  @Override
-  public boolean isTransient() {
-    int status = status();
-    return status == 429 || status == 502 || status == 503 || status == 504;
-  }
+    /**
+     * HTTP's rule for a problem answer: transient if the server said so by its status, 429 (too many
+     * requests), 502 (bad gateway), 503 (unavailable, overloaded) or 504 (gateway timeout). Any
+     * other status is the server's considered answer, the same on every try.
+     */
+    @Override
+    public boolean isTransient() {
+        int status = status();
+        return status == 429 || status == 502 || status == 503 || status == 504;
+    }
 }

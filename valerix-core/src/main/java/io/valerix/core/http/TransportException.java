@@ -9,14 +9,14 @@ import io.valerix.core.retry.TransientFailure;
  */
 public class TransportException extends RuntimeException implements TransientFailure {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public TransportException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public TransportException(String message, Throwable cause) {
+        super(message, cause);
+    }
 
-  @Override
-  public boolean isTransient() {
-    return true;
-  }
+    @Override
+    public boolean isTransient() {
+        return true;
+    }
 }

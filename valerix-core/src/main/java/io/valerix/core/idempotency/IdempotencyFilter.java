@@ -57,154 +57,156 @@ import java.util.Optional;
  */
 public final class IdempotencyFilter implements Filter, AutoCloseable {
 
-  /** The most records one {@link #purgeExpired()} or {@link #recoverExpired()} call deletes. */
-  public static final int MAINTENANCE_BATCH = 1000;
+    /** The most records one {@link #purgeExpired()} or {@link #recoverExpired()} call deletes. */
+    public static final int MAINTENANCE_BATCH = 1000;
 
-  private final IdempotencyStore store;
-  private final IdempotencyConfig config;
-  private final IdempotentExecutor executor;
-  private final Object lifecycle = new Object();
-  private HolderHeartbeat heartbeat;
-  private boolean closed;
+    private final IdempotencyStore store;
+    private final IdempotencyConfig config;
+    private final IdempotentExecutor executor;
+    private final Object lifecycle = new Object();
+    private HolderHeartbeat heartbeat;
+    private boolean closed;
 
-  private IdempotencyFilter(IdempotencyStore store, IdempotencyConfig config) {
-    this.store = store;
-    this.config = config;
-    this.executor = new IdempotentExecutor(store, config);
-  }
-
-  /**
-   * A filter keeping its records in {@code store}, set up by {@code config} ({@link
-   * IdempotencyConfig#defaults()} for the defaults).
-   */
-  public static IdempotencyFilter of(IdempotencyStore store, IdempotencyConfig config) {
-    Objects.requireNonNull(store, "store");
-    Objects.requireNonNull(config, "config");
-    if (config.claimWithFirstWrite() && !(store instanceof JdbcIdempotencyStore)) {
-      throw new IllegalArgumentException("claimWithFirstWrite needs a JDBC store (IdempotencyStore.of), but the store was " + store);
+    private IdempotencyFilter(IdempotencyStore store, IdempotencyConfig config) {
+        this.store = store;
+        this.config = config;
+        this.executor = new IdempotentExecutor(store, config);
     }
-    return new IdempotencyFilter(store, config);
-  }
 
-  /**
-   * Chooses what is kept of the answer the handler is about to return for {@code request},
-   * overriding the default by status ({@link ReplayMode#forStatus(int)}). For example {@code
-   * REPLAY} keeps a 409 "out of stock" that is a final business outcome, and {@code RERUN} marks
-   * a 200 whose outcome is still open. Has no effect on routes the filter does not guard.
-   */
-  public static void replayMode(Request request, ReplayMode mode) {
-    Objects.requireNonNull(request, "request");
-    Objects.requireNonNull(mode, "mode");
-    request.attributes().put(IdempotentExecutor.REPLAY_MODE_ATTRIBUTE, mode);
-  }
-
-  /**
-   * The idempotency key of {@code request} as this filter parsed it: unquoted and unescaped, so
-   * {@code "abc"} and {@code abc} give the same {@code abc}. A handler that derives anything from
-   * the key (an order id) must use this, not the raw header, or two spellings of one key that the
-   * filter treats as one request would reach it as two. Empty on routes the filter does not guard.
-   */
-  public static Optional<String> keyOf(Request request) {
-    Objects.requireNonNull(request, "request");
-    return Optional.ofNullable((String) request.attributes().get(IdempotentExecutor.KEY_ATTRIBUTE));
-  }
-
-  /**
-   * The claim a handler takes with its first write, on routes of a filter built with {@link
-   * IdempotencyConfig.Builder#claimWithFirstWrite(boolean)}; empty elsewhere (the filter claimed
-   * before the handler ran, or the route is not guarded).
-   */
-  public static Optional<KeyClaim> claimOf(Request request) {
-    Objects.requireNonNull(request, "request");
-    return Optional.ofNullable((KeyClaim) request.attributes().get(IdempotentExecutor.CLAIM_ATTRIBUTE));
-  }
-
-  @Override
-  public Response filter(Request request, Handler next) throws Exception {
-    if (!config.appliesTo(request.route())) {
-      return next.handle(request);
+    /**
+     * A filter keeping its records in {@code store}, set up by {@code config} ({@link
+     * IdempotencyConfig#defaults()} for the defaults).
+     */
+    public static IdempotencyFilter of(IdempotencyStore store, IdempotencyConfig config) {
+        Objects.requireNonNull(store, "store");
+        Objects.requireNonNull(config, "config");
+        if (config.claimWithFirstWrite() && !(store instanceof JdbcIdempotencyStore)) {
+            throw new IllegalArgumentException(
+                    "claimWithFirstWrite needs a JDBC store (IdempotencyStore.of), but the store was " + store);
+        }
+        return new IdempotencyFilter(store, config);
     }
-    return executor.execute(request, next);
-  }
 
-  /**
-   * Deletes up to {@value #MAINTENANCE_BATCH} finished records whose retention ended, oldest
-   * first. Call it from a scheduled task; call again at once while it returns the full batch.
-   *
-   * @return how many records were deleted
-   * @throws IdempotencyStoreException if the store failed; nothing or part of the batch was deleted
-   */
-  public int purgeExpired() {
-    return store.purgeExpired(now(), MAINTENANCE_BATCH);
-  }
-
-  /**
-   * Deletes up to {@value #MAINTENANCE_BATCH} claims whose lease expired without an answer, left by
-   * requests that crashed or hung. Optional: the next request with such a key takes the claim over
-   * anyway; this only keeps abandoned claims from piling up.
-   *
-   * @return how many claims were released
-   * @throws IdempotencyStoreException if the store failed
-   */
-  public int recoverExpired() {
-    return store.releaseExpiredClaims(now(), MAINTENANCE_BATCH);
-  }
-
-  /**
-   * Starts this incarnation of the {@linkplain IdempotencyConfig#instanceId() instance}: registers
-   * it in the store with a new boot epoch, which frees at once every claim left by earlier starts
-   * of the same instance id (a crashed process, restarted), and keeps its heartbeat fresh every
-   * {@linkplain IdempotencyConfig#heartbeatPeriod() period} on a daemon thread, so other instances
-   * can tell when it dies. Claims taken from now on name it. Call it before serving; without it
-   * claims name no holder and only their lease frees them.
-   *
-   * @return this filter
-   * @throws IdempotencyStoreException if the store could not register the instance
-   * @throws IllegalStateException if started or closed already
-   */
-  public IdempotencyFilter start() {
-    synchronized (lifecycle) {
-      if (heartbeat != null || closed) {
-        throw new IllegalStateException("the idempotency filter of '" + config.instanceId() + "' was already started or closed");
-      }
-      heartbeat = HolderHeartbeat.start(store, config);
-      executor.holdAs(heartbeat.holder());
-      return this;
+    /**
+     * Chooses what is kept of the answer the handler is about to return for {@code request},
+     * overriding the default by status ({@link ReplayMode#forStatus(int)}). For example {@code
+     * REPLAY} keeps a 409 "out of stock" that is a final business outcome, and {@code RERUN} marks
+     * a 200 whose outcome is still open. Has no effect on routes the filter does not guard.
+     */
+    public static void replayMode(Request request, ReplayMode mode) {
+        Objects.requireNonNull(request, "request");
+        Objects.requireNonNull(mode, "mode");
+        request.attributes().put(IdempotentExecutor.REPLAY_MODE_ATTRIBUTE, mode);
     }
-  }
 
-  /** The incarnation this filter's claims name, once {@linkplain #start() started}. */
-  public Optional<LeaseHolder> holder() {
-    synchronized (lifecycle) {
-      return heartbeat == null ? Optional.empty() : Optional.of(heartbeat.holder());
+    /**
+     * The idempotency key of {@code request} as this filter parsed it: unquoted and unescaped, so
+     * {@code "abc"} and {@code abc} give the same {@code abc}. A handler that derives anything from
+     * the key (an order id) must use this, not the raw header, or two spellings of one key that the
+     * filter treats as one request would reach it as two. Empty on routes the filter does not guard.
+     */
+    public static Optional<String> keyOf(Request request) {
+        Objects.requireNonNull(request, "request");
+        return Optional.ofNullable((String) request.attributes().get(IdempotentExecutor.KEY_ATTRIBUTE));
     }
-  }
 
-  /**
-   * Stops the heartbeat and retires this incarnation, so claims it still holds can be taken over at
-   * once. Close it after the server stopped serving. Does nothing if it was not started.
-   */
-  @Override
-  public void close() {
-    synchronized (lifecycle) {
-      closed = true;
-      if (heartbeat != null) {
-        heartbeat.close();
-      }
+    /**
+     * The claim a handler takes with its first write, on routes of a filter built with {@link
+     * IdempotencyConfig.Builder#claimWithFirstWrite(boolean)}; empty elsewhere (the filter claimed
+     * before the handler ran, or the route is not guarded).
+     */
+    public static Optional<KeyClaim> claimOf(Request request) {
+        Objects.requireNonNull(request, "request");
+        return Optional.ofNullable((KeyClaim) request.attributes().get(IdempotentExecutor.CLAIM_ATTRIBUTE));
     }
-  }
 
-  /** The settings this filter runs with. */
-  public IdempotencyConfig config() {
-    return config;
-  }
+    @Override
+    public Response filter(Request request, Handler next) throws Exception {
+        if (!config.appliesTo(request.route())) {
+            return next.handle(request);
+        }
+        return executor.execute(request, next);
+    }
 
-  private Instant now() {
-    return config.clock().instant().truncatedTo(ChronoUnit.MICROS);
-  }
+    /**
+     * Deletes up to {@value #MAINTENANCE_BATCH} finished records whose retention ended, oldest
+     * first. Call it from a scheduled task; call again at once while it returns the full batch.
+     *
+     * @return how many records were deleted
+     * @throws IdempotencyStoreException if the store failed; nothing or part of the batch was deleted
+     */
+    public int purgeExpired() {
+        return store.purgeExpired(now(), MAINTENANCE_BATCH);
+    }
 
-  @Override
-  public String toString() {
-    return "IdempotencyFilter[" + config + "]";
-  }
+    /**
+     * Deletes up to {@value #MAINTENANCE_BATCH} claims whose lease expired without an answer, left by
+     * requests that crashed or hung. Optional: the next request with such a key takes the claim over
+     * anyway; this only keeps abandoned claims from piling up.
+     *
+     * @return how many claims were released
+     * @throws IdempotencyStoreException if the store failed
+     */
+    public int recoverExpired() {
+        return store.releaseExpiredClaims(now(), MAINTENANCE_BATCH);
+    }
+
+    /**
+     * Starts this incarnation of the {@linkplain IdempotencyConfig#instanceId() instance}: registers
+     * it in the store with a new boot epoch, which frees at once every claim left by earlier starts
+     * of the same instance id (a crashed process, restarted), and keeps its heartbeat fresh every
+     * {@linkplain IdempotencyConfig#heartbeatPeriod() period} on a daemon thread, so other instances
+     * can tell when it dies. Claims taken from now on name it. Call it before serving; without it
+     * claims name no holder and only their lease frees them.
+     *
+     * @return this filter
+     * @throws IdempotencyStoreException if the store could not register the instance
+     * @throws IllegalStateException if started or closed already
+     */
+    public IdempotencyFilter start() {
+        synchronized (lifecycle) {
+            if (heartbeat != null || closed) {
+                throw new IllegalStateException(
+                        "the idempotency filter of '" + config.instanceId() + "' was already started or closed");
+            }
+            heartbeat = HolderHeartbeat.start(store, config);
+            executor.holdAs(heartbeat.holder());
+            return this;
+        }
+    }
+
+    /** The incarnation this filter's claims name, once {@linkplain #start() started}. */
+    public Optional<LeaseHolder> holder() {
+        synchronized (lifecycle) {
+            return heartbeat == null ? Optional.empty() : Optional.of(heartbeat.holder());
+        }
+    }
+
+    /**
+     * Stops the heartbeat and retires this incarnation, so claims it still holds can be taken over at
+     * once. Close it after the server stopped serving. Does nothing if it was not started.
+     */
+    @Override
+    public void close() {
+        synchronized (lifecycle) {
+            closed = true;
+            if (heartbeat != null) {
+                heartbeat.close();
+            }
+        }
+    }
+
+    /** The settings this filter runs with. */
+    public IdempotencyConfig config() {
+        return config;
+    }
+
+    private Instant now() {
+        return config.clock().instant().truncatedTo(ChronoUnit.MICROS);
+    }
+
+    @Override
+    public String toString() {
+        return "IdempotencyFilter[" + config + "]";
+    }
 }

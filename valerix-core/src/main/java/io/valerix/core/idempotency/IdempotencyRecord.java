@@ -35,100 +35,157 @@ import java.util.Objects;
  *     for claims of an unstarted filter and records written before holders existed.
  */
 public record IdempotencyRecord(
-    String scope,
-    String key,
-    String fingerprint,
-    State state,
-    long fencingToken,
-    Instant createdAt,
-    Instant leaseExpiresAt,
-    Instant completedAt,
-    Instant expiresAt,
-    StoredResponse response,
-    LeaseHolder holder) {
+        String scope,
+        String key,
+        String fingerprint,
+        State state,
+        long fencingToken,
+        Instant createdAt,
+        Instant leaseExpiresAt,
+        Instant completedAt,
+        Instant expiresAt,
+        StoredResponse response,
+        LeaseHolder holder) {
 
-  /** Where the request that claimed a key is. */
-  public enum State {
-    /** A request holds the key and is running; others get 409 until it finishes or its lease expires. */
-    IN_PROGRESS,
-    /** The request finished with an answer that was not final; a retry runs the handler again. */
-    PENDING_RESULT,
-    /** The request finished with a final answer; retries get it replayed. */
-    COMPLETED
-  }
-
-  /**
-   * @throws NullPointerException if a field the state needs is null
-   * @throws IllegalArgumentException if the fields do not fit the state, or the token is not positive
-   */
-  public IdempotencyRecord {
-    Objects.requireNonNull(scope, "scope");
-    Objects.requireNonNull(key, "key");
-    Objects.requireNonNull(fingerprint, "fingerprint");
-    Objects.requireNonNull(state, "state");
-    Objects.requireNonNull(createdAt, "createdAt");
-    if (fencingToken <= 0) {
-      throw new IllegalArgumentException("fencingToken must be positive, but was " + fencingToken);
+    /** Where the request that claimed a key is. */
+    public enum State {
+        /** A request holds the key and is running; others get 409 until it finishes or its lease expires. */
+        IN_PROGRESS,
+        /** The request finished with an answer that was not final; a retry runs the handler again. */
+        PENDING_RESULT,
+        /** The request finished with a final answer; retries get it replayed. */
+        COMPLETED
     }
-    boolean inProgress = state == State.IN_PROGRESS;
-    if (inProgress != (leaseExpiresAt != null)) {
-      throw new IllegalArgumentException("leaseExpiresAt must be set exactly when IN_PROGRESS, but state was " + state
-          + " and leaseExpiresAt " + leaseExpiresAt);
+
+    /**
+     * @throws NullPointerException if a field the state needs is null
+     * @throws IllegalArgumentException if the fields do not fit the state, or the token is not positive
+     */
+    public IdempotencyRecord {
+        Objects.requireNonNull(scope, "scope");
+        Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(fingerprint, "fingerprint");
+        Objects.requireNonNull(state, "state");
+        Objects.requireNonNull(createdAt, "createdAt");
+        if (fencingToken <= 0) {
+            throw new IllegalArgumentException("fencingToken must be positive, but was " + fencingToken);
+        }
+        boolean inProgress = state == State.IN_PROGRESS;
+        if (inProgress != (leaseExpiresAt != null)) {
+            throw new IllegalArgumentException("leaseExpiresAt must be set exactly when IN_PROGRESS, but state was "
+                    + state + " and leaseExpiresAt " + leaseExpiresAt);
+        }
+        if (inProgress == (completedAt != null) || inProgress == (expiresAt != null)) {
+            throw new IllegalArgumentException(
+                    "completedAt and expiresAt must be set exactly when finished, but state was " + state
+                            + ", completedAt " + completedAt + " and expiresAt " + expiresAt);
+        }
+        if ((state == State.COMPLETED) != (response != null)) {
+            throw new IllegalArgumentException("response must be set exactly when COMPLETED, but state was " + state);
+        }
+        if (holder != null && !inProgress) {
+            throw new IllegalArgumentException(
+                    "holder must be null unless IN_PROGRESS, but state was " + state + " and holder " + holder);
+        }
     }
-    if (inProgress == (completedAt != null) || inProgress == (expiresAt != null)) {
-      throw new IllegalArgumentException("completedAt and expiresAt must be set exactly when finished, but state was "
-          + state + ", completedAt " + completedAt + " and expiresAt " + expiresAt);
+
+    /** A record without a holder. */
+    public IdempotencyRecord(
+            String scope,
+            String key,
+            String fingerprint,
+            State state,
+            long fencingToken,
+            Instant createdAt,
+            Instant leaseExpiresAt,
+            Instant completedAt,
+            Instant expiresAt,
+            StoredResponse response) {
+        this(
+                scope,
+                key,
+                fingerprint,
+                state,
+                fencingToken,
+                createdAt,
+                leaseExpiresAt,
+                completedAt,
+                expiresAt,
+                response,
+                null);
     }
-    if ((state == State.COMPLETED) != (response != null)) {
-      throw new IllegalArgumentException("response must be set exactly when COMPLETED, but state was " + state);
+
+    /** A fresh claim of {@code key}, held until {@code leaseExpiresAt}. */
+    public static IdempotencyRecord inProgress(
+            String scope, String key, String fingerprint, long fencingToken, Instant now, Instant leaseExpiresAt) {
+        return new IdempotencyRecord(
+                scope, key, fingerprint, State.IN_PROGRESS, fencingToken, now, leaseExpiresAt, null, null, null);
     }
-    if (holder != null && !inProgress) {
-      throw new IllegalArgumentException("holder must be null unless IN_PROGRESS, but state was " + state + " and holder " + holder);
+
+    /**
+     * This record claimed again (after its lease expired or its holder died, or because its answer
+     * was not final), with no holder yet: see {@link #heldBy}.
+     */
+    public IdempotencyRecord claimedAgain(long newFencingToken, Instant leaseExpiresAt) {
+        return new IdempotencyRecord(
+                scope,
+                key,
+                fingerprint,
+                State.IN_PROGRESS,
+                newFencingToken,
+                createdAt,
+                leaseExpiresAt,
+                null,
+                null,
+                null);
     }
-  }
 
-  /** A record without a holder. */
-  public IdempotencyRecord(String scope, String key, String fingerprint, State state, long fencingToken, Instant createdAt,
-      Instant leaseExpiresAt, Instant completedAt, Instant expiresAt, StoredResponse response) {
-    this(scope, key, fingerprint, state, fencingToken, createdAt, leaseExpiresAt, completedAt, expiresAt, response, null);
-  }
+    /**
+     * This {@code IN_PROGRESS} claim held by {@code holder} (null: by no known holder).
+     *
+     * @throws IllegalArgumentException if this record is not {@code IN_PROGRESS} and {@code holder} is set
+     */
+    public IdempotencyRecord heldBy(LeaseHolder holder) {
+        return new IdempotencyRecord(
+                scope,
+                key,
+                fingerprint,
+                state,
+                fencingToken,
+                createdAt,
+                leaseExpiresAt,
+                completedAt,
+                expiresAt,
+                response,
+                holder);
+    }
 
-  /** A fresh claim of {@code key}, held until {@code leaseExpiresAt}. */
-  public static IdempotencyRecord inProgress(
-      String scope, String key, String fingerprint, long fencingToken, Instant now, Instant leaseExpiresAt) {
-    return new IdempotencyRecord(scope, key, fingerprint, State.IN_PROGRESS, fencingToken, now, leaseExpiresAt, null, null, null);
-  }
+    /** This claim finished with a final answer that retries get replayed until {@code expiresAt}. */
+    public IdempotencyRecord completed(StoredResponse answer, Instant now, Instant expiresAt) {
+        Objects.requireNonNull(answer, "answer");
+        return new IdempotencyRecord(
+                scope, key, fingerprint, State.COMPLETED, fencingToken, createdAt, null, now, expiresAt, answer);
+    }
 
-  /**
-   * This record claimed again (after its lease expired or its holder died, or because its answer
-   * was not final), with no holder yet: see {@link #heldBy}.
-   */
-  public IdempotencyRecord claimedAgain(long newFencingToken, Instant leaseExpiresAt) {
-    return new IdempotencyRecord(scope, key, fingerprint, State.IN_PROGRESS, newFencingToken, createdAt, leaseExpiresAt, null, null, null);
-  }
+    /** This claim finished with an answer that was not final; retries run the handler again. */
+    public IdempotencyRecord pendingResult(Instant now, Instant expiresAt) {
+        return new IdempotencyRecord(
+                scope, key, fingerprint, State.PENDING_RESULT, fencingToken, createdAt, null, now, expiresAt, null);
+    }
 
-  /**
-   * This {@code IN_PROGRESS} claim held by {@code holder} (null: by no known holder).
-   *
-   * @throws IllegalArgumentException if this record is not {@code IN_PROGRESS} and {@code holder} is set
-   */
-  public IdempotencyRecord heldBy(LeaseHolder holder) {
-    return new IdempotencyRecord(scope, key, fingerprint, state, fencingToken, createdAt, leaseExpiresAt, completedAt, expiresAt, response, holder);
-  }
-
-  /** This claim finished with a final answer that retries get replayed until {@code expiresAt}. */
-  public IdempotencyRecord completed(StoredResponse answer, Instant now, Instant expiresAt) {
-    Objects.requireNonNull(answer, "answer");
-    return new IdempotencyRecord(scope, key, fingerprint, State.COMPLETED, fencingToken, createdAt, null, now, expiresAt, answer);
-  }
-
-  /** This claim finished with an answer that was not final; retries run the handler again. */
-  public IdempotencyRecord pendingResult(Instant now, Instant expiresAt) {
-    return new IdempotencyRecord(scope, key, fingerprint, State.PENDING_RESULT, fencingToken, createdAt, null, now, expiresAt, null);
-  }
-
-  /** A copy holding {@code fencingToken}, otherwise unchanged. */
-  public IdempotencyRecord withFencingToken(long fencingToken) {
-    return new IdempotencyRecord(scope, key, fingerprint, state, fencingToken, createdAt, leaseExpiresAt, completedAt, expiresAt, response, holder);
-  }
+    /** A copy holding {@code fencingToken}, otherwise unchanged. */
+    public IdempotencyRecord withFencingToken(long fencingToken) {
+        return new IdempotencyRecord(
+                scope,
+                key,
+                fingerprint,
+                state,
+                fencingToken,
+                createdAt,
+                leaseExpiresAt,
+                completedAt,
+                expiresAt,
+                response,
+                holder);
+    }
 }

@@ -11,9 +11,9 @@ package io.valerix.core.idempotency;
  */
 public class IdempotencyStoreException extends RuntimeException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  public IdempotencyStoreException(String message, Throwable cause) {
-    super(message, cause);
-  }
+    public IdempotencyStoreException(String message, Throwable cause) {
+        super(message, cause);
+    }
 }

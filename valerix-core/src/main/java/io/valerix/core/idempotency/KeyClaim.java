@@ -33,28 +33,28 @@ import java.sql.SQLException;
  */
 public interface KeyClaim {
 
-  /**
-   * Claims the key and runs {@code firstWrite} in one transaction whose waits end by {@code
-   * deadline}.
-   *
-   * @return what {@code firstWrite} returned
-   * @throws SQLException from {@code firstWrite} or the database, a timeout included ({@link
-   *     DeadlineBoundDataSource#isTimeout}); nothing was committed and the key is not claimed
-   * @throws IllegalStateException if the key was claimed already
-   */
-  <T> T claim(Deadline deadline, DeadlineBoundDataSource.Work<T> firstWrite) throws SQLException;
+    /**
+     * Claims the key and runs {@code firstWrite} in one transaction whose waits end by {@code
+     * deadline}.
+     *
+     * @return what {@code firstWrite} returned
+     * @throws SQLException from {@code firstWrite} or the database, a timeout included ({@link
+     *     DeadlineBoundDataSource#isTimeout}); nothing was committed and the key is not claimed
+     * @throws IllegalStateException if the key was claimed already
+     */
+    <T> T claim(Deadline deadline, DeadlineBoundDataSource.Work<T> firstWrite) throws SQLException;
 
-  /**
-   * Runs {@code lastWrite}, which returns the handler's answer, and records that answer as its
-   * {@link ReplayMode} says, in one transaction whose waits end by {@code deadline}.
-   *
-   * @return the answer to return from the handler (for a stored answer, with the body as stored)
-   * @throws SQLException from {@code lastWrite} or the database; nothing was committed, and the
-   *     claim is still held, so the handler may answer otherwise
-   * @throws IllegalStateException if the key was not claimed, or the claim was completed already
-   */
-  Response complete(Deadline deadline, DeadlineBoundDataSource.Work<Response> lastWrite) throws SQLException;
+    /**
+     * Runs {@code lastWrite}, which returns the handler's answer, and records that answer as its
+     * {@link ReplayMode} says, in one transaction whose waits end by {@code deadline}.
+     *
+     * @return the answer to return from the handler (for a stored answer, with the body as stored)
+     * @throws SQLException from {@code lastWrite} or the database; nothing was committed, and the
+     *     claim is still held, so the handler may answer otherwise
+     * @throws IllegalStateException if the key was not claimed, or the claim was completed already
+     */
+    Response complete(Deadline deadline, DeadlineBoundDataSource.Work<Response> lastWrite) throws SQLException;
 
-  /** Whether {@link #claim} succeeded. */
-  boolean isClaimed();
+    /** Whether {@link #claim} succeeded. */
+    boolean isClaimed();
 }

@@ -16,17 +16,17 @@ import java.util.Optional;
 @FunctionalInterface
 public interface KeyExtractor {
 
-  /** The key, or empty if this request has none. */
-  Optional<String> extract(Request request);
+    /** The key, or empty if this request has none. */
+    Optional<String> extract(Request request);
 
-  /**
-   * The value of the top-level field {@code name} of a JSON object body, if it is a string or an
-   * integer (written in decimal); empty when the body is not a JSON object or lacks the field.
-   *
-   * @throws NullPointerException if {@code name} is null
-   * @throws IllegalArgumentException if {@code name} is empty
-   */
-  static KeyExtractor bodyField(String name) {
-    return new BodyFieldKeyExtractor(name);
-  }
+    /**
+     * The value of the top-level field {@code name} of a JSON object body, if it is a string or an
+     * integer (written in decimal); empty when the body is not a JSON object or lacks the field.
+     *
+     * @throws NullPointerException if {@code name} is null
+     * @throws IllegalArgumentException if {@code name} is empty
+     */
+    static KeyExtractor bodyField(String name) {
+        return new BodyFieldKeyExtractor(name);
+    }
 }

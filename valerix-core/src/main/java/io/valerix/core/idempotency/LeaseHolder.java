@@ -16,23 +16,23 @@ import java.util.Objects;
  */
 public record LeaseHolder(String instanceId, long epoch) {
 
-  /**
-   * @throws NullPointerException if {@code instanceId} is null
-   * @throws IllegalArgumentException if it is empty or longer than 255 characters, or the epoch is
-   *     not positive
-   */
-  public LeaseHolder {
-    Objects.requireNonNull(instanceId, "instanceId");
-    if (instanceId.isEmpty() || instanceId.length() > IdempotencyConfig.MAX_KEY_LENGTH) {
-      throw new IllegalArgumentException("instanceId must be 1..255 characters, but was '" + instanceId + "'");
+    /**
+     * @throws NullPointerException if {@code instanceId} is null
+     * @throws IllegalArgumentException if it is empty or longer than 255 characters, or the epoch is
+     *     not positive
+     */
+    public LeaseHolder {
+        Objects.requireNonNull(instanceId, "instanceId");
+        if (instanceId.isEmpty() || instanceId.length() > IdempotencyConfig.MAX_KEY_LENGTH) {
+            throw new IllegalArgumentException("instanceId must be 1..255 characters, but was '" + instanceId + "'");
+        }
+        if (epoch <= 0) {
+            throw new IllegalArgumentException("epoch must be positive, but was " + epoch);
+        }
     }
-    if (epoch <= 0) {
-      throw new IllegalArgumentException("epoch must be positive, but was " + epoch);
-    }
-  }
 
-  @Override
-  public String toString() {
-    return instanceId + "#" + epoch;
-  }
+    @Override
+    public String toString() {
+        return instanceId + "#" + epoch;
+    }
 }

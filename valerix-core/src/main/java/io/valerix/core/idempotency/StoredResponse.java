@@ -21,54 +21,54 @@ import java.util.TreeMap;
  */
 public record StoredResponse(int status, Map<String, List<String>> headers, byte[] body) {
 
-  /**
-   * @throws NullPointerException if {@code headers} or {@code body} is null
-   * @throws IllegalArgumentException if {@code status} is not 100..599
-   */
-  public StoredResponse {
-    if (status < 100 || status > 599) {
-      throw new IllegalArgumentException("status must be 100..599, but was " + status);
+    /**
+     * @throws NullPointerException if {@code headers} or {@code body} is null
+     * @throws IllegalArgumentException if {@code status} is not 100..599
+     */
+    public StoredResponse {
+        if (status < 100 || status > 599) {
+            throw new IllegalArgumentException("status must be 100..599, but was " + status);
+        }
+        Objects.requireNonNull(headers, "headers");
+        Objects.requireNonNull(body, "body");
+        Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+        headers.forEach((name, values) -> copy.put(Objects.requireNonNull(name, "header name"), List.copyOf(values)));
+        headers = Collections.unmodifiableMap(copy);
+        body = body.clone();
     }
-    Objects.requireNonNull(headers, "headers");
-    Objects.requireNonNull(body, "body");
-    Map<String, List<String>> copy = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-    headers.forEach((name, values) -> copy.put(Objects.requireNonNull(name, "header name"), List.copyOf(values)));
-    headers = Collections.unmodifiableMap(copy);
-    body = body.clone();
-  }
 
-  /** A copy of the body bytes. */
-  @Override
-  public byte[] body() {
-    return body.clone();
-  }
+    /** A copy of the body bytes. */
+    @Override
+    public byte[] body() {
+        return body.clone();
+    }
 
-  /** The body's length in bytes, without copying it. */
-  public int bodyLength() {
-    return body.length;
-  }
+    /** The body's length in bytes, without copying it. */
+    public int bodyLength() {
+        return body.length;
+    }
 
-  /** The first value of header {@code name} (case-insensitive), or null. */
-  public String header(String name) {
-    List<String> values = headers.get(name);
-    return values == null || values.isEmpty() ? null : values.get(0);
-  }
+    /** The first value of header {@code name} (case-insensitive), or null. */
+    public String header(String name) {
+        List<String> values = headers.get(name);
+        return values == null || values.isEmpty() ? null : values.get(0);
+    }
 
-  @Override
-  public boolean equals(Object other) {
-    return other instanceof StoredResponse that
-        && status == that.status
-        && headers.equals(that.headers)
-        && Arrays.equals(body, that.body);
-  }
+    @Override
+    public boolean equals(Object other) {
+        return other instanceof StoredResponse that
+                && status == that.status
+                && headers.equals(that.headers)
+                && Arrays.equals(body, that.body);
+    }
 
-  @Override
-  public int hashCode() {
-    return Objects.hash(status, headers, Arrays.hashCode(body));
-  }
+    @Override
+    public int hashCode() {
+        return Objects.hash(status, headers, Arrays.hashCode(body));
+    }
 
-  @Override
-  public String toString() {
-    return "StoredResponse[" + status + ", " + headers + ", " + body.length + " bytes]";
-  }
+    @Override
+    public String toString() {
+        return "StoredResponse[" + status + ", " + headers + ", " + body.length + " bytes]";
+    }
 }

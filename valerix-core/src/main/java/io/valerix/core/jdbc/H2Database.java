@@ -18,43 +18,44 @@ import java.util.Objects;
  */
 public final class H2Database {
 
-  /** How long a caller waits for a pooled connection before the pool gives up. */
-  public static final java.time.Duration CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(2);
+    /** How long a caller waits for a pooled connection before the pool gives up. */
+    public static final java.time.Duration CONNECTION_TIMEOUT = java.time.Duration.ofSeconds(2);
 
-  private H2Database() {}
+    private H2Database() {}
 
-  /** The JDBC URL {@link #open} uses for the file database {@code name} in {@code directory}. */
-  public static String jdbcUrl(Path directory, String name) {
-    Path file = directory.toAbsolutePath().resolve(name);
-    return "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
-        + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE";
-  }
-
-  /**
-   * A pooled data source for the H2 file database {@code name} in {@code directory} (created if
-   * missing), in PostgreSQL compatibility mode so the SQL the stores write runs on both.
-   */
-  public static HikariDataSource open(Path directory, String name, int maxPoolSize) {
-    Objects.requireNonNull(directory, "directory");
-    Objects.requireNonNull(name, "name");
-    if (!name.matches("[a-z][a-z0-9-]*")) {
-      throw new IllegalArgumentException("name must be lower-case letters, digits and '-', but was '" + name + "'");
+    /** The JDBC URL {@link #open} uses for the file database {@code name} in {@code directory}. */
+    public static String jdbcUrl(Path directory, String name) {
+        Path file = directory.toAbsolutePath().resolve(name);
+        return "jdbc:h2:file:" + file + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH"
+                + ";WRITE_DELAY=0;LOCK_TIMEOUT=10000;DB_CLOSE_ON_EXIT=FALSE";
     }
-    if (maxPoolSize < 1) {
-      throw new IllegalArgumentException("maxPoolSize must be at least 1, but was " + maxPoolSize);
+
+    /**
+     * A pooled data source for the H2 file database {@code name} in {@code directory} (created if
+     * missing), in PostgreSQL compatibility mode so the SQL the stores write runs on both.
+     */
+    public static HikariDataSource open(Path directory, String name, int maxPoolSize) {
+        Objects.requireNonNull(directory, "directory");
+        Objects.requireNonNull(name, "name");
+        if (!name.matches("[a-z][a-z0-9-]*")) {
+            throw new IllegalArgumentException(
+                    "name must be lower-case letters, digits and '-', but was '" + name + "'");
+        }
+        if (maxPoolSize < 1) {
+            throw new IllegalArgumentException("maxPoolSize must be at least 1, but was " + maxPoolSize);
+        }
+        HikariConfig config = new HikariConfig();
+        config.setPoolName("h2-" + name);
+        config.setJdbcUrl(jdbcUrl(directory, name));
+        config.setUsername("sa");
+        config.setPassword("");
+        config.setMaximumPoolSize(maxPoolSize);
+        config.setMinimumIdle(1);
+        config.setAutoCommit(true);
+        // HikariCP waits 30 s for a free connection by default: far past any request's deadline, so
+        // under overload requests would pile up behind the pool. Give up after 2 s instead; callers
+        // answer "unavailable, retry" and the work is retried or reconciled.
+        config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
+        return new HikariDataSource(config);
     }
-    HikariConfig config = new HikariConfig();
-    config.setPoolName("h2-" + name);
-    config.setJdbcUrl(jdbcUrl(directory, name));
-    config.setUsername("sa");
-    config.setPassword("");
-    config.setMaximumPoolSize(maxPoolSize);
-    config.setMinimumIdle(1);
-    config.setAutoCommit(true);
-    // HikariCP waits 30 s for a free connection by default: far past any request's deadline, so
-    // under overload requests would pile up behind the pool. Give up after 2 s instead; callers
-    // answer "unavailable, retry" and the work is retried or reconciled.
-    config.setConnectionTimeout(CONNECTION_TIMEOUT.toMillis());
-    return new HikariDataSource(config);
-  }
 }

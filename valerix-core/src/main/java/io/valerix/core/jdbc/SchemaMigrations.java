@@ -42,123 +42,131 @@ import org.slf4j.LoggerFactory;
  */
 public final class SchemaMigrations {
 
-  private static final Logger log = LoggerFactory.getLogger(SchemaMigrations.class);
-  private static final String LEGACY_HISTORY = "valerix_schema_history";
-  private static final Object H2_MIGRATIONS = new Object();
-  /**
-   * Two instances creating the history table at the same moment can collide before Flyway's lock
-   * exists; the loser tries again and then sees the winner's table and history.
-   */
-  private static final int MAX_ATTEMPTS = 3;
+    private static final Logger log = LoggerFactory.getLogger(SchemaMigrations.class);
+    private static final String LEGACY_HISTORY = "valerix_schema_history";
+    private static final Object H2_MIGRATIONS = new Object();
+    /**
+     * Two instances creating the history table at the same moment can collide before Flyway's lock
+     * exists; the loser tries again and then sees the winner's table and history.
+     */
+    private static final int MAX_ATTEMPTS = 3;
 
-  private SchemaMigrations() {}
+    private SchemaMigrations() {}
 
-  /**
-   * Applies the scripts of {@code schema} not yet applied.
-   *
-   * @return the schema's version afterwards
-   * @throws IllegalArgumentException if there are no scripts for {@code schema} on the class path
-   * @throws IllegalStateException if a script fails, or the database is at a version newer than
-   *     the scripts on the class path (an older build against a newer database)
-   */
-  public static int migrate(DataSource dataSource, String schema) {
-    Objects.requireNonNull(dataSource, "dataSource");
-    Objects.requireNonNull(schema, "schema");
-    if (!schema.matches("[a-z][a-z0-9_]*")) {
-      throw new IllegalArgumentException("schema must be lower-case letters, digits and '_', but was '" + schema + "'");
+    /**
+     * Applies the scripts of {@code schema} not yet applied.
+     *
+     * @return the schema's version afterwards
+     * @throws IllegalArgumentException if there are no scripts for {@code schema} on the class path
+     * @throws IllegalStateException if a script fails, or the database is at a version newer than
+     *     the scripts on the class path (an older build against a newer database)
+     */
+    public static int migrate(DataSource dataSource, String schema) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(schema, "schema");
+        if (!schema.matches("[a-z][a-z0-9_]*")) {
+            throw new IllegalArgumentException(
+                    "schema must be lower-case letters, digits and '_', but was '" + schema + "'");
+        }
+        ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
+                ? Thread.currentThread().getContextClassLoader()
+                : SchemaMigrations.class.getClassLoader();
+        if (loader.getResource("db/" + schema) == null) {
+            throw new IllegalArgumentException(
+                    "no migration scripts found at db/" + schema + "/V1__<description>.sql on the class path");
+        }
+        for (int attempt = 1; ; attempt++) {
+            try {
+                SqlDialect dialect = SqlDialect.of(dataSource);
+                Flyway flyway = connectedTo(Flyway.configure(loader), dataSource)
+                        .locations("classpath:db/" + schema)
+                        .table(historyTable(schema))
+                        .baselineOnMigrate(true)
+                        .baselineVersion(String.valueOf(legacyVersion(dataSource, schema)))
+                        .baselineDescription("before Flyway, or a schema shared with other components")
+                        .failOnMissingLocations(true)
+                        .validateMigrationNaming(true)
+                        // Nothing ignored: an older build must not run against a newer database (a "future"
+                        // migration), which Flyway would otherwise accept.
+                        .ignoreMigrationPatterns(new String[0])
+                        .cleanDisabled(true)
+                        .placeholders(placeholders(dialect))
+                        .load();
+                MigrateResult result;
+                if (dialect == SqlDialect.H2) {
+                    // Flyway takes no lock on H2, and H2 runs DDL outside transactions: two migrators would
+                    // both run V1, and the loser would record it as failed. An H2 file can be open in one
+                    // process only, so a lock in this JVM serialises every migrator the file can have.
+                    synchronized (H2_MIGRATIONS) {
+                        result = flyway.migrate();
+                    }
+                } else {
+                    result = flyway.migrate();
+                }
+                if (result.migrationsExecuted > 0) {
+                    log.info(
+                            "applied {} migration(s) of {}; now at version {}",
+                            result.migrationsExecuted,
+                            schema,
+                            result.targetSchemaVersion);
+                }
+                MigrationInfo current = flyway.info().current();
+                int version = current == null || current.getVersion() == null
+                        ? 0
+                        : Integer.parseInt(current.getVersion().getVersion());
+                return version;
+            } catch (FlywayException | SQLException e) {
+                if (attempt >= MAX_ATTEMPTS) {
+                    throw new IllegalStateException("migrating schema '" + schema + "' failed: " + e.getMessage(), e);
+                }
+                log.debug("migrating {} failed (attempt {}), trying again: {}", schema, attempt, e.getMessage());
+            }
+        }
     }
-    ClassLoader loader = Thread.currentThread().getContextClassLoader() != null
-        ? Thread.currentThread().getContextClassLoader()
-        : SchemaMigrations.class.getClassLoader();
-    if (loader.getResource("db/" + schema) == null) {
-      throw new IllegalArgumentException("no migration scripts found at db/" + schema + "/V1__<description>.sql on the class path");
+
+    /**
+     * Values scripts may use as {@code ${name}} where the engines need different SQL:
+     * {@code sequence_cache}, the CACHE of sequences whose values must increase across sessions
+     * (1 on PostgreSQL, whose caches are per session; 64 on H2, whose one process shares a cache and
+     * would otherwise pay a store commit per value).
+     */
+    static java.util.Map<String, String> placeholders(SqlDialect dialect) {
+        return java.util.Map.of("sequence_cache", dialect == SqlDialect.H2 ? "64" : "1");
     }
-    for (int attempt = 1; ; attempt++) {
-      try {
-        SqlDialect dialect = SqlDialect.of(dataSource);
-        Flyway flyway = connectedTo(Flyway.configure(loader), dataSource)
-            .locations("classpath:db/" + schema)
-            .table(historyTable(schema))
-            .baselineOnMigrate(true)
-            .baselineVersion(String.valueOf(legacyVersion(dataSource, schema)))
-            .baselineDescription("before Flyway, or a schema shared with other components")
-            .failOnMissingLocations(true)
-            .validateMigrationNaming(true)
-            // Nothing ignored: an older build must not run against a newer database (a "future"
-            // migration), which Flyway would otherwise accept.
-            .ignoreMigrationPatterns(new String[0])
-            .cleanDisabled(true)
-            .placeholders(placeholders(dialect))
-            .load();
-        MigrateResult result;
-        if (dialect == SqlDialect.H2) {
-          // Flyway takes no lock on H2, and H2 runs DDL outside transactions: two migrators would
-          // both run V1, and the loser would record it as failed. An H2 file can be open in one
-          // process only, so a lock in this JVM serialises every migrator the file can have.
-          synchronized (H2_MIGRATIONS) {
-            result = flyway.migrate();
-          }
-        } else {
-          result = flyway.migrate();
-        }
-        if (result.migrationsExecuted > 0) {
-          log.info("applied {} migration(s) of {}; now at version {}", result.migrationsExecuted, schema, result.targetSchemaVersion);
-        }
-        MigrationInfo current = flyway.info().current();
-        int version = current == null || current.getVersion() == null ? 0 : Integer.parseInt(current.getVersion().getVersion());
-        return version;
-      } catch (FlywayException | SQLException e) {
-        if (attempt >= MAX_ATTEMPTS) {
-          throw new IllegalStateException("migrating schema '" + schema + "' failed: " + e.getMessage(), e);
-        }
-        log.debug("migrating {} failed (attempt {}), trying again: {}", schema, attempt, e.getMessage());
-      }
+
+    /**
+     * Flyway holds two connections at once (one for its lock and history, one for the scripts). From
+     * a small pool that starves, and from a pool of one it waits for the pool's timeout; so for a
+     * HikariCP pool it connects beside the pool with the pool's URL and credentials.
+     */
+    private static FluentConfiguration connectedTo(FluentConfiguration configuration, DataSource dataSource) {
+        return HikariPools.connectionSettings(dataSource)
+                .map(own -> configuration.dataSource(own.jdbcUrl(), own.username(), own.password()))
+                .orElseGet(() -> configuration.dataSource(dataSource));
     }
-  }
 
-  /**
-   * Values scripts may use as {@code ${name}} where the engines need different SQL:
-   * {@code sequence_cache}, the CACHE of sequences whose values must increase across sessions
-   * (1 on PostgreSQL, whose caches are per session; 64 on H2, whose one process shares a cache and
-   * would otherwise pay a store commit per value).
-   */
-  static java.util.Map<String, String> placeholders(SqlDialect dialect) {
-    return java.util.Map.of("sequence_cache", dialect == SqlDialect.H2 ? "64" : "1");
-  }
-
-  /**
-   * Flyway holds two connections at once (one for its lock and history, one for the scripts). From
-   * a small pool that starves, and from a pool of one it waits for the pool's timeout; so for a
-   * HikariCP pool it connects beside the pool with the pool's URL and credentials.
-   */
-  private static FluentConfiguration connectedTo(FluentConfiguration configuration, DataSource dataSource) {
-    return HikariPools.connectionSettings(dataSource)
-        .map(own -> configuration.dataSource(own.jdbcUrl(), own.username(), own.password()))
-        .orElseGet(() -> configuration.dataSource(dataSource));
-  }
-
-  /** The name of {@code schema}'s history table. */
-  public static String historyTable(String schema) {
-    return "flyway_history_" + schema;
-  }
-
-  /** The version the replaced runner recorded for {@code schema}, 0 if none. */
-  private static int legacyVersion(DataSource dataSource, String schema) throws SQLException {
-    try (Connection connection = dataSource.getConnection()) {
-      DatabaseMetaData meta = connection.getMetaData();
-      try (ResultSet tables = meta.getTables(null, null, LEGACY_HISTORY, new String[] {"TABLE"})) {
-        if (!tables.next()) {
-          return 0;
-        }
-      }
-      try (PreparedStatement query = connection.prepareStatement(
-          "SELECT COALESCE(MAX(version), 0) FROM " + LEGACY_HISTORY + " WHERE schema_name = ?")) {
-        query.setString(1, schema);
-        try (ResultSet rows = query.executeQuery()) {
-          rows.next();
-          return rows.getInt(1);
-        }
-      }
+    /** The name of {@code schema}'s history table. */
+    public static String historyTable(String schema) {
+        return "flyway_history_" + schema;
     }
-  }
+
+    /** The version the replaced runner recorded for {@code schema}, 0 if none. */
+    private static int legacyVersion(DataSource dataSource, String schema) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            DatabaseMetaData meta = connection.getMetaData();
+            try (ResultSet tables = meta.getTables(null, null, LEGACY_HISTORY, new String[] {"TABLE"})) {
+                if (!tables.next()) {
+                    return 0;
+                }
+            }
+            try (PreparedStatement query = connection.prepareStatement(
+                    "SELECT COALESCE(MAX(version), 0) FROM " + LEGACY_HISTORY + " WHERE schema_name = ?")) {
+                query.setString(1, schema);
+                try (ResultSet rows = query.executeQuery()) {
+                    rows.next();
+                    return rows.getInt(1);
+                }
+            }
+        }
+    }
 }

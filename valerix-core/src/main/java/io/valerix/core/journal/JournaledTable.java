@@ -18,56 +18,58 @@ import java.util.regex.Pattern;
  */
 public record JournaledTable(String name, List<String> keyColumns) {
 
-  private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
-  /**
-   * @throws IllegalArgumentException if a name is not a lower-case SQL identifier, or there is no
-   *     key column
-   */
-  public JournaledTable {
-    Objects.requireNonNull(name, "name");
-    Objects.requireNonNull(keyColumns, "keyColumns");
-    requireIdentifier("table name", name);
-    if (keyColumns.isEmpty()) {
-      throw new IllegalArgumentException("keyColumns of table '" + name + "' must name at least one column, but was empty");
+    /**
+     * @throws IllegalArgumentException if a name is not a lower-case SQL identifier, or there is no
+     *     key column
+     */
+    public JournaledTable {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(keyColumns, "keyColumns");
+        requireIdentifier("table name", name);
+        if (keyColumns.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "keyColumns of table '" + name + "' must name at least one column, but was empty");
+        }
+        keyColumns.forEach(column -> requireIdentifier("key column of table '" + name + "'", column));
+        keyColumns = List.copyOf(keyColumns);
     }
-    keyColumns.forEach(column -> requireIdentifier("key column of table '" + name + "'", column));
-    keyColumns = List.copyOf(keyColumns);
-  }
 
-  /** The table {@code name} keyed by {@code keyColumns}. */
-  public static JournaledTable of(String name, String... keyColumns) {
-    return new JournaledTable(name, List.of(keyColumns));
-  }
-
-  /**
-   * The row of this table with these key values, in the order of {@link #keyColumns()}.
-   *
-   * @throws IllegalArgumentException if the number of values differs from the key columns'
-   * @throws NullPointerException if a value is null (a key column is never null)
-   */
-  public Row row(Object... keyValues) {
-    return new Row(this, List.of(keyValues));
-  }
-
-  /** One row of a {@link JournaledTable}, named by its primary key. */
-  public record Row(JournaledTable table, List<Object> keyValues) {
-
-    public Row {
-      Objects.requireNonNull(table, "table");
-      Objects.requireNonNull(keyValues, "keyValues");
-      if (keyValues.size() != table.keyColumns().size()) {
-        throw new IllegalArgumentException("a row of '" + table.name() + "' is named by " + table.keyColumns()
-            + ", but " + keyValues.size() + " key values were given");
-      }
-      keyValues = List.copyOf(keyValues);
+    /** The table {@code name} keyed by {@code keyColumns}. */
+    public static JournaledTable of(String name, String... keyColumns) {
+        return new JournaledTable(name, List.of(keyColumns));
     }
-  }
 
-  static void requireIdentifier(String what, String identifier) {
-    Objects.requireNonNull(identifier, what);
-    if (!IDENTIFIER.matcher(identifier).matches()) {
-      throw new IllegalArgumentException(what + " must be a lower-case SQL identifier, but was '" + identifier + "'");
+    /**
+     * The row of this table with these key values, in the order of {@link #keyColumns()}.
+     *
+     * @throws IllegalArgumentException if the number of values differs from the key columns'
+     * @throws NullPointerException if a value is null (a key column is never null)
+     */
+    public Row row(Object... keyValues) {
+        return new Row(this, List.of(keyValues));
     }
-  }
+
+    /** One row of a {@link JournaledTable}, named by its primary key. */
+    public record Row(JournaledTable table, List<Object> keyValues) {
+
+        public Row {
+            Objects.requireNonNull(table, "table");
+            Objects.requireNonNull(keyValues, "keyValues");
+            if (keyValues.size() != table.keyColumns().size()) {
+                throw new IllegalArgumentException("a row of '" + table.name() + "' is named by " + table.keyColumns()
+                        + ", but " + keyValues.size() + " key values were given");
+            }
+            keyValues = List.copyOf(keyValues);
+        }
+    }
+
+    static void requireIdentifier(String what, String identifier) {
+        Objects.requireNonNull(identifier, what);
+        if (!IDENTIFIER.matcher(identifier).matches()) {
+            throw new IllegalArgumentException(
+                    what + " must be a lower-case SQL identifier, but was '" + identifier + "'");
+        }
+    }
 }

@@ -22,149 +22,149 @@ import java.util.function.Predicate;
  */
 public final class RetryPolicy {
 
-  /**
-   * The default notion of transient: an I/O failure, or a {@link TransientFailure} that says it is
-   * (for HTTP calls: a transport failure, or a remote 429, 502, 503 or 504). A {@link
-   * DeadlineExceededException} is never retried: the deadline it hit is the caller's.
-   */
-  public static final Predicate<Throwable> TRANSIENT =
-      failure ->
-          failure instanceof IOException
-              || failure instanceof UncheckedIOException
-              || (failure instanceof TransientFailure classified && classified.isTransient());
+    /**
+     * The default notion of transient: an I/O failure, or a {@link TransientFailure} that says it is
+     * (for HTTP calls: a transport failure, or a remote 429, 502, 503 or 504). A {@link
+     * DeadlineExceededException} is never retried: the deadline it hit is the caller's.
+     */
+    public static final Predicate<Throwable> TRANSIENT = failure -> failure instanceof IOException
+            || failure instanceof UncheckedIOException
+            || (failure instanceof TransientFailure classified && classified.isTransient());
 
-  private final int maxAttempts;
-  private final Duration baseBackoff;
-  private final Duration maxBackoff;
-  private final RetryBudget budget;
-  private final Predicate<Throwable> retryOn;
+    private final int maxAttempts;
+    private final Duration baseBackoff;
+    private final Duration maxBackoff;
+    private final RetryBudget budget;
+    private final Predicate<Throwable> retryOn;
 
-  private RetryPolicy(Builder builder) {
-    this.maxAttempts = builder.maxAttempts;
-    this.baseBackoff = builder.baseBackoff;
-    this.maxBackoff = builder.maxBackoff;
-    this.budget = builder.budget;
-    this.retryOn = builder.retryOn;
-  }
+    private RetryPolicy(Builder builder) {
+        this.maxAttempts = builder.maxAttempts;
+        this.baseBackoff = builder.baseBackoff;
+        this.maxBackoff = builder.maxBackoff;
+        this.budget = builder.budget;
+        this.retryOn = builder.retryOn;
+    }
 
-  public static Builder builder() {
-    return new Builder();
-  }
+    public static Builder builder() {
+        return new Builder();
+    }
 
-  /**
-   * Runs {@code attempt}, retrying as this policy allows.
-   *
-   * @param deadline no retry starts, and no backoff ends, after it
-   * @param idempotent whether running the attempt twice is safe; if false it runs exactly once
-   * @return the first successful result
-   * @throws RuntimeException the last failure when no retry is allowed; checked exceptions are
-   *     wrapped in {@link RetryFailedException}
-   */
-  public <T> T call(Deadline deadline, boolean idempotent, Callable<T> attempt) {
-    Objects.requireNonNull(deadline, "deadline");
-    Objects.requireNonNull(attempt, "attempt");
-    budget.recordFirstAttempt();
-    for (int attemptNumber = 1; ; attemptNumber++) {
-      try {
-        return attempt.call();
-      } catch (Exception failure) {
-        if (failure instanceof InterruptedException) {
-          Thread.currentThread().interrupt();
-          throw rethrow(failure);
+    /**
+     * Runs {@code attempt}, retrying as this policy allows.
+     *
+     * @param deadline no retry starts, and no backoff ends, after it
+     * @param idempotent whether running the attempt twice is safe; if false it runs exactly once
+     * @return the first successful result
+     * @throws RuntimeException the last failure when no retry is allowed; checked exceptions are
+     *     wrapped in {@link RetryFailedException}
+     */
+    public <T> T call(Deadline deadline, boolean idempotent, Callable<T> attempt) {
+        Objects.requireNonNull(deadline, "deadline");
+        Objects.requireNonNull(attempt, "attempt");
+        budget.recordFirstAttempt();
+        for (int attemptNumber = 1; ; attemptNumber++) {
+            try {
+                return attempt.call();
+            } catch (Exception failure) {
+                if (failure instanceof InterruptedException) {
+                    Thread.currentThread().interrupt();
+                    throw rethrow(failure);
+                }
+                if (!idempotent
+                        || failure instanceof DeadlineExceededException
+                        || !retryOn.test(failure)
+                        || attemptNumber >= maxAttempts) {
+                    throw rethrow(failure);
+                }
+                long backoff = backoffNanos(attemptNumber);
+                // Only sleep if the retry could still start in time, and only then spend the budget.
+                if (backoff >= deadline.remainingNanos() || !budget.tryAcquireRetry()) {
+                    throw rethrow(failure);
+                }
+                try {
+                    Thread.sleep(Duration.ofNanos(backoff));
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    failure.addSuppressed(interrupted);
+                    throw rethrow(failure);
+                }
+                if (deadline.isExpired()) {
+                    throw rethrow(failure);
+                }
+            }
         }
-        if (!idempotent
-            || failure instanceof DeadlineExceededException
-            || !retryOn.test(failure)
-            || attemptNumber >= maxAttempts) {
-          throw rethrow(failure);
+    }
+
+    public int maxAttempts() {
+        return maxAttempts;
+    }
+
+    public RetryBudget budget() {
+        return budget;
+    }
+
+    private long backoffNanos(int attemptNumber) {
+        long base = baseBackoff.toNanos();
+        long cap = maxBackoff.toNanos();
+        long exponential = attemptNumber >= 31 ? cap : Math.min(cap, base << Math.min(attemptNumber - 1, 30));
+        return exponential <= 0 ? 0 : ThreadLocalRandom.current().nextLong(exponential + 1);
+    }
+
+    private static RuntimeException rethrow(Exception failure) {
+        return failure instanceof RuntimeException runtime ? runtime : new RetryFailedException(failure);
+    }
+
+    /** Builds a {@link RetryPolicy}; validated in {@link #build()}. */
+    public static final class Builder {
+        private int maxAttempts = 3;
+        private Duration baseBackoff = Duration.ofMillis(25);
+        private Duration maxBackoff = Duration.ofSeconds(1);
+        private RetryBudget budget;
+        private Predicate<Throwable> retryOn = TRANSIENT;
+
+        private Builder() {}
+
+        /** Attempts in all, the first included; 1 means no retry. Default 3. */
+        public Builder maxAttempts(int maxAttempts) {
+            this.maxAttempts = maxAttempts;
+            return this;
         }
-        long backoff = backoffNanos(attemptNumber);
-        // Only sleep if the retry could still start in time, and only then spend the budget.
-        if (backoff >= deadline.remainingNanos() || !budget.tryAcquireRetry()) {
-          throw rethrow(failure);
+
+        /** The backoff before the first retry's jitter, doubling each retry up to {@code max}. */
+        public Builder backoff(Duration base, Duration max) {
+            this.baseBackoff = Objects.requireNonNull(base, "base");
+            this.maxBackoff = Objects.requireNonNull(max, "max");
+            return this;
         }
-        try {
-          Thread.sleep(Duration.ofNanos(backoff));
-        } catch (InterruptedException interrupted) {
-          Thread.currentThread().interrupt();
-          failure.addSuppressed(interrupted);
-          throw rethrow(failure);
+
+        /** The retry budget; a new {@code RetryBudget.of(0.2)} unless set. */
+        public Builder budget(RetryBudget budget) {
+            this.budget = Objects.requireNonNull(budget, "budget");
+            return this;
         }
-        if (deadline.isExpired()) {
-          throw rethrow(failure);
+
+        /** Which failures are transient; {@link #TRANSIENT} unless set. */
+        public Builder retryOn(Predicate<Throwable> retryOn) {
+            this.retryOn = Objects.requireNonNull(retryOn, "retryOn");
+            return this;
         }
-      }
+
+        public RetryPolicy build() {
+            if (maxAttempts < 1) {
+                throw new IllegalArgumentException("maxAttempts must be at least 1, but was " + maxAttempts);
+            }
+            if (baseBackoff.isNegative() || maxBackoff.isNegative()) {
+                throw new IllegalArgumentException(
+                        "backoff must not be negative, but was " + baseBackoff + ".." + maxBackoff);
+            }
+            if (baseBackoff.compareTo(maxBackoff) > 0) {
+                throw new IllegalArgumentException(
+                        "base backoff " + baseBackoff + " must not exceed max backoff " + maxBackoff);
+            }
+            if (budget == null) {
+                budget = RetryBudget.of(0.2);
+            }
+            return new RetryPolicy(this);
+        }
     }
-  }
-
-  public int maxAttempts() {
-    return maxAttempts;
-  }
-
-  public RetryBudget budget() {
-    return budget;
-  }
-
-  private long backoffNanos(int attemptNumber) {
-    long base = baseBackoff.toNanos();
-    long cap = maxBackoff.toNanos();
-    long exponential = attemptNumber >= 31 ? cap : Math.min(cap, base << Math.min(attemptNumber - 1, 30));
-    return exponential <= 0 ? 0 : ThreadLocalRandom.current().nextLong(exponential + 1);
-  }
-
-  private static RuntimeException rethrow(Exception failure) {
-    return failure instanceof RuntimeException runtime ? runtime : new RetryFailedException(failure);
-  }
-
-  /** Builds a {@link RetryPolicy}; validated in {@link #build()}. */
-  public static final class Builder {
-    private int maxAttempts = 3;
-    private Duration baseBackoff = Duration.ofMillis(25);
-    private Duration maxBackoff = Duration.ofSeconds(1);
-    private RetryBudget budget;
-    private Predicate<Throwable> retryOn = TRANSIENT;
-
-    private Builder() {}
-
-    /** Attempts in all, the first included; 1 means no retry. Default 3. */
-    public Builder maxAttempts(int maxAttempts) {
-      this.maxAttempts = maxAttempts;
-      return this;
-    }
-
-    /** The backoff before the first retry's jitter, doubling each retry up to {@code max}. */
-    public Builder backoff(Duration base, Duration max) {
-      this.baseBackoff = Objects.requireNonNull(base, "base");
-      this.maxBackoff = Objects.requireNonNull(max, "max");
-      return this;
-    }
-
-    /** The retry budget; a new {@code RetryBudget.of(0.2)} unless set. */
-    public Builder budget(RetryBudget budget) {
-      this.budget = Objects.requireNonNull(budget, "budget");
-      return this;
-    }
-
-    /** Which failures are transient; {@link #TRANSIENT} unless set. */
-    public Builder retryOn(Predicate<Throwable> retryOn) {
-      this.retryOn = Objects.requireNonNull(retryOn, "retryOn");
-      return this;
-    }
-
-    public RetryPolicy build() {
-      if (maxAttempts < 1) {
-        throw new IllegalArgumentException("maxAttempts must be at least 1, but was " + maxAttempts);
-      }
-      if (baseBackoff.isNegative() || maxBackoff.isNegative()) {
-        throw new IllegalArgumentException("backoff must not be negative, but was " + baseBackoff + ".." + maxBackoff);
-      }
-      if (baseBackoff.compareTo(maxBackoff) > 0) {
-        throw new IllegalArgumentException("base backoff " + baseBackoff + " must not exceed max backoff " + maxBackoff);
-      }
-      if (budget == null) {
-        budget = RetryBudget.of(0.2);
-      }
-      return new RetryPolicy(this);
-    }
-  }
 }

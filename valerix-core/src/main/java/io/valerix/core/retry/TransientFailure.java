@@ -7,6 +7,6 @@ package io.valerix.core.retry;
  */
 public interface TransientFailure {
 
-  /** True if the same call, tried again, may succeed. */
-  boolean isTransient();
+    /** True if the same call, tried again, may succeed. */
+    boolean isTransient();
 }

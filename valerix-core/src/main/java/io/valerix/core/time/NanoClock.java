@@ -12,11 +12,11 @@ package io.valerix.core.time;
 @FunctionalInterface
 public interface NanoClock {
 
-  /** The current reading; only differences between readings mean anything. */
-  long nanoTime();
+    /** The current reading; only differences between readings mean anything. */
+    long nanoTime();
 
-  /** The system's monotonic clock, {@link System#nanoTime()}: always the same instance. */
-  static NanoClock system() {
-    return SystemNanoClock.INSTANCE;
-  }
+    /** The system's monotonic clock, {@link System#nanoTime()}: always the same instance. */
+    static NanoClock system() {
+        return SystemNanoClock.INSTANCE;
+    }
 }

@@ -2,10 +2,10 @@ package io.valerix.core.time;
 
 /** {@link System#nanoTime()}, as one instance so code can tell the system clock from others. */
 enum SystemNanoClock implements NanoClock {
-  INSTANCE;
+    INSTANCE;
 
-  @Override
-  public long nanoTime() {
-    return System.nanoTime();
-  }
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
 }

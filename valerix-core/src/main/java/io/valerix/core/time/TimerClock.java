@@ -9,9 +9,9 @@ package io.valerix.core.time;
  */
 public interface TimerClock extends NanoClock {
 
-  /**
-   * Runs {@code task} once the reading is at or past {@code nanoTime}: at once, on the caller,
-   * if it already is.
-   */
-  void runAt(long nanoTime, Runnable task);
+    /**
+     * Runs {@code task} once the reading is at or past {@code nanoTime}: at once, on the caller,
+     * if it already is.
+     */
+    void runAt(long nanoTime, Runnable task);
 }

@@ -14,20 +14,20 @@ import java.util.List;
  */
 class DecisionLogFuzzTest {
 
-  @FuzzTest(maxDuration = "60s")
-  void anyLogReadsToDecisionsOrTheDocumentedException(byte[] input) throws IOException {
-    List<GremlinDecision> decisions;
-    try {
-      decisions = DecisionLog.read(new StringReader(new String(input, StandardCharsets.UTF_8)));
-    } catch (IllegalArgumentException refused) {
-      assertThat(refused.getMessage()).contains("decision log");
-      return;
+    @FuzzTest(maxDuration = "60s")
+    void anyLogReadsToDecisionsOrTheDocumentedException(byte[] input) throws IOException {
+        List<GremlinDecision> decisions;
+        try {
+            decisions = DecisionLog.read(new StringReader(new String(input, StandardCharsets.UTF_8)));
+        } catch (IllegalArgumentException refused) {
+            assertThat(refused.getMessage()).contains("decision log");
+            return;
+        }
+        assertThat(decisions).isSortedAccordingTo((a, b) -> Long.compare(a.request(), b.request()));
+        StringBuilder rewritten = new StringBuilder();
+        for (GremlinDecision decision : decisions) {
+            rewritten.append(DecisionLog.toJsonLine(decision)).append('\n');
+        }
+        assertThat(DecisionLog.read(new StringReader(rewritten.toString()))).isEqualTo(decisions);
     }
-    assertThat(decisions).isSortedAccordingTo((a, b) -> Long.compare(a.request(), b.request()));
-    StringBuilder rewritten = new StringBuilder();
-    for (GremlinDecision decision : decisions) {
-      rewritten.append(DecisionLog.toJsonLine(decision)).append('\n');
-    }
-    assertThat(DecisionLog.read(new StringReader(rewritten.toString()))).isEqualTo(decisions);
-  }
 }

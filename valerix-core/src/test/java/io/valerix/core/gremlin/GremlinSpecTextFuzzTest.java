@@ -11,17 +11,17 @@ import java.nio.charset.StandardCharsets;
  */
 class GremlinSpecTextFuzzTest {
 
-  @FuzzTest(maxDuration = "60s")
-  void anyTextIsASpecOrTheDocumentedException(byte[] input) {
-    String text = new String(input, StandardCharsets.UTF_8);
-    GremlinSpec spec;
-    try {
-      spec = GremlinSpec.parse(text);
-    } catch (GremlinSpecException refused) {
-      assertThat(refused.getMessage()).isNotBlank();
-      return;
+    @FuzzTest(maxDuration = "60s")
+    void anyTextIsASpecOrTheDocumentedException(byte[] input) {
+        String text = new String(input, StandardCharsets.UTF_8);
+        GremlinSpec spec;
+        try {
+            spec = GremlinSpec.parse(text);
+        } catch (GremlinSpecException refused) {
+            assertThat(refused.getMessage()).isNotBlank();
+            return;
+        }
+        assertThat(GremlinSpec.parse(spec.toText())).isEqualTo(spec);
+        assertThat(GremlinSpec.fromJson(spec.toJson())).isEqualTo(spec);
     }
-    assertThat(GremlinSpec.parse(spec.toText())).isEqualTo(spec);
-    assertThat(GremlinSpec.fromJson(spec.toJson())).isEqualTo(spec);
-  }
 }

@@ -4,15 +4,15 @@ import org.junit.jupiter.api.BeforeEach;
 
 class InMemoryIdempotencyStoreTest extends IdempotencyStoreContract {
 
-  private IdempotencyStore store;
+    private IdempotencyStore store;
 
-  @BeforeEach
-  void newStore() {
-    store = IdempotencyStore.inMemory();
-  }
+    @BeforeEach
+    void newStore() {
+        store = IdempotencyStore.inMemory();
+    }
 
-  @Override
-  IdempotencyStore store() {
-    return store;
-  }
+    @Override
+    IdempotencyStore store() {
+        return store;
+    }
 }

@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.zaxxer.hikari.HikariDataSource;
 import io.valerix.core.backup.ArchiveStore;
-import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.backup.DatabaseDigest;
 import io.valerix.core.backup.JournalArchiver;
 import io.valerix.core.backup.PointInTimeRestore;
 import io.valerix.core.jdbc.H2Database;
 import io.valerix.core.jdbc.SchemaMigrations;
+import io.valerix.core.journal.ChangeJournal;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import org.junit.jupiter.api.AfterEach;
@@ -23,36 +23,46 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class JournaledJdbcIdempotencyStoreTest extends IdempotencyStoreContract {
 
-  @TempDir Path dir;
-  private HikariDataSource db;
-  private IdempotencyStore store;
-  private JournalArchiver archiver;
+    @TempDir
+    Path dir;
 
-  @BeforeEach
-  void openDatabase() {
-    db = H2Database.open(dir.resolve("live"), "idempotency", 8);
-    SchemaMigrations.migrate(db, IdempotencyStore.SCHEMA);
-    store = IdempotencyStore.of(db, ChangeJournal.on(InstantSource.system()));
-    archiver = JournalArchiver.builder(ArchiveStore.directory(dir.resolve("archive"))).database("idempotency", db).build();
-    archiver.takeBaseBackup("idempotency");
-  }
+    private HikariDataSource db;
+    private IdempotencyStore store;
+    private JournalArchiver archiver;
 
-  @AfterEach
-  void restoreEqualsLiveAndClose() {
-    try {
-      archiver.sealNow();
-      PointInTimeRestore.builder(archiver.store()).database("idempotency").into(dir.resolve("restored")).build().run();
-      try (HikariDataSource restored = H2Database.open(dir.resolve("restored").resolve("idempotency"), "idempotency", 1)) {
-        assertThat(DatabaseDigest.of("restored", restored).differences(DatabaseDigest.of("live", db))).isEmpty();
-      }
-    } finally {
-      archiver.close();
-      db.close();
+    @BeforeEach
+    void openDatabase() {
+        db = H2Database.open(dir.resolve("live"), "idempotency", 8);
+        SchemaMigrations.migrate(db, IdempotencyStore.SCHEMA);
+        store = IdempotencyStore.of(db, ChangeJournal.on(InstantSource.system()));
+        archiver = JournalArchiver.builder(ArchiveStore.directory(dir.resolve("archive")))
+                .database("idempotency", db)
+                .build();
+        archiver.takeBaseBackup("idempotency");
     }
-  }
 
-  @Override
-  IdempotencyStore store() {
-    return store;
-  }
+    @AfterEach
+    void restoreEqualsLiveAndClose() {
+        try {
+            archiver.sealNow();
+            PointInTimeRestore.builder(archiver.store())
+                    .database("idempotency")
+                    .into(dir.resolve("restored"))
+                    .build()
+                    .run();
+            try (HikariDataSource restored =
+                    H2Database.open(dir.resolve("restored").resolve("idempotency"), "idempotency", 1)) {
+                assertThat(DatabaseDigest.of("restored", restored).differences(DatabaseDigest.of("live", db)))
+                        .isEmpty();
+            }
+        } finally {
+            archiver.close();
+            db.close();
+        }
+    }
+
+    @Override
+    IdempotencyStore store() {
+        return store;
+    }
 }

@@ -21,69 +21,83 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("slow")
 class PostgresClusterTest {
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @BeforeEach
-  void needsBinaries() {
-    TestPostgres.requireBinaries();
-    TestPostgres.letTheServerReach(dir);
-  }
-
-  @Test
-  void aClusterCommitsDurablyListensOnLoopbackOnlyAndRefusesAWrongPassword() throws Exception {
-    try (PostgresCluster cluster = PostgresCluster.start(dir.resolve("pg"))) {
-      try (Connection c = DriverManager.getConnection(cluster.jdbcUrl("postgres"), PostgresCluster.SUPERUSER, cluster.password())) {
-        assertThat(setting(c, "fsync")).isEqualTo("on");
-        assertThat(setting(c, "synchronous_commit")).isEqualTo("on");
-        assertThat(setting(c, "listen_addresses")).isEqualTo("127.0.0.1");
-        assertThat(setting(c, "unix_socket_directories")).startsWith(dir.toAbsolutePath().toString());
-      }
-      assertThatThrownBy(() -> DriverManager.getConnection(cluster.jdbcUrl("postgres"), PostgresCluster.SUPERUSER, "wrong"))
-          .isInstanceOf(SQLException.class)
-          .hasMessageContaining("password authentication failed");
-      assertThat(Files.getPosixFilePermissions(dir.resolve("pg").resolve("superuser-password")).toString())
-          .isEqualTo("[OWNER_READ, OWNER_WRITE]");
-    }
-  }
-
-  @Test
-  void aRestartedClusterKeepsItsDataAndAServerLeftRunningByAKilledOwnerIsStoppedFirst() throws Exception {
-    Path home = dir.resolve("pg");
-    // The first owner "dies" without closing (as after kill -9): its server keeps running.
-    PostgresCluster orphan = PostgresCluster.start(home);
-    orphan.createDatabase("kept");
-    try (HikariDataSource db = orphan.dataSource("kept", 1); Connection c = db.getConnection(); Statement s = c.createStatement()) {
-      s.execute("CREATE TABLE t (n INTEGER)");
-      s.execute("INSERT INTO t VALUES (42)");
+    @BeforeEach
+    void needsBinaries() {
+        TestPostgres.requireBinaries();
+        TestPostgres.letTheServerReach(dir);
     }
 
-    try (PostgresCluster restarted = PostgresCluster.start(home)) {
-      assertThat(restarted.port()).isNotEqualTo(orphan.port());
-      assertThatThrownBy(() -> DriverManager.getConnection(orphan.jdbcUrl("kept"), PostgresCluster.SUPERUSER, orphan.password()).close())
-          .as("the orphan was stopped").isInstanceOf(SQLException.class);
-      assertThat(restarted.createDatabase("kept")).isEqualTo(restarted.jdbcUrl("kept"));
-      try (HikariDataSource db = restarted.dataSource("kept", 1); Connection c = db.getConnection(); Statement s = c.createStatement();
-          ResultSet r = s.executeQuery("SELECT n FROM t")) {
-        assertThat(r.next()).isTrue();
-        assertThat(r.getInt(1)).isEqualTo(42);
-      }
+    @Test
+    void aClusterCommitsDurablyListensOnLoopbackOnlyAndRefusesAWrongPassword() throws Exception {
+        try (PostgresCluster cluster = PostgresCluster.start(dir.resolve("pg"))) {
+            try (Connection c = DriverManager.getConnection(
+                    cluster.jdbcUrl("postgres"), PostgresCluster.SUPERUSER, cluster.password())) {
+                assertThat(setting(c, "fsync")).isEqualTo("on");
+                assertThat(setting(c, "synchronous_commit")).isEqualTo("on");
+                assertThat(setting(c, "listen_addresses")).isEqualTo("127.0.0.1");
+                assertThat(setting(c, "unix_socket_directories"))
+                        .startsWith(dir.toAbsolutePath().toString());
+            }
+            assertThatThrownBy(() -> DriverManager.getConnection(
+                            cluster.jdbcUrl("postgres"), PostgresCluster.SUPERUSER, "wrong"))
+                    .isInstanceOf(SQLException.class)
+                    .hasMessageContaining("password authentication failed");
+            assertThat(Files.getPosixFilePermissions(dir.resolve("pg").resolve("superuser-password"))
+                            .toString())
+                    .isEqualTo("[OWNER_READ, OWNER_WRITE]");
+        }
     }
-    assertThat(home.resolve("cluster").resolve("data").resolve("postmaster.pid")).doesNotExist();
-  }
 
-  @Test
-  void aDatabaseNameOutsideTheSafeAlphabetIsRefused() {
-    try (PostgresCluster cluster = PostgresCluster.start(dir.resolve("pg"))) {
-      assertThatThrownBy(() -> cluster.createDatabase("x; DROP DATABASE postgres"))
-          .isInstanceOf(IllegalArgumentException.class)
-          .hasMessageContaining("lower-case letters, digits and '_'");
-    }
-  }
+    @Test
+    void aRestartedClusterKeepsItsDataAndAServerLeftRunningByAKilledOwnerIsStoppedFirst() throws Exception {
+        Path home = dir.resolve("pg");
+        // The first owner "dies" without closing (as after kill -9): its server keeps running.
+        PostgresCluster orphan = PostgresCluster.start(home);
+        orphan.createDatabase("kept");
+        try (HikariDataSource db = orphan.dataSource("kept", 1);
+                Connection c = db.getConnection();
+                Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE t (n INTEGER)");
+            s.execute("INSERT INTO t VALUES (42)");
+        }
 
-  private static String setting(Connection c, String name) throws SQLException {
-    try (Statement s = c.createStatement(); ResultSet r = s.executeQuery("SHOW " + name)) {
-      r.next();
-      return r.getString(1);
+        try (PostgresCluster restarted = PostgresCluster.start(home)) {
+            assertThat(restarted.port()).isNotEqualTo(orphan.port());
+            assertThatThrownBy(() -> DriverManager.getConnection(
+                                    orphan.jdbcUrl("kept"), PostgresCluster.SUPERUSER, orphan.password())
+                            .close())
+                    .as("the orphan was stopped")
+                    .isInstanceOf(SQLException.class);
+            assertThat(restarted.createDatabase("kept")).isEqualTo(restarted.jdbcUrl("kept"));
+            try (HikariDataSource db = restarted.dataSource("kept", 1);
+                    Connection c = db.getConnection();
+                    Statement s = c.createStatement();
+                    ResultSet r = s.executeQuery("SELECT n FROM t")) {
+                assertThat(r.next()).isTrue();
+                assertThat(r.getInt(1)).isEqualTo(42);
+            }
+        }
+        assertThat(home.resolve("cluster").resolve("data").resolve("postmaster.pid"))
+                .doesNotExist();
     }
-  }
+
+    @Test
+    void aDatabaseNameOutsideTheSafeAlphabetIsRefused() {
+        try (PostgresCluster cluster = PostgresCluster.start(dir.resolve("pg"))) {
+            assertThatThrownBy(() -> cluster.createDatabase("x; DROP DATABASE postgres"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("lower-case letters, digits and '_'");
+        }
+    }
+
+    private static String setting(Connection c, String name) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("SHOW " + name)) {
+            r.next();
+            return r.getString(1);
+        }
+    }
 }

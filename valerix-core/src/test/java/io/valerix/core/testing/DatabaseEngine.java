@@ -20,20 +20,20 @@ import java.nio.file.Path;
  * PostgreSQL binaries its tests are skipped, or fail when {@code CI=true}.
  */
 public enum DatabaseEngine {
-  /** Embedded H2 files, durable as {@code H2Database.open} sets them up. */
-  H2,
-  /** A fresh database on the test JVM's private PostgreSQL cluster. */
-  POSTGRESQL;
+    /** Embedded H2 files, durable as {@code H2Database.open} sets them up. */
+    H2,
+    /** A fresh database on the test JVM's private PostgreSQL cluster. */
+    POSTGRESQL;
 
-  /**
-   * A new, empty database. On H2 it is the file {@code name} in {@code directory} (so creating the
-   * same name twice in one directory is the same database, as a restarted service would see it);
-   * on PostgreSQL a fresh database named after {@code name}, and {@code directory} is unused.
-   */
-  public TestDatabase create(Path directory, String name) {
-    return switch (this) {
-      case H2 -> TestDatabase.h2(directory, name);
-      case POSTGRESQL -> TestPostgres.freshDatabase(name);
-    };
-  }
+    /**
+     * A new, empty database. On H2 it is the file {@code name} in {@code directory} (so creating the
+     * same name twice in one directory is the same database, as a restarted service would see it);
+     * on PostgreSQL a fresh database named after {@code name}, and {@code directory} is unused.
+     */
+    public TestDatabase create(Path directory, String name) {
+        return switch (this) {
+            case H2 -> TestDatabase.h2(directory, name);
+            case POSTGRESQL -> TestPostgres.freshDatabase(name);
+        };
+    }
 }

@@ -16,29 +16,34 @@ import javax.sql.DataSource;
  */
 public final class DatabaseRows {
 
-  private DatabaseRows() {}
+    private DatabaseRows() {}
 
-  /** Each row of {@code sql}'s result as its columns joined by {@code |} (bytes read as UTF-8). */
-  public static List<String> rows(DataSource dataSource, String sql) {
-    try (Connection c = dataSource.getConnection(); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-      ResultSetMetaData meta = r.getMetaData();
-      List<String> rows = new ArrayList<>();
-      while (r.next()) {
-        List<String> columns = new ArrayList<>();
-        for (int i = 1; i <= meta.getColumnCount(); i++) {
-          Object value = r.getObject(i);
-          columns.add(value instanceof byte[] bytes ? new String(bytes, StandardCharsets.UTF_8) : String.valueOf(value));
+    /** Each row of {@code sql}'s result as its columns joined by {@code |} (bytes read as UTF-8). */
+    public static List<String> rows(DataSource dataSource, String sql) {
+        try (Connection c = dataSource.getConnection();
+                Statement s = c.createStatement();
+                ResultSet r = s.executeQuery(sql)) {
+            ResultSetMetaData meta = r.getMetaData();
+            List<String> rows = new ArrayList<>();
+            while (r.next()) {
+                List<String> columns = new ArrayList<>();
+                for (int i = 1; i <= meta.getColumnCount(); i++) {
+                    Object value = r.getObject(i);
+                    columns.add(
+                            value instanceof byte[] bytes
+                                    ? new String(bytes, StandardCharsets.UTF_8)
+                                    : String.valueOf(value));
+                }
+                rows.add(String.join("|", columns));
+            }
+            return rows;
+        } catch (SQLException e) {
+            throw new IllegalStateException(sql + " failed", e);
         }
-        rows.add(String.join("|", columns));
-      }
-      return rows;
-    } catch (SQLException e) {
-      throw new IllegalStateException(sql + " failed", e);
     }
-  }
 
-  /** The number {@code sql} (a {@code SELECT COUNT(*)}) answers. */
-  public static long count(DataSource dataSource, String sql) {
-    return Long.parseLong(rows(dataSource, sql).get(0));
-  }
+    /** The number {@code sql} (a {@code SELECT COUNT(*)}) answers. */
+    public static long count(DataSource dataSource, String sql) {
+        return Long.parseLong(rows(dataSource, sql).get(0));
+    }
 }

@@ -13,25 +13,25 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class ManualWallClock implements InstantSource {
 
-  private final AtomicReference<Instant> now;
+    private final AtomicReference<Instant> now;
 
-  public ManualWallClock(Instant start) {
-    this.now = new AtomicReference<>(Objects.requireNonNull(start, "start"));
-  }
+    public ManualWallClock(Instant start) {
+        this.now = new AtomicReference<>(Objects.requireNonNull(start, "start"));
+    }
 
-  @Override
-  public Instant instant() {
-    return now.get();
-  }
+    @Override
+    public Instant instant() {
+        return now.get();
+    }
 
-  /** Moves the clock by {@code duration} (backwards if negative); returns the new reading. */
-  public Instant advance(Duration duration) {
-    Objects.requireNonNull(duration, "duration");
-    return now.updateAndGet(at -> at.plus(duration));
-  }
+    /** Moves the clock by {@code duration} (backwards if negative); returns the new reading. */
+    public Instant advance(Duration duration) {
+        Objects.requireNonNull(duration, "duration");
+        return now.updateAndGet(at -> at.plus(duration));
+    }
 
-  /** Sets the clock to {@code at}, which may be earlier than now. */
-  public void set(Instant at) {
-    now.set(Objects.requireNonNull(at, "at"));
-  }
+    /** Sets the clock to {@code at}, which may be earlier than now. */
+    public void set(Instant at) {
+        now.set(Objects.requireNonNull(at, "at"));
+    }
 }

@@ -40,73 +40,78 @@ import java.util.Objects;
  */
 public final class GremlinWireMock implements ResponseDefinitionTransformerV2 {
 
-  /** The extension's name in WireMock. */
-  public static final String NAME = "valerix-gremlin";
+    /** The extension's name in WireMock. */
+    public static final String NAME = "valerix-gremlin";
 
-  private static final int DRIBBLE_CHUNKS = 20;
+    private static final int DRIBBLE_CHUNKS = 20;
 
-  private final Gremlin gremlin;
+    private final Gremlin gremlin;
 
-  private GremlinWireMock(Gremlin gremlin) {
-    this.gremlin = Objects.requireNonNull(gremlin, "gremlin");
-  }
-
-  /** The extension applying {@code gremlin} to every stubbed answer. */
-  public static GremlinWireMock of(Gremlin gremlin) {
-    return new GremlinWireMock(gremlin);
-  }
-
-  /** The gremlin this extension applies. */
-  public Gremlin gremlin() {
-    return gremlin;
-  }
-
-  @Override
-  public String getName() {
-    return NAME;
-  }
-
-  @Override
-  public ResponseDefinition transform(ServeEvent serveEvent) {
-    ResponseDefinition stubbed = serveEvent.getResponseDefinition();
-    String url = serveEvent.getRequest().getUrl();
-    int query = url.indexOf('?');
-    GremlinDecision decision = gremlin.decide(serveEvent.getRequest().getMethod().getName(), query < 0 ? url : url.substring(0, query));
-    if (decision.injectsNothing()) {
-      return stubbed;
+    private GremlinWireMock(Gremlin gremlin) {
+        this.gremlin = Objects.requireNonNull(gremlin, "gremlin");
     }
-    long delay = decision.delay(InjectionPhase.BEFORE).plus(decision.delay(InjectionPhase.AFTER)).toMillis();
-    Fault fault = decision.fault().orElse(null);
-    ResponseDefinitionBuilder answer = fault instanceof Fault.ErrorResponse error
-        ? ResponseDefinitionBuilder.responseDefinition()
-            .withStatus(error.status())
-            .withHeader("Content-Type", "application/problem+json")
-            .withBody("{\"type\":\"urn:valerix:problem:" + GremlinFilter.INJECTED_TYPE + "\",\"title\":\"Injected by the gremlin\","
-                + "\"status\":" + error.status() + ",\"detail\":\"the gremlin injected this error\"}")
-        : ResponseDefinitionBuilder.like(stubbed);
-    switch (fault) {
-      case Fault.ConnectionReset reset -> answer.withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER);
-      case Fault.NoResponse hold -> {
-        delay += hold.bound().toMillis();
-        answer.withFault(com.github.tomakehurst.wiremock.http.Fault.EMPTY_RESPONSE);
-      }
-      case Fault.SlowBody slow -> answer.withChunkedDribbleDelay(DRIBBLE_CHUNKS, millis(slow.duration()));
-      case null, default -> {}
-    }
-    Integer stubDelay = stubbed.getFixedDelayMilliseconds();
-    long total = delay + (stubDelay == null ? 0 : stubDelay);
-    if (total > 0) {
-      answer.withFixedDelay(millis(Duration.ofMillis(total)));
-    }
-    return answer.build();
-  }
 
-  private static int millis(Duration duration) {
-    return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
-  }
+    /** The extension applying {@code gremlin} to every stubbed answer. */
+    public static GremlinWireMock of(Gremlin gremlin) {
+        return new GremlinWireMock(gremlin);
+    }
 
-  @Override
-  public String toString() {
-    return "GremlinWireMock[" + gremlin + "]";
-  }
+    /** The gremlin this extension applies. */
+    public Gremlin gremlin() {
+        return gremlin;
+    }
+
+    @Override
+    public String getName() {
+        return NAME;
+    }
+
+    @Override
+    public ResponseDefinition transform(ServeEvent serveEvent) {
+        ResponseDefinition stubbed = serveEvent.getResponseDefinition();
+        String url = serveEvent.getRequest().getUrl();
+        int query = url.indexOf('?');
+        GremlinDecision decision = gremlin.decide(
+                serveEvent.getRequest().getMethod().getName(), query < 0 ? url : url.substring(0, query));
+        if (decision.injectsNothing()) {
+            return stubbed;
+        }
+        long delay = decision.delay(InjectionPhase.BEFORE)
+                .plus(decision.delay(InjectionPhase.AFTER))
+                .toMillis();
+        Fault fault = decision.fault().orElse(null);
+        ResponseDefinitionBuilder answer = fault instanceof Fault.ErrorResponse error
+                ? ResponseDefinitionBuilder.responseDefinition()
+                        .withStatus(error.status())
+                        .withHeader("Content-Type", "application/problem+json")
+                        .withBody("{\"type\":\"urn:valerix:problem:" + GremlinFilter.INJECTED_TYPE
+                                + "\",\"title\":\"Injected by the gremlin\"," + "\"status\":" + error.status()
+                                + ",\"detail\":\"the gremlin injected this error\"}")
+                : ResponseDefinitionBuilder.like(stubbed);
+        switch (fault) {
+            case Fault.ConnectionReset reset ->
+                answer.withFault(com.github.tomakehurst.wiremock.http.Fault.CONNECTION_RESET_BY_PEER);
+            case Fault.NoResponse hold -> {
+                delay += hold.bound().toMillis();
+                answer.withFault(com.github.tomakehurst.wiremock.http.Fault.EMPTY_RESPONSE);
+            }
+            case Fault.SlowBody slow -> answer.withChunkedDribbleDelay(DRIBBLE_CHUNKS, millis(slow.duration()));
+            case null, default -> {}
+        }
+        Integer stubDelay = stubbed.getFixedDelayMilliseconds();
+        long total = delay + (stubDelay == null ? 0 : stubDelay);
+        if (total > 0) {
+            answer.withFixedDelay(millis(Duration.ofMillis(total)));
+        }
+        return answer.build();
+    }
+
+    private static int millis(Duration duration) {
+        return (int) Math.min(Integer.MAX_VALUE, duration.toMillis());
+    }
+
+    @Override
+    public String toString() {
+        return "GremlinWireMock[" + gremlin + "]";
+    }
 }

@@ -1,11 +1,11 @@
 package io.valerix.inventory.internal;
 
-import io.valerix.core.journal.ChangeJournal;
-import io.valerix.core.journal.JournaledTable;
 import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.ProblemType;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import io.valerix.core.jdbc.SchemaMigrations;
+import io.valerix.core.journal.ChangeJournal;
+import io.valerix.core.journal.JournaledTable;
 import io.valerix.inventory.InventoryConfig;
 import io.valerix.inventory.InventoryDeadlineException;
 import io.valerix.inventory.InventoryProblems;
@@ -43,255 +43,265 @@ import org.slf4j.LoggerFactory;
  */
 public final class JdbcInventoryService implements InventoryService {
 
-  private static final Logger log = LoggerFactory.getLogger(JdbcInventoryService.class);
-  private static final String SCHEMA = "inventory";
-  /**
-   * A lost race is settled by the winner's commit, so the second attempt normally decides; more
-   * only happen if winners keep rolling back.
-   */
-  private static final int MAX_ATTEMPTS = 5;
-  static final JournaledTable STOCK = JournaledTable.of("inventory_stock", "sku");
-  static final JournaledTable RESERVATIONS = JournaledTable.of("inventory_reservation", "order_id");
+    private static final Logger log = LoggerFactory.getLogger(JdbcInventoryService.class);
+    private static final String SCHEMA = "inventory";
+    /**
+     * A lost race is settled by the winner's commit, so the second attempt normally decides; more
+     * only happen if winners keep rolling back.
+     */
+    private static final int MAX_ATTEMPTS = 5;
 
-  /**
-   * The most a call without a deadline of its own (everything but {@link #reserve(String, String,
-   * int, Deadline)}) waits for a connection. It goes through the same gate as the reserves, so
-   * the pool itself never makes a reserve wait.
-   */
-  private static final java.time.Duration UNBOUNDED_CALLS = java.time.Duration.ofSeconds(10);
+    static final JournaledTable STOCK = JournaledTable.of("inventory_stock", "sku");
+    static final JournaledTable RESERVATIONS = JournaledTable.of("inventory_reservation", "order_id");
 
-  private final DeadlineBoundDataSource database;
-  private final int maxQuantity;
-  private final ChangeJournal journal;
+    /**
+     * The most a call without a deadline of its own (everything but {@link #reserve(String, String,
+     * int, Deadline)}) waits for a connection. It goes through the same gate as the reserves, so
+     * the pool itself never makes a reserve wait.
+     */
+    private static final java.time.Duration UNBOUNDED_CALLS = java.time.Duration.ofSeconds(10);
 
-  private JdbcInventoryService(DataSource dataSource, int maxQuantity, ChangeJournal journal) {
-    this.database = DeadlineBoundDataSource.of(dataSource);
-    this.maxQuantity = maxQuantity;
-    this.journal = journal;
-  }
+    private final DeadlineBoundDataSource database;
+    private final int maxQuantity;
+    private final ChangeJournal journal;
 
-  /** Migrates the schema, seeds missing SKUs, and returns the service; see {@link InventoryService#create}. */
-  public static JdbcInventoryService open(DataSource dataSource, InventoryConfig config) {
-    Objects.requireNonNull(dataSource, "dataSource");
-    Objects.requireNonNull(config, "config");
-    try {
-      SchemaMigrations.migrate(dataSource, SCHEMA);
-      config.changeJournal().install(dataSource);
-    } catch (IllegalStateException e) {
-      throw new InventoryStoreException("setting up the inventory schema failed: " + e.getMessage(), e);
+    private JdbcInventoryService(DataSource dataSource, int maxQuantity, ChangeJournal journal) {
+        this.database = DeadlineBoundDataSource.of(dataSource);
+        this.maxQuantity = maxQuantity;
+        this.journal = journal;
     }
-    JdbcInventoryService service = new JdbcInventoryService(dataSource, config.maxQuantity(), config.changeJournal());
-    service.seed(config.initialStock());
-    return service;
-  }
 
-  @Override
-  public Reservation reserve(String orderId, String sku, int quantity) {
-    InventoryInput.requireOrderId(orderId);
-    InventoryInput.requireSku(sku);
-    InventoryInput.requireQuantity(quantity, maxQuantity);
-    for (int attempt = 1; ; attempt++) {
-      try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
-        Reservation existing = InventorySql.findReservation(connection, orderId);
-        if (existing != null) {
-          return answerRepeat(existing, sku, quantity);
+    /** Migrates the schema, seeds missing SKUs, and returns the service; see {@link InventoryService#create}. */
+    public static JdbcInventoryService open(DataSource dataSource, InventoryConfig config) {
+        Objects.requireNonNull(dataSource, "dataSource");
+        Objects.requireNonNull(config, "config");
+        try {
+            SchemaMigrations.migrate(dataSource, SCHEMA);
+            config.changeJournal().install(dataSource);
+        } catch (IllegalStateException e) {
+            throw new InventoryStoreException("setting up the inventory schema failed: " + e.getMessage(), e);
         }
-        if (!InventorySql.skuExists(connection, sku)) {
-          throw InventoryProblems.UNKNOWN_SKU.exception("sku '" + sku + "' is not stocked");
-        }
-        Reservation decided = reserveNew(connection, orderId, sku, quantity);
-        log.debug("reserve {} x {}: {}", quantity, sku, decided.status());
-        return decided;
-      } catch (SQLException e) {
-        // Another transaction inserted this order id first; its commit is what ended our wait, so
-        // the next attempt reads its row and answers the same as it did.
-        retryOrThrow(e, attempt, "reserve " + orderId);
-      }
+        JdbcInventoryService service =
+                new JdbcInventoryService(dataSource, config.maxQuantity(), config.changeJournal());
+        service.seed(config.initialStock());
+        return service;
     }
-  }
 
-  /**
-   * The whole reserve (the reads included) is one transaction whose waits end by {@code deadline};
-   * a lost race starts a new one, within the same deadline.
-   */
-  @Override
-  public Reservation reserve(String orderId, String sku, int quantity, Deadline deadline) {
-    InventoryInput.requireOrderId(orderId);
-    InventoryInput.requireSku(sku);
-    InventoryInput.requireQuantity(quantity, maxQuantity);
-    for (int attempt = 1; ; attempt++) {
-      try {
-        return database.inTransaction(deadline, connection -> {
-          Reservation existing = InventorySql.findReservation(connection, orderId);
-          if (existing != null) {
-            return answerRepeat(existing, sku, quantity);
-          }
-          if (!InventorySql.skuExists(connection, sku)) {
-            throw InventoryProblems.UNKNOWN_SKU.exception("sku '" + sku + "' is not stocked");
-          }
-          return takeStock(connection, orderId, sku, quantity);
+    @Override
+    public Reservation reserve(String orderId, String sku, int quantity) {
+        InventoryInput.requireOrderId(orderId);
+        InventoryInput.requireSku(sku);
+        InventoryInput.requireQuantity(quantity, maxQuantity);
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
+                Reservation existing = InventorySql.findReservation(connection, orderId);
+                if (existing != null) {
+                    return answerRepeat(existing, sku, quantity);
+                }
+                if (!InventorySql.skuExists(connection, sku)) {
+                    throw InventoryProblems.UNKNOWN_SKU.exception("sku '" + sku + "' is not stocked");
+                }
+                Reservation decided = reserveNew(connection, orderId, sku, quantity);
+                log.debug("reserve {} x {}: {}", quantity, sku, decided.status());
+                return decided;
+            } catch (SQLException e) {
+                // Another transaction inserted this order id first; its commit is what ended our wait, so
+                // the next attempt reads its row and answers the same as it did.
+                retryOrThrow(e, attempt, "reserve " + orderId);
+            }
+        }
+    }
+
+    /**
+     * The whole reserve (the reads included) is one transaction whose waits end by {@code deadline};
+     * a lost race starts a new one, within the same deadline.
+     */
+    @Override
+    public Reservation reserve(String orderId, String sku, int quantity, Deadline deadline) {
+        InventoryInput.requireOrderId(orderId);
+        InventoryInput.requireSku(sku);
+        InventoryInput.requireQuantity(quantity, maxQuantity);
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return database.inTransaction(deadline, connection -> {
+                    Reservation existing = InventorySql.findReservation(connection, orderId);
+                    if (existing != null) {
+                        return answerRepeat(existing, sku, quantity);
+                    }
+                    if (!InventorySql.skuExists(connection, sku)) {
+                        throw InventoryProblems.UNKNOWN_SKU.exception("sku '" + sku + "' is not stocked");
+                    }
+                    return takeStock(connection, orderId, sku, quantity);
+                });
+            } catch (SQLException e) {
+                if (DeadlineBoundDataSource.isTimeout(e)) {
+                    throw new InventoryDeadlineException(
+                            "reserve " + orderId + " gave up at its deadline (budget "
+                                    + deadline.budget().toMillis() + " ms): " + e.getMessage(),
+                            e);
+                }
+                retryOrThrow(e, attempt, "reserve " + orderId);
+            }
+        }
+    }
+
+    @Override
+    public Reservation release(String orderId) {
+        InventoryInput.requireOrderId(orderId);
+        for (int attempt = 1; ; attempt++) {
+            try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
+                Reservation existing = InventorySql.findReservation(connection, orderId);
+                if (existing == null) {
+                    journal.write(
+                            connection,
+                            () -> InventorySql.insertTombstone(connection, orderId),
+                            RESERVATIONS.row(orderId));
+                    log.info(
+                            "released before any reservation arrived: tombstone written, a late reserve takes nothing");
+                    return new Reservation(orderId, null, 0, ReservationStatus.CANCELLED);
+                }
+                if (existing.status() != ReservationStatus.RESERVED) {
+                    // RELEASED, CANCELLED or REJECTED: nothing is held, so nothing is given back.
+                    return existing;
+                }
+                if (releaseReserved(connection, existing)) {
+                    log.debug("released {} x {}", existing.quantity(), existing.sku());
+                    return existing.withStatus(ReservationStatus.RELEASED);
+                }
+                // Another release got there first; the next attempt reads RELEASED.
+            } catch (SQLException e) {
+                // A reserve inserted the order id while we wrote the tombstone; re-read and release that.
+                retryOrThrow(e, attempt, "release " + orderId);
+            }
+            if (attempt >= MAX_ATTEMPTS) {
+                throw new InventoryStoreException("release " + orderId + " lost " + attempt + " races in a row", null);
+            }
+        }
+    }
+
+    @Override
+    public Reservation find(String orderId) {
+        InventoryInput.requireOrderId(orderId);
+        try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
+            Reservation found = InventorySql.findReservation(connection, orderId);
+            return found == null ? Reservation.notFound(orderId) : found;
+        } catch (SQLException e) {
+            throw new InventoryStoreException("find " + orderId + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public Optional<StockLevel> stockLevel(String sku) {
+        InventoryInput.requireSku(sku);
+        try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
+            return InventorySql.stockLevels(connection, sku).stream().findFirst();
+        } catch (SQLException e) {
+            throw new InventoryStoreException("reading the stock of " + sku + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<StockLevel> stockLevels() {
+        try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
+            return List.copyOf(InventorySql.stockLevels(connection, null));
+        } catch (SQLException e) {
+            throw new InventoryStoreException("reading the stock failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<Reservation> reservations(String prefix, String after, int limit) {
+        Objects.requireNonNull(prefix, "prefix");
+        if (!prefix.isEmpty()) {
+            InventoryInput.requireOrderId(prefix);
+        }
+        if (after != null) {
+            InventoryInput.requireOrderId(after);
+        }
+        if (limit < 1 || limit > MAX_PAGE) {
+            throw ProblemType.INVALID_REQUEST.exception("limit must be 1.." + MAX_PAGE + ", but was " + limit);
+        }
+        try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
+            return List.copyOf(InventorySql.listReservations(connection, prefix, after, limit));
+        } catch (SQLException e) {
+            throw new InventoryStoreException("listing reservations failed: " + e.getMessage(), e);
+        }
+    }
+
+    private Reservation answerRepeat(Reservation existing, String sku, int quantity) {
+        if (existing.status() == ReservationStatus.CANCELLED) {
+            log.info("reserve of {} x {} arrived after the order was cancelled; nothing taken", quantity, sku);
+            return new Reservation(existing.orderId(), sku, quantity, ReservationStatus.CANCELLED);
+        }
+        if (!existing.sku().equals(sku) || existing.quantity() != quantity) {
+            throw InventoryProblems.RESERVATION_CONFLICT.exception(
+                    "order '" + existing.orderId() + "' already has a reservation of " + existing.quantity() + " x '"
+                            + existing.sku() + "'; this request asks for " + quantity + " x '" + sku + "'");
+        }
+        return existing;
+    }
+
+    private Reservation reserveNew(Connection connection, String orderId, String sku, int quantity)
+            throws SQLException {
+        return Transactions.run(connection, () -> takeStock(connection, orderId, sku, quantity));
+    }
+
+    /** The reservation row and the stock it takes, in {@code connection}'s open transaction. */
+    private Reservation takeStock(Connection connection, String orderId, String sku, int quantity) throws SQLException {
+        InventorySql.insertReservation(connection, orderId, sku, quantity);
+        boolean taken = InventorySql.takeStock(connection, sku, quantity);
+        if (!taken) {
+            // Recorded, not just answered: a retry must get REJECTED even if stock comes back later.
+            InventorySql.markRejected(connection, orderId);
+            journal.capture(connection, RESERVATIONS.row(orderId));
+        } else {
+            journal.capture(connection, STOCK.row(sku), RESERVATIONS.row(orderId));
+        }
+        return new Reservation(orderId, sku, quantity, taken ? ReservationStatus.RESERVED : ReservationStatus.REJECTED);
+    }
+
+    private boolean releaseReserved(Connection connection, Reservation reserved) throws SQLException {
+        // The SKU and quantity of a row never change once inserted, so the values read before this
+        // transaction are the ones to give back; only the status needs the conditional update.
+        return Transactions.run(connection, () -> {
+            if (!InventorySql.markReleased(connection, reserved.orderId())) {
+                return false;
+            }
+            InventorySql.returnStock(connection, reserved.sku(), reserved.quantity());
+            journal.capture(connection, STOCK.row(reserved.sku()), RESERVATIONS.row(reserved.orderId()));
+            return true;
         });
-      } catch (SQLException e) {
-        if (DeadlineBoundDataSource.isTimeout(e)) {
-          throw new InventoryDeadlineException("reserve " + orderId + " gave up at its deadline (budget "
-              + deadline.budget().toMillis() + " ms): " + e.getMessage(), e);
+    }
+
+    private void seed(Map<String, Integer> initialStock) {
+        for (Map.Entry<String, Integer> entry : initialStock.entrySet()) {
+            try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
+                if (InventorySql.skuExists(connection, entry.getKey())) {
+                    continue;
+                }
+                journal.write(
+                        connection,
+                        () -> InventorySql.insertStock(connection, entry.getKey(), entry.getValue()),
+                        STOCK.row(entry.getKey()));
+                log.info("seeded sku {} with {}", entry.getKey(), entry.getValue());
+            } catch (SQLException e) {
+                if (!SqlStates.isUniqueViolation(e)) {
+                    throw new InventoryStoreException(
+                            "seeding sku " + entry.getKey() + " failed: " + e.getMessage(), e);
+                }
+                // Another instance seeded it at the same moment; its row stands.
+            }
         }
-        retryOrThrow(e, attempt, "reserve " + orderId);
-      }
     }
-  }
 
-  @Override
-  public Reservation release(String orderId) {
-    InventoryInput.requireOrderId(orderId);
-    for (int attempt = 1; ; attempt++) {
-      try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
-        Reservation existing = InventorySql.findReservation(connection, orderId);
-        if (existing == null) {
-          journal.write(connection, () -> InventorySql.insertTombstone(connection, orderId), RESERVATIONS.row(orderId));
-          log.info("released before any reservation arrived: tombstone written, a late reserve takes nothing");
-          return new Reservation(orderId, null, 0, ReservationStatus.CANCELLED);
+    private static void retryOrThrow(SQLException e, int attempt, String operation) {
+        boolean lostRace = SqlStates.isUniqueViolation(e) || SqlStates.isTransient(e);
+        if (!lostRace) {
+            throw new InventoryStoreException(operation + " failed: " + e.getMessage(), e);
         }
-        if (existing.status() != ReservationStatus.RESERVED) {
-          // RELEASED, CANCELLED or REJECTED: nothing is held, so nothing is given back.
-          return existing;
+        if (attempt >= MAX_ATTEMPTS) {
+            throw new InventoryStoreException(operation + " lost " + attempt + " races in a row: " + e.getMessage(), e);
         }
-        if (releaseReserved(connection, existing)) {
-          log.debug("released {} x {}", existing.quantity(), existing.sku());
-          return existing.withStatus(ReservationStatus.RELEASED);
-        }
-        // Another release got there first; the next attempt reads RELEASED.
-      } catch (SQLException e) {
-        // A reserve inserted the order id while we wrote the tombstone; re-read and release that.
-        retryOrThrow(e, attempt, "release " + orderId);
-      }
-      if (attempt >= MAX_ATTEMPTS) {
-        throw new InventoryStoreException("release " + orderId + " lost " + attempt + " races in a row", null);
-      }
+        log.debug("{} lost a race (SQLState {}), attempt {}; deciding again", operation, e.getSQLState(), attempt);
     }
-  }
-
-  @Override
-  public Reservation find(String orderId) {
-    InventoryInput.requireOrderId(orderId);
-    try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
-      Reservation found = InventorySql.findReservation(connection, orderId);
-      return found == null ? Reservation.notFound(orderId) : found;
-    } catch (SQLException e) {
-      throw new InventoryStoreException("find " + orderId + " failed: " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public Optional<StockLevel> stockLevel(String sku) {
-    InventoryInput.requireSku(sku);
-    try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
-      return InventorySql.stockLevels(connection, sku).stream().findFirst();
-    } catch (SQLException e) {
-      throw new InventoryStoreException("reading the stock of " + sku + " failed: " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public List<StockLevel> stockLevels() {
-    try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
-      return List.copyOf(InventorySql.stockLevels(connection, null));
-    } catch (SQLException e) {
-      throw new InventoryStoreException("reading the stock failed: " + e.getMessage(), e);
-    }
-  }
-
-  @Override
-  public List<Reservation> reservations(String prefix, String after, int limit) {
-    Objects.requireNonNull(prefix, "prefix");
-    if (!prefix.isEmpty()) {
-      InventoryInput.requireOrderId(prefix);
-    }
-    if (after != null) {
-      InventoryInput.requireOrderId(after);
-    }
-    if (limit < 1 || limit > MAX_PAGE) {
-      throw ProblemType.INVALID_REQUEST.exception(
-          "limit must be 1.." + MAX_PAGE + ", but was " + limit);
-    }
-    try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
-      return List.copyOf(InventorySql.listReservations(connection, prefix, after, limit));
-    } catch (SQLException e) {
-      throw new InventoryStoreException("listing reservations failed: " + e.getMessage(), e);
-    }
-  }
-
-  private Reservation answerRepeat(Reservation existing, String sku, int quantity) {
-    if (existing.status() == ReservationStatus.CANCELLED) {
-      log.info("reserve of {} x {} arrived after the order was cancelled; nothing taken", quantity, sku);
-      return new Reservation(existing.orderId(), sku, quantity, ReservationStatus.CANCELLED);
-    }
-    if (!existing.sku().equals(sku) || existing.quantity() != quantity) {
-      throw InventoryProblems.RESERVATION_CONFLICT.exception(
-          "order '" + existing.orderId() + "' already has a reservation of " + existing.quantity() + " x '"
-              + existing.sku() + "'; this request asks for " + quantity + " x '" + sku + "'");
-    }
-    return existing;
-  }
-
-  private Reservation reserveNew(Connection connection, String orderId, String sku, int quantity)
-      throws SQLException {
-    return Transactions.run(connection, () -> takeStock(connection, orderId, sku, quantity));
-  }
-
-  /** The reservation row and the stock it takes, in {@code connection}'s open transaction. */
-  private Reservation takeStock(Connection connection, String orderId, String sku, int quantity) throws SQLException {
-    InventorySql.insertReservation(connection, orderId, sku, quantity);
-    boolean taken = InventorySql.takeStock(connection, sku, quantity);
-    if (!taken) {
-      // Recorded, not just answered: a retry must get REJECTED even if stock comes back later.
-      InventorySql.markRejected(connection, orderId);
-      journal.capture(connection, RESERVATIONS.row(orderId));
-    } else {
-      journal.capture(connection, STOCK.row(sku), RESERVATIONS.row(orderId));
-    }
-    return new Reservation(orderId, sku, quantity, taken ? ReservationStatus.RESERVED : ReservationStatus.REJECTED);
-  }
-
-  private boolean releaseReserved(Connection connection, Reservation reserved) throws SQLException {
-    // The SKU and quantity of a row never change once inserted, so the values read before this
-    // transaction are the ones to give back; only the status needs the conditional update.
-    return Transactions.run(connection, () -> {
-      if (!InventorySql.markReleased(connection, reserved.orderId())) {
-        return false;
-      }
-      InventorySql.returnStock(connection, reserved.sku(), reserved.quantity());
-      journal.capture(connection, STOCK.row(reserved.sku()), RESERVATIONS.row(reserved.orderId()));
-      return true;
-    });
-  }
-
-  private void seed(Map<String, Integer> initialStock) {
-    for (Map.Entry<String, Integer> entry : initialStock.entrySet()) {
-      try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
-        if (InventorySql.skuExists(connection, entry.getKey())) {
-          continue;
-        }
-        journal.write(connection, () -> InventorySql.insertStock(connection, entry.getKey(), entry.getValue()),
-            STOCK.row(entry.getKey()));
-        log.info("seeded sku {} with {}", entry.getKey(), entry.getValue());
-      } catch (SQLException e) {
-        if (!SqlStates.isUniqueViolation(e)) {
-          throw new InventoryStoreException("seeding sku " + entry.getKey() + " failed: " + e.getMessage(), e);
-        }
-        // Another instance seeded it at the same moment; its row stands.
-      }
-    }
-  }
-
-  private static void retryOrThrow(SQLException e, int attempt, String operation) {
-    boolean lostRace = SqlStates.isUniqueViolation(e) || SqlStates.isTransient(e);
-    if (!lostRace) {
-      throw new InventoryStoreException(operation + " failed: " + e.getMessage(), e);
-    }
-    if (attempt >= MAX_ATTEMPTS) {
-      throw new InventoryStoreException(operation + " lost " + attempt + " races in a row: " + e.getMessage(), e);
-    }
-    log.debug("{} lost a race (SQLState {}), attempt {}; deciding again", operation, e.getSQLState(), attempt);
-  }
 }

@@ -9,18 +9,18 @@ import java.sql.SQLException;
  */
 final class SqlStates {
 
-  private SqlStates() {}
+    private SqlStates() {}
 
-  /** True if another transaction inserted the same key first (23505 on both engines). */
-  static boolean isUniqueViolation(SQLException e) {
-    return SqlDialect.isUniqueViolation(e);
-  }
+    /** True if another transaction inserted the same key first (23505 on both engines). */
+    static boolean isUniqueViolation(SQLException e) {
+        return SqlDialect.isUniqueViolation(e);
+    }
 
-  /**
-   * True if the transaction lost a race the database resolved by failing it, so a retry may
-   * succeed: serialization failure (40001), deadlock (40P01), H2's concurrent update (90131).
-   */
-  static boolean isTransient(SQLException e) {
-    return SqlDialect.isTransient(e);
-  }
+    /**
+     * True if the transaction lost a race the database resolved by failing it, so a retry may
+     * succeed: serialization failure (40001), deadlock (40P01), H2's concurrent update (90131).
+     */
+    static boolean isTransient(SQLException e) {
+        return SqlDialect.isTransient(e);
+    }
 }

@@ -1,9 +1,9 @@
 package io.valerix.order.internal;
 
-import io.valerix.core.journal.ChangeJournal;
-import io.valerix.core.journal.JournaledTable;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import io.valerix.core.jdbc.SchemaMigrations;
+import io.valerix.core.journal.ChangeJournal;
+import io.valerix.core.journal.JournaledTable;
 import io.valerix.order.Order;
 import io.valerix.order.OrderStatus;
 import java.sql.Connection;
@@ -34,250 +34,264 @@ import javax.sql.DataSource;
  */
 public final class JdbcOrderStore {
 
-  private static final String COLUMNS = "order_id, sku, quantity, status, message, created_at, updated_at";
-  private static final JournaledTable ORDERS = JournaledTable.of("orders", "order_id");
+    private static final String COLUMNS = "order_id, sku, quantity, status, message, created_at, updated_at";
+    private static final JournaledTable ORDERS = JournaledTable.of("orders", "order_id");
 
-  private final DeadlineBoundDataSource database;
-  private final DataSource dataSource;
-  private final ChangeJournal journal;
+    private final DeadlineBoundDataSource database;
+    private final DataSource dataSource;
+    private final ChangeJournal journal;
 
-  public JdbcOrderStore(DataSource dataSource) {
-    this(DeadlineBoundDataSource.of(dataSource), ChangeJournal.off());
-  }
-
-  public JdbcOrderStore(DataSource dataSource, ChangeJournal journal) {
-    this(DeadlineBoundDataSource.of(dataSource), journal);
-  }
-
-  public JdbcOrderStore(DeadlineBoundDataSource database, ChangeJournal journal) {
-    this.database = database;
-    this.dataSource = database.dataSource();
-    this.journal = journal;
-    SchemaMigrations.migrate(dataSource, "orders");
-    journal.install(dataSource);
-  }
-
-  /** The database, whose transactions end by a deadline. */
-  public DeadlineBoundDataSource database() {
-    return database;
-  }
-
-  /** The outcome of {@link #insertPending}: the stored order, and whether this call created it. */
-  public record Insert(Order order, boolean created) {}
-
-  /**
-   * Inserts a PENDING order in {@code c}'s open transaction, or reads the one already stored under
-   * that id. {@code ON CONFLICT DO NOTHING} keeps the transaction usable after a duplicate, so an
-   * idempotency claim made in it still commits.
-   */
-  public Insert insertPending(Connection c, String orderId, String sku, int quantity, String message, Instant at) throws SQLException {
-    Instant now = at.truncatedTo(ChronoUnit.MICROS);
-    try (PreparedStatement insert = c.prepareStatement(
-        "INSERT INTO orders (" + COLUMNS + ") VALUES (?, ?, ?, 'PENDING', ?, ?, ?) ON CONFLICT DO NOTHING")) {
-      insert.setString(1, orderId);
-      insert.setString(2, sku);
-      insert.setInt(3, quantity);
-      insert.setString(4, message);
-      insert.setObject(5, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-      insert.setObject(6, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-      if (journal.write(c, insert::executeUpdate, ORDERS.row(orderId)) == 1) {
-        return new Insert(new Order(orderId, sku, quantity, OrderStatus.PENDING, message, now, now), true);
-      }
+    public JdbcOrderStore(DataSource dataSource) {
+        this(DeadlineBoundDataSource.of(dataSource), ChangeJournal.off());
     }
-    return new Insert(find(c, orderId).orElseThrow(() -> new SQLException("order " + orderId + " neither inserted nor found")), false);
-  }
 
-  /** The order, read on {@code c}. */
-  public Optional<Order> find(Connection c, String orderId) throws SQLException {
-    try (PreparedStatement query = c.prepareStatement("SELECT " + COLUMNS + " FROM orders WHERE order_id = ?")) {
-      query.setString(1, orderId);
-      try (ResultSet rows = query.executeQuery()) {
-        return rows.next() ? Optional.of(read(rows)) : Optional.empty();
-      }
+    public JdbcOrderStore(DataSource dataSource, ChangeJournal journal) {
+        this(DeadlineBoundDataSource.of(dataSource), journal);
     }
-  }
 
-  /**
-   * Moves a PENDING order to a final status in {@code c}'s open transaction.
-   *
-   * @return true if this call changed it; false if it was no longer PENDING
-   */
-  public boolean settle(Connection c, String orderId, OrderStatus status, String message, Instant now) throws SQLException {
-    if (!status.isFinal()) {
-      throw new IllegalArgumentException("an order can only be settled to a final status, not " + status);
+    public JdbcOrderStore(DeadlineBoundDataSource database, ChangeJournal journal) {
+        this.database = database;
+        this.dataSource = database.dataSource();
+        this.journal = journal;
+        SchemaMigrations.migrate(dataSource, "orders");
+        journal.install(dataSource);
     }
-    try (PreparedStatement update = c.prepareStatement(
-        "UPDATE orders SET status = ?, message = ?, updated_at = ?, settled_at = ? WHERE order_id = ? AND status = 'PENDING'")) {
-      OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-      update.setString(1, status.name());
-      update.setString(2, message);
-      update.setObject(3, at);
-      update.setObject(4, at);
-      update.setString(5, orderId);
-      return journal.write(c, update::executeUpdate, ORDERS.row(orderId)) == 1;
+
+    /** The database, whose transactions end by a deadline. */
+    public DeadlineBoundDataSource database() {
+        return database;
     }
-  }
 
-  /** Inserts a PENDING order, or returns the one already stored under that id. */
-  public Insert insertPending(String orderId, String sku, int quantity, String message, Instant at) {
-    return outsideRequests("inserting order " + orderId, c -> insertPending(c, orderId, sku, quantity, message, at));
-  }
+    /** The outcome of {@link #insertPending}: the stored order, and whether this call created it. */
+    public record Insert(Order order, boolean created) {}
 
-  public Optional<Order> find(String orderId) {
-    return outsideRequests("reading order " + orderId, c -> find(c, orderId));
-  }
-
-  /**
-   * Moves a PENDING order to a final status.
-   *
-   * @return true if this call changed it; false if it was no longer PENDING
-   */
-  public boolean settle(String orderId, OrderStatus status, String message, Instant now) {
-    return outsideRequests("settling order " + orderId, c -> settle(c, orderId, status, message, now));
-  }
-
-  /**
-   * Claims up to {@code limit} PENDING orders created before {@code cutoff} that no other
-   * reconciler holds, oldest first, until {@code leaseUntil}: one transaction, rows another
-   * claimer has locked are skipped ({@code FOR UPDATE SKIP LOCKED}, on H2 and PostgreSQL).
-   */
-  public List<Order> claimDue(Instant cutoff, Instant now, Instant leaseUntil, int limit, io.valerix.core.deadline.Deadline deadline) {
-    try {
-      return database.inTransaction(deadline, c -> {
-        List<Order> orders = new ArrayList<>();
-        try (PreparedStatement query = c.prepareStatement(
-            "SELECT " + COLUMNS + " FROM orders WHERE status = 'PENDING' AND created_at < ?"
-                + " AND (settle_lease_until IS NULL OR settle_lease_until <= ?)"
-                + " ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
-          query.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
-          query.setObject(2, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-          query.setInt(3, limit);
-          try (ResultSet rows = query.executeQuery()) {
-            while (rows.next()) {
-              orders.add(read(rows));
+    /**
+     * Inserts a PENDING order in {@code c}'s open transaction, or reads the one already stored under
+     * that id. {@code ON CONFLICT DO NOTHING} keeps the transaction usable after a duplicate, so an
+     * idempotency claim made in it still commits.
+     */
+    public Insert insertPending(Connection c, String orderId, String sku, int quantity, String message, Instant at)
+            throws SQLException {
+        Instant now = at.truncatedTo(ChronoUnit.MICROS);
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO orders (" + COLUMNS + ") VALUES (?, ?, ?, 'PENDING', ?, ?, ?) ON CONFLICT DO NOTHING")) {
+            insert.setString(1, orderId);
+            insert.setString(2, sku);
+            insert.setInt(3, quantity);
+            insert.setString(4, message);
+            insert.setObject(5, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+            insert.setObject(6, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+            if (journal.write(c, insert::executeUpdate, ORDERS.row(orderId)) == 1) {
+                return new Insert(new Order(orderId, sku, quantity, OrderStatus.PENDING, message, now, now), true);
             }
-          }
         }
-        if (orders.isEmpty()) {
-          return orders;
-        }
-        try (PreparedStatement lease = c.prepareStatement("UPDATE orders SET settle_lease_until = ? WHERE order_id = ?")) {
-          for (Order order : orders) {
-            lease.setObject(1, OffsetDateTime.ofInstant(leaseUntil, ZoneOffset.UTC));
-            lease.setString(2, order.orderId());
-            lease.addBatch();
-          }
-          lease.executeBatch();
-        }
-        journal.capture(c, orders.stream().map(order -> ORDERS.row(order.orderId())).toArray(JournaledTable.Row[]::new));
-        return orders;
-      });
-    } catch (SQLException e) {
-      throw new OrderStoreException("claiming due orders failed: " + e.getMessage(), e);
+        return new Insert(
+                find(c, orderId)
+                        .orElseThrow(() -> new SQLException("order " + orderId + " neither inserted nor found")),
+                false);
     }
-  }
 
-  /** Gives up the reconciler's claim on these orders (still PENDING), so any reconciler may take them at once. */
-  public void releaseClaims(List<String> orderIds, io.valerix.core.deadline.Deadline deadline) {
-    if (orderIds.isEmpty()) {
-      return;
-    }
-    try {
-      database.inTransaction(deadline, c -> {
-        try (PreparedStatement release = c.prepareStatement(
-            "UPDATE orders SET settle_lease_until = NULL WHERE order_id = ? AND status = 'PENDING'")) {
-          for (String orderId : orderIds) {
-            release.setString(1, orderId);
-            release.addBatch();
-          }
-          release.executeBatch();
+    /** The order, read on {@code c}. */
+    public Optional<Order> find(Connection c, String orderId) throws SQLException {
+        try (PreparedStatement query = c.prepareStatement("SELECT " + COLUMNS + " FROM orders WHERE order_id = ?")) {
+            query.setString(1, orderId);
+            try (ResultSet rows = query.executeQuery()) {
+                return rows.next() ? Optional.of(read(rows)) : Optional.empty();
+            }
         }
-        journal.capture(c, orderIds.stream().map(ORDERS::row).toArray(JournaledTable.Row[]::new));
-        return null;
-      });
-    } catch (SQLException e) {
-      throw new OrderStoreException("releasing the claims on " + orderIds.size() + " orders failed: " + e.getMessage(), e);
     }
-  }
 
-  /** PENDING orders created before {@code cutoff}, oldest first. */
-  public List<Order> pendingCreatedBefore(Instant cutoff, int limit) {
-    return outsideRequests("listing pending orders", connection -> {
-      try (PreparedStatement query = connection.prepareStatement(
-            "SELECT " + COLUMNS + " FROM orders WHERE status = 'PENDING' AND created_at < ? ORDER BY created_at LIMIT ?")) {
-      query.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
-      query.setInt(2, limit);
-      List<Order> orders = new ArrayList<>();
-      try (ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
-          orders.add(read(rows));
+    /**
+     * Moves a PENDING order to a final status in {@code c}'s open transaction.
+     *
+     * @return true if this call changed it; false if it was no longer PENDING
+     */
+    public boolean settle(Connection c, String orderId, OrderStatus status, String message, Instant now)
+            throws SQLException {
+        if (!status.isFinal()) {
+            throw new IllegalArgumentException("an order can only be settled to a final status, not " + status);
         }
-      }
-      return orders;
-      }
-    });
-  }
-
-  /** Orders whose id starts with {@code prefix} and sorts after {@code after} (null: from the start), by id. */
-  public List<Order> list(String prefix, String after, int limit) {
-    // Order ids are [A-Za-z0-9._:-], so '_' is the only LIKE wildcard a prefix can hold.
-    String pattern = prefix.replace("!", "!!").replace("_", "!_").replace("%", "!%") + "%";
-    return outsideRequests("listing orders", connection -> {
-      try (PreparedStatement query = connection.prepareStatement(
-            "SELECT " + COLUMNS + " FROM orders WHERE order_id LIKE ? ESCAPE '!' AND order_id > ? ORDER BY order_id LIMIT ?")) {
-      query.setString(1, pattern);
-      query.setString(2, after == null ? "" : after);
-      query.setInt(3, limit);
-      List<Order> orders = new ArrayList<>();
-      try (ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
-          orders.add(read(rows));
+        try (PreparedStatement update = c.prepareStatement(
+                "UPDATE orders SET status = ?, message = ?, updated_at = ?, settled_at = ? WHERE order_id = ? AND status = 'PENDING'")) {
+            OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+            update.setString(1, status.name());
+            update.setString(2, message);
+            update.setObject(3, at);
+            update.setObject(4, at);
+            update.setString(5, orderId);
+            return journal.write(c, update::executeUpdate, ORDERS.row(orderId)) == 1;
         }
-      }
-      return orders;
-      }
-    });
-  }
-
-  /** How many orders are in each status. */
-  public Map<OrderStatus, Long> countByStatus() {
-    Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
-    for (OrderStatus status : OrderStatus.values()) {
-      counts.put(status, 0L);
     }
-    return outsideRequests("counting orders", connection -> {
-      try (PreparedStatement query = connection.prepareStatement("SELECT status, COUNT(*) FROM orders GROUP BY status");
-          ResultSet rows = query.executeQuery()) {
-        while (rows.next()) {
-          counts.put(OrderStatus.valueOf(rows.getString(1)), rows.getLong(2));
-        }
-        return counts;
-      }
-    });
-  }
 
-  /**
-   * The bound on work no request waits for (the reconciler, audits): through the same gate as the
-   * request path, so the pool never makes a request wait, but with room for a slow database.
-   */
-  private static final java.time.Duration OUTSIDE_REQUESTS = java.time.Duration.ofSeconds(30);
-
-  private <T> T outsideRequests(String what, DeadlineBoundDataSource.Work<T> work) {
-    try {
-      return database.inTransaction(io.valerix.core.deadline.Deadline.after(OUTSIDE_REQUESTS), work);
-    } catch (SQLException e) {
-      throw new OrderStoreException(what + " failed: " + e.getMessage(), e);
+    /** Inserts a PENDING order, or returns the one already stored under that id. */
+    public Insert insertPending(String orderId, String sku, int quantity, String message, Instant at) {
+        return outsideRequests(
+                "inserting order " + orderId, c -> insertPending(c, orderId, sku, quantity, message, at));
     }
-  }
 
-  private static Order read(ResultSet rows) throws SQLException {
-    return new Order(
-        rows.getString(1),
-        rows.getString(2),
-        rows.getInt(3),
-        OrderStatus.valueOf(rows.getString(4)),
-        rows.getString(5),
-        rows.getObject(6, OffsetDateTime.class).toInstant(),
-        rows.getObject(7, OffsetDateTime.class).toInstant());
-  }
+    public Optional<Order> find(String orderId) {
+        return outsideRequests("reading order " + orderId, c -> find(c, orderId));
+    }
+
+    /**
+     * Moves a PENDING order to a final status.
+     *
+     * @return true if this call changed it; false if it was no longer PENDING
+     */
+    public boolean settle(String orderId, OrderStatus status, String message, Instant now) {
+        return outsideRequests("settling order " + orderId, c -> settle(c, orderId, status, message, now));
+    }
+
+    /**
+     * Claims up to {@code limit} PENDING orders created before {@code cutoff} that no other
+     * reconciler holds, oldest first, until {@code leaseUntil}: one transaction, rows another
+     * claimer has locked are skipped ({@code FOR UPDATE SKIP LOCKED}, on H2 and PostgreSQL).
+     */
+    public List<Order> claimDue(
+            Instant cutoff, Instant now, Instant leaseUntil, int limit, io.valerix.core.deadline.Deadline deadline) {
+        try {
+            return database.inTransaction(deadline, c -> {
+                List<Order> orders = new ArrayList<>();
+                try (PreparedStatement query = c.prepareStatement(
+                        "SELECT " + COLUMNS + " FROM orders WHERE status = 'PENDING' AND created_at < ?"
+                                + " AND (settle_lease_until IS NULL OR settle_lease_until <= ?)"
+                                + " ORDER BY created_at LIMIT ? FOR UPDATE SKIP LOCKED")) {
+                    query.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+                    query.setObject(2, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                    query.setInt(3, limit);
+                    try (ResultSet rows = query.executeQuery()) {
+                        while (rows.next()) {
+                            orders.add(read(rows));
+                        }
+                    }
+                }
+                if (orders.isEmpty()) {
+                    return orders;
+                }
+                try (PreparedStatement lease =
+                        c.prepareStatement("UPDATE orders SET settle_lease_until = ? WHERE order_id = ?")) {
+                    for (Order order : orders) {
+                        lease.setObject(1, OffsetDateTime.ofInstant(leaseUntil, ZoneOffset.UTC));
+                        lease.setString(2, order.orderId());
+                        lease.addBatch();
+                    }
+                    lease.executeBatch();
+                }
+                journal.capture(
+                        c,
+                        orders.stream()
+                                .map(order -> ORDERS.row(order.orderId()))
+                                .toArray(JournaledTable.Row[]::new));
+                return orders;
+            });
+        } catch (SQLException e) {
+            throw new OrderStoreException("claiming due orders failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Gives up the reconciler's claim on these orders (still PENDING), so any reconciler may take them at once. */
+    public void releaseClaims(List<String> orderIds, io.valerix.core.deadline.Deadline deadline) {
+        if (orderIds.isEmpty()) {
+            return;
+        }
+        try {
+            database.inTransaction(deadline, c -> {
+                try (PreparedStatement release = c.prepareStatement(
+                        "UPDATE orders SET settle_lease_until = NULL WHERE order_id = ? AND status = 'PENDING'")) {
+                    for (String orderId : orderIds) {
+                        release.setString(1, orderId);
+                        release.addBatch();
+                    }
+                    release.executeBatch();
+                }
+                journal.capture(c, orderIds.stream().map(ORDERS::row).toArray(JournaledTable.Row[]::new));
+                return null;
+            });
+        } catch (SQLException e) {
+            throw new OrderStoreException(
+                    "releasing the claims on " + orderIds.size() + " orders failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** PENDING orders created before {@code cutoff}, oldest first. */
+    public List<Order> pendingCreatedBefore(Instant cutoff, int limit) {
+        return outsideRequests("listing pending orders", connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
+                    + " FROM orders WHERE status = 'PENDING' AND created_at < ? ORDER BY created_at LIMIT ?")) {
+                query.setObject(1, OffsetDateTime.ofInstant(cutoff, ZoneOffset.UTC));
+                query.setInt(2, limit);
+                List<Order> orders = new ArrayList<>();
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        orders.add(read(rows));
+                    }
+                }
+                return orders;
+            }
+        });
+    }
+
+    /** Orders whose id starts with {@code prefix} and sorts after {@code after} (null: from the start), by id. */
+    public List<Order> list(String prefix, String after, int limit) {
+        // Order ids are [A-Za-z0-9._:-], so '_' is the only LIKE wildcard a prefix can hold.
+        String pattern = prefix.replace("!", "!!").replace("_", "!_").replace("%", "!%") + "%";
+        return outsideRequests("listing orders", connection -> {
+            try (PreparedStatement query = connection.prepareStatement("SELECT " + COLUMNS
+                    + " FROM orders WHERE order_id LIKE ? ESCAPE '!' AND order_id > ? ORDER BY order_id LIMIT ?")) {
+                query.setString(1, pattern);
+                query.setString(2, after == null ? "" : after);
+                query.setInt(3, limit);
+                List<Order> orders = new ArrayList<>();
+                try (ResultSet rows = query.executeQuery()) {
+                    while (rows.next()) {
+                        orders.add(read(rows));
+                    }
+                }
+                return orders;
+            }
+        });
+    }
+
+    /** How many orders are in each status. */
+    public Map<OrderStatus, Long> countByStatus() {
+        Map<OrderStatus, Long> counts = new EnumMap<>(OrderStatus.class);
+        for (OrderStatus status : OrderStatus.values()) {
+            counts.put(status, 0L);
+        }
+        return outsideRequests("counting orders", connection -> {
+            try (PreparedStatement query =
+                            connection.prepareStatement("SELECT status, COUNT(*) FROM orders GROUP BY status");
+                    ResultSet rows = query.executeQuery()) {
+                while (rows.next()) {
+                    counts.put(OrderStatus.valueOf(rows.getString(1)), rows.getLong(2));
+                }
+                return counts;
+            }
+        });
+    }
+
+    /**
+     * The bound on work no request waits for (the reconciler, audits): through the same gate as the
+     * request path, so the pool never makes a request wait, but with room for a slow database.
+     */
+    private static final java.time.Duration OUTSIDE_REQUESTS = java.time.Duration.ofSeconds(30);
+
+    private <T> T outsideRequests(String what, DeadlineBoundDataSource.Work<T> work) {
+        try {
+            return database.inTransaction(io.valerix.core.deadline.Deadline.after(OUTSIDE_REQUESTS), work);
+        } catch (SQLException e) {
+            throw new OrderStoreException(what + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Order read(ResultSet rows) throws SQLException {
+        return new Order(
+                rows.getString(1),
+                rows.getString(2),
+                rows.getInt(3),
+                OrderStatus.valueOf(rows.getString(4)),
+                rows.getString(5),
+                rows.getObject(6, OffsetDateTime.class).toInstant(),
+                rows.getObject(7, OffsetDateTime.class).toInstant());
+    }
 }

@@ -21,54 +21,59 @@ import org.slf4j.LoggerFactory;
  */
 public final class RunLogging implements AutoCloseable {
 
-  private final FileAppender<ILoggingEvent> file;
-  private final Appender<ILoggingEvent> console;
-  private final List<Filter<ILoggingEvent>> consoleFilters;
+    private final FileAppender<ILoggingEvent> file;
+    private final Appender<ILoggingEvent> console;
+    private final List<Filter<ILoggingEvent>> consoleFilters;
 
-  private RunLogging(FileAppender<ILoggingEvent> file, Appender<ILoggingEvent> console, List<Filter<ILoggingEvent>> consoleFilters) {
-    this.file = file;
-    this.console = console;
-    this.consoleFilters = consoleFilters;
-  }
+    private RunLogging(
+            FileAppender<ILoggingEvent> file,
+            Appender<ILoggingEvent> console,
+            List<Filter<ILoggingEvent>> consoleFilters) {
+        this.file = file;
+        this.console = console;
+        this.consoleFilters = consoleFilters;
+    }
 
-  public static RunLogging into(Path logFile) {
-    if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
-      return new RunLogging(null, null, List.of());
+    public static RunLogging into(Path logFile) {
+        if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
+            return new RunLogging(null, null, List.of());
+        }
+        ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
+        PatternLayoutEncoder encoder = new PatternLayoutEncoder();
+        encoder.setContext(context);
+        encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} [orderId=%X{orderId:-}] - %msg%n");
+        encoder.start();
+        FileAppender<ILoggingEvent> file = new FileAppender<>();
+        file.setContext(context);
+        file.setName("chaos-run-file");
+        file.setFile(logFile.toString());
+        file.setEncoder(encoder);
+        file.start();
+        root.addAppender(file);
+        Appender<ILoggingEvent> console = root.getAppender("STDERR");
+        List<Filter<ILoggingEvent>> filters = List.of();
+        if (console != null) {
+            filters = console.getCopyOfAttachedFiltersList();
+            ThresholdFilter errorsOnly = new ThresholdFilter();
+            errorsOnly.setLevel(Level.ERROR.levelStr);
+            errorsOnly.start();
+            console.addFilter(errorsOnly);
+        }
+        return new RunLogging(file, console, filters);
     }
-    ch.qos.logback.classic.Logger root = context.getLogger(Logger.ROOT_LOGGER_NAME);
-    PatternLayoutEncoder encoder = new PatternLayoutEncoder();
-    encoder.setContext(context);
-    encoder.setPattern("%d{HH:mm:ss.SSS} %-5level [%thread] %logger{24} [orderId=%X{orderId:-}] - %msg%n");
-    encoder.start();
-    FileAppender<ILoggingEvent> file = new FileAppender<>();
-    file.setContext(context);
-    file.setName("chaos-run-file");
-    file.setFile(logFile.toString());
-    file.setEncoder(encoder);
-    file.start();
-    root.addAppender(file);
-    Appender<ILoggingEvent> console = root.getAppender("STDERR");
-    List<Filter<ILoggingEvent>> filters = List.of();
-    if (console != null) {
-      filters = console.getCopyOfAttachedFiltersList();
-      ThresholdFilter errorsOnly = new ThresholdFilter();
-      errorsOnly.setLevel(Level.ERROR.levelStr);
-      errorsOnly.start();
-      console.addFilter(errorsOnly);
-    }
-    return new RunLogging(file, console, filters);
-  }
 
-  @Override
-  public void close() {
-    if (file == null) {
-      return;
+    @Override
+    public void close() {
+        if (file == null) {
+            return;
+        }
+        if (console != null) {
+            console.clearAllFilters();
+            consoleFilters.forEach(console::addFilter);
+        }
+        ((LoggerContext) LoggerFactory.getILoggerFactory())
+                .getLogger(Logger.ROOT_LOGGER_NAME)
+                .detachAppender(file);
+        file.stop();
     }
-    if (console != null) {
-      console.clearAllFilters();
-      consoleFilters.forEach(console::addFilter);
-    }
-    ((LoggerContext) LoggerFactory.getILoggerFactory()).getLogger(Logger.ROOT_LOGGER_NAME).detachAppender(file);
-    file.stop();
-  }
 }

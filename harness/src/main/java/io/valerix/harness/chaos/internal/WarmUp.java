@@ -18,35 +18,42 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class WarmUp {
 
-  public static final int ORDERS = 40;
-  private static final int THREADS = 4;
+    public static final int ORDERS = 40;
+    private static final int THREADS = 4;
 
-  private WarmUp() {}
+    private WarmUp() {}
 
-  public static void run(ServiceTarget target, String runId, List<StockRow> stock) throws InterruptedException {
-    StockRow plentiful = stock.stream().max(Comparator.comparingLong(StockRow::available)).orElse(null);
-    if (plentiful == null || plentiful.available() < ORDERS * 4L) {
-      return;
-    }
-    AtomicInteger next = new AtomicInteger();
-    List<Thread> threads = new ArrayList<>();
-    try (HttpJson http = new HttpJson(Duration.ofSeconds(10))) {
-      for (int t = 0; t < THREADS; t++) {
-        threads.add(Thread.ofVirtual().name("chaos-warmup").start(() -> {
-          for (int n; (n = next.getAndIncrement()) < ORDERS; ) {
-            String id = "warmup-" + runId + "-" + n;
-            try {
-              http.post(target.orderUri(), "/orders", Map.of("orderId", id, "sku", plentiful.sku(), "quantity", 1), "Idempotency-Key", id);
-              http.get(target.orderUri(), "/orders/" + id, null);
-            } catch (RuntimeException ignored) {
-              // The run itself reports services that do not answer.
+    public static void run(ServiceTarget target, String runId, List<StockRow> stock) throws InterruptedException {
+        StockRow plentiful = stock.stream()
+                .max(Comparator.comparingLong(StockRow::available))
+                .orElse(null);
+        if (plentiful == null || plentiful.available() < ORDERS * 4L) {
+            return;
+        }
+        AtomicInteger next = new AtomicInteger();
+        List<Thread> threads = new ArrayList<>();
+        try (HttpJson http = new HttpJson(Duration.ofSeconds(10))) {
+            for (int t = 0; t < THREADS; t++) {
+                threads.add(Thread.ofVirtual().name("chaos-warmup").start(() -> {
+                    for (int n; (n = next.getAndIncrement()) < ORDERS; ) {
+                        String id = "warmup-" + runId + "-" + n;
+                        try {
+                            http.post(
+                                    target.orderUri(),
+                                    "/orders",
+                                    Map.of("orderId", id, "sku", plentiful.sku(), "quantity", 1),
+                                    "Idempotency-Key",
+                                    id);
+                            http.get(target.orderUri(), "/orders/" + id, null);
+                        } catch (RuntimeException ignored) {
+                            // The run itself reports services that do not answer.
+                        }
+                    }
+                }));
             }
-          }
-        }));
-      }
-      for (Thread thread : threads) {
-        thread.join(Duration.ofSeconds(30));
-      }
+            for (Thread thread : threads) {
+                thread.join(Duration.ofSeconds(30));
+            }
+        }
     }
-  }
 }

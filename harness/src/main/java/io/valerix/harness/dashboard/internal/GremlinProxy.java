@@ -26,48 +26,50 @@ import java.util.Optional;
  */
 public final class GremlinProxy implements AutoCloseable {
 
-  /** Inventory could not be asked. */
-  public static final ProblemType UPSTREAM_FAILED = ProblemType.of("dashboard-upstream-failed", "Inventory did not answer", 502);
+    /** Inventory could not be asked. */
+    public static final ProblemType UPSTREAM_FAILED =
+            ProblemType.of("dashboard-upstream-failed", "Inventory did not answer", 502);
 
-  private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    private static final Duration TIMEOUT = Duration.ofSeconds(5);
 
-  private final URI target;
-  private final HttpClient client;
+    private final URI target;
+    private final HttpClient client;
 
-  public GremlinProxy(URI inventory) {
-    this.target = Objects.requireNonNull(inventory, "inventory").resolve("/admin/gremlin");
-    this.client = HttpClient.newBuilder()
-        .version(HttpClient.Version.HTTP_1_1)
-        .connectTimeout(TIMEOUT)
-        .followRedirects(HttpClient.Redirect.NEVER)
-        .build();
-  }
-
-  /** Forwards {@code request} (GET or PUT) and answers with inventory's status, type and body. */
-  public Response forward(Request request) throws InterruptedException {
-    HttpRequest.Builder upstream = HttpRequest.newBuilder(target).timeout(TIMEOUT);
-    request.header("Authorization").ifPresent(value -> upstream.header("Authorization", value));
-    if (request.method().equals("PUT")) {
-      upstream.header("Content-Type", request.header("Content-Type").orElse("application/json"));
-      upstream.PUT(HttpRequest.BodyPublishers.ofByteArray(request.body()));
-    } else {
-      upstream.GET();
+    public GremlinProxy(URI inventory) {
+        this.target = Objects.requireNonNull(inventory, "inventory").resolve("/admin/gremlin");
+        this.client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(TIMEOUT)
+                .followRedirects(HttpClient.Redirect.NEVER)
+                .build();
     }
-    HttpResponse<byte[]> answer;
-    try {
-      answer = client.send(upstream.build(), HttpResponse.BodyHandlers.ofByteArray());
-    } catch (IOException e) {
-      return Response.problem(Problem.of(UPSTREAM_FAILED, "inventory's admin API at " + target + " failed: " + e));
-    }
-    String contentType = answer.headers().firstValue("Content-Type").orElse("application/octet-stream");
-    Response response = Response.bytes(answer.statusCode(), contentType, answer.body())
-        .withHeader("Cache-Control", "no-store");
-    Optional<String> challenge = answer.headers().firstValue("WWW-Authenticate");
-    return challenge.isPresent() ? response.withHeader("WWW-Authenticate", challenge.get()) : response;
-  }
 
-  @Override
-  public void close() {
-    client.close();
-  }
+    /** Forwards {@code request} (GET or PUT) and answers with inventory's status, type and body. */
+    public Response forward(Request request) throws InterruptedException {
+        HttpRequest.Builder upstream = HttpRequest.newBuilder(target).timeout(TIMEOUT);
+        request.header("Authorization").ifPresent(value -> upstream.header("Authorization", value));
+        if (request.method().equals("PUT")) {
+            upstream.header("Content-Type", request.header("Content-Type").orElse("application/json"));
+            upstream.PUT(HttpRequest.BodyPublishers.ofByteArray(request.body()));
+        } else {
+            upstream.GET();
+        }
+        HttpResponse<byte[]> answer;
+        try {
+            answer = client.send(upstream.build(), HttpResponse.BodyHandlers.ofByteArray());
+        } catch (IOException e) {
+            return Response.problem(
+                    Problem.of(UPSTREAM_FAILED, "inventory's admin API at " + target + " failed: " + e));
+        }
+        String contentType = answer.headers().firstValue("Content-Type").orElse("application/octet-stream");
+        Response response =
+                Response.bytes(answer.statusCode(), contentType, answer.body()).withHeader("Cache-Control", "no-store");
+        Optional<String> challenge = answer.headers().firstValue("WWW-Authenticate");
+        return challenge.isPresent() ? response.withHeader("WWW-Authenticate", challenge.get()) : response;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
 }

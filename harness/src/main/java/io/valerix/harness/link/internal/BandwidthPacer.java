@@ -8,22 +8,22 @@ import java.util.concurrent.TimeUnit;
  */
 final class BandwidthPacer {
 
-  private long bookedUntilNanos;
-  private boolean booked;
+    private long bookedUntilNanos;
+    private boolean booked;
 
-  /** Waits until {@code bytes} may pass at {@code bytesPerSecond}. */
-  void acquire(int bytes, long bytesPerSecond) throws InterruptedException {
-    long releaseNanos;
-    synchronized (this) {
-      long now = System.nanoTime();
-      long from = booked && bookedUntilNanos - now > 0 ? bookedUntilNanos : now;
-      releaseNanos = from + TimeUnit.SECONDS.toNanos(bytes) / bytesPerSecond;
-      bookedUntilNanos = releaseNanos;
-      booked = true;
+    /** Waits until {@code bytes} may pass at {@code bytesPerSecond}. */
+    void acquire(int bytes, long bytesPerSecond) throws InterruptedException {
+        long releaseNanos;
+        synchronized (this) {
+            long now = System.nanoTime();
+            long from = booked && bookedUntilNanos - now > 0 ? bookedUntilNanos : now;
+            releaseNanos = from + TimeUnit.SECONDS.toNanos(bytes) / bytesPerSecond;
+            bookedUntilNanos = releaseNanos;
+            booked = true;
+        }
+        long wait;
+        while ((wait = releaseNanos - System.nanoTime()) > 0) {
+            TimeUnit.NANOSECONDS.sleep(wait);
+        }
     }
-    long wait;
-    while ((wait = releaseNanos - System.nanoTime()) > 0) {
-      TimeUnit.NANOSECONDS.sleep(wait);
-    }
-  }
 }

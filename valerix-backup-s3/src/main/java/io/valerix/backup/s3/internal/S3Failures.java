@@ -13,19 +13,22 @@ import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
  */
 public final class S3Failures {
 
-  private S3Failures() {}
+    private S3Failures() {}
 
-  public static IOException io(String operation, String object, SdkException e) {
-    if (e instanceof NoSuchKeyException) {
-      NoSuchFileException missing = new NoSuchFileException(object, null, "no such object");
-      missing.initCause(e);
-      return missing;
+    public static IOException io(String operation, String object, SdkException e) {
+        if (e instanceof NoSuchKeyException) {
+            NoSuchFileException missing = new NoSuchFileException(object, null, "no such object");
+            missing.initCause(e);
+            return missing;
+        }
+        if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
+            String code = service.awsErrorDetails().errorCode();
+            return new IOException(
+                    operation + " " + object + " failed: HTTP " + service.statusCode()
+                            + (code == null ? "" : " " + code) + ": "
+                            + service.awsErrorDetails().errorMessage(),
+                    e);
+        }
+        return new IOException(operation + " " + object + " failed: " + e.getMessage(), e);
     }
-    if (e instanceof AwsServiceException service && service.awsErrorDetails() != null) {
-      String code = service.awsErrorDetails().errorCode();
-      return new IOException(operation + " " + object + " failed: HTTP " + service.statusCode()
-          + (code == null ? "" : " " + code) + ": " + service.awsErrorDetails().errorMessage(), e);
-    }
-    return new IOException(operation + " " + object + " failed: " + e.getMessage(), e);
-  }
 }

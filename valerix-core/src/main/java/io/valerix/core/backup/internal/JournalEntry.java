@@ -9,7 +9,7 @@ import java.time.Instant;
  */
 public record JournalEntry(long seq, Instant at, String table, ObjectNode key, ObjectNode row) {
 
-  public boolean isDelete() {
-    return row == null;
-  }
+    public boolean isDelete() {
+        return row == null;
+    }
 }

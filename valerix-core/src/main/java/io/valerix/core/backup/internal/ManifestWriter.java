@@ -18,78 +18,78 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class ManifestWriter {
 
-  /** A change to the manifest, run under the lock. */
-  @FunctionalInterface
-  interface Change<T> {
-    T apply(Manifest current) throws SQLException, IOException;
-  }
-
-  private final String database;
-  private final ArchiveStore store;
-  private final ReentrantLock lock = new ReentrantLock();
-  private Manifest manifest;
-
-  ManifestWriter(String database, ArchiveStore store) {
-    this.database = database;
-    this.store = store;
-  }
-
-  /**
-   * Runs {@code change} on the manifest under the lock; if it throws, the copy in memory is
-   * forgotten and the exception passes on.
-   */
-  <T> T change(Change<T> change) throws SQLException, IOException {
-    lock.lock();
-    try {
-      return change.apply(current());
-    } catch (SQLException | IOException | RuntimeException e) {
-      manifest = null;
-      throw e;
-    } finally {
-      lock.unlock();
+    /** A change to the manifest, run under the lock. */
+    @FunctionalInterface
+    interface Change<T> {
+        T apply(Manifest current) throws SQLException, IOException;
     }
-  }
 
-  /** Adds a base backup (already stored) to the manifest and writes it. */
-  public void recordBase(BaseBackupInfo base) throws IOException {
-    ioChange(current -> {
-      current.baseBackups.add(base);
-      current.write(store);
-      return null;
-    });
-  }
+    private final String database;
+    private final ArchiveStore store;
+    private final ReentrantLock lock = new ReentrantLock();
+    private Manifest manifest;
 
-  /**
-   * Removes from the archive what no restore to {@code keepFrom} or later needs ({@link
-   * Retention}), under the lock, so a seal never writes back a manifest that still lists it.
-   */
-  public PrunedArchive retain(Instant keepFrom) throws IOException {
-    return ioChange(current -> Retention.prune(store, current, keepFrom));
-  }
-
-  /** A copy of the manifest as it is now. */
-  public Manifest snapshot() throws IOException {
-    return ioChange(current -> {
-      Manifest copy = Manifest.empty(database);
-      copy.baseBackups = new ArrayList<>(current.baseBackups);
-      copy.segmentLists = new ArrayList<>(current.segmentLists);
-      copy.segments = new ArrayList<>(current.segments);
-      return copy;
-    });
-  }
-
-  private <T> T ioChange(Change<T> change) throws IOException {
-    try {
-      return change(change);
-    } catch (SQLException e) {
-      throw new IllegalStateException("a manifest change without SQL threw " + e, e);
+    ManifestWriter(String database, ArchiveStore store) {
+        this.database = database;
+        this.store = store;
     }
-  }
 
-  private Manifest current() throws IOException {
-    if (manifest == null) {
-      manifest = Manifest.read(store, database).orElseGet(() -> Manifest.empty(database));
+    /**
+     * Runs {@code change} on the manifest under the lock; if it throws, the copy in memory is
+     * forgotten and the exception passes on.
+     */
+    <T> T change(Change<T> change) throws SQLException, IOException {
+        lock.lock();
+        try {
+            return change.apply(current());
+        } catch (SQLException | IOException | RuntimeException e) {
+            manifest = null;
+            throw e;
+        } finally {
+            lock.unlock();
+        }
     }
-    return manifest;
-  }
+
+    /** Adds a base backup (already stored) to the manifest and writes it. */
+    public void recordBase(BaseBackupInfo base) throws IOException {
+        ioChange(current -> {
+            current.baseBackups.add(base);
+            current.write(store);
+            return null;
+        });
+    }
+
+    /**
+     * Removes from the archive what no restore to {@code keepFrom} or later needs ({@link
+     * Retention}), under the lock, so a seal never writes back a manifest that still lists it.
+     */
+    public PrunedArchive retain(Instant keepFrom) throws IOException {
+        return ioChange(current -> Retention.prune(store, current, keepFrom));
+    }
+
+    /** A copy of the manifest as it is now. */
+    public Manifest snapshot() throws IOException {
+        return ioChange(current -> {
+            Manifest copy = Manifest.empty(database);
+            copy.baseBackups = new ArrayList<>(current.baseBackups);
+            copy.segmentLists = new ArrayList<>(current.segmentLists);
+            copy.segments = new ArrayList<>(current.segments);
+            return copy;
+        });
+    }
+
+    private <T> T ioChange(Change<T> change) throws IOException {
+        try {
+            return change(change);
+        } catch (SQLException e) {
+            throw new IllegalStateException("a manifest change without SQL threw " + e, e);
+        }
+    }
+
+    private Manifest current() throws IOException {
+        if (manifest == null) {
+            manifest = Manifest.read(store, database).orElseGet(() -> Manifest.empty(database));
+        }
+        return manifest;
+    }
 }

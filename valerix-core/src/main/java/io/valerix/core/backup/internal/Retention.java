@@ -28,63 +28,82 @@ import org.slf4j.LoggerFactory;
  */
 public final class Retention {
 
-  private static final Logger log = LoggerFactory.getLogger(Retention.class);
+    private static final Logger log = LoggerFactory.getLogger(Retention.class);
 
-  private Retention() {}
+    private Retention() {}
 
-  /**
-   * Prunes {@code manifest} (changing it in place) and the files it stops listing.
-   *
-   * @throws IOException if the manifest cannot be written (nothing was deleted then) or a file
-   *     cannot be deleted (the manifest no longer lists it; a later run does not retry)
-   */
-  public static PrunedArchive prune(ArchiveStore store, Manifest manifest, Instant keepFrom) throws IOException {
-    Optional<BaseBackupInfo> startOfKept = manifest.baseBackups.stream()
-        .filter(base -> !base.coversAt().isAfter(keepFrom))
-        .max(Comparator.comparingLong(BaseBackupInfo::coversSeq));
-    List<BaseBackupInfo> kept = manifest.baseBackups.stream()
-        .filter(base -> base.coversAt().isAfter(keepFrom) || startOfKept.map(base::equals).orElse(false))
-        .toList();
-    if (kept.isEmpty()) {
-      // No base backup at all: no restore starts anywhere, so nothing is provably unneeded.
-      return new PrunedArchive(manifest.database, keepFrom, null, List.of(), List.of(), 0);
-    }
-    BaseBackupInfo oldestKept = kept.stream().min(Comparator.comparingLong(BaseBackupInfo::coversSeq)).orElseThrow();
-    long neededAfter = oldestKept.coversSeq();
+    /**
+     * Prunes {@code manifest} (changing it in place) and the files it stops listing.
+     *
+     * @throws IOException if the manifest cannot be written (nothing was deleted then) or a file
+     *     cannot be deleted (the manifest no longer lists it; a later run does not retry)
+     */
+    public static PrunedArchive prune(ArchiveStore store, Manifest manifest, Instant keepFrom) throws IOException {
+        Optional<BaseBackupInfo> startOfKept = manifest.baseBackups.stream()
+                .filter(base -> !base.coversAt().isAfter(keepFrom))
+                .max(Comparator.comparingLong(BaseBackupInfo::coversSeq));
+        List<BaseBackupInfo> kept = manifest.baseBackups.stream()
+                .filter(base -> base.coversAt().isAfter(keepFrom)
+                        || startOfKept.map(base::equals).orElse(false))
+                .toList();
+        if (kept.isEmpty()) {
+            // No base backup at all: no restore starts anywhere, so nothing is provably unneeded.
+            return new PrunedArchive(manifest.database, keepFrom, null, List.of(), List.of(), 0);
+        }
+        BaseBackupInfo oldestKept = kept.stream()
+                .min(Comparator.comparingLong(BaseBackupInfo::coversSeq))
+                .orElseThrow();
+        long neededAfter = oldestKept.coversSeq();
 
-    List<BaseBackupInfo> removedBases = manifest.baseBackups.stream().filter(base -> !kept.contains(base)).toList();
-    List<Manifest.SegmentList> removedLists = manifest.segmentLists.stream().filter(list -> list.lastSeq() <= neededAfter).toList();
-    List<SegmentInfo> removedSegments = new ArrayList<>();
-    for (Manifest.SegmentList list : removedLists) {
-      removedSegments.addAll(Manifest.readList(store, list));
-    }
-    List<SegmentInfo> removedLoose = manifest.segments.stream().filter(segment -> segment.lastSeq() <= neededAfter).toList();
-    removedSegments.addAll(removedLoose);
+        List<BaseBackupInfo> removedBases = manifest.baseBackups.stream()
+                .filter(base -> !kept.contains(base))
+                .toList();
+        List<Manifest.SegmentList> removedLists = manifest.segmentLists.stream()
+                .filter(list -> list.lastSeq() <= neededAfter)
+                .toList();
+        List<SegmentInfo> removedSegments = new ArrayList<>();
+        for (Manifest.SegmentList list : removedLists) {
+            removedSegments.addAll(Manifest.readList(store, list));
+        }
+        List<SegmentInfo> removedLoose = manifest.segments.stream()
+                .filter(segment -> segment.lastSeq() <= neededAfter)
+                .toList();
+        removedSegments.addAll(removedLoose);
 
-    List<String> files = new ArrayList<>();
-    long bytes = 0;
-    for (BaseBackupInfo base : removedBases) {
-      files.add(base.name());
-      bytes += base.bytes();
-    }
-    for (SegmentInfo segment : removedSegments) {
-      files.add(segment.name());
-      bytes += segment.bytes();
-    }
-    removedLists.forEach(list -> files.add(list.name()));
-    if (files.isEmpty()) {
-      return new PrunedArchive(manifest.database, keepFrom, oldestKept, List.of(), List.of(), 0);
-    }
+        List<String> files = new ArrayList<>();
+        long bytes = 0;
+        for (BaseBackupInfo base : removedBases) {
+            files.add(base.name());
+            bytes += base.bytes();
+        }
+        for (SegmentInfo segment : removedSegments) {
+            files.add(segment.name());
+            bytes += segment.bytes();
+        }
+        removedLists.forEach(list -> files.add(list.name()));
+        if (files.isEmpty()) {
+            return new PrunedArchive(manifest.database, keepFrom, oldestKept, List.of(), List.of(), 0);
+        }
 
-    manifest.baseBackups = new ArrayList<>(kept);
-    manifest.segmentLists = new ArrayList<>(manifest.segmentLists.stream().filter(list -> !removedLists.contains(list)).toList());
-    manifest.segments = new ArrayList<>(manifest.segments.stream().filter(segment -> !removedLoose.contains(segment)).toList());
-    manifest.write(store);
-    for (String file : files) {
-      store.delete(file);
+        manifest.baseBackups = new ArrayList<>(kept);
+        manifest.segmentLists = new ArrayList<>(manifest.segmentLists.stream()
+                .filter(list -> !removedLists.contains(list))
+                .toList());
+        manifest.segments = new ArrayList<>(manifest.segments.stream()
+                .filter(segment -> !removedLoose.contains(segment))
+                .toList());
+        manifest.write(store);
+        for (String file : files) {
+            store.delete(file);
+        }
+        log.info(
+                "pruned the archive of '{}' before {}: {} base backups and {} other files ({} bytes); restores start from {} or later",
+                manifest.database,
+                keepFrom,
+                removedBases.size(),
+                files.size() - removedBases.size(),
+                bytes,
+                oldestKept.name());
+        return new PrunedArchive(manifest.database, keepFrom, oldestKept, removedBases, files, bytes);
     }
-    log.info("pruned the archive of '{}' before {}: {} base backups and {} other files ({} bytes); restores start from {} or later",
-        manifest.database, keepFrom, removedBases.size(), files.size() - removedBases.size(), bytes, oldestKept.name());
-    return new PrunedArchive(manifest.database, keepFrom, oldestKept, removedBases, files, bytes);
-  }
 }

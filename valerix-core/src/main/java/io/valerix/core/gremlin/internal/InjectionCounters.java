@@ -15,44 +15,44 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class InjectionCounters {
 
-  private final LongAdder decisions = new LongAdder();
-  private final LongAdder delayedBefore = new LongAdder();
-  private final LongAdder delayedAfter = new LongAdder();
-  private final LongAdder errors = new LongAdder();
-  private final LongAdder resets = new LongAdder();
-  private final LongAdder noResponses = new LongAdder();
-  private final LongAdder slowBodies = new LongAdder();
+    private final LongAdder decisions = new LongAdder();
+    private final LongAdder delayedBefore = new LongAdder();
+    private final LongAdder delayedAfter = new LongAdder();
+    private final LongAdder errors = new LongAdder();
+    private final LongAdder resets = new LongAdder();
+    private final LongAdder noResponses = new LongAdder();
+    private final LongAdder slowBodies = new LongAdder();
 
-  /** Counts {@code decision}. */
-  public void record(GremlinDecision decision) {
-    decisions.increment();
-    if (!decision.delay(InjectionPhase.BEFORE).isZero()) {
-      delayedBefore.increment();
+    /** Counts {@code decision}. */
+    public void record(GremlinDecision decision) {
+        decisions.increment();
+        if (!decision.delay(InjectionPhase.BEFORE).isZero()) {
+            delayedBefore.increment();
+        }
+        if (!decision.delay(InjectionPhase.AFTER).isZero()) {
+            delayedAfter.increment();
+        }
+        decision.fault().ifPresent(fault -> counter(fault).increment());
     }
-    if (!decision.delay(InjectionPhase.AFTER).isZero()) {
-      delayedAfter.increment();
+
+    private LongAdder counter(Fault fault) {
+        return switch (fault) {
+            case Fault.ErrorResponse e -> errors;
+            case Fault.ConnectionReset r -> resets;
+            case Fault.NoResponse n -> noResponses;
+            case Fault.SlowBody s -> slowBodies;
+        };
     }
-    decision.fault().ifPresent(fault -> counter(fault).increment());
-  }
 
-  private LongAdder counter(Fault fault) {
-    return switch (fault) {
-      case Fault.ErrorResponse e -> errors;
-      case Fault.ConnectionReset r -> resets;
-      case Fault.NoResponse n -> noResponses;
-      case Fault.SlowBody s -> slowBodies;
-    };
-  }
-
-  /** The current totals. */
-  public GremlinCounts snapshot() {
-    return new GremlinCounts(
-        decisions.sum(),
-        delayedBefore.sum(),
-        delayedAfter.sum(),
-        errors.sum(),
-        resets.sum(),
-        noResponses.sum(),
-        slowBodies.sum());
-  }
+    /** The current totals. */
+    public GremlinCounts snapshot() {
+        return new GremlinCounts(
+                decisions.sum(),
+                delayedBefore.sum(),
+                delayedAfter.sum(),
+                errors.sum(),
+                resets.sum(),
+                noResponses.sum(),
+                slowBodies.sum());
+    }
 }

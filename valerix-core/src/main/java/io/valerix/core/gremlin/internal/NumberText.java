@@ -11,43 +11,42 @@ import java.util.regex.Pattern;
  */
 public final class NumberText {
 
-  private static final Pattern DECIMAL = Pattern.compile("\\d+(\\.\\d+)?");
-  private static final Pattern INTEGER = Pattern.compile("\\d{1,9}");
+    private static final Pattern DECIMAL = Pattern.compile("\\d+(\\.\\d+)?");
+    private static final Pattern INTEGER = Pattern.compile("\\d{1,9}");
 
-  private NumberText() {}
+    private NumberText() {}
 
-  /**
-   * Parses a plain non-negative decimal.
-   *
-   * @throws IllegalArgumentException naming the text when it is not one
-   */
-  public static double parseDecimal(String text, String what) {
-    if (!DECIMAL.matcher(text).matches()) {
-      throw new IllegalArgumentException(
-          "bad " + what + " '" + text + "' (expected a plain decimal number like 0.5)");
+    /**
+     * Parses a plain non-negative decimal.
+     *
+     * @throws IllegalArgumentException naming the text when it is not one
+     */
+    public static double parseDecimal(String text, String what) {
+        if (!DECIMAL.matcher(text).matches()) {
+            throw new IllegalArgumentException(
+                    "bad " + what + " '" + text + "' (expected a plain decimal number like 0.5)");
+        }
+        return Double.parseDouble(text);
     }
-    return Double.parseDouble(text);
-  }
 
-  /**
-   * Parses a plain non-negative integer of at most nine digits.
-   *
-   * @throws IllegalArgumentException naming the text when it is not one
-   */
-  public static int parseInteger(String text, String what) {
-    if (!INTEGER.matcher(text).matches()) {
-      throw new IllegalArgumentException(
-          "bad " + what + " '" + text + "' (expected an integer like 503)");
+    /**
+     * Parses a plain non-negative integer of at most nine digits.
+     *
+     * @throws IllegalArgumentException naming the text when it is not one
+     */
+    public static int parseInteger(String text, String what) {
+        if (!INTEGER.matcher(text).matches()) {
+            throw new IllegalArgumentException("bad " + what + " '" + text + "' (expected an integer like 503)");
+        }
+        return Integer.parseInt(text);
     }
-    return Integer.parseInt(text);
-  }
 
-  /**
-   * The shortest plain decimal that parses back to {@code value}; {@link Double#toString} gives
-   * the shortest round-tripping digits, {@code toPlainString} removes its exponent.
-   */
-  public static String format(double value) {
-    String plain = BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
-    return plain.contains(".") ? plain : plain + ".0";
-  }
+    /**
+     * The shortest plain decimal that parses back to {@code value}; {@link Double#toString} gives
+     * the shortest round-tripping digits, {@code toPlainString} removes its exponent.
+     */
+    public static String format(double value) {
+        String plain = BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
+        return plain.contains(".") ? plain : plain + ".0";
+    }
 }

@@ -16,39 +16,39 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  */
 public final class RecentDecisions {
 
-  private final AtomicReferenceArray<GremlinDecision> slots;
+    private final AtomicReferenceArray<GremlinDecision> slots;
 
-  public RecentDecisions(int capacity) {
-    this.slots = new AtomicReferenceArray<>(capacity);
-  }
+    public RecentDecisions(int capacity) {
+        this.slots = new AtomicReferenceArray<>(capacity);
+    }
 
-  /** Keeps {@code decision} if it is among the newest {@code capacity}. */
-  public void add(GremlinDecision decision) {
-    if (slots.length() == 0) {
-      return;
+    /** Keeps {@code decision} if it is among the newest {@code capacity}. */
+    public void add(GremlinDecision decision) {
+        if (slots.length() == 0) {
+            return;
+        }
+        int slot = (int) Math.floorMod(decision.request(), (long) slots.length());
+        while (true) {
+            GremlinDecision current = slots.get(slot);
+            if (current != null && current.request() >= decision.request()) {
+                return;
+            }
+            if (slots.compareAndSet(slot, current, decision)) {
+                return;
+            }
+        }
     }
-    int slot = (int) Math.floorMod(decision.request(), (long) slots.length());
-    while (true) {
-      GremlinDecision current = slots.get(slot);
-      if (current != null && current.request() >= decision.request()) {
-        return;
-      }
-      if (slots.compareAndSet(slot, current, decision)) {
-        return;
-      }
-    }
-  }
 
-  /** The retained decisions, oldest first. */
-  public List<GremlinDecision> snapshot() {
-    List<GremlinDecision> all = new ArrayList<>(slots.length());
-    for (int i = 0; i < slots.length(); i++) {
-      GremlinDecision d = slots.get(i);
-      if (d != null) {
-        all.add(d);
-      }
+    /** The retained decisions, oldest first. */
+    public List<GremlinDecision> snapshot() {
+        List<GremlinDecision> all = new ArrayList<>(slots.length());
+        for (int i = 0; i < slots.length(); i++) {
+            GremlinDecision d = slots.get(i);
+            if (d != null) {
+                all.add(d);
+            }
+        }
+        all.sort(Comparator.comparingLong(GremlinDecision::request));
+        return List.copyOf(all);
     }
-    all.sort(Comparator.comparingLong(GremlinDecision::request));
-    return List.copyOf(all);
-  }
 }

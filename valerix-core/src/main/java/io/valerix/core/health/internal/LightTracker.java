@@ -17,56 +17,55 @@ import java.util.List;
  */
 public final class LightTracker {
 
-  private final long thresholdNanos;
-  private final long recoveryNanos;
-  private final int capacity;
-  private final long originNanos;
+    private final long thresholdNanos;
+    private final long recoveryNanos;
+    private final int capacity;
+    private final long originNanos;
 
-  private HealthLight light = HealthLight.IDLE;
-  private final ArrayDeque<LightTransition> history = new ArrayDeque<>();
+    private HealthLight light = HealthLight.IDLE;
+    private final ArrayDeque<LightTransition> history = new ArrayDeque<>();
 
-  /** A tracker starting IDLE at clock reading {@code originNanos}. */
-  public LightTracker(HealthConfig config, long originNanos) {
-    this.thresholdNanos = config.threshold().toNanos();
-    this.recoveryNanos = (long) (thresholdNanos * config.recoveryRatio());
-    this.capacity = config.transitionHistory();
-    this.originNanos = originNanos;
-  }
-
-  /** The rule on its own: the light that follows {@code current} given {@code window}. */
-  public static HealthLight next(
-      HealthLight current, WindowSnapshot window, long thresholdNanos, long recoveryNanos) {
-    if (window.isEmpty()) {
-      return HealthLight.IDLE;
+    /** A tracker starting IDLE at clock reading {@code originNanos}. */
+    public LightTracker(HealthConfig config, long originNanos) {
+        this.thresholdNanos = config.threshold().toNanos();
+        this.recoveryNanos = (long) (thresholdNanos * config.recoveryRatio());
+        this.capacity = config.transitionHistory();
+        this.originNanos = originNanos;
     }
-    long p99 = window.p99().toNanos();
-    if (p99 >= thresholdNanos) {
-      return HealthLight.RED;
+
+    /** The rule on its own: the light that follows {@code current} given {@code window}. */
+    public static HealthLight next(
+            HealthLight current, WindowSnapshot window, long thresholdNanos, long recoveryNanos) {
+        if (window.isEmpty()) {
+            return HealthLight.IDLE;
+        }
+        long p99 = window.p99().toNanos();
+        if (p99 >= thresholdNanos) {
+            return HealthLight.RED;
+        }
+        return current == HealthLight.RED && p99 >= recoveryNanos ? HealthLight.RED : HealthLight.GREEN;
     }
-    return current == HealthLight.RED && p99 >= recoveryNanos ? HealthLight.RED : HealthLight.GREEN;
-  }
 
-  /** Judges {@code window} read at {@code nowNanos}, records a change, returns the new light. */
-  public synchronized HealthLight update(WindowSnapshot window, long nowNanos) {
-    HealthLight next = next(light, window, thresholdNanos, recoveryNanos);
-    if (next != light) {
-      if (history.size() == capacity) {
-        history.removeFirst();
-      }
-      history.addLast(new LightTransition(
-          Duration.ofNanos(nowNanos - originNanos), light, next, window.p99()));
-      light = next;
+    /** Judges {@code window} read at {@code nowNanos}, records a change, returns the new light. */
+    public synchronized HealthLight update(WindowSnapshot window, long nowNanos) {
+        HealthLight next = next(light, window, thresholdNanos, recoveryNanos);
+        if (next != light) {
+            if (history.size() == capacity) {
+                history.removeFirst();
+            }
+            history.addLast(new LightTransition(Duration.ofNanos(nowNanos - originNanos), light, next, window.p99()));
+            light = next;
+        }
+        return next;
     }
-    return next;
-  }
 
-  /** The light as last judged. */
-  public synchronized HealthLight light() {
-    return light;
-  }
+    /** The light as last judged. */
+    public synchronized HealthLight light() {
+        return light;
+    }
 
-  /** The recorded changes, oldest first. */
-  public synchronized List<LightTransition> transitions() {
-    return List.copyOf(history);
-  }
+    /** The recorded changes, oldest first. */
+    public synchronized List<LightTransition> transitions() {
+        return List.copyOf(history);
+    }
 }

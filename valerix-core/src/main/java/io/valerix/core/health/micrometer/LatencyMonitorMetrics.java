@@ -45,78 +45,110 @@ import java.util.function.ToDoubleFunction;
  */
 public final class LatencyMonitorMetrics implements MeterBinder {
 
-  private final LatencyMonitor monitor;
-  private final SortedSet<String> dependencies;
+    private final LatencyMonitor monitor;
+    private final SortedSet<String> dependencies;
 
-  private LatencyMonitorMetrics(LatencyMonitor monitor, SortedSet<String> dependencies) {
-    this.monitor = monitor;
-    this.dependencies = dependencies;
-  }
-
-  /**
-   * A binder for {@code monitor}'s server scope and the named outbound dependencies.
-   *
-   * @throws NullPointerException if {@code monitor} or a dependency name is null
-   * @throws IllegalArgumentException if a dependency name is blank
-   */
-  public static LatencyMonitorMetrics of(LatencyMonitor monitor, String... dependencies) {
-    Objects.requireNonNull(monitor, "monitor");
-    SortedSet<String> names = new TreeSet<>();
-    for (String name : Objects.requireNonNull(dependencies, "dependencies")) {
-      Objects.requireNonNull(name, "dependency");
-      if (name.isBlank()) {
-        throw new IllegalArgumentException("dependency must not be blank, but was '" + name + "'");
-      }
-      names.add(name);
+    private LatencyMonitorMetrics(LatencyMonitor monitor, SortedSet<String> dependencies) {
+        this.monitor = monitor;
+        this.dependencies = dependencies;
     }
-    return new LatencyMonitorMetrics(monitor, names);
-  }
 
-  @Override
-  public void bindTo(MeterRegistry registry) {
-    Objects.requireNonNull(registry, "registry");
-    bindScope(registry, Tags.of("scope", "server", "dependency", ""), monitor::server);
-    SortedSet<String> bound = new TreeSet<>(dependencies);
-    bound.addAll(monitor.dependencies().keySet());
-    for (String dependency : bound) {
-      bindScope(registry, Tags.of("scope", "client", "dependency", dependency),
-          () -> monitor.dependencies().getOrDefault(dependency, IDLE));
+    /**
+     * A binder for {@code monitor}'s server scope and the named outbound dependencies.
+     *
+     * @throws NullPointerException if {@code monitor} or a dependency name is null
+     * @throws IllegalArgumentException if a dependency name is blank
+     */
+    public static LatencyMonitorMetrics of(LatencyMonitor monitor, String... dependencies) {
+        Objects.requireNonNull(monitor, "monitor");
+        SortedSet<String> names = new TreeSet<>();
+        for (String name : Objects.requireNonNull(dependencies, "dependencies")) {
+            Objects.requireNonNull(name, "dependency");
+            if (name.isBlank()) {
+                throw new IllegalArgumentException("dependency must not be blank, but was '" + name + "'");
+            }
+            names.add(name);
+        }
+        return new LatencyMonitorMetrics(monitor, names);
     }
-  }
 
-  /** A dependency the monitor has not seen a call to yet: idle, an empty window. */
-  private static final WindowHealth IDLE = new WindowHealth(HealthLight.IDLE, WindowSnapshot.EMPTY, List.of());
-
-  private static void bindScope(MeterRegistry registry, Tags scope, Supplier<WindowHealth> health) {
-    for (HealthLight light : HealthLight.values()) {
-      gauge(registry, "valerix.health.light", "1 for the light's current state, 0 for the others.",
-          scope.and("state", light.name().toLowerCase(Locale.ROOT)), null,
-          health, h -> h.light() == light ? 1 : 0);
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Objects.requireNonNull(registry, "registry");
+        bindScope(registry, Tags.of("scope", "server", "dependency", ""), monitor::server);
+        SortedSet<String> bound = new TreeSet<>(dependencies);
+        bound.addAll(monitor.dependencies().keySet());
+        for (String dependency : bound) {
+            bindScope(
+                    registry,
+                    Tags.of("scope", "client", "dependency", dependency),
+                    () -> monitor.dependencies().getOrDefault(dependency, IDLE));
+        }
     }
-    List<Percentile> percentiles = List.of(
-        new Percentile("p50", WindowSnapshot::p50), new Percentile("p90", WindowSnapshot::p90),
-        new Percentile("p99", WindowSnapshot::p99), new Percentile("p999", WindowSnapshot::p999),
-        new Percentile("max", WindowSnapshot::max));
-    for (Percentile p : percentiles) {
-      gauge(registry, "valerix.latency.window", "Latency in the rolling window.",
-          scope.and("percentile", p.name()), "seconds",
-          health, h -> p.value().apply(h.window()).toNanos() / 1e9);
+
+    /** A dependency the monitor has not seen a call to yet: idle, an empty window. */
+    private static final WindowHealth IDLE = new WindowHealth(HealthLight.IDLE, WindowSnapshot.EMPTY, List.of());
+
+    private static void bindScope(MeterRegistry registry, Tags scope, Supplier<WindowHealth> health) {
+        for (HealthLight light : HealthLight.values()) {
+            gauge(
+                    registry,
+                    "valerix.health.light",
+                    "1 for the light's current state, 0 for the others.",
+                    scope.and("state", light.name().toLowerCase(Locale.ROOT)),
+                    null,
+                    health,
+                    h -> h.light() == light ? 1 : 0);
+        }
+        List<Percentile> percentiles = List.of(
+                new Percentile("p50", WindowSnapshot::p50),
+                new Percentile("p90", WindowSnapshot::p90),
+                new Percentile("p99", WindowSnapshot::p99),
+                new Percentile("p999", WindowSnapshot::p999),
+                new Percentile("max", WindowSnapshot::max));
+        for (Percentile p : percentiles) {
+            gauge(
+                    registry,
+                    "valerix.latency.window",
+                    "Latency in the rolling window.",
+                    scope.and("percentile", p.name()),
+                    "seconds",
+                    health,
+                    h -> p.value().apply(h.window()).toNanos() / 1e9);
+        }
+        gauge(
+                registry,
+                "valerix.latency.window.requests",
+                "Requests in the rolling window.",
+                scope,
+                "requests",
+                health,
+                h -> h.window().count());
+        gauge(
+                registry,
+                "valerix.latency.window.error.rate",
+                "Share of the window's requests that failed.",
+                scope,
+                null,
+                health,
+                h -> h.window().errorRate());
     }
-    gauge(registry, "valerix.latency.window.requests", "Requests in the rolling window.",
-        scope, "requests", health, h -> h.window().count());
-    gauge(registry, "valerix.latency.window.error.rate", "Share of the window's requests that failed.",
-        scope, null, health, h -> h.window().errorRate());
-  }
 
-  private static void gauge(MeterRegistry registry, String name, String description, Tags tags,
-      String baseUnit, Supplier<WindowHealth> health, ToDoubleFunction<WindowHealth> value) {
-    Gauge.builder(name, health, s -> value.applyAsDouble(s.get()))
-        .description(description)
-        .baseUnit(baseUnit)
-        .tags(tags)
-        .strongReference(true)
-        .register(registry);
-  }
+    private static void gauge(
+            MeterRegistry registry,
+            String name,
+            String description,
+            Tags tags,
+            String baseUnit,
+            Supplier<WindowHealth> health,
+            ToDoubleFunction<WindowHealth> value) {
+        Gauge.builder(name, health, s -> value.applyAsDouble(s.get()))
+                .description(description)
+                .baseUnit(baseUnit)
+                .tags(tags)
+                .strongReference(true)
+                .register(registry);
+    }
 
-  private record Percentile(String name, Function<WindowSnapshot, Duration> value) {}
+    private record Percentile(String name, Function<WindowSnapshot, Duration> value) {}
 }

@@ -27,82 +27,91 @@ import org.eclipse.jetty.util.thread.Scheduler;
  */
 public final class HeaderTimeoutConnectionFactory extends HttpConnectionFactory {
 
-  private final long timeoutNanos;
+    private final long timeoutNanos;
 
-  public HeaderTimeoutConnectionFactory(HttpConfiguration configuration, Duration headerReadTimeout) {
-    super(configuration);
-    this.timeoutNanos = headerReadTimeout.toNanos();
-  }
-
-  @Override
-  public Connection newConnection(Connector connector, EndPoint endPoint) {
-    HttpConnection connection = new TimedConnection(getHttpConfiguration(), connector, endPoint);
-    connection.setUseInputDirectByteBuffers(isUseInputDirectByteBuffers());
-    connection.setUseOutputDirectByteBuffers(isUseOutputDirectByteBuffers());
-    return configure(connection, connector, endPoint);
-  }
-
-  // An inner (not static) class on purpose: Jetty calls newHttpParser from HttpConnection's
-  // constructor, before this subclass's own fields are set, but the outer instance is already there.
-  private final class TimedConnection extends HttpConnection {
-
-    TimedConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint) {
-      super(configuration, connector, endPoint);
+    public HeaderTimeoutConnectionFactory(HttpConfiguration configuration, Duration headerReadTimeout) {
+        super(configuration);
+        this.timeoutNanos = headerReadTimeout.toNanos();
     }
 
     @Override
-    protected HttpParser newHttpParser(HttpCompliance compliance) {
-      HttpParser plain = super.newHttpParser(compliance);
-      HttpConfiguration configuration = getHttpConfiguration();
-      TimedParser parser = new TimedParser(
-          (HttpParser.RequestHandler) plain.getHandler(), configuration.getRequestHeaderSize(), compliance,
-          getConnector().getScheduler(), getEndPoint());
-      parser.setHeaderCacheSize(configuration.getHeaderCacheSize());
-      parser.setHeaderCacheCaseSensitive(configuration.isHeaderCacheCaseSensitive());
-      return parser;
-    }
-  }
-
-  private final class TimedParser extends HttpParser {
-    private final Scheduler scheduler;
-    private final EndPoint endPoint;
-    // Touched only on the thread that parses; the timer reads armedFor, which says which request
-    // it was armed for, so a timer that fires just after the headers completed does nothing.
-    private Scheduler.Task pending;
-    private volatile long armedFor;
-    private volatile boolean armed;
-
-    TimedParser(HttpParser.RequestHandler handler, int maxHeaderBytes, HttpCompliance compliance, Scheduler scheduler, EndPoint endPoint) {
-      super(handler, maxHeaderBytes, compliance);
-      this.scheduler = scheduler;
-      this.endPoint = endPoint;
+    public Connection newConnection(Connector connector, EndPoint endPoint) {
+        HttpConnection connection = new TimedConnection(getHttpConfiguration(), connector, endPoint);
+        connection.setUseInputDirectByteBuffers(isUseInputDirectByteBuffers());
+        connection.setUseOutputDirectByteBuffers(isUseOutputDirectByteBuffers());
+        return configure(connection, connector, endPoint);
     }
 
-    @Override
-    public boolean parseNext(ByteBuffer buffer) {
-      boolean handle = super.parseNext(buffer);
-      if (inHeaderState() && !isStart()) {
-        if (pending == null) {
-          long begin = getBeginNanoTime();
-          armedFor = begin;
-          armed = true;
-          long delay = Math.max(0, timeoutNanos - NanoTime.since(begin));
-          pending = scheduler.schedule(() -> expire(begin), delay, TimeUnit.NANOSECONDS);
+    // An inner (not static) class on purpose: Jetty calls newHttpParser from HttpConnection's
+    // constructor, before this subclass's own fields are set, but the outer instance is already there.
+    private final class TimedConnection extends HttpConnection {
+
+        TimedConnection(HttpConfiguration configuration, Connector connector, EndPoint endPoint) {
+            super(configuration, connector, endPoint);
         }
-      } else if (pending != null) {
-        armed = false;
-        pending.cancel();
-        pending = null;
-      }
-      return handle;
+
+        @Override
+        protected HttpParser newHttpParser(HttpCompliance compliance) {
+            HttpParser plain = super.newHttpParser(compliance);
+            HttpConfiguration configuration = getHttpConfiguration();
+            TimedParser parser = new TimedParser(
+                    (HttpParser.RequestHandler) plain.getHandler(),
+                    configuration.getRequestHeaderSize(),
+                    compliance,
+                    getConnector().getScheduler(),
+                    getEndPoint());
+            parser.setHeaderCacheSize(configuration.getHeaderCacheSize());
+            parser.setHeaderCacheCaseSensitive(configuration.isHeaderCacheCaseSensitive());
+            return parser;
+        }
     }
 
-    private void expire(long begin) {
-      // The parser's state is read off its thread: a stale read can only make this skip a close,
-      // and the idle timeout still bounds that connection.
-      if (armed && armedFor == begin && inHeaderState() && !isStart() && getBeginNanoTime() == begin) {
-        endPoint.close(new TimeoutException("request headers not complete within " + Duration.ofNanos(timeoutNanos)));
-      }
+    private final class TimedParser extends HttpParser {
+        private final Scheduler scheduler;
+        private final EndPoint endPoint;
+        // Touched only on the thread that parses; the timer reads armedFor, which says which request
+        // it was armed for, so a timer that fires just after the headers completed does nothing.
+        private Scheduler.Task pending;
+        private volatile long armedFor;
+        private volatile boolean armed;
+
+        TimedParser(
+                HttpParser.RequestHandler handler,
+                int maxHeaderBytes,
+                HttpCompliance compliance,
+                Scheduler scheduler,
+                EndPoint endPoint) {
+            super(handler, maxHeaderBytes, compliance);
+            this.scheduler = scheduler;
+            this.endPoint = endPoint;
+        }
+
+        @Override
+        public boolean parseNext(ByteBuffer buffer) {
+            boolean handle = super.parseNext(buffer);
+            if (inHeaderState() && !isStart()) {
+                if (pending == null) {
+                    long begin = getBeginNanoTime();
+                    armedFor = begin;
+                    armed = true;
+                    long delay = Math.max(0, timeoutNanos - NanoTime.since(begin));
+                    pending = scheduler.schedule(() -> expire(begin), delay, TimeUnit.NANOSECONDS);
+                }
+            } else if (pending != null) {
+                armed = false;
+                pending.cancel();
+                pending = null;
+            }
+            return handle;
+        }
+
+        private void expire(long begin) {
+            // The parser's state is read off its thread: a stale read can only make this skip a close,
+            // and the idle timeout still bounds that connection.
+            if (armed && armedFor == begin && inHeaderState() && !isStart() && getBeginNanoTime() == begin) {
+                endPoint.close(
+                        new TimeoutException("request headers not complete within " + Duration.ofNanos(timeoutNanos)));
+            }
+        }
     }
-  }
 }

@@ -24,101 +24,105 @@ import org.eclipse.jetty.server.Request;
  */
 final class RequestBodyReader {
 
-  /** How long any body may take before the rate applies; a small JSON body needs far less. */
-  static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** How long any body may take before the rate applies; a small JSON body needs far less. */
+    static final long GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-  /** What reading gave: the bytes, or the problem to answer (after which the connection closes). */
-  record Body(byte[] bytes, ProblemException problem, boolean clientGone) {
-    static final Body EMPTY = new Body(new byte[0], null, false);
+    /** What reading gave: the bytes, or the problem to answer (after which the connection closes). */
+    record Body(byte[] bytes, ProblemException problem, boolean clientGone) {
+        static final Body EMPTY = new Body(new byte[0], null, false);
 
-    boolean complete() {
-      return problem == null && !clientGone;
-    }
-  }
-
-  private final long maxBytes;
-  private final long minBytesPerSecond;
-  private final NanoClock clock;
-
-  RequestBodyReader(long maxBytes, long minBytesPerSecond, NanoClock clock) {
-    this.maxBytes = maxBytes;
-    this.minBytesPerSecond = minBytesPerSecond;
-    this.clock = clock;
-  }
-
-  Body read(Request request) {
-    long declared = request.getLength();
-    if (declared > maxBytes) {
-      // Refused before a byte is read; the connection closes after the answer, so the unread
-      // body cannot be mistaken for the next request.
-      return new Body(new byte[0], tooLarge(), false);
-    }
-    if (declared == 0) {
-      return Body.EMPTY;
-    }
-    ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 512);
-    long start = clock.nanoTime();
-    while (true) {
-      Content.Chunk chunk = request.read();
-      if (chunk == null) {
-        long allowed = GRACE_NANOS + out.size() * 1_000_000_000L / minBytesPerSecond - (clock.nanoTime() - start);
-        if (allowed <= 0 || !awaitMore(request, allowed)) {
-          return new Body(new byte[0], tooSlow(out.size()), false);
+        boolean complete() {
+            return problem == null && !clientGone;
         }
-        continue;
-      }
-      if (Content.Chunk.isFailure(chunk)) {
-        return failed(chunk.getFailure());
-      }
-      try {
-        ByteBuffer bytes = chunk.getByteBuffer();
-        if (out.size() + (long) bytes.remaining() > maxBytes) {
-          return new Body(new byte[0], tooLarge(), false);
+    }
+
+    private final long maxBytes;
+    private final long minBytesPerSecond;
+    private final NanoClock clock;
+
+    RequestBodyReader(long maxBytes, long minBytesPerSecond, NanoClock clock) {
+        this.maxBytes = maxBytes;
+        this.minBytesPerSecond = minBytesPerSecond;
+        this.clock = clock;
+    }
+
+    Body read(Request request) {
+        long declared = request.getLength();
+        if (declared > maxBytes) {
+            // Refused before a byte is read; the connection closes after the answer, so the unread
+            // body cannot be mistaken for the next request.
+            return new Body(new byte[0], tooLarge(), false);
         }
-        byte[] copy = new byte[bytes.remaining()];
-        bytes.get(copy);
-        out.write(copy, 0, copy.length);
-      } finally {
-        chunk.release();
-      }
-      if (chunk.isLast()) {
-        return new Body(out.toByteArray(), null, false);
-      }
+        if (declared == 0) {
+            return Body.EMPTY;
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(declared > 0 ? (int) declared : 512);
+        long start = clock.nanoTime();
+        while (true) {
+            Content.Chunk chunk = request.read();
+            if (chunk == null) {
+                long allowed =
+                        GRACE_NANOS + out.size() * 1_000_000_000L / minBytesPerSecond - (clock.nanoTime() - start);
+                if (allowed <= 0 || !awaitMore(request, allowed)) {
+                    return new Body(new byte[0], tooSlow(out.size()), false);
+                }
+                continue;
+            }
+            if (Content.Chunk.isFailure(chunk)) {
+                return failed(chunk.getFailure());
+            }
+            try {
+                ByteBuffer bytes = chunk.getByteBuffer();
+                if (out.size() + (long) bytes.remaining() > maxBytes) {
+                    return new Body(new byte[0], tooLarge(), false);
+                }
+                byte[] copy = new byte[bytes.remaining()];
+                bytes.get(copy);
+                out.write(copy, 0, copy.length);
+            } finally {
+                chunk.release();
+            }
+            if (chunk.isLast()) {
+                return new Body(out.toByteArray(), null, false);
+            }
+        }
     }
-  }
 
-  private static boolean awaitMore(Request request, long nanos) {
-    CountDownLatch more = new CountDownLatch(1);
-    // If the wait times out, the demand still fires later and counts down a latch nobody reads.
-    request.demand(more::countDown);
-    try {
-      return more.await(nanos, TimeUnit.NANOSECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return false;
+    private static boolean awaitMore(Request request, long nanos) {
+        CountDownLatch more = new CountDownLatch(1);
+        // If the wait times out, the demand still fires later and counts down a latch nobody reads.
+        request.demand(more::countDown);
+        try {
+            return more.await(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
-  }
 
-  private static Body failed(Throwable failure) {
-    HttpException http = failure instanceof HttpException h ? h : null;
-    if (http != null && http.getCode() == 408 || failure instanceof TimeoutException) {
-      return new Body(new byte[0], ProblemType.REQUEST_TIMEOUT.exception("the request body did not arrive in time"), false);
+    private static Body failed(Throwable failure) {
+        HttpException http = failure instanceof HttpException h ? h : null;
+        if (http != null && http.getCode() == 408 || failure instanceof TimeoutException) {
+            return new Body(
+                    new byte[0],
+                    ProblemType.REQUEST_TIMEOUT.exception("the request body did not arrive in time"),
+                    false);
+        }
+        if (http != null) {
+            ProblemType type = ProblemErrorHandler.typeFor(http.getCode());
+            String reason = http.getReason() == null ? "" : ": " + http.getReason();
+            return new Body(new byte[0], type.exception("the request body is not valid HTTP/1.1" + reason), false);
+        }
+        // The client closed or reset the connection: nobody is left to answer.
+        return new Body(new byte[0], null, true);
     }
-    if (http != null) {
-      ProblemType type = ProblemErrorHandler.typeFor(http.getCode());
-      String reason = http.getReason() == null ? "" : ": " + http.getReason();
-      return new Body(new byte[0], type.exception("the request body is not valid HTTP/1.1" + reason), false);
+
+    private ProblemException tooLarge() {
+        return ProblemType.PAYLOAD_TOO_LARGE.exception("the body is larger than the limit of " + maxBytes + " bytes");
     }
-    // The client closed or reset the connection: nobody is left to answer.
-    return new Body(new byte[0], null, true);
-  }
 
-  private ProblemException tooLarge() {
-    return ProblemType.PAYLOAD_TOO_LARGE.exception("the body is larger than the limit of " + maxBytes + " bytes");
-  }
-
-  private ProblemException tooSlow(long received) {
-    return ProblemType.REQUEST_TIMEOUT.exception(
-        "the request body arrived slower than " + minBytesPerSecond + " bytes/s (" + received + " bytes received)");
-  }
+    private ProblemException tooSlow(long received) {
+        return ProblemType.REQUEST_TIMEOUT.exception("the request body arrived slower than " + minBytesPerSecond
+                + " bytes/s (" + received + " bytes received)");
+    }
 }

@@ -13,9 +13,9 @@ import io.valerix.core.idempotency.IdempotencyProblems;
  */
 public final class ClaimLostException extends ProblemException {
 
-  private static final long serialVersionUID = 1L;
+    private static final long serialVersionUID = 1L;
 
-  ClaimLostException(String message) {
-    super(Problem.of(IdempotencyProblems.REQUEST_IN_PROGRESS, message), "1");
-  }
+    ClaimLostException(String message) {
+        super(Problem.of(IdempotencyProblems.REQUEST_IN_PROGRESS, message), "1");
+    }
 }

@@ -26,202 +26,233 @@ import org.slf4j.LoggerFactory;
  */
 final class JoinedClaim implements KeyClaim {
 
-  private static final Logger log = LoggerFactory.getLogger(JoinedClaim.class);
+    private static final Logger log = LoggerFactory.getLogger(JoinedClaim.class);
 
-  private enum Stage { UNCLAIMED, CLAIMED, COMPLETED }
-
-  /** Below this much time left, a held claim's answer is recorded after the reply instead of before it. */
-  private static final Duration MIN_RECORDING_TIME = Duration.ofMillis(50);
-  /** What a recording after the reply may take: it delays no one, but must not hang. */
-  private static final Duration LATE_RECORDING_TIME = Duration.ofSeconds(5);
-
-  private final JdbcIdempotencyStore store;
-  private final IdempotencyConfig config;
-  private final ResponseRecorder recorder;
-  private final Request request;
-  private final String scope;
-  private final String key;
-  private final String fingerprint;
-  private final IdempotencyRecord previous;
-  private final LeaseHolder holder;
-  private Stage stage = Stage.UNCLAIMED;
-  private IdempotencyRecord held;
-  /** Set when another request won the key; the handler's answer is then not this request's to give. */
-  private boolean lost;
-
-  JoinedClaim(JdbcIdempotencyStore store, IdempotencyConfig config, ResponseRecorder recorder, Request request,
-      String scope, String key, String fingerprint, IdempotencyRecord previous, LeaseHolder holder) {
-    this.holder = holder;
-    this.store = store;
-    this.config = config;
-    this.recorder = recorder;
-    this.request = request;
-    this.scope = scope;
-    this.key = key;
-    this.fingerprint = fingerprint;
-    this.previous = previous;
-  }
-
-  @Override
-  public <T> T claim(Deadline deadline, DeadlineBoundDataSource.Work<T> firstWrite) throws SQLException {
-    Objects.requireNonNull(deadline, "deadline");
-    Objects.requireNonNull(firstWrite, "firstWrite");
-    if (stage != Stage.UNCLAIMED) {
-      throw new IllegalStateException("the key '" + key + "' in " + scope + " was claimed already");
+    private enum Stage {
+        UNCLAIMED,
+        CLAIMED,
+        COMPLETED
     }
-    IdempotencyRecord[] claimed = new IdempotencyRecord[1];
-    T result;
-    try {
-      result = store.database().inTransaction(deadline, c -> {
-        claimed[0] = take(c, inProgress(c));
-        return firstWrite.run(c);
-      });
-    } catch (ClaimLostException e) {
-      lost = true;
-      throw e;
-    }
-    held = claimed[0];
-    stage = Stage.CLAIMED;
-    return result;
-  }
 
-  @Override
-  public Response complete(Deadline deadline, DeadlineBoundDataSource.Work<Response> lastWrite) throws SQLException {
-    Objects.requireNonNull(deadline, "deadline");
-    Objects.requireNonNull(lastWrite, "lastWrite");
-    if (stage != Stage.CLAIMED) {
-      throw new IllegalStateException("the key '" + key + "' in " + scope + " must be claimed, and not completed, to complete; it was " + stage);
+    /** Below this much time left, a held claim's answer is recorded after the reply instead of before it. */
+    private static final Duration MIN_RECORDING_TIME = Duration.ofMillis(50);
+    /** What a recording after the reply may take: it delays no one, but must not hang. */
+    private static final Duration LATE_RECORDING_TIME = Duration.ofSeconds(5);
+
+    private final JdbcIdempotencyStore store;
+    private final IdempotencyConfig config;
+    private final ResponseRecorder recorder;
+    private final Request request;
+    private final String scope;
+    private final String key;
+    private final String fingerprint;
+    private final IdempotencyRecord previous;
+    private final LeaseHolder holder;
+    private Stage stage = Stage.UNCLAIMED;
+    private IdempotencyRecord held;
+    /** Set when another request won the key; the handler's answer is then not this request's to give. */
+    private boolean lost;
+
+    JoinedClaim(
+            JdbcIdempotencyStore store,
+            IdempotencyConfig config,
+            ResponseRecorder recorder,
+            Request request,
+            String scope,
+            String key,
+            String fingerprint,
+            IdempotencyRecord previous,
+            LeaseHolder holder) {
+        this.holder = holder;
+        this.store = store;
+        this.config = config;
+        this.recorder = recorder;
+        this.request = request;
+        this.scope = scope;
+        this.key = key;
+        this.fingerprint = fingerprint;
+        this.previous = previous;
     }
-    Response answer;
-    try {
-      answer = store.database().inTransaction(deadline, c -> {
-        Response response = lastWrite.run(c);
-        Response sent = record(c, held, response);
-        if (sent == null) {
-          throw new ClaimLostException("the claim of '" + key + "' in " + scope + " (fencing token " + held.fencingToken()
-              + ") was taken over before its answer was stored");
+
+    @Override
+    public <T> T claim(Deadline deadline, DeadlineBoundDataSource.Work<T> firstWrite) throws SQLException {
+        Objects.requireNonNull(deadline, "deadline");
+        Objects.requireNonNull(firstWrite, "firstWrite");
+        if (stage != Stage.UNCLAIMED) {
+            throw new IllegalStateException("the key '" + key + "' in " + scope + " was claimed already");
         }
-        return sent;
-      });
-    } catch (ClaimLostException e) {
-      lost = true;
-      throw e;
+        IdempotencyRecord[] claimed = new IdempotencyRecord[1];
+        T result;
+        try {
+            result = store.database().inTransaction(deadline, c -> {
+                claimed[0] = take(c, inProgress(c));
+                return firstWrite.run(c);
+            });
+        } catch (ClaimLostException e) {
+            lost = true;
+            throw e;
+        }
+        held = claimed[0];
+        stage = Stage.CLAIMED;
+        return result;
     }
-    stage = Stage.COMPLETED;
-    return answer;
-  }
 
-  @Override
-  public boolean isClaimed() {
-    return stage != Stage.UNCLAIMED;
-  }
+    @Override
+    public Response complete(Deadline deadline, DeadlineBoundDataSource.Work<Response> lastWrite) throws SQLException {
+        Objects.requireNonNull(deadline, "deadline");
+        Objects.requireNonNull(lastWrite, "lastWrite");
+        if (stage != Stage.CLAIMED) {
+            throw new IllegalStateException("the key '" + key + "' in " + scope
+                    + " must be claimed, and not completed, to complete; it was " + stage);
+        }
+        Response answer;
+        try {
+            answer = store.database().inTransaction(deadline, c -> {
+                Response response = lastWrite.run(c);
+                Response sent = record(c, held, response);
+                if (sent == null) {
+                    throw new ClaimLostException("the claim of '" + key + "' in " + scope + " (fencing token "
+                            + held.fencingToken() + ") was taken over before its answer was stored");
+                }
+                return sent;
+            });
+        } catch (ClaimLostException e) {
+            lost = true;
+            throw e;
+        }
+        stage = Stage.COMPLETED;
+        return answer;
+    }
 
-  /** Whether another request won the key while this one ran: its answer must not be sent. */
-  boolean lost() {
-    return lost;
-  }
+    @Override
+    public boolean isClaimed() {
+        return stage != Stage.UNCLAIMED;
+    }
 
-  /**
-   * Records the answer of a handler that returned without completing, in one transaction: a
-   * claimed key is finished as {@link ClaimProtocol} would; an unclaimed one (the handler wrote
-   * nothing) is claimed and finished at once, if its answer is worth keeping.
-   *
-   * @return the answer to send, or null if another request holds the key: this one ran beside it
-   *     without writing, and is to be answered as a retry
-   */
-  Response finish(Response response) {
-    if (stage == Stage.COMPLETED) {
-      return response;
+    /** Whether another request won the key while this one ran: its answer must not be sent. */
+    boolean lost() {
+        return lost;
     }
-    ReplayMode mode = IdempotentExecutor.modeOf(request, response);
-    if (stage == Stage.UNCLAIMED && (mode == ReplayMode.FORGET
-        || (mode == ReplayMode.RERUN && previous != null && previous.state() == IdempotencyRecord.State.PENDING_RESULT))) {
-      return response; // nothing held, and the store already says what a retry must do
-    }
-    if (stage == Stage.CLAIMED && request.deadline().remaining().compareTo(MIN_RECORDING_TIME) < 0) {
-      // The key is ours, but the deadline has no time left to record the answer: the reply leaves
-      // now and the answer is recorded right after it, rather than the claim blocking retries
-      // (409) until its lease ends. A retry in between gets a 409 with Retry-After: 1.
-      Thread.ofVirtual().name("valerix-idempotency-record").start(() -> recordLate(response));
-      return response;
-    }
-    try {
-      Response sent = store.database().inTransaction(request.deadline(), c -> {
-        IdempotencyRecord record = stage == Stage.CLAIMED ? held : take(c, inProgress(c));
-        Response recorded = record(c, record, response);
-        return recorded != null ? recorded : response;
-      });
-      stage = Stage.COMPLETED;
-      return sent;
-    } catch (ClaimLostException e) {
-      log.debug("the answer to '{}' in {} is not recorded: {}", key, scope, e.getMessage());
-      lost = true;
-      return null;
-    } catch (SQLException | RuntimeException e) {
-      // The client still gets the true answer; a held claim stays IN_PROGRESS until its lease ends.
-      log.warn("could not record the answer to '{}' in {} within the request's deadline; a retry after the lease of {} (sooner if this instance dies) runs"
-          + " the handler again: {}", key, scope, config.lease(), e.getMessage());
-      return response;
-    }
-  }
 
-  private void recordLate(Response response) {
-    try {
-      store.database().inTransaction(Deadline.after(LATE_RECORDING_TIME), c -> record(c, held, response));
-    } catch (SQLException | RuntimeException e) {
-      log.warn("could not record the answer to '{}' in {}; a retry after the lease of {} (sooner if this instance dies) runs the handler again: {}",
-          key, scope, config.lease(), e.getMessage());
+    /**
+     * Records the answer of a handler that returned without completing, in one transaction: a
+     * claimed key is finished as {@link ClaimProtocol} would; an unclaimed one (the handler wrote
+     * nothing) is claimed and finished at once, if its answer is worth keeping.
+     *
+     * @return the answer to send, or null if another request holds the key: this one ran beside it
+     *     without writing, and is to be answered as a retry
+     */
+    Response finish(Response response) {
+        if (stage == Stage.COMPLETED) {
+            return response;
+        }
+        ReplayMode mode = IdempotentExecutor.modeOf(request, response);
+        if (stage == Stage.UNCLAIMED
+                && (mode == ReplayMode.FORGET
+                        || (mode == ReplayMode.RERUN
+                                && previous != null
+                                && previous.state() == IdempotencyRecord.State.PENDING_RESULT))) {
+            return response; // nothing held, and the store already says what a retry must do
+        }
+        if (stage == Stage.CLAIMED && request.deadline().remaining().compareTo(MIN_RECORDING_TIME) < 0) {
+            // The key is ours, but the deadline has no time left to record the answer: the reply leaves
+            // now and the answer is recorded right after it, rather than the claim blocking retries
+            // (409) until its lease ends. A retry in between gets a 409 with Retry-After: 1.
+            Thread.ofVirtual().name("valerix-idempotency-record").start(() -> recordLate(response));
+            return response;
+        }
+        try {
+            Response sent = store.database().inTransaction(request.deadline(), c -> {
+                IdempotencyRecord record = stage == Stage.CLAIMED ? held : take(c, inProgress(c));
+                Response recorded = record(c, record, response);
+                return recorded != null ? recorded : response;
+            });
+            stage = Stage.COMPLETED;
+            return sent;
+        } catch (ClaimLostException e) {
+            log.debug("the answer to '{}' in {} is not recorded: {}", key, scope, e.getMessage());
+            lost = true;
+            return null;
+        } catch (SQLException | RuntimeException e) {
+            // The client still gets the true answer; a held claim stays IN_PROGRESS until its lease ends.
+            log.warn(
+                    "could not record the answer to '{}' in {} within the request's deadline; a retry after the lease of {} (sooner if this instance dies) runs"
+                            + " the handler again: {}",
+                    key,
+                    scope,
+                    config.lease(),
+                    e.getMessage());
+            return response;
+        }
     }
-  }
 
-  private IdempotencyRecord inProgress(Connection c) throws SQLException {
-    Instant now = now();
-    long token = JdbcIdempotencyStore.nextFencingToken(c);
-    IdempotencyRecord claim = previous == null
-        ? IdempotencyRecord.inProgress(scope, key, fingerprint, token, now, now.plus(config.lease()))
-        : previous.claimedAgain(token, now.plus(config.lease()));
-    return claim.heldBy(holder);
-  }
+    private void recordLate(Response response) {
+        try {
+            store.database().inTransaction(Deadline.after(LATE_RECORDING_TIME), c -> record(c, held, response));
+        } catch (SQLException | RuntimeException e) {
+            log.warn(
+                    "could not record the answer to '{}' in {}; a retry after the lease of {} (sooner if this instance dies) runs the handler again: {}",
+                    key,
+                    scope,
+                    config.lease(),
+                    e.getMessage());
+        }
+    }
 
-  /** Inserts or takes over {@code claim} in {@code c}'s transaction, or throws: another request won. */
-  private IdempotencyRecord take(Connection c, IdempotencyRecord claim) throws SQLException {
-    boolean taken = previous == null ? store.insertIfAbsent(c, claim) : store.replace(c, previous.fencingToken(), claim);
-    if (!taken) {
-      throw new ClaimLostException("another request claimed '" + key + "' in " + scope + " first");
+    private IdempotencyRecord inProgress(Connection c) throws SQLException {
+        Instant now = now();
+        long token = JdbcIdempotencyStore.nextFencingToken(c);
+        IdempotencyRecord claim = previous == null
+                ? IdempotencyRecord.inProgress(scope, key, fingerprint, token, now, now.plus(config.lease()))
+                : previous.claimedAgain(token, now.plus(config.lease()));
+        return claim.heldBy(holder);
     }
-    if (previous != null && previous.state() == IdempotencyRecord.State.IN_PROGRESS) {
-      ClaimProtocol.logTakeover(previous, claim, now());
-    }
-    return claim;
-  }
 
-  /**
-   * Finishes {@code claim} with {@code response} in {@code c}'s transaction, as its replay mode
-   * says; returns the answer to send, or null if the claim was taken over meanwhile.
-   */
-  private Response record(Connection c, IdempotencyRecord claim, Response response) throws SQLException {
-    ReplayMode mode = IdempotentExecutor.modeOf(request, response);
-    Instant now = now();
-    if (mode == ReplayMode.FORGET) {
-      boolean released = previous != null && previous.state() == IdempotencyRecord.State.PENDING_RESULT
-          ? store.replace(c, claim.fencingToken(), previous.withFencingToken(claim.fencingToken()))
-          : store.delete(c, scope, key, claim.fencingToken());
-      return released ? response : null;
+    /** Inserts or takes over {@code claim} in {@code c}'s transaction, or throws: another request won. */
+    private IdempotencyRecord take(Connection c, IdempotencyRecord claim) throws SQLException {
+        boolean taken =
+                previous == null ? store.insertIfAbsent(c, claim) : store.replace(c, previous.fencingToken(), claim);
+        if (!taken) {
+            throw new ClaimLostException("another request claimed '" + key + "' in " + scope + " first");
+        }
+        if (previous != null && previous.state() == IdempotencyRecord.State.IN_PROGRESS) {
+            ClaimProtocol.logTakeover(previous, claim, now());
+        }
+        return claim;
     }
-    if (mode == ReplayMode.REPLAY) {
-      ResponseRecorder.Frozen frozen = recorder.freeze(response);
-      if (frozen.stored() != null) {
-        boolean stored = store.replace(c, claim.fencingToken(), claim.completed(frozen.stored(), now, now.plus(config.retention())));
-        return stored ? ResponseRecorder.firstAnswer(response, frozen.body()) : null;
-      }
-      log.warn("the final {} answer to '{}' in {} is not stored because {}; retries will run the handler again",
-          response.status(), key, scope, frozen.notStoredBecause());
-    }
-    boolean marked = store.replace(c, claim.fencingToken(), claim.pendingResult(now, now.plus(config.retention())));
-    return marked ? response : null;
-  }
 
-  private Instant now() {
-    return config.clock().instant().truncatedTo(ChronoUnit.MICROS);
-  }
+    /**
+     * Finishes {@code claim} with {@code response} in {@code c}'s transaction, as its replay mode
+     * says; returns the answer to send, or null if the claim was taken over meanwhile.
+     */
+    private Response record(Connection c, IdempotencyRecord claim, Response response) throws SQLException {
+        ReplayMode mode = IdempotentExecutor.modeOf(request, response);
+        Instant now = now();
+        if (mode == ReplayMode.FORGET) {
+            boolean released = previous != null && previous.state() == IdempotencyRecord.State.PENDING_RESULT
+                    ? store.replace(c, claim.fencingToken(), previous.withFencingToken(claim.fencingToken()))
+                    : store.delete(c, scope, key, claim.fencingToken());
+            return released ? response : null;
+        }
+        if (mode == ReplayMode.REPLAY) {
+            ResponseRecorder.Frozen frozen = recorder.freeze(response);
+            if (frozen.stored() != null) {
+                boolean stored = store.replace(
+                        c, claim.fencingToken(), claim.completed(frozen.stored(), now, now.plus(config.retention())));
+                return stored ? ResponseRecorder.firstAnswer(response, frozen.body()) : null;
+            }
+            log.warn(
+                    "the final {} answer to '{}' in {} is not stored because {}; retries will run the handler again",
+                    response.status(),
+                    key,
+                    scope,
+                    frozen.notStoredBecause());
+        }
+        boolean marked = store.replace(c, claim.fencingToken(), claim.pendingResult(now, now.plus(config.retention())));
+        return marked ? response : null;
+    }
+
+    private Instant now() {
+        return config.clock().instant().truncatedTo(ChronoUnit.MICROS);
+    }
 }

@@ -21,51 +21,54 @@ import java.util.Optional;
  */
 public final class RequestFingerprint {
 
-  private static final String VERSION = "valerix-idempotency-fingerprint-v1";
+    private static final String VERSION = "valerix-idempotency-fingerprint-v1";
 
-  private RequestFingerprint() {}
+    private RequestFingerprint() {}
 
-  /** The fingerprint of {@code request}. */
-  public static String of(Request request) {
-    MessageDigest sha256 = sha256();
-    part(sha256, VERSION.getBytes(StandardCharsets.UTF_8));
-    part(sha256, request.method().getBytes(StandardCharsets.UTF_8));
-    part(sha256, request.route().getBytes(StandardCharsets.UTF_8));
-    part(sha256, request.path().getBytes(StandardCharsets.UTF_8));
-    byte[] body = request.body();
-    Optional<String> canonical = isJson(request.header("Content-Type").orElse(null))
-        ? CanonicalJson.canonicalize(body)
-        : Optional.empty();
-    if (canonical.isPresent()) {
-      part(sha256, "json".getBytes(StandardCharsets.UTF_8));
-      part(sha256, canonical.get().getBytes(StandardCharsets.UTF_8));
-    } else {
-      part(sha256, "raw".getBytes(StandardCharsets.UTF_8));
-      part(sha256, body);
+    /** The fingerprint of {@code request}. */
+    public static String of(Request request) {
+        MessageDigest sha256 = sha256();
+        part(sha256, VERSION.getBytes(StandardCharsets.UTF_8));
+        part(sha256, request.method().getBytes(StandardCharsets.UTF_8));
+        part(sha256, request.route().getBytes(StandardCharsets.UTF_8));
+        part(sha256, request.path().getBytes(StandardCharsets.UTF_8));
+        byte[] body = request.body();
+        Optional<String> canonical = isJson(request.header("Content-Type").orElse(null))
+                ? CanonicalJson.canonicalize(body)
+                : Optional.empty();
+        if (canonical.isPresent()) {
+            part(sha256, "json".getBytes(StandardCharsets.UTF_8));
+            part(sha256, canonical.get().getBytes(StandardCharsets.UTF_8));
+        } else {
+            part(sha256, "raw".getBytes(StandardCharsets.UTF_8));
+            part(sha256, body);
+        }
+        return HexFormat.of().formatHex(sha256.digest());
     }
-    return HexFormat.of().formatHex(sha256.digest());
-  }
 
-  private static void part(MessageDigest digest, byte[] bytes) {
-    digest.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
-    digest.update(bytes);
-  }
-
-  /** True for {@code application/json} and any {@code application/*+json}, with parameters. */
-  static boolean isJson(String contentType) {
-    if (contentType == null) {
-      return false;
+    private static void part(MessageDigest digest, byte[] bytes) {
+        digest.update((bytes.length + ":").getBytes(StandardCharsets.US_ASCII));
+        digest.update(bytes);
     }
-    int semicolon = contentType.indexOf(';');
-    String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon)).trim().toLowerCase(Locale.ROOT);
-    return mediaType.equals("application/json") || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
-  }
 
-  private static MessageDigest sha256() {
-    try {
-      return MessageDigest.getInstance("SHA-256");
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException("every Java platform has SHA-256", e);
+    /** True for {@code application/json} and any {@code application/*+json}, with parameters. */
+    static boolean isJson(String contentType) {
+        if (contentType == null) {
+            return false;
+        }
+        int semicolon = contentType.indexOf(';');
+        String mediaType = (semicolon < 0 ? contentType : contentType.substring(0, semicolon))
+                .trim()
+                .toLowerCase(Locale.ROOT);
+        return mediaType.equals("application/json")
+                || (mediaType.startsWith("application/") && mediaType.endsWith("+json"));
     }
-  }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
 }

@@ -25,72 +25,75 @@ import org.junit.jupiter.api.BeforeAll;
  */
 class JournalReplayFuzzTest {
 
-  private static Connection connection;
+    private static Connection connection;
 
-  @BeforeAll
-  static void database() throws SQLException {
-    connection = DriverManager.getConnection("jdbc:h2:mem:journal-replay-fuzz;DB_CLOSE_DELAY=-1");
-    try (Statement ddl = connection.createStatement()) {
-      ddl.execute("CREATE TABLE widgets (id VARCHAR(20) PRIMARY KEY, qty INT NOT NULL CONSTRAINT qty_not_negative CHECK (qty >= 0),"
-          + " price DECIMAL(10, 2), updated_at TIMESTAMP WITH TIME ZONE, made DATE, photo VARBINARY(16), in_stock BOOLEAN)");
+    @BeforeAll
+    static void database() throws SQLException {
+        connection = DriverManager.getConnection("jdbc:h2:mem:journal-replay-fuzz;DB_CLOSE_DELAY=-1");
+        try (Statement ddl = connection.createStatement()) {
+            ddl.execute(
+                    "CREATE TABLE widgets (id VARCHAR(20) PRIMARY KEY, qty INT NOT NULL CONSTRAINT qty_not_negative CHECK (qty >= 0),"
+                            + " price DECIMAL(10, 2), updated_at TIMESTAMP WITH TIME ZONE, made DATE, photo VARBINARY(16), in_stock BOOLEAN)");
+        }
     }
-  }
 
-  @AfterAll
-  static void closeDatabase() throws SQLException {
-    connection.close();
-  }
+    @AfterAll
+    static void closeDatabase() throws SQLException {
+        connection.close();
+    }
 
-  @FuzzTest(maxDuration = "60s")
-  void anyJournalRowReplaysOrIsRefusedWithoutAChange(byte[] input) throws SQLException, IOException {
-    List<JournalEntry> entries = entriesOf(new String(input, StandardCharsets.UTF_8));
-    if (entries == null) {
-      return;
+    @FuzzTest(maxDuration = "60s")
+    void anyJournalRowReplaysOrIsRefusedWithoutAChange(byte[] input) throws SQLException, IOException {
+        List<JournalEntry> entries = entriesOf(new String(input, StandardCharsets.UTF_8));
+        if (entries == null) {
+            return;
+        }
+        try (Statement reset = connection.createStatement()) {
+            reset.execute("DELETE FROM widgets");
+            reset.execute("INSERT INTO widgets (id, qty, price) VALUES ('w-1', 5, 9.99)");
+        }
+        try (JournalReplayer replayer = new JournalReplayer(connection)) {
+            for (JournalEntry entry : entries) {
+                List<String> before = rows();
+                try {
+                    replayer.apply(entry);
+                } catch (IllegalArgumentException | SQLException refused) {
+                    assertThat(rows()).as("table after refusing %s", entry).isEqualTo(before);
+                }
+            }
+        }
     }
-    try (Statement reset = connection.createStatement()) {
-      reset.execute("DELETE FROM widgets");
-      reset.execute("INSERT INTO widgets (id, qty, price) VALUES ('w-1', 5, 9.99)");
-    }
-    try (JournalReplayer replayer = new JournalReplayer(connection)) {
-      for (JournalEntry entry : entries) {
-        List<String> before = rows();
+
+    /** The rows as a segment would carry them, or null if the segment reader refuses them. */
+    private static List<JournalEntry> entriesOf(String lines) throws IOException {
+        long count = lines.lines().filter(line -> !line.isEmpty()).count();
+        if (count == 0) {
+            return null;
+        }
+        String header = "{\"format\":1,\"database\":\"shop\",\"firstSeq\":1,\"lastSeq\":" + count + "}\n";
+        SegmentInfo info =
+                new SegmentInfo("shop/segments/s.jsonl.gz", 1, count, Instant.EPOCH, Instant.EPOCH, "0".repeat(64), 1);
         try {
-          replayer.apply(entry);
-        } catch (IllegalArgumentException | SQLException refused) {
-          assertThat(rows()).as("table after refusing %s", entry).isEqualTo(before);
+            return SegmentCodec.read(
+                    SegmentFuzzTest.gzip((header + lines).getBytes(StandardCharsets.UTF_8)), "shop", info);
+        } catch (ArchiveDamagedException damaged) {
+            return null;
         }
-      }
     }
-  }
 
-  /** The rows as a segment would carry them, or null if the segment reader refuses them. */
-  private static List<JournalEntry> entriesOf(String lines) throws IOException {
-    long count = lines.lines().filter(line -> !line.isEmpty()).count();
-    if (count == 0) {
-      return null;
-    }
-    String header = "{\"format\":1,\"database\":\"shop\",\"firstSeq\":1,\"lastSeq\":" + count + "}\n";
-    SegmentInfo info = new SegmentInfo("shop/segments/s.jsonl.gz", 1, count, Instant.EPOCH, Instant.EPOCH, "0".repeat(64), 1);
-    try {
-      return SegmentCodec.read(SegmentFuzzTest.gzip((header + lines).getBytes(StandardCharsets.UTF_8)), "shop", info);
-    } catch (ArchiveDamagedException damaged) {
-      return null;
-    }
-  }
-
-  private static List<String> rows() throws SQLException {
-    List<String> rows = new ArrayList<>();
-    try (Statement query = connection.createStatement();
-        ResultSet result = query.executeQuery("SELECT * FROM widgets ORDER BY id")) {
-      int columns = result.getMetaData().getColumnCount();
-      while (result.next()) {
-        StringBuilder row = new StringBuilder();
-        for (int i = 1; i <= columns; i++) {
-          row.append(result.getString(i)).append('|');
+    private static List<String> rows() throws SQLException {
+        List<String> rows = new ArrayList<>();
+        try (Statement query = connection.createStatement();
+                ResultSet result = query.executeQuery("SELECT * FROM widgets ORDER BY id")) {
+            int columns = result.getMetaData().getColumnCount();
+            while (result.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= columns; i++) {
+                    row.append(result.getString(i)).append('|');
+                }
+                rows.add(row.toString());
+            }
         }
-        rows.add(row.toString());
-      }
+        return rows;
     }
-    return rows;
-  }
 }

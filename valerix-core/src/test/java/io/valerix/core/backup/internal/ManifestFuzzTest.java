@@ -18,56 +18,56 @@ import java.util.Optional;
  */
 class ManifestFuzzTest {
 
-  @FuzzTest(maxDuration = "60s")
-  void anyManifestReadsToItsDatabaseOrIsDamaged(byte[] content) throws IOException {
-    Optional<Manifest> manifest;
-    try {
-      manifest = Manifest.read(new OneFileArchive(Manifest.nameOf("orders"), content), "orders");
-    } catch (ArchiveDamagedException damaged) {
-      assertThat(damaged.getMessage()).contains(Manifest.nameOf("orders"));
-      return;
-    }
-    assertThat(manifest).hasValueSatisfying(read -> {
-      assertThat(read.database).isEqualTo("orders");
-      assertThat(read.format).isEqualTo(Manifest.FORMAT);
-      assertThat(read.lastSeq()).isNotNegative();
-    });
-  }
-
-  /** An archive holding one file in memory: the fuzzer runs thousands of inputs a second. */
-  private record OneFileArchive(String name, byte[] content) implements ArchiveStore {
-
-    @Override
-    public InputStream open(String requested) throws IOException {
-      if (!requested.equals(name)) {
-        throw new NoSuchFileException(requested);
-      }
-      return new ByteArrayInputStream(content);
+    @FuzzTest(maxDuration = "60s")
+    void anyManifestReadsToItsDatabaseOrIsDamaged(byte[] content) throws IOException {
+        Optional<Manifest> manifest;
+        try {
+            manifest = Manifest.read(new OneFileArchive(Manifest.nameOf("orders"), content), "orders");
+        } catch (ArchiveDamagedException damaged) {
+            assertThat(damaged.getMessage()).contains(Manifest.nameOf("orders"));
+            return;
+        }
+        assertThat(manifest).hasValueSatisfying(read -> {
+            assertThat(read.database).isEqualTo("orders");
+            assertThat(read.format).isEqualTo(Manifest.FORMAT);
+            assertThat(read.lastSeq()).isNotNegative();
+        });
     }
 
-    @Override
-    public boolean exists(String requested) {
-      return requested.equals(name);
-    }
+    /** An archive holding one file in memory: the fuzzer runs thousands of inputs a second. */
+    private record OneFileArchive(String name, byte[] content) implements ArchiveStore {
 
-    @Override
-    public void put(String ignored, byte[] bytes) {
-      throw new UnsupportedOperationException("read only");
-    }
+        @Override
+        public InputStream open(String requested) throws IOException {
+            if (!requested.equals(name)) {
+                throw new NoSuchFileException(requested);
+            }
+            return new ByteArrayInputStream(content);
+        }
 
-    @Override
-    public void putFile(String ignored, Path source) {
-      throw new UnsupportedOperationException("read only");
-    }
+        @Override
+        public boolean exists(String requested) {
+            return requested.equals(name);
+        }
 
-    @Override
-    public boolean createIfAbsent(String ignored, byte[] bytes) {
-      throw new UnsupportedOperationException("read only");
-    }
+        @Override
+        public void put(String ignored, byte[] bytes) {
+            throw new UnsupportedOperationException("read only");
+        }
 
-    @Override
-    public String location() {
-      return "memory";
+        @Override
+        public void putFile(String ignored, Path source) {
+            throw new UnsupportedOperationException("read only");
+        }
+
+        @Override
+        public boolean createIfAbsent(String ignored, byte[] bytes) {
+            throw new UnsupportedOperationException("read only");
+        }
+
+        @Override
+        public String location() {
+            return "memory";
+        }
     }
-  }
 }
