@@ -141,6 +141,17 @@ class BackupAcceptanceTest {
                 await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 60);
                 chosenTime = Instant.now();
                 await().atMost(Duration.ofSeconds(30)).until(() -> orders.acks().size() >= ackedAtBackup + 120);
+                // and the archive holds every change up to the chosen time: a restore can only bring back
+                // what was archived before the kill, and on a quick machine the kill may otherwise come
+                // within the recovery point (a few hundred ms) of the chosen time
+                Instant chosen = chosenTime;
+                ArchiveStore archiveNow = ArchiveStore.directory(archiveDir);
+                await().atMost(Duration.ofSeconds(30))
+                        .until(() -> archivedNames.stream()
+                                .allMatch(name -> ArchiveManifest.read(archiveNow, name)
+                                        .flatMap(ArchiveManifest::lastAt)
+                                        .filter(at -> at.isAfter(chosen))
+                                        .isPresent()));
 
                 // and the archive is pruned to the day's base backups: the start-up ones go (on PostgreSQL
                 // both services serve the cluster's archive, which is pruned once); the restores below read
