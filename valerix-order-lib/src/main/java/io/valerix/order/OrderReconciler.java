@@ -171,7 +171,7 @@ public final class OrderReconciler implements AutoCloseable {
             }
             store.releaseClaims(unstarted, Deadline.after(callTimeout));
         }
-        lastPendingCount = store.countByStatus().get(OrderStatus.PENDING);
+        lastPendingCount = store.countPending();
     }
 
     /**
@@ -220,7 +220,7 @@ public final class OrderReconciler implements AutoCloseable {
                 return count;
             }
             if (pending.size() < BATCH) {
-                lastPendingCount = store.countByStatus().get(OrderStatus.PENDING);
+                lastPendingCount = store.countPending();
                 return count;
             }
         }

@@ -13,7 +13,9 @@ import io.valerix.order.internal.OrderStoreException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.InstantSource;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -152,16 +154,18 @@ public final class OrderService {
      */
     private Started start(String orderId, String sku, int quantity, Deadline call, KeyClaim claim) {
         validate(orderId, sku, quantity);
-        Optional<Order> existing = bounded(call, "reading order " + orderId, c -> store.find(c, orderId));
-        if (existing.isPresent()) {
-            return Started.done(
-                    new PlacedOrder(sameOrder(existing.get(), sku, quantity), PlacedOrder.Outcome.EXISTING));
-        }
         Set<String> skus = knownSkus;
-        if (skus != null && !skus.contains(sku)) {
-            throw OrderProblems.UNKNOWN_SKU.exception("inventory has no SKU '" + sku + "'");
-        }
-        if (!inventoryCalls.tryAcquire()) {
+        boolean known = skus == null || skus.contains(sku);
+        if (!known || !inventoryCalls.tryAcquire()) {
+            // The insert below answers an order that exists; this path inserts nothing, so it reads.
+            Optional<Order> existing = read(call, "reading order " + orderId, c -> store.find(c, orderId));
+            if (existing.isPresent()) {
+                return Started.done(
+                        new PlacedOrder(sameOrder(existing.get(), sku, quantity), PlacedOrder.Outcome.EXISTING));
+            }
+            if (!known) {
+                throw OrderProblems.UNKNOWN_SKU.exception("inventory has no SKU '" + sku + "'");
+            }
             throw new ProblemException(
                     Problem.of(
                             ProblemType.OVERLOADED,
@@ -207,9 +211,9 @@ public final class OrderService {
         return new PlacedOrder(order, PlacedOrder.Outcome.ACCEPTED);
     }
 
-    private <T> T bounded(Deadline deadline, String what, DeadlineBoundDataSource.Work<T> work) {
+    private <T> T read(Deadline deadline, String what, DeadlineBoundDataSource.Work<T> work) {
         try {
-            return store.database().inTransaction(deadline, work);
+            return store.database().read(deadline, work);
         } catch (SQLException e) {
             throw new OrderStoreException(what + " failed: " + e.getMessage(), e);
         }
@@ -322,9 +326,19 @@ public final class OrderService {
 
     /** Settles the order in {@code c}'s transaction and reads it back there. */
     private PlacedOrder settled(Connection c, Order order, Decision decision) throws SQLException {
-        store.settle(c, order.orderId(), decision.status(), decision.message(), clock.instant());
-        Order now = store.find(c, order.orderId())
-                .orElseThrow(() -> new SQLException("order " + order.orderId() + " vanished"));
+        // Truncated as the database stores it, so the answer shows what a later GET reads.
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Order now = store.settle(c, order.orderId(), decision.status(), decision.message(), at)
+                ? new Order(
+                        order.orderId(),
+                        order.sku(),
+                        order.quantity(),
+                        decision.status(),
+                        decision.message(),
+                        order.createdAt(),
+                        at)
+                : store.find(c, order.orderId())
+                        .orElseThrow(() -> new SQLException("order " + order.orderId() + " vanished"));
         log.info("order {} is {}", order.orderId(), now.status());
         return new PlacedOrder(
                 now, now.status().isFinal() ? PlacedOrder.Outcome.CREATED : PlacedOrder.Outcome.ACCEPTED);

@@ -5,6 +5,7 @@ import java.util.LinkedHashSet;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Refuses every request whose {@code Host} header names a host the service does not answer to,
@@ -108,6 +109,12 @@ public final class HostAllowListFilter implements Filter {
         return next.handle(request);
     }
 
+    // Compiled once: every request's Host header goes through them.
+    private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+    private static final Pattern IP_LITERAL = Pattern.compile("\\[[0-9a-f:.]+]");
+    private static final Pattern HOST_NAME =
+            Pattern.compile("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+
     /** The host part of a {@code Host} value, or null when it is malformed. */
     private static String hostOf(String value) {
         String host;
@@ -131,7 +138,7 @@ public final class HostAllowListFilter implements Filter {
                 return null;
             }
         }
-        if (!port.isEmpty() && !port.matches("[0-9]{1,5}")) {
+        if (!port.isEmpty() && !PORT.matcher(port).matches()) {
             return null;
         }
         return isHost(host) ? host : null;
@@ -139,9 +146,9 @@ public final class HostAllowListFilter implements Filter {
 
     private static boolean isHost(String host) {
         if (host.startsWith("[")) {
-            return host.matches("\\[[0-9a-f:.]+]");
+            return IP_LITERAL.matcher(host).matches();
         }
-        return host.matches("[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*");
+        return HOST_NAME.matcher(host).matches();
     }
 
     private static String abbreviate(String value) {

@@ -20,6 +20,8 @@ public enum SqlDialect {
 
     /** unique_violation: another transaction inserted the same key first (both engines). */
     private static final String UNIQUE_VIOLATION = "23505";
+    /** foreign_key_violation on PostgreSQL (23503), a missing parent row on H2 (23506). */
+    private static final Set<String> FOREIGN_KEY_VIOLATION = Set.of("23503", "23506");
     /**
      * A race the database settled by failing this transaction; rolling back and trying again may
      * succeed: serialization_failure (PostgreSQL; H2 reports deadlocks with it too), deadlock_detected
@@ -66,6 +68,11 @@ public enum SqlDialect {
      */
     public String onConflictDoNothing() {
         return " ON CONFLICT DO NOTHING";
+    }
+
+    /** True if a row refers to a parent row that does not exist. Looks through chained exceptions. */
+    public static boolean isForeignKeyViolation(SQLException e) {
+        return hasState(e, FOREIGN_KEY_VIOLATION);
     }
 
     /** True if another transaction inserted the same key first. Looks through chained exceptions. */

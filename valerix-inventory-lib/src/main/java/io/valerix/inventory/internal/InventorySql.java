@@ -14,9 +14,10 @@ import java.util.List;
  * The inventory's SQL, one method per statement, on a connection the caller owns (and whose
  * transaction it controls).
  *
- * <p>Plain INSERT, UPDATE and SELECT that run unchanged on H2 and PostgreSQL: no MERGE, no
- * {@code ON CONFLICT}. Races are settled by the primary key on {@code order_id} and by updates
- * whose WHERE clause re-checks the condition on the row they lock.
+ * <p>INSERT, UPDATE and SELECT that run unchanged on H2 (in its PostgreSQL mode) and PostgreSQL.
+ * Races are settled by the primary key on {@code order_id} ({@code ON CONFLICT DO NOTHING} waits
+ * for a racing insert to end, then inserts nothing) and by updates whose WHERE clause re-checks the
+ * condition on the row they lock.
  */
 final class InventorySql {
 
@@ -25,7 +26,7 @@ final class InventorySql {
     private static final String SKU_EXISTS = "SELECT 1 FROM inventory_stock WHERE sku = ?";
     private static final String INSERT_RESERVATION =
             "INSERT INTO inventory_reservation (order_id, sku, quantity, status, created_at, updated_at)"
-                    + " VALUES (?, ?, ?, 'RESERVED', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)";
+                    + " VALUES (?, ?, ?, 'RESERVED', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) ON CONFLICT DO NOTHING";
     private static final String INSERT_TOMBSTONE =
             "INSERT INTO inventory_reservation (order_id, sku, quantity, status, created_at, updated_at)"
                     + " VALUES (?, NULL, NULL, 'CANCELLED', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)";
@@ -97,21 +98,24 @@ final class InventorySql {
     }
 
     /**
-     * Inserts a RESERVED row for {@code orderId}.
+     * Inserts a RESERVED row for {@code orderId} unless it has one; when another transaction
+     * inserted it and has not finished, the database first waits for it.
      *
-     * @throws SQLException with SQLState 23505 if the order id has a row already; when another
-     *     transaction inserted it and has not finished, the database first waits for it
+     * @return true if inserted, false if the order id had a row
+     * @throws SQLException a foreign-key violation ({@code SqlDialect.isForeignKeyViolation}) if
+     *     {@code sku} is not stocked
      */
-    static void insertReservation(Connection connection, String orderId, String sku, int quantity) throws SQLException {
+    static boolean insertReservationIfAbsent(Connection connection, String orderId, String sku, int quantity)
+            throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT_RESERVATION)) {
             insert.setString(1, orderId);
             insert.setString(2, sku);
             insert.setInt(3, quantity);
-            insert.executeUpdate();
+            return insert.executeUpdate() == 1;
         }
     }
 
-    /** Inserts a CANCELLED tombstone; SQLState 23505 as for {@link #insertReservation}. */
+    /** Inserts a CANCELLED tombstone; SQLState 23505 if the order id has a row already. */
     static int insertTombstone(Connection connection, String orderId) throws SQLException {
         try (PreparedStatement insert = connection.prepareStatement(INSERT_TOMBSTONE)) {
             insert.setString(1, orderId);

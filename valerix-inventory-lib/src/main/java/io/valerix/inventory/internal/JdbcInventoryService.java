@@ -4,6 +4,7 @@ import io.valerix.core.deadline.Deadline;
 import io.valerix.core.http.ProblemType;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
 import io.valerix.core.jdbc.SchemaMigrations;
+import io.valerix.core.jdbc.SqlDialect;
 import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.journal.JournaledTable;
 import io.valerix.inventory.InventoryConfig;
@@ -94,27 +95,18 @@ public final class JdbcInventoryService implements InventoryService {
         InventoryInput.requireQuantity(quantity, maxQuantity);
         for (int attempt = 1; ; attempt++) {
             try (Connection connection = database.connection(Deadline.after(UNBOUNDED_CALLS))) {
-                Reservation existing = InventorySql.findReservation(connection, orderId);
-                if (existing != null) {
-                    return answerRepeat(existing, sku, quantity);
-                }
-                if (!InventorySql.skuExists(connection, sku)) {
-                    throw InventoryProblems.UNKNOWN_SKU.exception("sku '" + sku + "' is not stocked");
-                }
-                Reservation decided = reserveNew(connection, orderId, sku, quantity);
+                Reservation decided = Transactions.run(connection, () -> reserveIn(connection, orderId, sku, quantity));
                 log.debug("reserve {} x {}: {}", quantity, sku, decided.status());
                 return decided;
             } catch (SQLException e) {
-                // Another transaction inserted this order id first; its commit is what ended our wait, so
-                // the next attempt reads its row and answers the same as it did.
                 retryOrThrow(e, attempt, "reserve " + orderId);
             }
         }
     }
 
     /**
-     * The whole reserve (the reads included) is one transaction whose waits end by {@code deadline};
-     * a lost race starts a new one, within the same deadline.
+     * The whole reserve is one transaction whose waits end by {@code deadline}; a lost race starts a
+     * new one, within the same deadline.
      */
     @Override
     public Reservation reserve(String orderId, String sku, int quantity, Deadline deadline) {
@@ -123,16 +115,7 @@ public final class JdbcInventoryService implements InventoryService {
         InventoryInput.requireQuantity(quantity, maxQuantity);
         for (int attempt = 1; ; attempt++) {
             try {
-                return database.inTransaction(deadline, connection -> {
-                    Reservation existing = InventorySql.findReservation(connection, orderId);
-                    if (existing != null) {
-                        return answerRepeat(existing, sku, quantity);
-                    }
-                    if (!InventorySql.skuExists(connection, sku)) {
-                        throw InventoryProblems.UNKNOWN_SKU.exception("sku '" + sku + "' is not stocked");
-                    }
-                    return takeStock(connection, orderId, sku, quantity);
-                });
+                return database.inTransaction(deadline, connection -> reserveIn(connection, orderId, sku, quantity));
             } catch (SQLException e) {
                 if (DeadlineBoundDataSource.isTimeout(e)) {
                     throw new InventoryDeadlineException(
@@ -241,14 +224,29 @@ public final class JdbcInventoryService implements InventoryService {
         return existing;
     }
 
-    private Reservation reserveNew(Connection connection, String orderId, String sku, int quantity)
-            throws SQLException {
-        return Transactions.run(connection, () -> takeStock(connection, orderId, sku, quantity));
-    }
-
-    /** The reservation row and the stock it takes, in {@code connection}'s open transaction. */
-    private Reservation takeStock(Connection connection, String orderId, String sku, int quantity) throws SQLException {
-        InventorySql.insertReservation(connection, orderId, sku, quantity);
+    /**
+     * One reserve in {@code connection}'s open transaction. The insert comes first, so a new order
+     * (the usual case) costs two statements: the reservation row, then the stock it takes. Only when
+     * the order id has a row already is it read, and the answer is the one that row gave.
+     */
+    private Reservation reserveIn(Connection connection, String orderId, String sku, int quantity) throws SQLException {
+        boolean inserted;
+        try {
+            inserted = InventorySql.insertReservationIfAbsent(connection, orderId, sku, quantity);
+        } catch (SQLException e) {
+            if (SqlDialect.isForeignKeyViolation(e)) {
+                throw InventoryProblems.UNKNOWN_SKU.exception("sku '" + sku + "' is not stocked");
+            }
+            throw e;
+        }
+        if (!inserted) {
+            Reservation existing = InventorySql.findReservation(connection, orderId);
+            if (existing == null) {
+                // Only a row deleted between the two statements; rows are never deleted, so this is a race to retry.
+                throw new SQLException("the reservation of " + orderId + " vanished after a conflict", "40001");
+            }
+            return answerRepeat(existing, sku, quantity);
+        }
         boolean taken = InventorySql.takeStock(connection, sku, quantity);
         if (!taken) {
             // Recorded, not just answered: a retry must get REJECTED even if stock comes back later.

@@ -21,7 +21,6 @@ import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.GZIPInputStream;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * The segment file format: gzip-compressed JSON lines. The first line is a header naming the
@@ -46,7 +45,7 @@ public final class SegmentCodec {
     /** The segment of {@code rows} (consecutive, at least one) of {@code database}. */
     public static byte[] write(String database, List<JournalRow> rows) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-        try (Writer out = new OutputStreamWriter(new GZIPOutputStream(bytes), StandardCharsets.UTF_8)) {
+        try (Writer out = new OutputStreamWriter(new FastGzipOutputStream(bytes), StandardCharsets.UTF_8)) {
             try (JsonGenerator header = FACTORY.createGenerator(out)) {
                 header.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
                 header.writeStartObject();

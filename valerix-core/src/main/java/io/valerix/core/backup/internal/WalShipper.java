@@ -27,7 +27,6 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import java.util.zip.GZIPOutputStream;
 import javax.sql.DataSource;
 
 /**
@@ -323,7 +322,7 @@ public final class WalShipper {
 
     private static byte[] gzip(byte[] bytes) throws IOException {
         ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length / 4 + 64);
-        try (GZIPOutputStream zip = new GZIPOutputStream(out, 64 * 1024)) {
+        try (FastGzipOutputStream zip = new FastGzipOutputStream(out, 64 * 1024)) {
             zip.write(bytes);
         }
         return out.toByteArray();

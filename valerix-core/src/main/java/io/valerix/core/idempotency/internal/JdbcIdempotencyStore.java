@@ -103,8 +103,37 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
                 + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING")) {
             insert.setString(1, record.scope());
             insert.setString(2, record.key());
-            bindMutableColumns(insert, 3, record);
+            bindMutableColumns(insert, 3, record, true);
             return journal.write(c, insert::executeUpdate, RECORDS.row(record.scope(), record.key())) == 1;
+        }
+    }
+
+    /**
+     * Inserts {@code record} in {@code c}'s open transaction unless its key is taken, with the next
+     * fencing token, drawn by the insert itself (one statement where {@link #nextFencingToken} and
+     * {@link #insertIfAbsent} take two); {@code record}'s own token is ignored.
+     *
+     * @return the record as inserted, with its token; empty if the key was taken
+     */
+    Optional<IdempotencyRecord> insertIfAbsentWithNextToken(Connection c, IdempotencyRecord record)
+            throws SQLException {
+        try (PreparedStatement insert = c.prepareStatement(
+                "INSERT INTO idempotency_record (" + COLUMNS + ") VALUES (?, ?, ?, ?,"
+                        + " nextval('idempotency_fencing_token'), ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                new String[] {"fencing_token"})) {
+            insert.setString(1, record.scope());
+            insert.setString(2, record.key());
+            bindMutableColumns(insert, 3, record, false);
+            if (journal.write(c, insert::executeUpdate, RECORDS.row(record.scope(), record.key())) != 1) {
+                return Optional.empty();
+            }
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                if (!keys.next()) {
+                    throw new SQLException(
+                            "the insert of " + describe(record.scope(), record.key()) + " returned no fencing token");
+                }
+                return Optional.of(record.withFencingToken(keys.getLong(1)));
+            }
         }
     }
 
@@ -116,7 +145,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 insert.setString(1, record.scope());
                 insert.setString(2, record.key());
-                bindMutableColumns(insert, 3, record);
+                bindMutableColumns(insert, 3, record, true);
                 journal.write(c, insert::executeUpdate, RECORDS.row(record.scope(), record.key()));
                 return true;
             } catch (SQLException e) {
@@ -167,7 +196,7 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
                         + " lease_expires_at = ?, completed_at = ?, expires_at = ?,"
                         + " response_status = ?, response_headers = ?, response_body = ?, holder_instance = ?, holder_epoch = ?"
                         + " WHERE scope = ? AND idem_key = ? AND fencing_token = ?")) {
-            int next = bindMutableColumns(update, 1, record);
+            int next = bindMutableColumns(update, 1, record, true);
             update.setString(next, record.scope());
             update.setString(next + 1, record.key());
             update.setLong(next + 2, expectedFencingToken);
@@ -352,13 +381,18 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
         return deleted;
     }
 
-    /** Binds fingerprint … holder_epoch from {@code first}; returns the next parameter index. */
-    private static int bindMutableColumns(PreparedStatement statement, int first, IdempotencyRecord record)
-            throws SQLException {
+    /**
+     * Binds fingerprint … holder_epoch from {@code first}, the fencing token only if {@code
+     * withToken}; returns the next parameter index.
+     */
+    private static int bindMutableColumns(
+            PreparedStatement statement, int first, IdempotencyRecord record, boolean withToken) throws SQLException {
         int i = first;
         statement.setString(i++, record.fingerprint());
         statement.setString(i++, record.state().name());
-        statement.setLong(i++, record.fencingToken());
+        if (withToken) {
+            statement.setLong(i++, record.fencingToken());
+        }
         setTimestamp(statement, i++, record.createdAt());
         setTimestamp(statement, i++, record.leaseExpiresAt());
         setTimestamp(statement, i++, record.completedAt());

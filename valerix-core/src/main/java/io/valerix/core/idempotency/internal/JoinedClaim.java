@@ -85,7 +85,7 @@ final class JoinedClaim implements KeyClaim {
         T result;
         try {
             result = store.database().inTransaction(deadline, c -> {
-                claimed[0] = take(c, inProgress(c));
+                claimed[0] = previous == null ? insertClaim(c) : take(c, inProgress(c));
                 return firstWrite.run(c);
             });
         } catch (ClaimLostException e) {
@@ -206,6 +206,18 @@ final class JoinedClaim implements KeyClaim {
                 ? IdempotencyRecord.inProgress(scope, key, fingerprint, token, now, now.plus(config.lease()))
                 : previous.claimedAgain(token, now.plus(config.lease()));
         return claim.heldBy(holder);
+    }
+
+    /** Inserts a new claim, its token drawn by the insert, in {@code c}'s transaction, or throws: another request won. */
+    private IdempotencyRecord insertClaim(Connection c) throws SQLException {
+        Instant now = now();
+        // Token 1 is a placeholder: the insert draws the real one.
+        IdempotencyRecord claim = IdempotencyRecord.inProgress(
+                        scope, key, fingerprint, 1, now, now.plus(config.lease()))
+                .heldBy(holder);
+        return store.insertIfAbsentWithNextToken(c, claim)
+                .orElseThrow(
+                        () -> new ClaimLostException("another request claimed '" + key + "' in " + scope + " first"));
     }
 
     /** Inserts or takes over {@code claim} in {@code c}'s transaction, or throws: another request won. */

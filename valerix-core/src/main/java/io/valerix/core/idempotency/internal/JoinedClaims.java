@@ -120,7 +120,9 @@ final class JoinedClaims {
                     "1");
         }
         try {
-            return store.database().inTransaction(request.deadline(), c -> {
+            // Auto-commit: the record and its holder's heartbeat need no common snapshot, and a read
+            // costs no BEGIN or COMMIT this way.
+            return store.database().read(request.deadline(), c -> {
                 Optional<IdempotencyRecord> record = store.find(c, scope, key);
                 if (record.isEmpty()
                         || record.get().state() != State.IN_PROGRESS

@@ -10,8 +10,10 @@ import java.sql.Statement;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Limits a transaction's statements and lock waits to what its deadline has left, in the
- * engine's own milliseconds, and runs it.
+ * Limits a transaction's statements and lock waits to what its deadline has left, in
+ * milliseconds, and runs it: on H2 with the session's {@code QUERY_TIMEOUT} and {@code
+ * LOCK_TIMEOUT}, on PostgreSQL with the driver's per-statement timeout ({@link
+ * PgStatementDeadlines}).
  *
  * <p>Thread-safe: the engine is detected once, by whichever transaction comes first; a race only
  * detects it twice.
@@ -29,12 +31,17 @@ public final class SessionTimeouts {
     private volatile long h2DefaultLockTimeoutMillis = -1;
 
     /**
-     * Runs {@code work} in one transaction on {@code connection} whose waits end by {@code
-     * deadline}; commits or rolls back, and leaves the connection as it found it (auto-commit, no
-     * timeouts) for the pool's next user.
+     * Runs {@code work} on {@code connection} so that its waits end by {@code deadline}: in one
+     * transaction that it commits or rolls back ({@code atomic}), or in auto-commit mode, each
+     * statement its own transaction (no BEGIN, no COMMIT: for reads). Leaves the connection as it
+     * found it (auto-commit, no timeouts) for the pool's next user.
      */
     public static <T> T run(
-            SessionTimeouts timeouts, Connection connection, Deadline deadline, DeadlineBoundDataSource.Work<T> work)
+            SessionTimeouts timeouts,
+            Connection connection,
+            Deadline deadline,
+            boolean atomic,
+            DeadlineBoundDataSource.Work<T> work)
             throws SQLException {
         Engine engine = timeouts.engine(connection);
         long millis = remainingMillis(deadline);
@@ -42,16 +49,18 @@ public final class SessionTimeouts {
             // Session settings on H2, set while no transaction is open so they cannot end one.
             execute(connection, "SET QUERY_TIMEOUT " + millis + "; SET LOCK_TIMEOUT " + millis);
         }
+        Connection bounded =
+                engine == Engine.POSTGRESQL ? PgStatementDeadlines.bound(connection, deadline) : connection;
         boolean autoCommit = connection.getAutoCommit();
-        connection.setAutoCommit(false);
         try {
+            if (!atomic) {
+                connection.setAutoCommit(true);
+                return work.run(bounded);
+            }
+            connection.setAutoCommit(false);
             T result;
             try {
-                if (engine == Engine.POSTGRESQL) {
-                    // LOCAL: ends with the transaction. It covers lock waits too.
-                    execute(connection, "SET LOCAL statement_timeout = " + millis);
-                }
-                result = work.run(connection);
+                result = work.run(bounded);
                 connection.commit();
             } catch (SQLException | RuntimeException | Error failure) {
                 try {
@@ -70,11 +79,12 @@ public final class SessionTimeouts {
         }
     }
 
-    private static long remainingMillis(Deadline deadline) throws SQLTimeoutException {
+    /** What {@code deadline} has left in whole milliseconds, rounded up; throws if nothing is left. */
+    static long remainingMillis(Deadline deadline) throws SQLTimeoutException {
         long nanos = deadline.remainingNanos();
         if (nanos <= 0) {
             throw new SQLTimeoutException(
-                    "the deadline passed before the transaction began (budget "
+                    "the deadline passed before the statement could begin (budget "
                             + deadline.budget().toMillis() + " ms)",
                     "57014");
         }
