@@ -163,9 +163,20 @@ final class EndToEndSections {
                         + g.path("timeoutMillis").asLong()
                         + " ms: after it the order answers 202 PENDING and the reconciler settles it), and at "
                         + "the same time as many users post to a naive order front that calls the same inventory with no deadline. "
+                        + warmup(g)
                         + "Latency is what the user sees. Answers: Valerix " + statuses(g.path("valerix")) + "; naive "
                         + statuses(g.path("naive")) + ".",
                 gremlinTables(g, rows, bars));
+    }
+
+    /** The gremlin part's warm-up sentence, when the figures say how long it was. */
+    private static String warmup(JsonNode g) {
+        if (!g.has("warmupSeconds")) {
+            return "";
+        }
+        return "The first " + g.path("warmupSeconds").asLong() + " s are not counted: every user starts at the same "
+                + "instant, and those first lockstep rounds (connections opened, the load generator's code compiling) "
+                + "are a cold start, which the cold-start section measures on its own. ";
     }
 
     Section coldStart() {

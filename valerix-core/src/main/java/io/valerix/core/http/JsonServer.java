@@ -75,6 +75,13 @@ public final class JsonServer implements AutoCloseable {
     // Platform threads only run Jetty's selector, acceptor and non-blocking parsing; every request
     // handler runs on a virtual thread of its own. A small pool is enough and bounds the footprint.
     private static final int PLATFORM_THREADS = 16;
+    /**
+     * Connections the kernel holds for the acceptor (Linux caps it at {@code net.core.somaxconn},
+     * 4096 by default). A burst of new connections beyond the queue has its SYNs dropped, and the
+     * client's retransmits arrive 1 s, then 3 s later: a connect storm of a few hundred clients
+     * (a fleet restart, a load test's start) must not turn into seconds of latency.
+     */
+    private static final int ACCEPT_QUEUE = 4096;
 
     private final String name;
     private final InetAddress bindAddress;
@@ -155,7 +162,7 @@ public final class JsonServer implements AutoCloseable {
             listener.setPort(requestedPort);
             listener.setIdleTimeout(idleTimeout.toMillis());
             listener.setShutdownIdleTimeout(SHUTDOWN_IDLE_TIMEOUT.toMillis());
-            listener.setAcceptQueueSize(256);
+            listener.setAcceptQueueSize(ACCEPT_QUEUE);
             jetty.addConnector(listener);
             jetty.addBean(new NetworkConnectionLimit(maxConnections, listener));
             jetty.setErrorHandler(new ProblemErrorHandler(mapper));

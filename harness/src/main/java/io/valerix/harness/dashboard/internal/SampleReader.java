@@ -43,8 +43,18 @@ public final class SampleReader {
     /** How many light changes a sample carries per scope; the monitor keeps more. */
     static final int TRANSITIONS_SHOWN = 20;
 
+    /**
+     * The database reads take at most this fraction of the time: after a read that took t, the next
+     * is at least 20 t later. On a small database that is every sample; a database of millions of
+     * orders is read less often, rather than loading the services it watches.
+     */
+    private static final int DATABASE_COST_DIVISOR = 20;
+
     private final ServicePair pair;
     private String lastProblem;
+    private long nextDatabaseRead = System.nanoTime();
+    private Map<OrderStatus, Long> orders;
+    private List<StockLevel> stock;
 
     public SampleReader(ServicePair pair) {
         this.pair = Objects.requireNonNull(pair, "pair");
@@ -74,24 +84,39 @@ public final class SampleReader {
                         orderMonitor.config(),
                         startedAtMs));
 
-        Map<OrderStatus, Long> orders = null;
-        try {
-            orders = new EnumMap<>(pair.order().service().countByStatus());
-        } catch (RuntimeException e) {
-            problems.add("order counts could not be read: " + e.getMessage());
+        long now = System.nanoTime();
+        if (now - nextDatabaseRead >= 0) {
+            readDatabases(problems);
+            long cost = System.nanoTime() - now;
+            nextDatabaseRead = now + cost * DATABASE_COST_DIVISOR;
         }
-        List<StockLevel> stock = null;
-        try {
-            stock = List.copyOf(pair.inventory().service().stockLevels());
-        } catch (RuntimeException e) {
-            problems.add("stock could not be read: " + e.getMessage());
-        }
+        Map<OrderStatus, Long> orders = this.orders;
+        List<StockLevel> stock = this.stock;
         Gremlin gremlin = pair.gremlin();
         Sample.GremlinView gremlinView = new Sample.GremlinView(
                 gremlin.spec().toText(), gremlin.seed(), gremlin.counts().asMap());
         logChange(problems);
         return new Sample(
                 seq, atMs, millis(elapsed), startedAtMs, scopes, orders, stock, gremlinView, List.copyOf(problems));
+    }
+
+    /**
+     * Order counts and stock levels, read from both databases. Counting by status reads every row
+     * (as does summing reservations), so on a big database this is the expensive part of a sample.
+     */
+    private void readDatabases(List<String> problems) {
+        orders = null;
+        stock = null;
+        try {
+            orders = new EnumMap<>(pair.order().service().countByStatus());
+        } catch (RuntimeException e) {
+            problems.add("order counts could not be read: " + e.getMessage());
+        }
+        try {
+            stock = List.copyOf(pair.inventory().service().stockLevels());
+        } catch (RuntimeException e) {
+            problems.add("stock could not be read: " + e.getMessage());
+        }
     }
 
     private static Sample.ScopeView scope(
