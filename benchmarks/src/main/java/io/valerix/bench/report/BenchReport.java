@@ -115,11 +115,11 @@ public final class BenchReport {
     }
 
     private static String caveat(Environment env) {
-        return "Measured on a shared " + env.cores()
-                + "-core machine while other engineers were building and testing on it "
+        return "Measured on a " + env.cores()
+                + "-core machine that runs the load generators beside the services they measure "
                 + "(load average " + env.loadBefore() + " before the run and " + env.loadAfter() + " after it, on "
                 + env.cores()
-                + " cores). Every figure is noisy: compare figures measured side by side in the same run (the ratios), not "
+                + " cores; a load near the core count before the run means other work shared the machine). Every figure is noisy: compare figures measured side by side in the same run (the ratios), not "
                 + "absolute values across runs. JMH error bounds are its 99.9% confidence intervals, where it could compute one. "
                 + "Latency percentiles come from a few thousand samples at most.";
     }

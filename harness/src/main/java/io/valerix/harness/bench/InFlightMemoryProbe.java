@@ -78,6 +78,9 @@ public final class InFlightMemoryProbe {
                 // A key's lease must outlast the longest request, or a retry could take over a live one.
                 .idempotencyLease(WAIT.plusMinutes(1))
                 .extraRoutes(server -> server.maxDeadline(WAIT)
+                        // Every order held at once is a request in flight: the default bound (1,024)
+                        // would shed the rest as overloaded, and the target would never be reached.
+                        .maxInFlight(target + 64)
                         // The load generator paces itself on this: it keeps only a window of orders entering.
                         .route(
                                 "GET",
