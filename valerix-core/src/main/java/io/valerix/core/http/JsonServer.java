@@ -1,6 +1,7 @@
 package io.valerix.core.http;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.valerix.core.http.internal.DispatchStamp;
 import io.valerix.core.http.internal.ExchangeDispatcher;
 import io.valerix.core.http.internal.HeaderTimeoutConnectionFactory;
 import io.valerix.core.http.internal.ProblemErrorHandler;
@@ -142,7 +143,9 @@ public final class JsonServer implements AutoCloseable {
             threads.setName(name + "-jetty");
             virtualThreads = Executors.newThreadPerTaskExecutor(
                     Thread.ofVirtual().name(name + "-request-", 0).factory());
-            threads.setVirtualThreadsExecutor(virtualThreads);
+            // Stamped: a request's deadline counts from when its bytes were seen, not from when its
+            // virtual thread first got a carrier (DispatchStamp).
+            threads.setVirtualThreadsExecutor(DispatchStamp.stamping(virtualThreads));
             Server jetty = new Server(threads);
             HttpConfiguration http = new HttpConfiguration();
             http.setRequestHeaderSize(maxHeaderBytes);

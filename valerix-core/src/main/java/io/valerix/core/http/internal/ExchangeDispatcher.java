@@ -171,7 +171,7 @@ public final class ExchangeDispatcher extends org.eclipse.jetty.server.Handler.A
     private record Incoming(ServerRequest request, boolean early, boolean closeAfter, boolean clientGone) {}
 
     private Incoming toRequest(org.eclipse.jetty.server.Request jetty) {
-        long arrival = jetty.getBeginNanoTime();
+        long arrival = DispatchStamp.takeOr(jetty.getBeginNanoTime());
         String method = jetty.getMethod();
         Map<String, List<String>> headers = copyHeaders(jetty.getHeaders());
         ProblemException early = null;
