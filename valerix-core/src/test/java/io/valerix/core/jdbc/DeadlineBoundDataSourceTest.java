@@ -89,9 +89,7 @@ class DeadlineBoundDataSourceTest {
         long start = System.nanoTime();
         assertThatThrownBy(() -> database.inTransaction(Deadline.after(BUDGET), c -> 1))
                 // Then it gives up by its deadline, with a timeout
-                .isInstanceOfSatisfying(
-                        SQLException.class,
-                        e -> assertThat(DeadlineBoundDataSource.isTimeout(e)).isTrue());
+                .isInstanceOfSatisfying(SQLException.class, DeadlineBoundDataSourceTest::isATimeout);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BUDGET.plus(SLACK));
         release.countDown();
         holder.get(10, TimeUnit.SECONDS);
@@ -101,11 +99,7 @@ class DeadlineBoundDataSourceTest {
     void aLockedRowGivesUpAtTheDeadlineAndRollsBackTheTransaction() throws Exception {
         // Given another connection holding the row's lock
         DeadlineBoundDataSource database = DeadlineBoundDataSource.of(pool, 1);
-        try (Connection blocker = pool.getConnection()) {
-            blocker.setAutoCommit(false);
-            try (Statement s = blocker.createStatement()) {
-                s.executeUpdate("UPDATE item SET n = 100 WHERE id = 1");
-            }
+        try (Connection blocker = lockRowOne()) {
 
             // When a transaction writes elsewhere, then waits for that row
             long start = System.nanoTime();
@@ -115,10 +109,7 @@ class DeadlineBoundDataSourceTest {
                             return s.executeUpdate("UPDATE item SET n = n + 1 WHERE id = 1");
                         }
                     }))
-                    .isInstanceOfSatisfying(
-                            SQLException.class,
-                            e -> assertThat(DeadlineBoundDataSource.isTimeout(e))
-                                    .isTrue());
+                    .isInstanceOfSatisfying(SQLException.class, DeadlineBoundDataSourceTest::isATimeout);
 
             // Then it gave up by its deadline, not after H2's 10 s lock timeout, and wrote nothing
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BUDGET.plus(SLACK));
@@ -156,11 +147,7 @@ class DeadlineBoundDataSourceTest {
     void aReadWaitingForALockedRowGivesUpAtTheDeadline() throws Exception {
         // Given another connection holding the row's lock
         DeadlineBoundDataSource database = DeadlineBoundDataSource.of(pool, 1);
-        try (Connection blocker = pool.getConnection()) {
-            blocker.setAutoCommit(false);
-            try (Statement s = blocker.createStatement()) {
-                s.executeUpdate("UPDATE item SET n = 100 WHERE id = 1");
-            }
+        try (Connection blocker = lockRowOne()) {
 
             // When a read (auto-commit) waits for that row's lock
             long start = System.nanoTime();
@@ -171,11 +158,7 @@ class DeadlineBoundDataSourceTest {
                         }
                     }))
                     // Then it gives up by its deadline, with a timeout
-                    .isInstanceOfSatisfying(
-                            SQLException.class,
-                            e -> assertThat(DeadlineBoundDataSource.isTimeout(e))
-                                    .as("%s: %s", e.getSQLState(), e.getMessage())
-                                    .isTrue());
+                    .isInstanceOfSatisfying(SQLException.class, DeadlineBoundDataSourceTest::isATimeout);
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(BUDGET.plus(SLACK));
             blocker.rollback();
         }
@@ -189,11 +172,7 @@ class DeadlineBoundDataSourceTest {
         // Given another connection holding a row's lock, and a transaction with a 4 s budget
         DeadlineBoundDataSource database = DeadlineBoundDataSource.of(pool, 1);
         Duration budget = Duration.ofSeconds(4);
-        try (Connection blocker = pool.getConnection()) {
-            blocker.setAutoCommit(false);
-            try (Statement s = blocker.createStatement()) {
-                s.executeUpdate("UPDATE item SET n = 100 WHERE id = 1");
-            }
+        try (Connection blocker = lockRowOne()) {
 
             // When its first statement takes 3.5 s and its second waits for the locked row
             long start = System.nanoTime();
@@ -203,10 +182,7 @@ class DeadlineBoundDataSourceTest {
                             return s.executeUpdate("UPDATE item SET n = n + 1 WHERE id = 1");
                         }
                     }))
-                    .isInstanceOfSatisfying(
-                            SQLException.class,
-                            e -> assertThat(DeadlineBoundDataSource.isTimeout(e))
-                                    .isTrue());
+                    .isInstanceOfSatisfying(SQLException.class, DeadlineBoundDataSourceTest::isATimeout);
 
             // Then the second was cancelled at the deadline (about 4 s), not a whole budget after it
             // started (7.5 s), as a timeout set once per transaction would have it
@@ -222,9 +198,7 @@ class DeadlineBoundDataSourceTest {
         assertThatThrownBy(() -> database.inTransaction(Deadline.after(Duration.ZERO), c -> {
                     throw new AssertionError("ran");
                 }))
-                .isInstanceOfSatisfying(
-                        SQLException.class,
-                        e -> assertThat(DeadlineBoundDataSource.isTimeout(e)).isTrue());
+                .isInstanceOfSatisfying(SQLException.class, DeadlineBoundDataSourceTest::isATimeout);
     }
 
     @Test
@@ -232,6 +206,22 @@ class DeadlineBoundDataSourceTest {
         assertThatThrownBy(() -> DeadlineBoundDataSource.of(pool, 0))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("maxConnections must be at least 1, but was 0");
+    }
+
+    /** A connection of the pool holding row 1's lock, in a transaction left open; roll it back. */
+    private Connection lockRowOne() throws SQLException {
+        Connection blocker = pool.getConnection();
+        blocker.setAutoCommit(false);
+        try (Statement s = blocker.createStatement()) {
+            s.executeUpdate("UPDATE item SET n = 100 WHERE id = 1");
+        }
+        return blocker;
+    }
+
+    private static void isATimeout(SQLException e) {
+        assertThat(DeadlineBoundDataSource.isTimeout(e))
+                .as("%s: %s", e.getSQLState(), e.getMessage())
+                .isTrue();
     }
 
     /** The session's own timeouts, as the engine reports them. */
