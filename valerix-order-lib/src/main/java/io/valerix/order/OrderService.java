@@ -215,7 +215,7 @@ public final class OrderService {
 
     private <T> T read(Deadline deadline, String what, DeadlineBoundDataSource.Work<T> work) {
         try {
-            return store.database().read(deadline, work);
+            return store.database().inAutoCommit(deadline, work);
         } catch (SQLException e) {
             throw new OrderStoreException(what + " failed: " + e.getMessage(), e);
         }

@@ -6,7 +6,10 @@ import java.lang.reflect.Proxy;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.util.List;
 import java.util.Locale;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
@@ -14,11 +17,13 @@ import javax.sql.DataSource;
  * A {@link DataSource} over a real one that counts the commits that write: an explicit {@code
  * commit()} after at least one writing statement, and every writing statement run in auto-commit
  * mode (each is a commit of its own). Reads, sequence calls and session settings are not writes:
- * they make the database write nothing durable.
+ * they make the database write nothing durable. It also keeps the SQL of every statement run
+ * through it, session settings ({@code SET …}) left out.
  */
 final class CommitCountingDataSource {
 
     private final AtomicInteger commits = new AtomicInteger();
+    private final Queue<String> statements = new ConcurrentLinkedQueue<>();
     private final DataSource proxy;
 
     private CommitCountingDataSource(DataSource real) {
@@ -39,6 +44,11 @@ final class CommitCountingDataSource {
     /** Writing commits so far. */
     int commits() {
         return commits.get();
+    }
+
+    /** The SQL of the statements run so far, in order, without session settings. */
+    List<String> statements() {
+        return List.copyOf(statements);
     }
 
     private Connection connection(Connection real) {
@@ -67,8 +77,12 @@ final class CommitCountingDataSource {
                 case "rollback" -> wrote[0] = false;
                 case "prepareStatement" -> {
                     PreparedStatement statement = (PreparedStatement) invoke(target, method, args);
-                    boolean write = isWrite((String) args[0]);
+                    String sql = (String) args[0];
+                    boolean write = isWrite(sql);
                     return proxy(PreparedStatement.class, statement, (s, m, a) -> {
+                        if (m.getName().startsWith("execute")) {
+                            log(sql);
+                        }
                         if (write && m.getName().startsWith("execute")) {
                             Object result = invoke(s, m, a);
                             written.run();
@@ -84,9 +98,11 @@ final class CommitCountingDataSource {
                         if (m.getName().startsWith("execute")
                                 && a != null
                                 && a.length > 0
-                                && a[0] instanceof String sql
-                                && isWrite(sql)) {
-                            written.run();
+                                && a[0] instanceof String sql) {
+                            log(sql);
+                            if (isWrite(sql)) {
+                                written.run();
+                            }
                         }
                         return result;
                     });
@@ -97,8 +113,18 @@ final class CommitCountingDataSource {
         });
     }
 
+    private void log(String sql) {
+        if (!sql.stripLeading().toUpperCase(Locale.ROOT).startsWith("SET ")) {
+            statements.add(sql);
+        }
+    }
+
     private static boolean isWrite(String sql) {
         String verb = sql.stripLeading().toUpperCase(Locale.ROOT);
+        if (verb.startsWith("WITH")) {
+            // A data-modifying WITH (PostgreSQL) writes as its parts do.
+            return verb.contains("INSERT ") || verb.contains("UPDATE ") || verb.contains("DELETE ");
+        }
         return verb.startsWith("INSERT")
                 || verb.startsWith("UPDATE")
                 || verb.startsWith("DELETE")

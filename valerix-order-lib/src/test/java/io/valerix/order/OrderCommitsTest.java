@@ -2,20 +2,31 @@ package io.valerix.order;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.valerix.core.testing.DatabaseEngine;
 import io.valerix.core.testing.RawHttp;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.Parameter;
+import org.junit.jupiter.params.ParameterizedClass;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * An order costs at most two commits in the order database (the idempotency claim with the
- * PENDING insert; the settle with the stored answer) and one in inventory. Counted on the real H2
- * databases underneath, so a commit added anywhere on the path fails it.
+ * PENDING insert; the settle with the stored answer) and one in inventory. Counted on the real
+ * databases underneath, on both engines, so a commit added anywhere on the path fails it.
  */
+@ParameterizedClass
+@EnumSource(DatabaseEngine.class)
 class OrderCommitsTest {
+
+    @Parameter
+    DatabaseEngine engine;
 
     @RegisterExtension
     final RunningServices running = new RunningServices();
@@ -42,6 +53,39 @@ class OrderCommitsTest {
         assertThat(orderDb.get().commits() - orderBefore).isBetween(orders, 2 * orders);
         assertThat(inventoryDb.get().commits() - inventoryBefore).isEqualTo(orders);
         assertThat(services.stock("widget").available()).isEqualTo(100 - orders);
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void aNewKeyIsNotReadBeforeItIsClaimedAndInventoryReservesInOneStatementOnPostgres() {
+        // Given both services on counting databases, started and idle
+        RunningServices.Services services = start();
+        int orderBefore = orderDb.get().statements().size();
+        int inventoryBefore = inventoryDb.get().statements().size();
+
+        // When an order is placed with a new key
+        RawHttp.Reply reply = services.place("unread", "widget", 1);
+        assertThat(reply.status()).as("%s", reply).isEqualTo(201);
+
+        // Then the order database never read the key's record: the claim's insert was its first statement
+        List<String> order = orderDb.get()
+                .statements()
+                .subList(orderBefore, orderDb.get().statements().size());
+        assertThat(order)
+                .as("order database statements")
+                .noneMatch(sql -> sql.stripLeading().toUpperCase(Locale.ROOT).startsWith("SELECT")
+                        && sql.contains("idempotency_record"));
+        // And inventory reserved in one statement on PostgreSQL, two (the row, the stock) in a transaction on H2
+        // (statements on its tables: a readiness probe's own query is not the reserve's)
+        List<String> inventory =
+                inventoryDb
+                        .get()
+                        .statements()
+                        .subList(inventoryBefore, inventoryDb.get().statements().size())
+                        .stream()
+                        .filter(sql -> sql.contains("inventory_"))
+                        .toList();
+        assertThat(inventory).as("inventory statements").hasSize(engine == DatabaseEngine.POSTGRESQL ? 1 : 2);
     }
 
     @Test
@@ -80,7 +124,8 @@ class OrderCommitsTest {
     }
 
     private RunningServices.Services start() {
-        return running.start(s -> s.stock("widget=100")
+        return running.start(s -> s.engine(engine)
+                .stock("widget=100")
                 .timeout(Duration.ofSeconds(5))
                 // The instance's heartbeat is one commit per period, whatever the orders: out of the count.
                 .order(order -> order.heartbeatPeriod(Duration.ofHours(1)))

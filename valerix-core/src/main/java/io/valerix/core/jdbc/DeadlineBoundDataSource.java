@@ -102,12 +102,13 @@ public final class DeadlineBoundDataSource {
 
     /**
      * Runs {@code work} in auto-commit mode, each statement its own transaction, bounded by {@code
-     * deadline} as {@link #inTransaction} is. For reads that need no snapshot across statements: it
-     * saves the BEGIN and COMMIT a transaction costs (on PostgreSQL, a round trip).
+     * deadline} as {@link #inTransaction} is. For reads that need no snapshot across statements, and
+     * for a write that is a single statement: it saves the BEGIN and COMMIT a transaction costs (on
+     * PostgreSQL, a round trip each).
      *
      * @throws SQLException what {@code work} threw, or a timeout ({@link #isTimeout})
      */
-    public <T> T read(Deadline deadline, Work<T> work) throws SQLException {
+    public <T> T inAutoCommit(Deadline deadline, Work<T> work) throws SQLException {
         Objects.requireNonNull(deadline, "deadline");
         Objects.requireNonNull(work, "work");
         return run(deadline, false, work);

@@ -130,7 +130,7 @@ class DeadlineBoundDataSourceTest {
         // When a transaction and a read ran under a short deadline
         long duringTransaction = database.inTransaction(Deadline.after(BUDGET), c -> statementTimeoutMillis(c));
         assertThat(duringTransaction).isBetween(1L, BUDGET.toMillis());
-        boolean autoCommitInRead = database.read(Deadline.after(BUDGET), Connection::getAutoCommit);
+        boolean autoCommitInRead = database.inAutoCommit(Deadline.after(BUDGET), Connection::getAutoCommit);
         assertThat(autoCommitInRead).isTrue();
 
         // Then the next user of the pool gets the connection as it was
@@ -151,7 +151,7 @@ class DeadlineBoundDataSourceTest {
 
             // When a read (auto-commit) waits for that row's lock
             long start = System.nanoTime();
-            assertThatThrownBy(() -> database.read(Deadline.after(BUDGET), c -> {
+            assertThatThrownBy(() -> database.inAutoCommit(Deadline.after(BUDGET), c -> {
                         try (Statement s = c.createStatement();
                                 ResultSet row = s.executeQuery("SELECT n FROM item WHERE id = 1 FOR UPDATE")) {
                             return row.next();

@@ -27,6 +27,18 @@ final class InventorySql {
     private static final String INSERT_RESERVATION =
             "INSERT INTO inventory_reservation (order_id, sku, quantity, status, created_at, updated_at)"
                     + " VALUES (?, ?, ?, 'RESERVED', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP) ON CONFLICT DO NOTHING";
+    /**
+     * PostgreSQL only (a data-modifying WITH): the whole reserve of a new order id as one statement.
+     * The stock is taken first, and the row records whether it was; if the order id has a row
+     * already, the insert fails on the primary key and the statement, stock taken included, has
+     * done nothing. An unknown SKU takes nothing and fails the foreign key.
+     */
+    private static final String RESERVE_IN_ONE_STATEMENT = "WITH taken AS ("
+            + "UPDATE inventory_stock SET available = available - ? WHERE sku = ? AND available >= ? RETURNING sku)"
+            + " INSERT INTO inventory_reservation (order_id, sku, quantity, status, created_at, updated_at)"
+            + " SELECT ?, ?, ?, CASE WHEN EXISTS (SELECT 1 FROM taken) THEN 'RESERVED' ELSE 'REJECTED' END,"
+            + " CURRENT_TIMESTAMP, CURRENT_TIMESTAMP RETURNING status";
+
     private static final String INSERT_TOMBSTONE =
             "INSERT INTO inventory_reservation (order_id, sku, quantity, status, created_at, updated_at)"
                     + " VALUES (?, NULL, NULL, 'CANCELLED', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)";
@@ -112,6 +124,31 @@ final class InventorySql {
             insert.setString(2, sku);
             insert.setInt(3, quantity);
             return insert.executeUpdate() == 1;
+        }
+    }
+
+    /**
+     * The reserve of a new order id in one statement ({@link #RESERVE_IN_ONE_STATEMENT}; PostgreSQL
+     * only): true if the stock was taken (RESERVED), false if there was not enough (REJECTED).
+     *
+     * @throws SQLException a unique violation if the order id has a row already, a foreign-key
+     *     violation if {@code sku} is not stocked; either way nothing was written
+     */
+    static boolean reserveInOneStatement(Connection connection, String orderId, String sku, int quantity)
+            throws SQLException {
+        try (PreparedStatement reserve = connection.prepareStatement(RESERVE_IN_ONE_STATEMENT)) {
+            reserve.setInt(1, quantity);
+            reserve.setString(2, sku);
+            reserve.setInt(3, quantity);
+            reserve.setString(4, orderId);
+            reserve.setString(5, sku);
+            reserve.setInt(6, quantity);
+            try (ResultSet inserted = reserve.executeQuery()) {
+                if (!inserted.next()) {
+                    throw new SQLException("the reserve of " + orderId + " inserted no row and raised no error");
+                }
+                return ReservationStatus.valueOf(inserted.getString(1)) == ReservationStatus.RESERVED;
+            }
         }
     }
 

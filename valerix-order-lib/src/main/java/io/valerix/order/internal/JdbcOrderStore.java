@@ -131,7 +131,8 @@ public final class JdbcOrderStore {
 
     public Optional<Order> find(String orderId) {
         try {
-            return database.read(io.valerix.core.deadline.Deadline.after(OUTSIDE_REQUESTS), c -> find(c, orderId));
+            return database.inAutoCommit(
+                    io.valerix.core.deadline.Deadline.after(OUTSIDE_REQUESTS), c -> find(c, orderId));
         } catch (SQLException e) {
             throw new OrderStoreException("reading order " + orderId + " failed: " + e.getMessage(), e);
         }

@@ -36,8 +36,11 @@ public final class IdempotentExecutor {
     public static final String KEY_ATTRIBUTE = IdempotentExecutor.class.getName() + ".key";
     /** The request attribute holding the {@link io.valerix.core.idempotency.KeyClaim} a handler claims with. */
     public static final String CLAIM_ATTRIBUTE = IdempotentExecutor.class.getName() + ".claim";
-    /** A request that lost its joined claim looks again; more rounds only happen if winners keep giving the key back. */
-    private static final int MAX_JOINED_ROUNDS = 3;
+    /**
+     * The first round claims without looking; a request that lost its joined claim looks, and claims
+     * again. More rounds only happen if winners keep giving the key back.
+     */
+    private static final int MAX_JOINED_ROUNDS = 4;
 
     private static final Logger log = LoggerFactory.getLogger(IdempotentExecutor.class);
     /** Retry-After for 409 and 503: a running request usually finishes within a second. */
@@ -83,14 +86,19 @@ public final class IdempotentExecutor {
     }
 
     /**
-     * The key is checked here but claimed by the handler, in its first write's transaction. A
-     * request that loses that claim to a concurrent one has written nothing, and looks again.
+     * The key is claimed by the handler, in its first write's transaction. The first round does not
+     * look first: most keys are new, and for those the claim's insert is the only statement the key
+     * costs. A request that loses that claim (the key has a record, or a concurrent request took it)
+     * has written nothing, and looks before it tries again: the record then says whether to replay,
+     * refuse, wait or take over.
      */
     private Response executeJoined(Request request, Handler next, String scope, String key, String fingerprint)
             throws Exception {
         for (int round = 1; ; round++) {
             LeaseHolder self = holder;
-            JoinedClaims.Check check = JoinedClaims.check(joinedStore, config, self, request, scope, key, fingerprint);
+            JoinedClaims.Check check = round == 1
+                    ? JoinedClaims.unchecked(request)
+                    : JoinedClaims.check(joinedStore, config, self, request, scope, key, fingerprint);
             switch (check.outcome()) {
                 case Replay replay -> {
                     return ResponseRecorder.replay(replay.record().response());
@@ -102,7 +110,7 @@ public final class IdempotentExecutor {
                 }
             }
             JoinedClaim claim = new JoinedClaim(
-                    joinedStore, config, recorder, request, scope, key, fingerprint, check.previous(), self);
+                    joinedStore, config, recorder, request, scope, key, fingerprint, check.previous(), round > 1, self);
             request.attributes().put(CLAIM_ATTRIBUTE, claim);
             warnIfTheLeaseIsShorterThan(request);
             Response response;

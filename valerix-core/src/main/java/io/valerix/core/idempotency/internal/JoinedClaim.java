@@ -47,6 +47,9 @@ final class JoinedClaim implements KeyClaim {
     private final String key;
     private final String fingerprint;
     private final IdempotencyRecord previous;
+    /** Whether the filter read the key's record before this round; on a first try it did not. */
+    private final boolean looked;
+
     private final LeaseHolder holder;
     private Stage stage = Stage.UNCLAIMED;
     private IdempotencyRecord held;
@@ -62,8 +65,10 @@ final class JoinedClaim implements KeyClaim {
             String key,
             String fingerprint,
             IdempotencyRecord previous,
+            boolean looked,
             LeaseHolder holder) {
         this.holder = holder;
+        this.looked = looked;
         this.store = store;
         this.config = config;
         this.recorder = recorder;
@@ -152,6 +157,12 @@ final class JoinedClaim implements KeyClaim {
                         || (mode == ReplayMode.RERUN
                                 && previous != null
                                 && previous.state() == IdempotencyRecord.State.PENDING_RESULT))) {
+            if (!looked && hasRecord()) {
+                // Not looked at before the handler ran, and the key has a record: this answer (a
+                // 4xx or 5xx the handler gave without writing) is not this retry's to give.
+                lost = true;
+                return null;
+            }
             return response; // nothing held, and the store already says what a retry must do
         }
         if (stage == Stage.CLAIMED && request.deadline().remaining().compareTo(MIN_RECORDING_TIME) < 0) {
@@ -183,6 +194,18 @@ final class JoinedClaim implements KeyClaim {
                     config.lease(),
                     e.getMessage());
             return response;
+        }
+    }
+
+    /** Whether the key has a record; false if that cannot be read in time (the answer then stands). */
+    private boolean hasRecord() {
+        try {
+            return store.database()
+                    .inAutoCommit(
+                            request.deadline(), c -> store.find(c, scope, key).isPresent());
+        } catch (SQLException | RuntimeException e) {
+            log.debug("could not look for a record of '{}' in {} before answering: {}", key, scope, e.getMessage());
+            return false;
         }
     }
 

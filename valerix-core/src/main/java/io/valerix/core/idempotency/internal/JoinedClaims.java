@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The filter's side of a joined claim: one read of the key's record, within the request's
- * deadline, that says whether the handler may run (and claim) or what to answer instead.
+ * deadline, that says whether the handler may run (and claim) or what to answer instead; or, on a
+ * request's first try, no read at all ({@link #unchecked}).
  */
 final class JoinedClaims {
 
@@ -77,6 +78,16 @@ final class JoinedClaims {
         }
     }
 
+    /**
+     * Lets the handler run and claim without reading the record first: its claim is an insert, which
+     * fails if the key has a record, and the request then looks ({@link #check}) and tries again.
+     * Only the deadline is checked, as {@link #check} checks it.
+     */
+    static Check unchecked(Request request) {
+        requireTimeLeft(request);
+        return new Check(new Claimed(null, null), null);
+    }
+
     /** The key's record, if any, and (for a claim whose lease runs) whether its holder is alive. */
     private record Found(Optional<IdempotencyRecord> record, boolean holderAlive) {}
 
@@ -105,24 +116,11 @@ final class JoinedClaims {
             String scope,
             String key,
             Instant now) {
-        if (request.deadline().isExpired()) {
-            if (request.header(ValerixHeaders.BUDGET_MS).isPresent()) {
-                // As the route would answer: the caller's own budget is gone, it has stopped waiting.
-                throw ProblemType.DEADLINE_EXCEEDED.exception(
-                        "the caller's deadline passed before " + request.route() + " started; nothing was done");
-            }
-            // The server's own bound passed while the request waited to be served: the server is
-            // overloaded, and the client, still waiting, is told when to retry.
-            throw new ProblemException(
-                    Problem.of(
-                            ProblemType.OVERLOADED,
-                            "the request waited its whole timeout before it could be served; nothing was done, retry"),
-                    "1");
-        }
+        requireTimeLeft(request);
         try {
             // Auto-commit: the record and its holder's heartbeat need no common snapshot, and a read
             // costs no BEGIN or COMMIT this way.
-            return store.database().read(request.deadline(), c -> {
+            return store.database().inAutoCommit(request.deadline(), c -> {
                 Optional<IdempotencyRecord> record = store.find(c, scope, key);
                 if (record.isEmpty()
                         || record.get().state() != State.IN_PROGRESS
@@ -144,6 +142,25 @@ final class JoinedClaims {
                             "the request was not run because its idempotency key could not be checked in time; retry later"),
                     "1");
         }
+    }
+
+    /** A request whose deadline passed before it was served is answered at once, and nothing is run. */
+    private static void requireTimeLeft(Request request) {
+        if (!request.deadline().isExpired()) {
+            return;
+        }
+        if (request.header(ValerixHeaders.BUDGET_MS).isPresent()) {
+            // As the route would answer: the caller's own budget is gone, it has stopped waiting.
+            throw ProblemType.DEADLINE_EXCEEDED.exception(
+                    "the caller's deadline passed before " + request.route() + " started; nothing was done");
+        }
+        // The server's own bound passed while the request waited to be served: the server is
+        // overloaded, and the client, still waiting, is told when to retry.
+        throw new ProblemException(
+                Problem.of(
+                        ProblemType.OVERLOADED,
+                        "the request waited its whole timeout before it could be served; nothing was done, retry"),
+                "1");
     }
 
     private static Instant now(IdempotencyConfig config) {
