@@ -255,9 +255,11 @@ public final class IdempotencyConfig {
          * IdempotencyStore#of(io.valerix.core.jdbc.DeadlineBoundDataSource,
          * io.valerix.core.journal.ChangeJournal) JDBC store} on the handler's database.
          *
-         * <p>Until the handler claims, a second request with the key may run beside it; the claim
-         * decides which one writes, the loser's transaction is rolled back whole and it is answered as
-         * a retry (409, 422 or the replay).
+         * <p>On a request's first try the handler runs before the key is read: a retry runs it up to
+         * its claim, which fails, and is then answered from the key's record. Until the handler
+         * claims, a second request with the key may run beside it; the claim decides which one
+         * writes, the loser's transaction is rolled back whole and it is answered as a retry (409,
+         * 422 or the replay).
          */
         public Builder claimWithFirstWrite(boolean claimWithFirstWrite) {
             this.claimWithFirstWrite = claimWithFirstWrite;

@@ -7,10 +7,11 @@ import java.sql.SQLException;
 
 /**
  * A request's right to its idempotency key, taken in the handler's own first transaction: with
- * {@link IdempotencyConfig.Builder#claimWithFirstWrite(boolean)} the filter checks the key before
- * the handler runs (replay, 409, 422) but claims nothing; the handler claims together with its
- * first write and may store its answer together with its last. That is one commit for each
- * instead of two.
+ * {@link IdempotencyConfig.Builder#claimWithFirstWrite(boolean)} the filter claims nothing, and on
+ * a request's first try does not even read the key; the handler claims together with its first
+ * write and may store its answer together with its last. That is one commit for each instead of
+ * two, and for a new key no read. A claim that finds the key taken fails, and the filter then
+ * reads the key and answers as usual (replay, 409, 422) or lets the handler try again.
  *
  * <pre>{@code
  * KeyClaim claim = IdempotencyFilter.claimOf(request).orElseThrow();
