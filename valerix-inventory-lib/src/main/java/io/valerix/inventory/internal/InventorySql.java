@@ -14,7 +14,8 @@ import java.util.List;
  * The inventory's SQL, one method per statement, on a connection the caller owns (and whose
  * transaction it controls).
  *
- * <p>INSERT, UPDATE and SELECT that run unchanged on H2 (in its PostgreSQL mode) and PostgreSQL.
+ * <p>INSERT, UPDATE and SELECT that run unchanged on H2 (in its PostgreSQL mode) and PostgreSQL,
+ * except {@link #RESERVE_IN_ONE_STATEMENT}, which only PostgreSQL runs.
  * Races are settled by the primary key on {@code order_id} ({@code ON CONFLICT DO NOTHING} waits
  * for a racing insert to end, then inserts nothing) and by updates whose WHERE clause re-checks the
  * condition on the row they lock.
