@@ -91,6 +91,7 @@ public final class OrderServer implements AutoCloseable {
     private InventoryClient inventory;
     private OrderService service;
     private OrderReconciler reconciler;
+    private OrderMetrics metrics;
     private IdempotencyFilter idempotency;
     private ScheduledExecutorService housekeeping;
     private JsonServer http;
@@ -176,7 +177,7 @@ public final class OrderServer implements AutoCloseable {
                 ServiceKit.Builder kit = baseKit.toBuilder()
                         // The readiness verdict, read from memory: /health never waits on the request pool.
                         .healthCheck("database", () -> readiness().result("database"))
-                        .metrics(writer -> new OrderMetrics(service(), reconciler()).writeTo(writer))
+                        .metrics(writer -> metrics().writeTo(writer))
                         .idempotency(idempotency);
                 builder.filters.forEach(kit::filter);
                 kit.build().installOn(server);
@@ -237,6 +238,14 @@ public final class OrderServer implements AutoCloseable {
     public OrderReconciler reconciler() {
         http();
         return reconciler;
+    }
+
+    /** One for the server's life, made at the first scrape (the reconciler starts after the server), so its counts are reused. */
+    private synchronized OrderMetrics metrics() {
+        if (metrics == null) {
+            metrics = new OrderMetrics(service(), reconciler());
+        }
+        return metrics;
     }
 
     /**
