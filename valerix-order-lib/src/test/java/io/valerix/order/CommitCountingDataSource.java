@@ -80,15 +80,15 @@ final class CommitCountingDataSource {
                     String sql = (String) args[0];
                     boolean write = isWrite(sql);
                     return proxy(PreparedStatement.class, statement, (s, m, a) -> {
-                        if (m.getName().startsWith("execute")) {
-                            log(sql);
+                        if (!m.getName().startsWith("execute")) {
+                            return invoke(s, m, a);
                         }
-                        if (write && m.getName().startsWith("execute")) {
-                            Object result = invoke(s, m, a);
+                        log(sql);
+                        Object result = invoke(s, m, a);
+                        if (write) {
                             written.run();
-                            return result;
                         }
-                        return invoke(s, m, a);
+                        return result;
                     });
                 }
                 case "createStatement" -> {
