@@ -163,8 +163,8 @@ final class EndToEndSections {
                         + g.path("usersEachSide").asInt()
                         + " closed-loop users post orders to the Valerix order service (timeout "
                         + g.path("timeoutMillis").asLong()
-                        + " ms: after it the order answers 202 PENDING and the reconciler settles it), and at "
-                        + "the same time as many users post to a naive order front that calls the same inventory with no deadline. "
+                        + " ms: after it the order answers 202 PENDING and the reconciler settles it); then, in a window of their own, "
+                        + "as many users post to a naive order front that calls the same inventory with no deadline. "
                         + warmup(g)
                         + "Latency is what the user sees. Answers: Valerix " + statuses(g.path("valerix")) + "; naive "
                         + statuses(g.path("naive")) + ".",
@@ -176,7 +176,8 @@ final class EndToEndSections {
         if (!g.has("warmupSeconds")) {
             return "";
         }
-        return "The first " + g.path("warmupSeconds").asLong() + " s are not counted: every user starts at the same "
+        return "The first " + g.path("warmupSeconds").asLong()
+                + " s of each side are not counted: every user starts at the same "
                 + "instant, and those first lockstep rounds (connections opened, the load generator's code compiling) "
                 + "are a cold start, which the cold-start section measures on its own. ";
     }

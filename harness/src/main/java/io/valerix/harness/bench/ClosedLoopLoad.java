@@ -21,8 +21,11 @@ import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 
 /**
- * A closed-loop load of {@code POST /orders}: each user (a virtual thread) sends an order, waits for
- * the answer, and sends the next at once, each with a fresh {@code Idempotency-Key}. Requests that
+ * A closed-loop load of {@code POST /orders}: each user (a platform thread) sends an order, waits for
+ * the answer, and sends the next at once, each with a fresh {@code Idempotency-Key}. Platform, not
+ * virtual, threads: the load runs in the services' JVM, and virtual users would wait for a carrier
+ * behind the very server work they measure, so a burst of timed-out orders would count twice in
+ * what the users see. The kernel wakes a platform thread as it would a client in another process. Requests that
  * complete during the warm-up are not counted; after the measured window no new request starts and
  * the ones in flight are waited for (at most the client's 30 s call timeout).
  *
@@ -83,7 +86,9 @@ final class ClosedLoopLoad {
             tallies.add(tally);
             for (int user = 0; user < target.users(); user++) {
                 int u = user;
-                threads.add(Thread.ofVirtual()
+                threads.add(Thread.ofPlatform()
+                        .daemon()
+                        .stackSize(256 * 1024)
                         .name("load-" + target.name() + "-" + user)
                         .start(() -> {
                             long sequence = 0;
