@@ -107,7 +107,7 @@ final class EndToEndSections {
         return new Section(
                 "End to end: orders per second, gremlin off",
                 "valerix bench: " + t.path("users").asInt()
-                        + " closed-loop users (virtual threads, OkHttp keep-alive) in the same JVM "
+                        + " closed-loop users (platform threads, OkHttp keep-alive) in the same JVM "
                         + "as the services, " + t.path("warmupSeconds").asInt() + " s warm-up, then "
                         + Numbers.format(t.path("orderPath").path("seconds").asDouble())
                         + " s measured per target, one target after "
