@@ -9,6 +9,7 @@ import io.valerix.core.health.LatencyMonitor;
 import io.valerix.core.health.MonitoredCalls;
 import io.valerix.core.http.BearerTokenFilter;
 import io.valerix.core.jdbc.H2Database;
+import io.valerix.core.jdbc.PostgresCluster;
 import io.valerix.core.service.ServiceKit;
 import io.valerix.core.time.NanoClock;
 import io.valerix.inventory.InventoryServer;
@@ -39,10 +40,15 @@ import org.slf4j.LoggerFactory;
  *
  * <ol>
  *   <li><b>The order path, compiled.</b> {@code orders} real orders run through a <em>scratch</em>
- *       pair of the same servers (the same HTTP server, filters, idempotency, JDBC stores, HTTP
- *       inventory client and H2 engine) on throwaway in-memory databases, gone afterwards. The JIT compiles code, not instances, so the real pair runs the compiled
- *       code from its first request, while its databases, its change journal and archive, and
- *       its gremlin's request numbering (which a seed must reproduce) never see a warm-up order.
+ *       pair of the same servers (the same HTTP server, filters, idempotency, JDBC stores and HTTP
+ *       inventory client) on throwaway databases of the real pair's engine, gone afterwards: H2 in
+ *       memory for H2 files, two scratch databases in the private PostgreSQL cluster for that
+ *       cluster (the driver's code is on the path too: warmed on H2, the first burst on
+ *       PostgreSQL missed a 1 s timeout by up to 200 ms). The JIT compiles code, not instances, so
+ *       the real pair runs the compiled code from its first request, while its databases, its
+ *       change journal and its gremlin's request numbering (which a seed must reproduce) never see
+ *       a warm-up order. On an existing PostgreSQL server Valerix creates no database, so
+ *       warm-up runs on H2 there and the driver's code compiles during the first requests.
  *   <li><b>Pools filled.</b> Every connection of both real pools is borrowed at once, which makes
  *       the pool open all of them, and then returned.
  *   <li><b>The inventory connection open.</b> The order service's readiness check has called
@@ -65,6 +71,7 @@ public final class Warmup {
      * What warm-up did.
      *
      * @param orders warm-up orders the scratch pair placed (answered 2xx)
+     * @param scratch where they ran, for the console
      * @param took how long warm-up took
      * @param orderPool connections open in the order pool at the end, of {@code orderPoolMax}
      * @param inventoryPool connections open in the inventory pool at the end, of {@code inventoryPoolMax}
@@ -72,6 +79,7 @@ public final class Warmup {
      */
     public record Report(
             int orders,
+            String scratch,
             Duration took,
             int orderPool,
             int orderPoolMax,
@@ -81,7 +89,7 @@ public final class Warmup {
 
         /** One line for the console. */
         public String summary() {
-            return orders + " warm-up orders on scratch in-memory databases (gone now), pools open: order " + orderPool
+            return orders + " warm-up orders on " + scratch + " (gone now), pools open: order " + orderPool
                     + "/" + orderPoolMax
                     + ", inventory " + inventoryPool + "/" + inventoryPoolMax + ", inventory link "
                     + (inventoryReachable ? "open" : "NOT open")
@@ -96,9 +104,13 @@ public final class Warmup {
         NanoClock clock = NanoClock.system();
         long start = clock.nanoTime();
         int placed = 0;
+        PostgresCluster cluster = pair.archiving().databases().cluster();
+        String scratch = cluster != null
+                ? "scratch databases in the private PostgreSQL cluster"
+                : "scratch in-memory H2 databases";
         if (orders > 0) {
             try {
-                placed = exerciseOrderPath(orders);
+                placed = exerciseOrderPath(orders, cluster);
             } catch (RuntimeException e) {
                 // The pair works cold too; a failed warm-up must not stop it from starting.
                 log.warn("warm-up orders failed; the services start cold: {}", e.toString());
@@ -111,6 +123,7 @@ public final class Warmup {
         HikariDataSource inventoryDb = pair.archiving().inventoryDatabase();
         Report report = new Report(
                 placed,
+                scratch,
                 Duration.ofNanos(clock.nanoTime() - start),
                 orderDb.getHikariPoolMXBean().getTotalConnections(),
                 orderDb.getMaximumPoolSize(),
@@ -129,6 +142,7 @@ public final class Warmup {
                 Connection connection = pool.getConnection();
                 held.add(connection);
                 connection.isValid(1);
+                touchTables(connection);
             }
         } catch (SQLException e) {
             // Not fatal: the service works with a pool that fills lazily; the report shows it.
@@ -144,17 +158,63 @@ public final class Warmup {
         }
     }
 
-    private static int exerciseOrderPath(int orders) {
+    /**
+     * Reads no row of each of the schema's tables on {@code connection}, so its server session has
+     * loaded their catalog entries and indexes before the first request. A PostgreSQL session loads
+     * them at its first statement on each table: in a burst right after start every pooled session
+     * did at once.
+     */
+    private static void touchTables(Connection connection) throws SQLException {
+        List<String> tables = new ArrayList<>();
+        try (java.sql.ResultSet rows =
+                connection.getMetaData().getTables(null, connection.getSchema(), "%", new String[] {"TABLE"})) {
+            while (rows.next()) {
+                tables.add(rows.getString("TABLE_NAME"));
+            }
+        }
+        try (java.sql.Statement statement = connection.createStatement()) {
+            for (String table : tables) {
+                statement.execute("SELECT * FROM \"" + table.replace("\"", "\"\"") + "\" LIMIT 0");
+            }
+        }
+    }
+
+    /** Runs {@code orders} through a scratch pair on {@code cluster}, or on H2 in memory if it is null. */
+    private static int exerciseOrderPath(int orders, PostgresCluster cluster) {
         String serviceToken = BearerTokenFilter.randomToken();
-        // In-memory H2: the same SQL engine, JDBC driver and pools as the real pair's file databases,
-        // without a disk write per commit, which on a busy machine made warm-up ten times slower.
-        String name = "valerix-warmup-" + serviceToken.substring(0, 8);
+        String suffix = serviceToken.substring(0, 8).toLowerCase(java.util.Locale.ROOT);
+        if (cluster == null) {
+            String name = "valerix-warmup-" + suffix;
+            return exerciseOrderPath(
+                    orders,
+                    serviceToken,
+                    () -> scratchDatabase(name + "-inventory", InventoryServer.DEFAULT_MAX_POOL_SIZE),
+                    () -> scratchDatabase(name + "-orders", 16));
+        }
+        String inventoryName = "valerix_warmup_inventory_" + suffix;
+        String orderName = "valerix_warmup_orders_" + suffix;
+        try {
+            return exerciseOrderPath(
+                    orders,
+                    serviceToken,
+                    () -> scratchDatabase(cluster, inventoryName, InventoryServer.DEFAULT_MAX_POOL_SIZE),
+                    () -> scratchDatabase(cluster, orderName, 16));
+        } finally {
+            cluster.dropDatabase(inventoryName);
+            cluster.dropDatabase(orderName);
+        }
+    }
+
+    private static int exerciseOrderPath(
+            int orders,
+            String serviceToken,
+            java.util.function.Supplier<HikariDataSource> inventoryDatabase,
+            java.util.function.Supplier<HikariDataSource> orderDatabase) {
         NanoClock clock = NanoClock.system();
         LatencyMonitor monitor = LatencyMonitor.of(HealthConfig.defaults(), clock);
         Gremlin gremlin = Gremlin.builder(1).build();
-        try (HikariDataSource inventoryDb =
-                        scratchDatabase(name + "-inventory", InventoryServer.DEFAULT_MAX_POOL_SIZE);
-                HikariDataSource orderDb = scratchDatabase(name + "-orders", 16);
+        try (HikariDataSource inventoryDb = inventoryDatabase.get();
+                HikariDataSource orderDb = orderDatabase.get();
                 InventoryServer inventory = InventoryServer.builder()
                         .name("warmup-inventory")
                         .dataSource(inventoryDb)
@@ -180,7 +240,28 @@ public final class Warmup {
         }
     }
 
-    /** A private in-memory database, gone when its pool closes (DB_CLOSE_DELAY=0). */
+    /**
+     * A scratch database in the private cluster, which the caller drops. Its commits do not wait
+     * for the disk ({@code synchronous_commit = off}): the driver and the server run the same code
+     * either way, and an fsync per warm-up commit would make warm-up many times slower.
+     */
+    private static HikariDataSource scratchDatabase(PostgresCluster cluster, String name, int poolSize) {
+        cluster.createDatabase(name);
+        try (Connection c = java.sql.DriverManager.getConnection(
+                        cluster.jdbcUrl(name), PostgresCluster.SUPERUSER, cluster.password());
+                java.sql.Statement statement = c.createStatement()) {
+            statement.execute("ALTER DATABASE " + name + " SET synchronous_commit = off");
+        } catch (SQLException e) {
+            throw new IllegalStateException("preparing warm-up database " + name + ": " + e.getMessage(), e);
+        }
+        return cluster.dataSource(name, poolSize);
+    }
+
+    /**
+     * A private in-memory H2 database, gone when its pool closes (DB_CLOSE_DELAY=0): the same SQL
+     * engine, JDBC driver and pools as the real pair's H2 files, without a disk write per commit,
+     * which on a busy machine made warm-up ten times slower.
+     */
     private static HikariDataSource scratchDatabase(String name, int poolSize) {
         HikariConfig config = new HikariConfig();
         config.setPoolName(name);

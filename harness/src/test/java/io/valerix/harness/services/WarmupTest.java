@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.valerix.core.gremlin.GremlinSpec;
 import io.valerix.core.health.HealthConfig;
 import io.valerix.core.http.BearerTokenFilter;
+import io.valerix.core.testing.TestPostgres;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -84,6 +85,29 @@ class WarmupTest {
             // The real gremlin decided only on the start-up catalog reads (its numbering is what a seed
             // reproduces); warm-up orders would have been hundreds of decisions.
             assertThat(pair.gremlin().counts().decisions()).isLessThanOrEqualTo(2);
+        }
+    }
+
+    @Test
+    void onAPrivateClusterWarmupRunsOnScratchDatabasesInThatClusterAndDropsThem() throws Exception {
+        TestPostgres.requireBinaries();
+        TestPostgres.letTheServerReach(dir);
+        try (ServicePair pair = ServicePair.start(settings().withStorage(Storage.privatePostgres()), server -> {})) {
+            Warmup.Report report = pair.warmup();
+            assertThat(report.orders()).isEqualTo(ORDERS);
+            assertThat(report.scratch()).contains("private PostgreSQL cluster");
+            DataSource orders = pair.archiving().ordersDatabase();
+            DataSource inventory = pair.archiving().inventoryDatabase();
+
+            assertThat(count(orders, "SELECT COUNT(*) FROM pg_database WHERE datname LIKE 'valerix_warmup_%'"))
+                    .as("the scratch databases were dropped")
+                    .isZero();
+            assertThat(count(orders, "SELECT COUNT(*) FROM orders")).isZero();
+            assertThat(count(orders, "SELECT COUNT(*) FROM idempotency_record")).isZero();
+            assertThat(count(inventory, "SELECT COUNT(*) FROM inventory_reservation"))
+                    .isZero();
+            assertThat(rows(inventory, "SELECT sku, available, total FROM inventory_stock ORDER BY sku"))
+                    .containsExactly("gadget|7|7", "widget|100|100");
         }
     }
 

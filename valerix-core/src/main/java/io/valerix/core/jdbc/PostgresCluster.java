@@ -135,6 +135,22 @@ public final class PostgresCluster implements AutoCloseable {
         return jdbcUrl(database);
     }
 
+    /**
+     * Drops {@code database} if it exists, ending its sessions first ({@code WITH (FORCE)}), for
+     * scratch databases that must not outlive their use.
+     *
+     * @throws IllegalArgumentException for a name outside {@code [a-z][a-z0-9_]*}
+     */
+    public void dropDatabase(String database) {
+        requireName(database);
+        try (Connection connection = DriverManager.getConnection(jdbcUrl("postgres"), SUPERUSER, password);
+                Statement statement = connection.createStatement()) {
+            statement.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        } catch (SQLException e) {
+            throw new IllegalStateException("dropping database " + database + " failed: " + e.getMessage(), e);
+        }
+    }
+
     /** A pooled data source for {@code database} (which must exist); the caller closes it. */
     public HikariDataSource dataSource(String database, int maxPoolSize) {
         return PostgresDatabase.open(jdbcUrl(database), SUPERUSER, password, maxPoolSize);

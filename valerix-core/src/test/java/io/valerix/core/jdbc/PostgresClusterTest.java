@@ -85,11 +85,34 @@ class PostgresClusterTest {
     }
 
     @Test
+    void aDroppedDatabaseIsGoneEvenWhileASessionIsOpenAndDroppingItAgainIsHarmless() throws Exception {
+        try (PostgresCluster cluster = PostgresCluster.start(dir.resolve("pg"))) {
+            cluster.createDatabase("scratch");
+            try (Connection open = DriverManager.getConnection(
+                    cluster.jdbcUrl("scratch"), PostgresCluster.SUPERUSER, cluster.password())) {
+                cluster.dropDatabase("scratch");
+
+                assertThat(open.isValid(1)).as("its session was ended").isFalse();
+            }
+            cluster.dropDatabase("scratch");
+            try (Connection c = DriverManager.getConnection(
+                            cluster.jdbcUrl("postgres"), PostgresCluster.SUPERUSER, cluster.password());
+                    Statement s = c.createStatement();
+                    ResultSet r = s.executeQuery("SELECT COUNT(*) FROM pg_database WHERE datname = 'scratch'")) {
+                r.next();
+                assertThat(r.getLong(1)).isZero();
+            }
+        }
+    }
+
+    @Test
     void aDatabaseNameOutsideTheSafeAlphabetIsRefused() {
         try (PostgresCluster cluster = PostgresCluster.start(dir.resolve("pg"))) {
             assertThatThrownBy(() -> cluster.createDatabase("x; DROP DATABASE postgres"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("lower-case letters, digits and '_'");
+            assertThatThrownBy(() -> cluster.dropDatabase("postgres; DROP DATABASE x"))
+                    .isInstanceOf(IllegalArgumentException.class);
         }
     }
 
