@@ -286,7 +286,8 @@ final class EndToEndSections {
         String warm = c.path("perRound").path(0).path("warm").asText("");
         return new Section(
                 "End to end: latency in the first second after start",
-                "valerix bench, part coldstart: each round starts a fresh JVM running `valerix up` (gremlin '"
+                "valerix bench, part coldstart: each round starts a fresh JVM running `valerix up --db "
+                        + c.path("db").asText("h2") + "` (gremlin '"
                         + c.path("spec").asText()
                         + "', timeout " + timeout + " ms, "
                         + c.path("warmupOrders").asInt() + " warm-up orders, new temporary data directory, "

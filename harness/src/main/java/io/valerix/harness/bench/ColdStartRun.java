@@ -65,6 +65,7 @@ final class ColdStartRun {
      * @param laterBurstAfter how long after the cold burst's last answer the same child gets a second,
      *     later burst of as many orders on new connections (the control: the same instance, warm);
      *     zero skips it
+     * @param db {@code valerix up --db}: h2, or postgres (a private cluster per round)
      */
     record Plan(
             int rounds,
@@ -73,6 +74,7 @@ final class ColdStartRun {
             String gremlin,
             int warmupOrders,
             Duration laterBurstAfter,
+            String db,
             Path workDir,
             Path childLog,
             Class<?> upMain) {}
@@ -118,6 +120,7 @@ final class ColdStartRun {
     record Outcome(
             int rounds,
             int ordersPerRound,
+            String db,
             String spec,
             long timeoutMillis,
             int warmupOrders,
@@ -182,6 +185,7 @@ final class ColdStartRun {
         return new Outcome(
                 plan.rounds(),
                 plan.orders(),
+                plan.db(),
                 plan.gremlin(),
                 plan.timeout().toMillis(),
                 plan.warmupOrders(),
@@ -230,10 +234,18 @@ final class ColdStartRun {
     private static Round round(Plan plan, int number, OkHttpClient base, Totals coldTotals, Totals laterTotals)
             throws IOException, InterruptedException {
         Path dataDir = Files.createTempDirectory(plan.workDir(), "coldstart-data");
+        if (plan.db().equals("postgres")) {
+            // A private cluster runs as its own system user when this runs as root: it must reach its
+            // directory under this one (a temporary directory is the owner's alone).
+            Files.setPosixFilePermissions(
+                    dataDir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        }
         ProcessBuilder builder = new ProcessBuilder(ChildJvm.command(
                         List.of(),
                         plan.upMain(),
                         List.of(
+                                "--db",
+                                plan.db(),
                                 "--order-port",
                                 "0",
                                 "--inventory-port",

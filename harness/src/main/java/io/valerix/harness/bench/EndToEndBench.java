@@ -94,10 +94,20 @@ public final class EndToEndBench {
      *     when its standard input ends, so a bench that dies leaves no services behind
      */
     public record ColdStart(
-            int rounds, int orders, Duration timeout, int warmupOrders, Duration laterAfter, Class<?> upMain) {
+            int rounds,
+            int orders,
+            Duration timeout,
+            int warmupOrders,
+            Duration laterAfter,
+            String db,
+            Class<?> upMain) {
 
         public ColdStart {
             Objects.requireNonNull(timeout, "timeout");
+            if (!"h2".equals(db) && !"postgres".equals(db)) {
+                throw new IllegalArgumentException(
+                        "the coldstart database must be 'h2' or 'postgres', but was '" + db + "'");
+            }
             Objects.requireNonNull(laterAfter, "laterAfter");
             Objects.requireNonNull(upMain, "upMain");
         }
@@ -157,9 +167,14 @@ public final class EndToEndBench {
         }
         if (plan.parts().contains("coldstart")) {
             console.printf(
-                    "coldstart: %d rounds, each a fresh 'valerix up' (gremlin '%s', timeout %d ms, %d warm-up orders), "
+                    "coldstart: %d rounds, each a fresh 'valerix up --db %s' (gremlin '%s', timeout %d ms, %d warm-up orders), "
                             + "%d orders at once the moment it is announced...%n",
-                    cold.rounds(), gremlinSpec.toText(), cold.timeout().toMillis(), cold.warmupOrders(), cold.orders());
+                    cold.rounds(),
+                    cold.db(),
+                    gremlinSpec.toText(),
+                    cold.timeout().toMillis(),
+                    cold.warmupOrders(),
+                    cold.orders());
             if (!cold.laterAfter().isZero()) {
                 console.printf(
                         "coldstart: and %d more, %d ms after each burst's last answer, at the same services (the warm control)...%n",
@@ -319,6 +334,7 @@ public final class EndToEndBench {
                 gremlinSpec.toText(),
                 cold.warmupOrders(),
                 cold.laterAfter(),
+                cold.db(),
                 plan.out().toAbsolutePath(),
                 plan.out().resolve("coldstart-child.log").toAbsolutePath(),
                 cold.upMain()));

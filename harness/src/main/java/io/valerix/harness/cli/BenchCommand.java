@@ -160,6 +160,14 @@ final class BenchCommand implements Callable<Integer> {
             })
     Duration coldStartLaterAfter = Duration.ofSeconds(11);
 
+    @Option(
+            names = "--coldstart-db",
+            paramLabel = "ENGINE",
+            description =
+                    "Where each coldstart round's databases live, as 'valerix up --db': h2, or postgres (a private cluster"
+                            + " per round) (default: ${DEFAULT-VALUE}).")
+    String coldStartDb = "h2";
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -187,6 +195,7 @@ final class BenchCommand implements Callable<Integer> {
                             coldStartTimeout,
                             coldStartWarmupOrders,
                             coldStartLaterAfter,
+                            coldStartDb,
                             UpTiedToParent.class));
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

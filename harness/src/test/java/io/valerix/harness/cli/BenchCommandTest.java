@@ -176,6 +176,58 @@ class BenchCommandTest {
                 .isEmpty();
     }
 
+    @Test
+    void coldStartOnPostgresStartsEachRoundOnAPrivateClusterWarmedUpOnThatEngine() throws Exception {
+        io.valerix.core.testing.TestPostgres.requireBinaries();
+        io.valerix.core.testing.TestPostgres.letTheServerReach(out);
+
+        int exit = ValerixCli.execute(
+                "bench",
+                "--out",
+                out.toString(),
+                "--parts",
+                "coldstart",
+                "--coldstart-db",
+                "postgres",
+                "--coldstart-rounds",
+                "1",
+                "--coldstart-orders",
+                "6",
+                "--coldstart-warmup-orders",
+                "20",
+                "--coldstart-timeout",
+                "300ms",
+                "--gremlin",
+                "uniform(0ms,1s) after",
+                "--coldstart-later-after",
+                "0s");
+
+        assertThat(exit).isZero();
+        JsonNode coldStart =
+                new ObjectMapper().readTree(out.resolve("e2e.json").toFile()).path("coldstart");
+        assertThat(coldStart.path("error").isNull())
+                .as("error of %s", coldStart)
+                .isTrue();
+        assertThat(coldStart.path("db").asText()).isEqualTo("postgres");
+        assertThat(coldStart.path("answered").asLong()).isEqualTo(6);
+        assertThat(statuses(coldStart)).allMatch(status -> status.matches("20[12]|503"));
+        assertThat(coldStart.path("perRound").path(0).path("warm").asText())
+                .contains("20 warm-up orders on scratch databases in the private PostgreSQL cluster");
+    }
+
+    @Test
+    void aColdStartDatabaseOtherThanH2OrPostgresIsAUsageError() {
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = ValerixCliAccess.commandLine();
+        cli.setErr(new java.io.PrintWriter(err, true));
+
+        int exit = cli.execute("bench", "--out", out.toString(), "--parts", "coldstart", "--coldstart-db", "mysql");
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(err.toString()).contains("'h2' or 'postgres'");
+        assertThat(out.resolve("e2e.json")).doesNotExist();
+    }
+
     private static java.util.List<String> statuses(JsonNode outcome) {
         java.util.List<String> statuses = new java.util.ArrayList<>();
         outcome.path("statuses").fieldNames().forEachRemaining(statuses::add);
