@@ -21,7 +21,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,6 +32,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +54,8 @@ import org.slf4j.LoggerFactory;
  *       a warm-up order. On an existing PostgreSQL server Valerix creates no database, so
  *       warm-up runs on H2 there and the driver's code compiles during the first requests.
  *   <li><b>Pools filled.</b> Every connection of both real pools is borrowed at once, which makes
- *       the pool open all of them, and then returned.
+ *       the pool open all of them, reads no row of each table (so each PostgreSQL session has
+ *       loaded its tables' catalog entries), and is then returned.
  *   <li><b>The inventory connection open.</b> The order service's readiness check has called
  *       inventory over the request client's connection pool; warm-up waits until it says UP.
  * </ol>
@@ -166,13 +171,13 @@ public final class Warmup {
      */
     private static void touchTables(Connection connection) throws SQLException {
         List<String> tables = new ArrayList<>();
-        try (java.sql.ResultSet rows =
+        try (ResultSet rows =
                 connection.getMetaData().getTables(null, connection.getSchema(), "%", new String[] {"TABLE"})) {
             while (rows.next()) {
                 tables.add(rows.getString("TABLE_NAME"));
             }
         }
-        try (java.sql.Statement statement = connection.createStatement()) {
+        try (Statement statement = connection.createStatement()) {
             for (String table : tables) {
                 statement.execute("SELECT * FROM \"" + table.replace("\"", "\"\"") + "\" LIMIT 0");
             }
@@ -182,7 +187,7 @@ public final class Warmup {
     /** Runs {@code orders} through a scratch pair on {@code cluster}, or on H2 in memory if it is null. */
     private static int exerciseOrderPath(int orders, PostgresCluster cluster) {
         String serviceToken = BearerTokenFilter.randomToken();
-        String suffix = serviceToken.substring(0, 8).toLowerCase(java.util.Locale.ROOT);
+        String suffix = serviceToken.substring(0, 8); // lower-case hex: fits a database name
         if (cluster == null) {
             String name = "valerix-warmup-" + suffix;
             return exerciseOrderPath(
@@ -208,8 +213,8 @@ public final class Warmup {
     private static int exerciseOrderPath(
             int orders,
             String serviceToken,
-            java.util.function.Supplier<HikariDataSource> inventoryDatabase,
-            java.util.function.Supplier<HikariDataSource> orderDatabase) {
+            Supplier<HikariDataSource> inventoryDatabase,
+            Supplier<HikariDataSource> orderDatabase) {
         NanoClock clock = NanoClock.system();
         LatencyMonitor monitor = LatencyMonitor.of(HealthConfig.defaults(), clock);
         Gremlin gremlin = Gremlin.builder(1).build();
@@ -247,9 +252,9 @@ public final class Warmup {
      */
     private static HikariDataSource scratchDatabase(PostgresCluster cluster, String name, int poolSize) {
         cluster.createDatabase(name);
-        try (Connection c = java.sql.DriverManager.getConnection(
+        try (Connection c = DriverManager.getConnection(
                         cluster.jdbcUrl(name), PostgresCluster.SUPERUSER, cluster.password());
-                java.sql.Statement statement = c.createStatement()) {
+                Statement statement = c.createStatement()) {
             statement.execute("ALTER DATABASE " + name + " SET synchronous_commit = off");
         } catch (SQLException e) {
             throw new IllegalStateException("preparing warm-up database " + name + ": " + e.getMessage(), e);
