@@ -108,14 +108,10 @@ public final class Warmup {
     static Report run(ServicePair pair, int orders) {
         NanoClock clock = NanoClock.system();
         long start = clock.nanoTime();
-        int placed = 0;
-        PostgresCluster cluster = pair.archiving().databases().cluster();
-        String scratch = cluster != null
-                ? "scratch databases in the private PostgreSQL cluster"
-                : "scratch in-memory H2 databases";
+        Placed placed = new Placed(0, "scratch databases");
         if (orders > 0) {
             try {
-                placed = exerciseOrderPath(orders, cluster);
+                placed = exerciseOrderPath(orders, pair.archiving().databases().cluster());
             } catch (RuntimeException e) {
                 // The pair works cold too; a failed warm-up must not stop it from starting.
                 log.warn("warm-up orders failed; the services start cold: {}", e.toString());
@@ -127,8 +123,8 @@ public final class Warmup {
         HikariDataSource orderDb = pair.archiving().ordersDatabase();
         HikariDataSource inventoryDb = pair.archiving().inventoryDatabase();
         Report report = new Report(
-                placed,
-                scratch,
+                placed.orders(),
+                placed.where(),
                 Duration.ofNanos(clock.nanoTime() - start),
                 orderDb.getHikariPoolMXBean().getTotalConnections(),
                 orderDb.getMaximumPoolSize(),
@@ -139,15 +135,22 @@ public final class Warmup {
         return report;
     }
 
-    /** Borrows every connection at once (the pool opens what it lacks), then returns them. */
+    /**
+     * Borrows every connection at once (the pool opens what it lacks), has each read no row of every
+     * table, then returns them.
+     */
     private static void fill(HikariDataSource pool) {
         List<Connection> held = new ArrayList<>();
         try {
+            List<String> tables = null;
             for (int i = 0; i < pool.getMaximumPoolSize(); i++) {
                 Connection connection = pool.getConnection();
                 held.add(connection);
                 connection.isValid(1);
-                touchTables(connection);
+                if (tables == null) {
+                    tables = tables(connection);
+                }
+                touchTables(connection, tables);
             }
         } catch (SQLException e) {
             // Not fatal: the service works with a pool that fills lazily; the report shows it.
@@ -163,13 +166,8 @@ public final class Warmup {
         }
     }
 
-    /**
-     * Reads no row of each of the schema's tables on {@code connection}, so its server session has
-     * loaded their catalog entries and indexes before the first request. A PostgreSQL session loads
-     * them at its first statement on each table: in a burst right after start every pooled session
-     * did at once.
-     */
-    private static void touchTables(Connection connection) throws SQLException {
+    /** The tables of {@code connection}'s schema. */
+    private static List<String> tables(Connection connection) throws SQLException {
         List<String> tables = new ArrayList<>();
         try (ResultSet rows =
                 connection.getMetaData().getTables(null, connection.getSchema(), "%", new String[] {"TABLE"})) {
@@ -177,6 +175,16 @@ public final class Warmup {
                 tables.add(rows.getString("TABLE_NAME"));
             }
         }
+        return tables;
+    }
+
+    /**
+     * Reads no row of each of {@code tables} on {@code connection}, so its server session has loaded
+     * their catalog entries and indexes before the first request. A PostgreSQL session loads them at
+     * its first statement on each table: in a burst right after start every pooled session did at
+     * once.
+     */
+    private static void touchTables(Connection connection, List<String> tables) throws SQLException {
         try (Statement statement = connection.createStatement()) {
             for (String table : tables) {
                 statement.execute("SELECT * FROM \"" + table.replace("\"", "\"\"") + "\" LIMIT 0");
@@ -184,8 +192,11 @@ public final class Warmup {
         }
     }
 
+    /** How many warm-up orders were placed, and on which databases, as the scratch order pool's URL says. */
+    private record Placed(int orders, String where) {}
+
     /** Runs {@code orders} through a scratch pair on {@code cluster}, or on H2 in memory if it is null. */
-    private static int exerciseOrderPath(int orders, PostgresCluster cluster) {
+    private static Placed exerciseOrderPath(int orders, PostgresCluster cluster) {
         String serviceToken = BearerTokenFilter.randomToken();
         String suffix = serviceToken.substring(0, 8); // lower-case hex: fits a database name
         if (cluster == null) {
@@ -210,7 +221,7 @@ public final class Warmup {
         }
     }
 
-    private static int exerciseOrderPath(
+    private static Placed exerciseOrderPath(
             int orders,
             String serviceToken,
             Supplier<HikariDataSource> inventoryDatabase,
@@ -241,7 +252,10 @@ public final class Warmup {
                         .kit(ServiceKit.builder().monitor(monitor).clock(clock).build())
                         .build()
                         .start()) {
-            return placeOrders(order.uri(), orders);
+            String where = orderDb.getJdbcUrl().startsWith("jdbc:postgresql:")
+                    ? "scratch databases in the private PostgreSQL cluster"
+                    : "scratch in-memory H2 databases";
+            return new Placed(placeOrders(order.uri(), orders), where);
         }
     }
 

@@ -92,24 +92,7 @@ class BenchCommandTest {
     void coldStartFiresEveryOrderAtAFreshlyStartedUpAndRecordsEachAnswer() throws Exception {
         // Given one round of a scaled-down burst: 6 orders at a fresh 'valerix up' (20 warm-up
         // orders), a 1 s gremlin against a 300 ms timeout, and 6 more 1 s after the last answer
-        int exit = ValerixCli.execute(
-                "bench",
-                "--out",
-                out.toString(),
-                "--parts",
-                "coldstart",
-                "--coldstart-rounds",
-                "1",
-                "--coldstart-orders",
-                "6",
-                "--coldstart-warmup-orders",
-                "20",
-                "--coldstart-timeout",
-                "300ms",
-                "--gremlin",
-                "uniform(0ms,1s) after",
-                "--coldstart-later-after",
-                "1s");
+        int exit = ValerixCli.execute(coldStartOfOneSmallRound("--coldstart-later-after", "1s"));
 
         // Then it ran only that part and wrote it for the report
         assertThat(exit).isZero();
@@ -182,25 +165,7 @@ class BenchCommandTest {
         io.valerix.core.testing.TestPostgres.letTheServerReach(out);
 
         int exit = ValerixCli.execute(
-                "bench",
-                "--out",
-                out.toString(),
-                "--parts",
-                "coldstart",
-                "--coldstart-db",
-                "postgres",
-                "--coldstart-rounds",
-                "1",
-                "--coldstart-orders",
-                "6",
-                "--coldstart-warmup-orders",
-                "20",
-                "--coldstart-timeout",
-                "300ms",
-                "--gremlin",
-                "uniform(0ms,1s) after",
-                "--coldstart-later-after",
-                "0s");
+                coldStartOfOneSmallRound("--coldstart-db", "postgres", "--coldstart-later-after", "0s"));
 
         assertThat(exit).isZero();
         JsonNode coldStart =
@@ -226,6 +191,31 @@ class BenchCommandTest {
         assertThat(exit).isEqualTo(2);
         assertThat(err.toString()).contains("'h2' or 'postgres'");
         assertThat(out.resolve("e2e.json")).doesNotExist();
+    }
+
+    /**
+     * {@code valerix bench} for the coldstart part only, scaled down: one round of 6 orders at a fresh
+     * 'valerix up' (20 warm-up orders), a 0-1 s gremlin against a 300 ms timeout, then {@code more}.
+     */
+    private String[] coldStartOfOneSmallRound(String... more) {
+        java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of(
+                "bench",
+                "--out",
+                out.toString(),
+                "--parts",
+                "coldstart",
+                "--coldstart-rounds",
+                "1",
+                "--coldstart-orders",
+                "6",
+                "--coldstart-warmup-orders",
+                "20",
+                "--coldstart-timeout",
+                "300ms",
+                "--gremlin",
+                "uniform(0ms,1s) after"));
+        args.addAll(java.util.List.of(more));
+        return args.toArray(String[]::new);
     }
 
     private static java.util.List<String> statuses(JsonNode outcome) {
