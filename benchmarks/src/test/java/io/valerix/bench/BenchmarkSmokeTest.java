@@ -3,6 +3,7 @@ package io.valerix.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.valerix.bench.report.ReportSmoke;
+import java.lang.reflect.Method;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
@@ -12,6 +13,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.Group;
 import org.openjdk.jmh.results.RunResult;
 import org.openjdk.jmh.results.format.ResultFormatType;
 import org.openjdk.jmh.runner.options.Options;
@@ -39,11 +41,12 @@ class BenchmarkSmokeTest {
 
     @Test
     void everyBenchmarkRunsAndProducesAScoreThatTheReportShows() throws Exception {
-        // Given every @Benchmark method of every benchmark class
+        // Given every @Benchmark method of every benchmark class; the methods of a @Group run, and
+        // are scored, as one benchmark named after the group
         Set<String> expected = BENCHMARKS.stream()
                 .flatMap(type -> Arrays.stream(type.getDeclaredMethods())
                         .filter(method -> method.isAnnotationPresent(Benchmark.class))
-                        .map(method -> type.getName() + "." + method.getName()))
+                        .map(method -> type.getName() + "." + runName(method)))
                 .collect(Collectors.toSet());
         OptionsBuilder options = new OptionsBuilder();
         BENCHMARKS.forEach(type -> options.include("^" + type.getName().replace(".", "\\.") + "\\."));
@@ -73,5 +76,10 @@ class BenchmarkSmokeTest {
         });
         // And the report turns every one of them into a figure
         assertThat(ReportSmoke.missingMicroFigures(results)).isEmpty();
+    }
+
+    private static String runName(Method method) {
+        Group group = method.getAnnotation(Group.class);
+        return group == null ? method.getName() : group.value();
     }
 }

@@ -79,6 +79,43 @@ class BenchReportTest {
     }
 
     @Test
+    void theJettyRatioComesFromTheTwoServersOfOneGroupMeasuredInTheSameWindow() throws Exception {
+        // Given fixture results where each shape is one JMH group entry: its primary score is both
+        // servers together (echo 9,000, health 10,000), each server's own score a secondary metric
+        // named after its method (echo: Valerix 4,000, bare 5,000; health: Valerix 3,000, bare 7,000),
+        // and B/op from -prof gc is the group's alone
+        Path results = fixture();
+
+        // When the report is built
+        ReportModel.Report report = BenchReport.build(results, Map.of());
+
+        // Then each goal's ratio is Valerix's secondary metric over bare Jetty's, from the same entry
+        String echo = "Valerix on Jetty vs bare Jetty, JSON echo";
+        String health = "Valerix on Jetty vs bare Jetty, /health GET";
+        assertThat(goal(report, echo).measured()).isEqualTo("0.80× (4,000 vs 5,000 requests/s, same window)");
+        assertThat(goal(report, echo).verdict()).isEqualTo(Verdict.MET);
+        assertThat(goal(report, health).measured()).isEqualTo("0.43× (3,000 vs 7,000 requests/s, same window)");
+        assertThat(goal(report, health).verdict()).isEqualTo(Verdict.MISSED);
+        // And the table has each server's own figure and the ratio, with B/op once per shape under it
+        assertThat(MarkdownPage.render(report))
+                .contains(
+                        "| **JSON echo (PUT, body read and written)** | Valerix JsonServer on Jetty | 4,000 ± 500 | 0.80× |")
+                .contains(
+                        "| JSON echo (PUT, body read and written) | bare Jetty handler (same Jackson work) | 5,000 ± 600 | 1× |")
+                .contains("| **/health GET** | Valerix JsonServer on Jetty | 3,000 ± 900 | 0.43× |")
+                .contains("| /health GET | bare Jetty handler (same Jackson work) | 7,000 ± 800 | 1× |")
+                .contains("JSON echo (PUT, body read and written) 35,000; /health GET 31,500.")
+                .contains("measured together, in the same window, 2 client threads each");
+    }
+
+    private static Goal goal(ReportModel.Report report, String goalStart) {
+        return report.goals().stream()
+                .filter(goal -> goal.what().startsWith(goalStart))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
     void theGremlinGoalNeedsTheMaxWithinTimeoutPlus50Ms() throws Exception {
         // Given fixture results whose gremlin p99 (2,019 ms) is within timeout + 25 ms, and whose
         // slowest order is moved past timeout + 50 ms

@@ -16,7 +16,8 @@ public final class ReportSmoke {
         ReportModel.Report report = BenchReport.build(results, Map.of());
         List<String> missing = new ArrayList<>();
         report.goals().stream()
-                .filter(goal -> goal.what().startsWith("Valerix TimeLimiter"))
+                .filter(goal -> goal.what().startsWith("Valerix TimeLimiter")
+                        || goal.what().startsWith("Valerix on Jetty"))
                 .filter(goal -> goal.verdict() == ReportModel.Verdict.NOT_MEASURED)
                 .forEach(goal -> missing.add("goal: " + goal.what()));
         for (ReportModel.Section section : report.sections()) {
