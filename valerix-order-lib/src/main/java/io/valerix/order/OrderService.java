@@ -144,7 +144,7 @@ public final class OrderService {
             if (decision == null) {
                 return answer.apply(new PlacedOrder(started.order(), PlacedOrder.Outcome.ACCEPTED));
             }
-            return claim.complete(call, c -> answer.apply(settled(c, started.order(), decision)));
+            return settle(claim, call, started.order(), decision, answer);
         } catch (SQLException e) {
             return answer.apply(pendingAfterFailedSettle(started.order(), e));
         } finally {
@@ -178,10 +178,12 @@ public final class OrderService {
                     "1");
         }
         try {
-            DeadlineBoundDataSource.Work<JdbcOrderStore.Insert> insert = c ->
-                    store.insertPending(c, orderId, sku, quantity, PENDING_MESSAGE.formatted(orderId), clock.instant());
-            JdbcOrderStore.Insert inserted =
-                    claim == null ? store.database().inTransaction(call, insert) : claim.claim(call, insert);
+            String message = PENDING_MESSAGE.formatted(orderId);
+            JdbcOrderStore.Insert inserted = claim == null
+                    ? store.database()
+                            .inTransaction(
+                                    call, c -> store.insertPending(c, orderId, sku, quantity, message, clock.instant()))
+                    : claimAndInsert(claim, call, orderId, sku, quantity, message);
             if (!inserted.created()) {
                 inventoryCalls.release();
                 return Started.done(
@@ -195,6 +197,55 @@ public final class OrderService {
             inventoryCalls.release();
             throw e;
         }
+    }
+
+    /**
+     * Claims the key with the PENDING insert: on PostgreSQL one statement. If the order id was taken
+     * (by the same order under another key), the stored order is read after the claim committed.
+     */
+    private JdbcOrderStore.Insert claimAndInsert(
+            KeyClaim claim, Deadline call, String orderId, String sku, int quantity, String message)
+            throws SQLException {
+        JdbcOrderStore.PendingInsert pending = store.pendingInsert(orderId, sku, quantity, message, clock.instant());
+        if (claim.claim(call, pending.write())) {
+            return new JdbcOrderStore.Insert(pending.order(), true);
+        }
+        Order existing = store.database()
+                .inAutoCommit(call, c -> store.find(c, orderId))
+                .orElseThrow(() -> new SQLException("order " + orderId + " neither inserted nor found"));
+        return new JdbcOrderStore.Insert(existing, false);
+    }
+
+    /**
+     * Settles the order and stores the answer: in the common case (the order is still PENDING and
+     * the claim still ours) as one write, on PostgreSQL one statement; otherwise in a transaction
+     * that reads what happened.
+     */
+    private Response settle(
+            KeyClaim claim, Deadline call, Order order, Decision decision, Function<PlacedOrder, Response> answer)
+            throws SQLException {
+        // Truncated as the database stores it, so the answer shows what a later GET reads.
+        Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        Optional<Response> sent = claim.completeIfWritten(
+                call,
+                store.settleWrite(order.orderId(), decision.status(), decision.message(), at),
+                answer.apply(new PlacedOrder(settledAs(order, decision, at), PlacedOrder.Outcome.CREATED)));
+        if (sent.isPresent()) {
+            log.info("order {} is {}", order.orderId(), decision.status());
+            return sent.get();
+        }
+        return claim.complete(call, c -> answer.apply(settled(c, order, decision)));
+    }
+
+    private static Order settledAs(Order order, Decision decision, Instant at) {
+        return new Order(
+                order.orderId(),
+                order.sku(),
+                order.quantity(),
+                decision.status(),
+                decision.message(),
+                order.createdAt(),
+                at);
     }
 
     /** Either the answer ({@code placed}) or a new PENDING order to reserve for ({@code order}). */
@@ -334,14 +385,7 @@ public final class OrderService {
         // Truncated as the database stores it, so the answer shows what a later GET reads.
         Instant at = clock.instant().truncatedTo(ChronoUnit.MICROS);
         Order now = store.settle(c, order.orderId(), decision.status(), decision.message(), at)
-                ? new Order(
-                        order.orderId(),
-                        order.sku(),
-                        order.quantity(),
-                        decision.status(),
-                        decision.message(),
-                        order.createdAt(),
-                        at)
+                ? settledAs(order, decision, at)
                 : store.find(c, order.orderId())
                         .orElseThrow(() -> new SQLException("order " + order.orderId() + " vanished"));
         log.info("order {} is {}", order.orderId(), now.status());

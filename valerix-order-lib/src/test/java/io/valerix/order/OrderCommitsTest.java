@@ -90,6 +90,36 @@ class OrderCommitsTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
+    void onPostgresAnOrderIsTwoStatementsInTheOrderDatabaseAndFourInTwoTransactionsOnH2() {
+        // Given both services on counting databases, started and idle
+        RunningServices.Services services = start();
+        int before = orderDb.get().statements().size();
+
+        // When an order is placed with a new key, and confirmed
+        RawHttp.Reply reply = services.place("joined", "widget", 1);
+        assertThat(reply.status()).as("%s", reply).isEqualTo(201);
+
+        // Then the order database got, on PostgreSQL, one statement claiming the key with the PENDING
+        // insert and one settling the order with the stored answer; on H2 each of those is two
+        // statements in a transaction (writes only: the reconciler's background reads are not the order's)
+        List<String> sent = orderDb
+                .get()
+                .statements()
+                .subList(before, orderDb.get().statements().size())
+                .stream()
+                .filter(sql -> !sql.stripLeading().toUpperCase(Locale.ROOT).startsWith("SELECT"))
+                .toList();
+        if (engine == DatabaseEngine.POSTGRESQL) {
+            assertThat(sent).as("order database statements").hasSize(2);
+            assertThat(sent.get(0)).contains("INSERT INTO idempotency_record").contains("INSERT INTO orders");
+            assertThat(sent.get(1)).contains("UPDATE orders").contains("UPDATE idempotency_record");
+        } else {
+            assertThat(sent).as("order database statements").hasSize(4);
+        }
+    }
+
+    @Test
+    @Timeout(value = 60, unit = TimeUnit.SECONDS)
     void aReplayedRetryCostsNoCommitAnywhere() {
         // Given an order placed and its answer stored
         RunningServices.Services services = start();

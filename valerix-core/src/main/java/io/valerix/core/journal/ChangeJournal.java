@@ -2,6 +2,7 @@ package io.valerix.core.journal;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.valerix.core.jdbc.JoinableWrite;
 import io.valerix.core.jdbc.SchemaMigrations;
 import io.valerix.core.journal.internal.RowCodec;
 import java.sql.Connection;
@@ -142,6 +143,25 @@ public final class ChangeJournal {
         } finally {
             connection.setAutoCommit(true);
         }
+    }
+
+    /**
+     * {@code sql}, one INSERT, UPDATE or DELETE of {@code row}, as a write another may join: when
+     * off, the statement itself ({@link JoinableWrite#of}); when on, a write that runs alone through
+     * {@link #write}, since a joined statement would commit without its journal row.
+     */
+    public JoinableWrite joinable(String sql, JoinableWrite.Parameters parameters, JournaledTable.Row row) {
+        Objects.requireNonNull(row, "row");
+        JoinableWrite statement = JoinableWrite.of(sql, parameters);
+        if (!isOn()) {
+            return statement;
+        }
+        return JoinableWrite.alone(connection -> {
+            try (PreparedStatement write = connection.prepareStatement(sql)) {
+                parameters.bind(write, 1);
+                return write(connection, write::executeUpdate, row);
+            }
+        });
     }
 
     /**

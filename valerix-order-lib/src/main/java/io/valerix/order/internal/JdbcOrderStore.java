@@ -1,6 +1,7 @@
 package io.valerix.order.internal;
 
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
+import io.valerix.core.jdbc.JoinableWrite;
 import io.valerix.core.jdbc.SchemaMigrations;
 import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.journal.JournaledTable;
@@ -65,25 +66,38 @@ public final class JdbcOrderStore {
     /** The outcome of {@link #insertPending}: the stored order, and whether this call created it. */
     public record Insert(Order order, boolean created) {}
 
+    /** A new PENDING order, and the write that inserts it unless its id is taken. */
+    public record PendingInsert(Order order, JoinableWrite write) {}
+
     /**
-     * Inserts a PENDING order in {@code c}'s open transaction, or reads the one already stored under
-     * that id. {@code ON CONFLICT DO NOTHING} keeps the transaction usable after a duplicate, so an
-     * idempotency claim made in it still commits.
+     * The insert of a PENDING order, as a write an idempotency claim may join. {@code ON CONFLICT
+     * DO NOTHING} keeps a transaction usable after a duplicate, so a claim made in it still commits;
+     * the write then changes no row.
      */
+    public PendingInsert pendingInsert(String orderId, String sku, int quantity, String message, Instant at) {
+        Instant now = at.truncatedTo(ChronoUnit.MICROS);
+        Order order = new Order(orderId, sku, quantity, OrderStatus.PENDING, message, now, now);
+        JoinableWrite write = journal.joinable(
+                "INSERT INTO orders (" + COLUMNS + ") VALUES (?, ?, ?, 'PENDING', ?, ?, ?) ON CONFLICT DO NOTHING",
+                (insert, first) -> {
+                    insert.setString(first, orderId);
+                    insert.setString(first + 1, sku);
+                    insert.setInt(first + 2, quantity);
+                    insert.setString(first + 3, message);
+                    insert.setObject(first + 4, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                    insert.setObject(first + 5, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
+                    return first + 6;
+                },
+                ORDERS.row(orderId));
+        return new PendingInsert(order, write);
+    }
+
+    /** Inserts a PENDING order in {@code c}'s open transaction, or reads the one already stored under that id. */
     public Insert insertPending(Connection c, String orderId, String sku, int quantity, String message, Instant at)
             throws SQLException {
-        Instant now = at.truncatedTo(ChronoUnit.MICROS);
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO orders (" + COLUMNS + ") VALUES (?, ?, ?, 'PENDING', ?, ?, ?) ON CONFLICT DO NOTHING")) {
-            insert.setString(1, orderId);
-            insert.setString(2, sku);
-            insert.setInt(3, quantity);
-            insert.setString(4, message);
-            insert.setObject(5, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-            insert.setObject(6, OffsetDateTime.ofInstant(now, ZoneOffset.UTC));
-            if (journal.write(c, insert::executeUpdate, ORDERS.row(orderId)) == 1) {
-                return new Insert(new Order(orderId, sku, quantity, OrderStatus.PENDING, message, now, now), true);
-            }
+        PendingInsert pending = pendingInsert(orderId, sku, quantity, message, at);
+        if (pending.write().run(c) == 1) {
+            return new Insert(pending.order(), true);
         }
         return new Insert(
                 find(c, orderId)
@@ -108,19 +122,29 @@ public final class JdbcOrderStore {
      */
     public boolean settle(Connection c, String orderId, OrderStatus status, String message, Instant now)
             throws SQLException {
+        return settleWrite(orderId, status, message, now).run(c) == 1;
+    }
+
+    /**
+     * The move of a PENDING order to a final status, as a write an idempotency claim's answer may
+     * join; it changes no row if the order is no longer PENDING.
+     */
+    public JoinableWrite settleWrite(String orderId, OrderStatus status, String message, Instant now) {
         if (!status.isFinal()) {
             throw new IllegalArgumentException("an order can only be settled to a final status, not " + status);
         }
-        try (PreparedStatement update = c.prepareStatement(
-                "UPDATE orders SET status = ?, message = ?, updated_at = ?, settled_at = ? WHERE order_id = ? AND status = 'PENDING'")) {
-            OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
-            update.setString(1, status.name());
-            update.setString(2, message);
-            update.setObject(3, at);
-            update.setObject(4, at);
-            update.setString(5, orderId);
-            return journal.write(c, update::executeUpdate, ORDERS.row(orderId)) == 1;
-        }
+        OffsetDateTime at = OffsetDateTime.ofInstant(now, ZoneOffset.UTC);
+        return journal.joinable(
+                "UPDATE orders SET status = ?, message = ?, updated_at = ?, settled_at = ? WHERE order_id = ? AND status = 'PENDING'",
+                (update, first) -> {
+                    update.setString(first, status.name());
+                    update.setString(first + 1, message);
+                    update.setObject(first + 2, at);
+                    update.setObject(first + 3, at);
+                    update.setString(first + 4, orderId);
+                    return first + 5;
+                },
+                ORDERS.row(orderId));
     }
 
     /** Inserts a PENDING order, or returns the one already stored under that id. */

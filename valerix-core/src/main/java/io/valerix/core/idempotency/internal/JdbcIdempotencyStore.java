@@ -9,6 +9,8 @@ import io.valerix.core.idempotency.IdempotencyStoreException;
 import io.valerix.core.idempotency.LeaseHolder;
 import io.valerix.core.idempotency.StoredResponse;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
+import io.valerix.core.jdbc.JoinableWrite;
+import io.valerix.core.jdbc.SqlDialect;
 import io.valerix.core.journal.ChangeJournal;
 import io.valerix.core.journal.JournaledTable;
 import java.sql.Connection;
@@ -57,9 +59,15 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
     private static final JournaledTable RECORDS = JournaledTable.of("idempotency_record", "scope", "idem_key");
 
+    /** The claim's insert, its fencing token drawn by the insert itself. */
+    private static final String INSERT_WITH_NEXT_TOKEN = "INSERT INTO idempotency_record (" + COLUMNS
+            + ") VALUES (?, ?, ?, ?, nextval('idempotency_fencing_token'), ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            + " ON CONFLICT DO NOTHING";
+
     private final DeadlineBoundDataSource database;
     private final DataSource dataSource;
     private final ChangeJournal journal;
+    private volatile Boolean joinsWrites;
 
     public JdbcIdempotencyStore(DeadlineBoundDataSource database, ChangeJournal journal) {
         this.database = Objects.requireNonNull(database, "database");
@@ -117,13 +125,8 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
      */
     Optional<IdempotencyRecord> insertIfAbsentWithNextToken(Connection c, IdempotencyRecord record)
             throws SQLException {
-        try (PreparedStatement insert = c.prepareStatement(
-                "INSERT INTO idempotency_record (" + COLUMNS + ") VALUES (?, ?, ?, ?,"
-                        + " nextval('idempotency_fencing_token'), ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-                new String[] {"fencing_token"})) {
-            insert.setString(1, record.scope());
-            insert.setString(2, record.key());
-            bindMutableColumns(insert, 3, record, false);
+        try (PreparedStatement insert = c.prepareStatement(INSERT_WITH_NEXT_TOKEN, new String[] {"fencing_token"})) {
+            bindInsertWithNextToken(insert, 1, record);
             if (journal.write(c, insert::executeUpdate, RECORDS.row(record.scope(), record.key())) != 1) {
                 return Optional.empty();
             }
@@ -135,6 +138,36 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
                 return Optional.of(record.withFencingToken(keys.getLong(1)));
             }
         }
+    }
+
+    /**
+     * {@link #insertIfAbsentWithNextToken} as a write to join with a handler's (PostgreSQL only:
+     * whoever joins it adds {@code RETURNING fencing_token}).
+     */
+    JoinableWrite claimWrite(IdempotencyRecord record) {
+        return JoinableWrite.of(
+                INSERT_WITH_NEXT_TOKEN, (statement, first) -> bindInsertWithNextToken(statement, first, record));
+    }
+
+    private static int bindInsertWithNextToken(PreparedStatement insert, int first, IdempotencyRecord record)
+            throws SQLException {
+        insert.setString(first, record.scope());
+        insert.setString(first + 1, record.key());
+        return bindMutableColumns(insert, first + 2, record, false);
+    }
+
+    /**
+     * Whether this store's writes may be joined with a handler's into one statement: on
+     * PostgreSQL, with no change journal (the journal is H2's, and captures each write alone).
+     * Asked once, lazily: the first request borrows a connection for it.
+     */
+    boolean joinsWrites() throws SQLException {
+        Boolean joins = joinsWrites;
+        if (joins == null) {
+            joins = !journal.isOn() && SqlDialect.of(dataSource) == SqlDialect.POSTGRESQL;
+            joinsWrites = joins;
+        }
+        return joins;
     }
 
     @Override
@@ -191,17 +224,24 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
     /** {@link #replace(long, IdempotencyRecord)} on {@code c}. */
     boolean replace(Connection c, long expectedFencingToken, IdempotencyRecord record) throws SQLException {
-        try (PreparedStatement update = c.prepareStatement(
+        return replaceWrite(expectedFencingToken, record).run(c) == 1;
+    }
+
+    /** {@link #replace(Connection, long, IdempotencyRecord)} as a write to join with a handler's. */
+    JoinableWrite replaceWrite(long expectedFencingToken, IdempotencyRecord record) {
+        return journal.joinable(
                 "UPDATE idempotency_record SET fingerprint = ?, state = ?, fencing_token = ?, created_at = ?,"
                         + " lease_expires_at = ?, completed_at = ?, expires_at = ?,"
                         + " response_status = ?, response_headers = ?, response_body = ?, holder_instance = ?, holder_epoch = ?"
-                        + " WHERE scope = ? AND idem_key = ? AND fencing_token = ?")) {
-            int next = bindMutableColumns(update, 1, record, true);
-            update.setString(next, record.scope());
-            update.setString(next + 1, record.key());
-            update.setLong(next + 2, expectedFencingToken);
-            return journal.write(c, update::executeUpdate, RECORDS.row(record.scope(), record.key())) == 1;
-        }
+                        + " WHERE scope = ? AND idem_key = ? AND fencing_token = ?",
+                (update, first) -> {
+                    int next = bindMutableColumns(update, first, record, true);
+                    update.setString(next, record.scope());
+                    update.setString(next + 1, record.key());
+                    update.setLong(next + 2, expectedFencingToken);
+                    return next + 3;
+                },
+                RECORDS.row(record.scope(), record.key()));
     }
 
     @Override
@@ -214,13 +254,20 @@ public final class JdbcIdempotencyStore implements IdempotencyStore {
 
     /** {@link #delete(String, String, long)} on {@code c}. */
     boolean delete(Connection c, String scope, String key, long expectedFencingToken) throws SQLException {
-        try (PreparedStatement delete = c.prepareStatement(
-                "DELETE FROM idempotency_record WHERE scope = ? AND idem_key = ? AND fencing_token = ?")) {
-            delete.setString(1, scope);
-            delete.setString(2, key);
-            delete.setLong(3, expectedFencingToken);
-            return journal.write(c, delete::executeUpdate, RECORDS.row(scope, key)) == 1;
-        }
+        return deleteWrite(scope, key, expectedFencingToken).run(c) == 1;
+    }
+
+    /** {@link #delete(Connection, String, String, long)} as a write to join with a handler's. */
+    JoinableWrite deleteWrite(String scope, String key, long expectedFencingToken) {
+        return journal.joinable(
+                "DELETE FROM idempotency_record WHERE scope = ? AND idem_key = ? AND fencing_token = ?",
+                (delete, first) -> {
+                    delete.setString(first, scope);
+                    delete.setString(first + 1, key);
+                    delete.setLong(first + 2, expectedFencingToken);
+                    return first + 3;
+                },
+                RECORDS.row(scope, key));
     }
 
     @Override

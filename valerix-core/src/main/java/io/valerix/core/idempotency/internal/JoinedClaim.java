@@ -9,12 +9,16 @@ import io.valerix.core.idempotency.KeyClaim;
 import io.valerix.core.idempotency.LeaseHolder;
 import io.valerix.core.idempotency.ReplayMode;
 import io.valerix.core.jdbc.DeadlineBoundDataSource;
+import io.valerix.core.jdbc.JoinableWrite;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -33,6 +37,9 @@ final class JoinedClaim implements KeyClaim {
         CLAIMED,
         COMPLETED
     }
+
+    /** SQLSTATE division_by_zero: how a joined statement says it must write nothing. */
+    private static final String DIVISION_BY_ZERO = "22012";
 
     /** Below this much time left, a held claim's answer is recorded after the reply instead of before it. */
     private static final Duration MIN_RECORDING_TIME = Duration.ofMillis(50);
@@ -127,6 +134,119 @@ final class JoinedClaim implements KeyClaim {
         }
         stage = Stage.COMPLETED;
         return answer;
+    }
+
+    @Override
+    public boolean claim(Deadline deadline, JoinableWrite firstWrite) throws SQLException {
+        Objects.requireNonNull(deadline, "deadline");
+        Objects.requireNonNull(firstWrite, "firstWrite");
+        if (previous != null || firstWrite.sql().isEmpty() || !store.joinsWrites()) {
+            return claim(deadline, c -> firstWrite.run(c) > 0);
+        }
+        if (stage != Stage.UNCLAIMED) {
+            throw new IllegalStateException("the key '" + key + "' in " + scope + " was claimed already");
+        }
+        IdempotencyRecord claim = unnumberedClaim();
+        JoinableWrite insert = store.claimWrite(claim);
+        // One statement, committed on its own: the claim and the write both, or (the division fails
+        // when the claim found the key taken) neither.
+        String sql = "WITH valerix_claim AS (" + insert.sql().orElseThrow() + " RETURNING fencing_token),"
+                + " valerix_write AS (" + firstWrite.sql().orElseThrow() + " RETURNING 1)"
+                + " SELECT (SELECT fencing_token FROM valerix_claim), (SELECT count(*) FROM valerix_write),"
+                + " 1 / (SELECT count(*) FROM valerix_claim)";
+        long[] tokenAndWritten;
+        try {
+            tokenAndWritten = store.database().inAutoCommit(deadline, c -> {
+                try (PreparedStatement joined = c.prepareStatement(sql)) {
+                    firstWrite.bind(joined, insert.bind(joined, 1));
+                    try (ResultSet row = joined.executeQuery()) {
+                        row.next();
+                        return new long[] {row.getLong(1), row.getLong(2)};
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            if (DIVISION_BY_ZERO.equals(e.getSQLState())) {
+                lost = true;
+                throw new ClaimLostException("another request claimed '" + key + "' in " + scope + " first");
+            }
+            throw e;
+        }
+        held = claim.withFencingToken(tokenAndWritten[0]);
+        stage = Stage.CLAIMED;
+        return tokenAndWritten[1] > 0;
+    }
+
+    @Override
+    public Optional<Response> completeIfWritten(Deadline deadline, JoinableWrite lastWrite, Response answer)
+            throws SQLException {
+        Objects.requireNonNull(deadline, "deadline");
+        Objects.requireNonNull(lastWrite, "lastWrite");
+        Objects.requireNonNull(answer, "answer");
+        if (stage != Stage.CLAIMED) {
+            throw new IllegalStateException("the key '" + key + "' in " + scope
+                    + " must be claimed, and not completed, to complete; it was " + stage);
+        }
+        Recording recording = recording(held, answer);
+        Optional<Response> sent =
+                lastWrite.sql().isPresent() && recording.write().sql().isPresent() && store.joinsWrites()
+                        ? completeInOneStatement(deadline, lastWrite, recording)
+                        : completeInOneTransaction(deadline, lastWrite, recording);
+        if (sent.isPresent()) {
+            stage = Stage.COMPLETED;
+        }
+        return sent;
+    }
+
+    private Optional<Response> completeInOneStatement(Deadline deadline, JoinableWrite lastWrite, Recording recording)
+            throws SQLException {
+        // Both writes or neither: the division fails the statement, and with it both, when either
+        // changed no row.
+        String sql = "WITH valerix_write AS (" + lastWrite.sql().orElseThrow() + " RETURNING 1),"
+                + " valerix_record AS (" + recording.write().sql().orElseThrow() + " RETURNING 1)"
+                + " SELECT 1 / ((SELECT count(*) FROM valerix_write) * (SELECT count(*) FROM valerix_record))";
+        try {
+            store.database().inAutoCommit(deadline, c -> {
+                try (PreparedStatement joined = c.prepareStatement(sql)) {
+                    recording.write().bind(joined, lastWrite.bind(joined, 1));
+                    try (ResultSet row = joined.executeQuery()) {
+                        return row.next();
+                    }
+                }
+            });
+        } catch (SQLException e) {
+            if (DIVISION_BY_ZERO.equals(e.getSQLState())) {
+                return Optional.empty();
+            }
+            throw e;
+        }
+        return Optional.of(recording.sent());
+    }
+
+    private Optional<Response> completeInOneTransaction(Deadline deadline, JoinableWrite lastWrite, Recording recording)
+            throws SQLException {
+        try {
+            return Optional.of(store.database().inTransaction(deadline, c -> {
+                if (lastWrite.run(c) == 0) {
+                    throw new NothingWritten();
+                }
+                if (recording.write().run(c) != 1) {
+                    throw new NothingWritten(); // taken over: complete(…) reads and says so
+                }
+                return recording.sent();
+            }));
+        } catch (NothingWritten e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Rolls back a {@link #completeIfWritten} transaction that is to write nothing. */
+    private static final class NothingWritten extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        NothingWritten() {
+            super(null, null, false, false);
+        }
     }
 
     @Override
@@ -233,14 +353,16 @@ final class JoinedClaim implements KeyClaim {
 
     /** Inserts a new claim, its token drawn by the insert, in {@code c}'s transaction, or throws: another request won. */
     private IdempotencyRecord insertClaim(Connection c) throws SQLException {
-        Instant now = now();
-        // Token 1 is a placeholder: the insert draws the real one.
-        IdempotencyRecord claim = IdempotencyRecord.inProgress(
-                        scope, key, fingerprint, 1, now, now.plus(config.lease()))
-                .heldBy(holder);
-        return store.insertIfAbsentWithNextToken(c, claim)
+        return store.insertIfAbsentWithNextToken(c, unnumberedClaim())
                 .orElseThrow(
                         () -> new ClaimLostException("another request claimed '" + key + "' in " + scope + " first"));
+    }
+
+    /** A new claim whose fencing token (1, a placeholder) the insert replaces with the next one. */
+    private IdempotencyRecord unnumberedClaim() {
+        Instant now = now();
+        return IdempotencyRecord.inProgress(scope, key, fingerprint, 1, now, now.plus(config.lease()))
+                .heldBy(holder);
     }
 
     /** Inserts or takes over {@code claim} in {@code c}'s transaction, or throws: another request won. */
@@ -256,25 +378,36 @@ final class JoinedClaim implements KeyClaim {
         return claim;
     }
 
+    /** How a claim is finished: the write, and the answer to send once it changed its row. */
+    private record Recording(JoinableWrite write, Response sent) {}
+
     /**
      * Finishes {@code claim} with {@code response} in {@code c}'s transaction, as its replay mode
      * says; returns the answer to send, or null if the claim was taken over meanwhile.
      */
     private Response record(Connection c, IdempotencyRecord claim, Response response) throws SQLException {
+        Recording recording = recording(claim, response);
+        return recording.write().run(c) == 1 ? recording.sent() : null;
+    }
+
+    /** What finishing {@code claim} with {@code response} writes, as its replay mode says. */
+    private Recording recording(IdempotencyRecord claim, Response response) {
         ReplayMode mode = IdempotentExecutor.modeOf(request, response);
         Instant now = now();
         if (mode == ReplayMode.FORGET) {
-            boolean released = previous != null && previous.state() == IdempotencyRecord.State.PENDING_RESULT
-                    ? store.replace(c, claim.fencingToken(), previous.withFencingToken(claim.fencingToken()))
-                    : store.delete(c, scope, key, claim.fencingToken());
-            return released ? response : null;
+            JoinableWrite release = previous != null && previous.state() == IdempotencyRecord.State.PENDING_RESULT
+                    ? store.replaceWrite(claim.fencingToken(), previous.withFencingToken(claim.fencingToken()))
+                    : store.deleteWrite(scope, key, claim.fencingToken());
+            return new Recording(release, response);
         }
         if (mode == ReplayMode.REPLAY) {
             ResponseRecorder.Frozen frozen = recorder.freeze(response);
             if (frozen.stored() != null) {
-                boolean stored = store.replace(
-                        c, claim.fencingToken(), claim.completed(frozen.stored(), now, now.plus(config.retention())));
-                return stored ? ResponseRecorder.firstAnswer(response, frozen.body()) : null;
+                return new Recording(
+                        store.replaceWrite(
+                                claim.fencingToken(),
+                                claim.completed(frozen.stored(), now, now.plus(config.retention()))),
+                        ResponseRecorder.firstAnswer(response, frozen.body()));
             }
             log.warn(
                     "the final {} answer to '{}' in {} is not stored because {}; retries will run the handler again",
@@ -283,8 +416,9 @@ final class JoinedClaim implements KeyClaim {
                     scope,
                     frozen.notStoredBecause());
         }
-        boolean marked = store.replace(c, claim.fencingToken(), claim.pendingResult(now, now.plus(config.retention())));
-        return marked ? response : null;
+        return new Recording(
+                store.replaceWrite(claim.fencingToken(), claim.pendingResult(now, now.plus(config.retention()))),
+                response);
     }
 
     private Instant now() {
