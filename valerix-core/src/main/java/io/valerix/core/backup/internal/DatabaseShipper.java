@@ -49,7 +49,12 @@ public final class DatabaseShipper {
     private final int maxManifestSegments;
     private final ManifestWriter manifest;
     private long nextSeq = -1;
-    private long prunedThrough;
+    /** Rows deleted per prune statement: see {@link #prune}. */
+    private static final int PRUNE_BATCH = 256;
+
+    /** Every row through this one is deleted from the journal; -1 until the first prune finds out. */
+    private long prunedThrough = -1;
+
     private long gapSinceNanos = -1;
     private boolean gapAlarmed;
     private volatile String lastError;
@@ -200,7 +205,6 @@ public final class DatabaseShipper {
                 }
                 nextSeq = oldest != null ? oldest : counter().seq() + 1;
             }
-            prunedThrough = nextSeq - 1;
         }
         return nextSeq;
     }
@@ -236,19 +240,43 @@ public final class DatabaseShipper {
                 name, first, last, rows.getFirst().at(), rows.getLast().at(), Sha256.of(content), content.length);
     }
 
+    /**
+     * Deletes the archived rows through {@code through}, {@link #PRUNE_BATCH} at a time, each batch
+     * its own commit. One delete of a second's rows (4,000 at 1,000 orders/s) was one large commit,
+     * and H2 writes commits one at a time: every request's commit waited behind it, which doubled
+     * the order path's p99 at 16 connections (92 ms against 46 ms with no prune at all).
+     */
     private void prune(long through) throws SQLException {
         if (through <= prunedThrough) {
             return;
         }
         try (Connection connection = dataSource.getConnection();
-                PreparedStatement delete = connection.prepareStatement("DELETE FROM valerix_journal WHERE seq <= ?")) {
-            delete.setLong(1, through);
-            delete.executeUpdate();
-            if (!connection.getAutoCommit()) {
-                connection.commit();
+                PreparedStatement delete =
+                        connection.prepareStatement("DELETE FROM valerix_journal WHERE seq > ? AND seq <= ?")) {
+            long low = prunedThrough >= 0 ? prunedThrough : oldestSeq(connection, through + 1) - 1;
+            while (low < through) {
+                long high = Math.min(through, low + PRUNE_BATCH);
+                delete.setLong(1, low);
+                delete.setLong(2, high);
+                delete.executeUpdate();
+                if (!connection.getAutoCommit()) {
+                    connection.commit();
+                }
+                low = high;
+                prunedThrough = high;
             }
         }
         prunedThrough = through;
+    }
+
+    /** The oldest row in the journal, or {@code ifEmpty}; after a start, rows a crash left unpruned are older than the archive's end. */
+    private static long oldestSeq(Connection connection, long ifEmpty) throws SQLException {
+        try (PreparedStatement min = connection.prepareStatement("SELECT MIN(seq) FROM valerix_journal");
+                ResultSet row = min.executeQuery()) {
+            row.next();
+            long value = row.getLong(1);
+            return row.wasNull() ? ifEmpty : value;
+        }
     }
 
     private void noteGap(long visibleAfterGap, long missing) {
