@@ -68,32 +68,26 @@ final class JmhResults {
                 if (key.equals("gc.alloc.rate.norm")) {
                     bytes = value.path("score").asDouble();
                 }
-                secondary.put(
-                        key,
-                        new Score(
-                                name + ":" + key,
-                                run.path("mode").asText(),
-                                run.path("threads").asInt(1),
-                                value.path("score").asDouble(),
-                                number(value.path("scoreError")),
-                                value.path("scoreUnit").asText(),
-                                null));
+                secondary.put(key, scoreOf(name + ":" + key, run, value, null));
             }
             secondaries.put(name, secondary);
-            scores.put(
-                    name,
-                    new Score(
-                            name,
-                            run.path("mode").asText(),
-                            run.path("threads").asInt(1),
-                            primary.path("score").asDouble(),
-                            number(primary.path("scoreError")),
-                            primary.path("scoreUnit").asText(),
-                            bytes));
+            scores.put(name, scoreOf(name, run, primary, bytes));
             jdk = run.path("jdkVersion").asText(null);
             vm = run.path("vmName").asText(null) + " " + run.path("vmVersion").asText("");
         }
         return new JmhResults(scores, secondaries, jdk, vm);
+    }
+
+    /** {@code metric} (the primary metric or a secondary one) of JMH's {@code run}, named {@code name}. */
+    private static Score scoreOf(String name, JsonNode run, JsonNode metric, Double bytesPerOp) {
+        return new Score(
+                name,
+                run.path("mode").asText(),
+                run.path("threads").asInt(1),
+                metric.path("score").asDouble(),
+                number(metric.path("scoreError")),
+                metric.path("scoreUnit").asText(),
+                bytesPerOp);
     }
 
     private static double number(JsonNode node) {
