@@ -140,41 +140,31 @@ final class JoinedClaim implements KeyClaim {
     public boolean claim(Deadline deadline, JoinableWrite firstWrite) throws SQLException {
         Objects.requireNonNull(deadline, "deadline");
         Objects.requireNonNull(firstWrite, "firstWrite");
-        if (previous != null || firstWrite.sql().isEmpty() || !store.joinsWrites()) {
-            return claim(deadline, c -> firstWrite.run(c) > 0);
-        }
         if (stage != Stage.UNCLAIMED) {
             throw new IllegalStateException("the key '" + key + "' in " + scope + " was claimed already");
         }
+        if (previous != null || firstWrite.sql().isEmpty() || !store.joinsWrites()) {
+            return claim(deadline, c -> firstWrite.run(c) > 0);
+        }
         IdempotencyRecord claim = unnumberedClaim();
         JoinableWrite insert = store.claimWrite(claim);
-        // One statement, committed on its own: the claim and the write both, or (the division fails
-        // when the claim found the key taken) neither.
-        String sql = "WITH valerix_claim AS (" + insert.sql().orElseThrow() + " RETURNING fencing_token),"
-                + " valerix_write AS (" + firstWrite.sql().orElseThrow() + " RETURNING 1)"
-                + " SELECT (SELECT fencing_token FROM valerix_claim), (SELECT count(*) FROM valerix_write),"
-                + " 1 / (SELECT count(*) FROM valerix_claim)";
-        long[] tokenAndWritten;
-        try {
-            tokenAndWritten = store.database().inAutoCommit(deadline, c -> {
-                try (PreparedStatement joined = c.prepareStatement(sql)) {
-                    firstWrite.bind(joined, insert.bind(joined, 1));
-                    try (ResultSet row = joined.executeQuery()) {
-                        row.next();
-                        return new long[] {row.getLong(1), row.getLong(2)};
-                    }
-                }
-            });
-        } catch (SQLException e) {
-            if (DIVISION_BY_ZERO.equals(e.getSQLState())) {
-                lost = true;
-                throw new ClaimLostException("another request claimed '" + key + "' in " + scope + " first");
-            }
-            throw e;
+        // The division fails when the claim found the key taken, and with it the write.
+        Optional<long[]> tokenAndWritten = inOneStatement(
+                deadline,
+                "WITH valerix_claim AS (" + insert.sql().orElseThrow() + " RETURNING fencing_token),"
+                        + " valerix_write AS (" + firstWrite.sql().orElseThrow() + " RETURNING 1)"
+                        + " SELECT (SELECT fencing_token FROM valerix_claim), (SELECT count(*) FROM valerix_write),"
+                        + " 1 / (SELECT count(*) FROM valerix_claim)",
+                insert,
+                firstWrite,
+                row -> new long[] {row.getLong(1), row.getLong(2)});
+        if (tokenAndWritten.isEmpty()) {
+            lost = true;
+            throw new ClaimLostException("another request claimed '" + key + "' in " + scope + " first");
         }
-        held = claim.withFencingToken(tokenAndWritten[0]);
+        held = claim.withFencingToken(tokenAndWritten.get()[0]);
         stage = Stage.CLAIMED;
-        return tokenAndWritten[1] > 0;
+        return tokenAndWritten.get()[1] > 0;
     }
 
     @Override
@@ -200,27 +190,49 @@ final class JoinedClaim implements KeyClaim {
 
     private Optional<Response> completeInOneStatement(Deadline deadline, JoinableWrite lastWrite, Recording recording)
             throws SQLException {
-        // Both writes or neither: the division fails the statement, and with it both, when either
-        // changed no row.
-        String sql = "WITH valerix_write AS (" + lastWrite.sql().orElseThrow() + " RETURNING 1),"
-                + " valerix_record AS (" + recording.write().sql().orElseThrow() + " RETURNING 1)"
-                + " SELECT 1 / ((SELECT count(*) FROM valerix_write) * (SELECT count(*) FROM valerix_record))";
+        // The division fails when either write changed no row, and with it both.
+        return inOneStatement(
+                        deadline,
+                        "WITH valerix_write AS (" + lastWrite.sql().orElseThrow() + " RETURNING 1),"
+                                + " valerix_record AS ("
+                                + recording.write().sql().orElseThrow() + " RETURNING 1)"
+                                + " SELECT 1 / ((SELECT count(*) FROM valerix_write) * (SELECT count(*) FROM valerix_record))",
+                        lastWrite,
+                        recording.write(),
+                        row -> row.getLong(1))
+                .map(written -> recording.sent());
+    }
+
+    /** Reads the one row a joined statement returns. */
+    @FunctionalInterface
+    private interface RowReader<T> {
+        T read(ResultSet row) throws SQLException;
+    }
+
+    /**
+     * Runs {@code sql}, the joined statement of {@code first} and {@code second} (bound in that
+     * order), in auto-commit: both writes commit with it, or neither. Empty when its closing
+     * division failed (SQLSTATE 22012): the statement's way of saying that it must write nothing.
+     */
+    private <T> Optional<T> inOneStatement(
+            Deadline deadline, String sql, JoinableWrite first, JoinableWrite second, RowReader<T> reader)
+            throws SQLException {
         try {
-            store.database().inAutoCommit(deadline, c -> {
+            return Optional.of(store.database().inAutoCommit(deadline, c -> {
                 try (PreparedStatement joined = c.prepareStatement(sql)) {
-                    recording.write().bind(joined, lastWrite.bind(joined, 1));
+                    second.bind(joined, first.bind(joined, 1));
                     try (ResultSet row = joined.executeQuery()) {
-                        return row.next();
+                        row.next();
+                        return reader.read(row);
                     }
                 }
-            });
+            }));
         } catch (SQLException e) {
             if (DIVISION_BY_ZERO.equals(e.getSQLState())) {
                 return Optional.empty();
             }
             throw e;
         }
-        return Optional.of(recording.sent());
     }
 
     private Optional<Response> completeInOneTransaction(Deadline deadline, JoinableWrite lastWrite, Recording recording)
